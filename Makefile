@@ -1,0 +1,33 @@
+# Two commands: `make book` (set up, execute every chapter at profile=paper, build the HTML)
+# and `make test` (set up, run the whole suite). Everything installs into .venv with pip.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup book test bench quick clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+book: setup
+	$(PY) -m neuroplastic.book.cli book --profile paper
+
+quick: setup
+	$(PY) -m neuroplastic.book.cli book --profile quick
+
+test: setup
+	$(PY) -m pytest
+
+bench: setup
+	@set -e; for f in benchmarks/*.py; do echo "== $$f"; $(PY) $$f; done
+	$(PY) -c "from neuroplastic.book import runner; runner.render_generated_pages()"
+	@echo "wrote _build/benchmarks.json"
+
+clean:
+	$(PY) -m neuroplastic.book.cli clean

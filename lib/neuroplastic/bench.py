@@ -1,0 +1,69 @@
+"""Benchmark records: our kernel against a plain reference implementation of the same math,
+timed in one run and reported as a ratio (reference seconds / our seconds).
+
+Each benchmark script calls :func:`record`; records accumulate in ``_build/benchmarks.json``
+(one per name; a rerun replaces it). :func:`best_time` is the timer they share.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .book.paths import atomic_write_text, build_dir, project_root
+
+
+def best_time(fn: Callable[[], object], *, repeat: int = 3) -> float:
+    """Smallest wall time in seconds over ``repeat`` calls of ``fn()`` (after one is made)."""
+    if repeat < 1:
+        raise ValueError(f"repeat must be >= 1; got {repeat}")
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def record(name: str, sizes: dict, ours_s: float, ref_s: float, agreed: bool,
+           path: Path | None = None, **extra) -> dict:
+    """Store one comparison; ``ratio = ref_s / ours_s`` (> 1 means ours is faster)."""
+    if not name:
+        raise ValueError("name must be a non-empty string")
+    if not (ours_s > 0 and ref_s > 0):
+        raise ValueError(f"ours_s and ref_s must be > 0 seconds; got {ours_s}, {ref_s}")
+    path = Path(path) if path else build_dir() / "benchmarks.json"
+    records = json.loads(path.read_text()) if path.exists() else []
+    rec = {"name": name, "sizes": sizes, "ours_s": ours_s, "ref_s": ref_s,
+           "ratio": ref_s / ours_s, "agreed": bool(agreed),
+           "threads": os.environ.get("NUMBA_NUM_THREADS", str(os.cpu_count())),
+           "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+           "when": datetime.now(timezone.utc).isoformat(timespec="seconds"), **extra}
+    records = [r for r in records if r["name"] != name] + [rec]
+    atomic_write_text(path, json.dumps(records, indent=2) + "\n")
+    return rec
+
+
+def benchmarks_markdown() -> str:
+    """A markdown table of the latest benchmark run on this machine, or else of the reference
+    run committed in ``benchmarks/reference_run.json``."""
+    live = build_dir() / "benchmarks.json"
+    ref = project_root() / "benchmarks" / "reference_run.json"
+    source = live if live.exists() else ref if ref.exists() else None
+    if source is None:
+        return "*No benchmark has been run yet: `make bench` fills this table.*\n"
+    records = json.loads(source.read_text())
+    origin = "this machine's latest `make bench`" if source == live else "the committed reference run"
+    lines = [f"Source: {origin}.\n",
+             "| benchmark | sizes | ours (s) | reference (s) | ratio | results agree | machine |",
+             "|---|---|---|---|---|---|---|"]
+    for r in records:
+        sizes = ", ".join(f"{k}={v}" for k, v in r["sizes"].items())
+        lines.append(f"| {r['name']} | {sizes} | {r['ours_s']:.4g} | {r['ref_s']:.4g} | "
+                     f"{r['ratio']:.1f}× | {'yes' if r['agreed'] else 'no'} | {r['machine']} |")
+    return "\n".join(lines) + "\n"

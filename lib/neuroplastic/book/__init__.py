@@ -1,0 +1,16 @@
+"""Book tooling: profiles, figures, glued numbers, the claims registry, the result cache and
+the chapter runner (see :mod:`neuroplastic.book.runner` and the ``neuroplastic`` command)."""
+
+from .cache import CacheError, library_fingerprint, memoize
+from .claims import Claims, dashboard_markdown, load_claims
+from .figures import save, show
+from .glue import glue
+from .paths import build_dir, cache_dir, project_root
+from .profiles import VALID_PROFILES, check_profile, select_profile
+from .timing import Stopwatch, runtime_text
+
+__all__ = [
+    "CacheError", "Claims", "Stopwatch", "VALID_PROFILES", "build_dir", "cache_dir",
+    "check_profile", "dashboard_markdown", "glue", "library_fingerprint", "load_claims",
+    "memoize", "project_root", "runtime_text", "save", "select_profile", "show",
+]

@@ -1,0 +1,85 @@
+"""The ``neuroplastic`` command line: ``list``, ``run``, ``book``, ``clean``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+
+from .paths import build_dir, cache_dir
+from .profiles import VALID_PROFILES
+from . import runner
+
+
+def _title(src) -> str:
+    for line in src.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return src.stem
+
+
+def cmd_list(args) -> int:
+    timings_path = build_dir() / "timings.json"
+    timings = json.loads(timings_path.read_text()) if timings_path.exists() else {}
+    for src in runner.chapter_sources():
+        cid = runner.chapter_id(src)
+        t = ", ".join(f"{p} {r['seconds']:.0f} s" for p, r in sorted(timings.get(cid, {}).items()))
+        print(f"{cid}  {_title(src)}" + (f"  [{t}]" if t else ""))
+    return 0
+
+
+def cmd_run(args) -> int:
+    chapters = None if args.chapters == ["all"] else args.chapters
+    for nb in runner.run(chapters, args.profile, seed=args.seed, progress=not args.no_progress):
+        print(f"executed {nb}")
+    return 0
+
+
+def cmd_book(args) -> int:
+    if not args.skip_run:
+        runner.run(None, args.profile, progress=not args.no_progress)
+    html = runner.build_html(strict=not args.lenient)
+    print(f"book built: open {html / 'index.html'}")
+    return 0
+
+
+def cmd_clean(args) -> int:
+    for nb in (src.with_suffix(".ipynb") for src in runner.chapter_sources()):
+        nb.unlink(missing_ok=True)
+    shutil.rmtree(build_dir(), ignore_errors=True)
+    if args.cache:
+        shutil.rmtree(cache_dir(), ignore_errors=True)
+    print("removed executed notebooks and _build" + (" and the result cache" if args.cache else ""))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="neuroplastic", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="list the chapters and their last measured runtimes").set_defaults(func=cmd_list)
+    p = sub.add_parser("run", help="execute chapters with papermill")
+    p.add_argument("chapters", nargs="+", help="chapter ids (ch01, 1) or 'all'")
+    p.add_argument("--profile", default="quick", choices=VALID_PROFILES)
+    p.add_argument("--seed", type=int, default=None, help="override the chapter's seed")
+    p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("book", help="execute every chapter and build the HTML book")
+    p.add_argument("--profile", default="paper", choices=VALID_PROFILES)
+    p.add_argument("--skip-run", action="store_true", help="build from the notebooks already executed")
+    p.add_argument("--lenient", action="store_true", help="do not turn Sphinx warnings into errors")
+    p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(func=cmd_book)
+    p = sub.add_parser("clean", help="remove executed notebooks and _build")
+    p.add_argument("--cache", action="store_true", help="also remove the result cache data/cache")
+    p.set_defaults(func=cmd_clean)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ValueError as exc:
+        print(f"neuroplastic: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

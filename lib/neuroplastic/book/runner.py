@@ -1,0 +1,132 @@
+"""The chapter runner: jupytext MyST source -> papermill execution -> executed notebook.
+
+``chapters/chNN_<slug>.md`` is converted to ``chapters/chNN_<slug>.ipynb`` and executed in place
+by papermill with ``profile`` (and optionally ``seed``) injected after the cell tagged
+``parameters``. Wall time per chapter and profile is recorded in ``_build/timings.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .claims import dashboard_markdown
+from .paths import atomic_write_text, build_dir, project_root
+from .profiles import check_profile
+
+_ID = re.compile(r"^(?:ch)?(\d{1,2})$")
+
+
+def chapter_sources(root: Path | None = None) -> list[Path]:
+    """All chapter sources ``chapters/chNN_*.md`` that the table of contents lists, in order."""
+    root = Path(root) if root else project_root()
+    toc = (root / "_toc.yml").read_text(encoding="utf-8") if (root / "_toc.yml").exists() else ""
+    listed = re.findall(r"file:\s*chapters/(ch\d\d_[\w-]+)", toc)
+    return [root / "chapters" / f"{stem}.md" for stem in listed]
+
+
+def chapter_id(path: Path) -> str:
+    return Path(path).name[:4]
+
+
+def resolve(chapter: str, root: Path | None = None) -> Path:
+    """Map ``'ch01'``, ``'1'`` or a file name to the chapter's source path."""
+    sources = chapter_sources(root)
+    m = _ID.match(str(chapter))
+    for src in sources:
+        if (m and chapter_id(src) == f"ch{int(m.group(1)):02d}") or src.name == chapter or src.stem == chapter:
+            return src
+    valid = ", ".join(chapter_id(s) for s in sources) or "none"
+    raise ValueError(f"chapter must be one of: {valid}; got {chapter!r}")
+
+
+def execute(source: Path, profile: str, *, seed: int | None = None, progress: bool = True) -> Path:
+    """Execute one chapter with papermill and return the executed notebook's path.
+
+    Raises ``papermill.PapermillExecutionError`` if a cell fails; the partial notebook stays on
+    disk for inspection.
+    """
+    import jupytext
+    import papermill
+
+    check_profile(profile)
+    if seed is not None and (not isinstance(seed, int) or seed < 0):
+        raise ValueError(f"seed must be a non-negative int; got {seed!r}")
+    source = Path(source)
+    notebook = source.with_suffix(".ipynb")
+    jupytext.write(jupytext.read(source), notebook)
+    params = {"profile": profile} | ({} if seed is None else {"seed": seed})
+    t0 = time.perf_counter()
+    papermill.execute_notebook(
+        str(notebook), str(notebook), parameters=params, kernel_name="python3",
+        cwd=str(source.parent), progress_bar=progress, request_save_on_cell_execute=False,
+    )
+    record_timing(chapter_id(source), profile, time.perf_counter() - t0)
+    return notebook
+
+
+def record_timing(chapter: str, profile: str, seconds: float) -> None:
+    """Update ``_build/timings.json`` with this chapter's wall time (seconds)."""
+    path = build_dir() / "timings.json"
+    data = json.loads(path.read_text()) if path.exists() else {}
+    data.setdefault(chapter, {})[profile] = {
+        "seconds": round(seconds, 1),
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def run(chapters: list[str] | None, profile: str, *, seed: int | None = None,
+        progress: bool = True) -> list[Path]:
+    """Execute the given chapters (all when ``None``) and refresh the book's generated pages."""
+    from tqdm.auto import tqdm
+
+    check_profile(profile)
+    sources = chapter_sources() if not chapters else [resolve(c) for c in chapters]
+    done = []
+    bar = tqdm(sources, desc=f"chapters ({profile})", unit="chapter", disable=not progress)
+    for src in bar:
+        bar.set_postfix_str(chapter_id(src))
+        done.append(execute(src, profile, seed=seed, progress=progress))
+    render_generated_pages()
+    return done
+
+
+def render_generated_pages() -> None:
+    """Write the markdown fragments the book includes: the claims dashboard and benchmarks."""
+    from ..bench import benchmarks_markdown
+
+    out = build_dir()
+    atomic_write_text(out / "claims" / "dashboard.md", dashboard_markdown())
+    atomic_write_text(out / "benchmarks.md", benchmarks_markdown())
+    atomic_write_text(out / "timings.md", timings_markdown())
+
+
+def timings_markdown() -> str:
+    path = build_dir() / "timings.json"
+    if not path.exists():
+        return "*No chapter has been executed on this machine yet.*\n"
+    data = json.loads(path.read_text())
+    lines = ["| chapter | profile | wall time | measured (UTC) |", "|---|---|---|---|"]
+    for ch in sorted(data):
+        for prof, rec in sorted(data[ch].items()):
+            lines.append(f"| {ch} | {prof} | {rec['seconds']:.0f} s | {rec['when']} |")
+    return "\n".join(lines) + "\n"
+
+
+def build_html(root: Path | None = None, *, strict: bool = True, path_output: Path | None = None) -> Path:
+    """Run ``jupyter-book build`` (``-W -n --keep-going`` when ``strict``); return the html dir."""
+    root = Path(root) if root else project_root()
+    render_generated_pages()
+    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root)]
+    if strict:
+        cmd += ["-W", "-n", "--keep-going"]
+    if path_output:
+        cmd += ["--path-output", str(path_output)]
+    subprocess.run(cmd, check=True, cwd=root)
+    return (Path(path_output) if path_output else root) / "_build" / "html"

@@ -1,0 +1,100 @@
+"""The one sweep helper: every grid of independent runs (seeds, rules, conditions) goes here.
+
+``sweep(fn, tasks)`` calls ``fn(**task)`` for each task through joblib: local loky processes by
+default, a Dask cluster with ``backend="dask"`` (a ``dask.distributed.Client`` must be running;
+joblib's dask backend sends the calls to it), or inline with ``backend="sequential"``. Results
+come back in task order. Inside workers, numba and torch run one thread each so that ``n_jobs``
+processes never oversubscribe the cores.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+BACKENDS = ("loky", "dask", "sequential")
+
+
+def default_n_jobs() -> int:
+    """``NEUROPLASTIC_N_JOBS`` if set, else ``min(2, cpu count)``."""
+    env = os.environ.get("NEUROPLASTIC_N_JOBS")
+    if env:
+        n = int(env)
+        if n < 1:
+            raise ValueError(f"NEUROPLASTIC_N_JOBS must be >= 1; got {env!r}")
+        return n
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _single_threaded(fn: Callable, task: Mapping[str, Any]):
+    if "numba" in sys.modules:
+        import numba
+
+        numba.set_num_threads(1)
+    if "torch" in sys.modules:
+        import torch
+
+        torch.set_num_threads(1)
+    return fn(**task)
+
+
+def sweep(fn: Callable, tasks: Iterable[Mapping[str, Any]], *, n_jobs: int | None = None,
+          backend: str = "loky", desc: str | None = None, progress: bool = True) -> list:
+    """Return ``[fn(**task) for task in tasks]``, computed in parallel.
+
+    Parameters
+    ----------
+    fn : a picklable top-level function.
+    tasks : keyword-argument dicts, one per call.
+    n_jobs : worker processes (>= 1); default :func:`default_n_jobs`. Ignored for dask, where the
+        cluster's workers decide.
+    backend : ``"loky"`` (local processes), ``"dask"`` (running Dask client) or ``"sequential"``.
+    desc, progress : tqdm label and switch.
+    """
+    from tqdm.auto import tqdm
+
+    if not callable(fn):
+        raise TypeError(f"fn must be callable; got {type(fn).__name__}")
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}; got {backend!r}")
+    tasks = list(tasks)
+    for i, t in enumerate(tasks):
+        if not isinstance(t, Mapping):
+            raise TypeError(f"tasks[{i}] must be a mapping of keyword arguments; got {type(t).__name__}")
+    n_jobs = default_n_jobs() if n_jobs is None else n_jobs
+    if not isinstance(n_jobs, int) or n_jobs < 1:
+        raise ValueError(f"n_jobs must be an int >= 1; got {n_jobs!r}")
+    bar = tqdm(total=len(tasks), desc=desc, disable=not progress, leave=False)
+    if backend == "sequential" or (backend == "loky" and (n_jobs == 1 or len(tasks) <= 1)):
+        out = []
+        for t in tasks:
+            out.append(fn(**t))
+            bar.update()
+        bar.close()
+        return out
+
+    from joblib import Parallel, delayed, parallel_config
+
+    if backend == "dask":
+        try:
+            from distributed import get_client
+
+            get_client()
+        except (ImportError, ValueError) as exc:
+            raise ValueError(
+                "backend='dask' needs a running dask.distributed Client "
+                "(e.g. Client(LocalCluster()) or Client('tcp://scheduler:8786'))"
+            ) from exc
+        config = parallel_config(backend="dask")
+    else:
+        config = parallel_config(backend="loky", n_jobs=n_jobs)
+    out = []
+    with config:
+        gen = Parallel(return_as="generator")(delayed(_single_threaded)(fn, t) for t in tasks)
+        for result in gen:
+            out.append(result)
+            bar.update()
+    bar.close()
+    return out

@@ -1,0 +1,48 @@
+"""Shared fixtures. Chapters are executed once per session at ``profile=quick``."""
+
+from __future__ import annotations
+
+import pytest
+
+from neuroplastic.book import build_dir, load_claims, runner
+
+PROFILE = "quick"
+
+
+@pytest.fixture(scope="session")
+def executed_chapters():
+    """Execute every chapter in the table of contents through papermill (quick profile) once.
+
+    Returns ``{chapter_id: notebook path or the exception it raised}``; a failure in one chapter
+    does not stop the others.
+    """
+    results = {}
+    for src in runner.chapter_sources():
+        try:
+            results[runner.chapter_id(src)] = runner.execute(src, PROFILE, progress=False)
+        except Exception as exc:  # reported by test_chapters.py and by claims_json
+            results[runner.chapter_id(src)] = exc
+    runner.render_generated_pages()
+    return results
+
+
+@pytest.fixture(scope="session")
+def claims_json(executed_chapters):
+    """``claims_json("ch05")`` -> that chapter's claims JSON from the quick run."""
+
+    def load(chapter: str) -> dict:
+        outcome = executed_chapters.get(chapter)
+        if outcome is None:
+            pytest.fail(f"{chapter} is not in _toc.yml")
+        if isinstance(outcome, Exception):
+            pytest.fail(f"{chapter} failed to execute: {outcome}")
+        data = load_claims(build_dir() / "claims" / f"{chapter}.json")
+        assert data["profile"] == PROFILE
+        return data
+
+    return load
+
+
+def verdicts(data: dict) -> dict[str, str]:
+    """``{claim id: verdict}`` of a claims JSON."""
+    return {c["id"]: c["verdict"] for c in data["claims"]}

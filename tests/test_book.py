@@ -1,0 +1,182 @@
+"""neuroplastic.book: profiles, claims, figures, glue, the result cache and the runner."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from neuroplastic import book
+from neuroplastic.book import cache as cache_mod
+from neuroplastic.book import runner
+from neuroplastic.book.cli import main as cli_main
+
+
+@pytest.fixture
+def build(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEUROPLASTIC_BUILD", str(tmp_path / "_build"))
+    monkeypatch.setenv("NEUROPLASTIC_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("NEUROPLASTIC_NO_CACHE", raising=False)
+    return tmp_path / "_build"
+
+
+PROFILES = {"quick": {"n": 1}, "paper": {"n": 2}}
+
+
+def test_select_profile_returns_a_copy():
+    p = book.select_profile("quick", PROFILES)
+    p["n"] = 99
+    assert PROFILES["quick"]["n"] == 1
+
+
+@pytest.mark.parametrize("bad", ["fast", "", None, 3, "Quick"])
+def test_unknown_profile_lists_valid_ones(bad):
+    with pytest.raises(ValueError, match="'quick', 'paper'"):
+        book.select_profile(bad, PROFILES)
+
+
+def test_profile_table_must_define_every_profile():
+    with pytest.raises(ValueError, match="missing"):
+        book.select_profile("quick", {"quick": {}})
+
+
+def test_claims_roundtrip_and_verdicts(build):
+    c = book.Claims("ch09")
+    c.add("C1", "a holds", True, "x = 1")
+    c.add("C2", "b fails", np.bool_(False), "y = 2")
+    c.add("C3", "c untestable", None, "-", reason="biology")
+    path = c.write(profile="quick")
+    data = book.load_claims(path)
+    assert [x["verdict"] for x in data["claims"]] == ["holds", "does not hold", "not assessable"]
+    assert data["profile"] == "quick" and data["chapter"] == "ch09"
+    frame = c.frame()
+    assert list(frame.index) == ["C1", "C2", "C3"] and "Reason: biology" in frame.loc["C3", "evidence"]
+    md = book.dashboard_markdown(path.parent)
+    assert "1 holds, 1 does not hold, 1 not assessable" in md and "| C2 | b fails |" in md
+
+
+@pytest.mark.parametrize("kwargs, err", [
+    (dict(id="C1", statement="s", holds="yes", evidence="e"), TypeError),
+    (dict(id="C1", statement="s", holds=None, evidence="e"), ValueError),
+    (dict(id="", statement="s", holds=True, evidence="e"), ValueError),
+    (dict(id="C1", statement="s", holds=True, evidence=""), ValueError),
+])
+def test_claims_reject_bad_input(kwargs, err):
+    with pytest.raises(err):
+        book.Claims("ch01").add(**kwargs)
+
+
+def test_claims_reject_duplicates_and_bad_chapter():
+    c = book.Claims("ch01")
+    c.add("C1", "s", True, "e")
+    with pytest.raises(ValueError, match="already"):
+        c.add("C1", "s", True, "e")
+    with pytest.raises(ValueError, match="chapter"):
+        book.Claims("chapter1")
+
+
+def test_damaged_claims_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "ch01.json"
+    bad.write_text("{not json")
+    with pytest.raises(ValueError, match="not a claims file"):
+        book.load_claims(bad)
+
+
+def test_figures_are_deterministic(build):
+    def draw():
+        fig, ax = plt.subplots()
+        ax.plot([0, 1, 2], [1, 0, 1])
+        return fig
+
+    png, svg = book.save(draw(), "line", chapter="ch09")
+    first_svg, first_png = svg.read_bytes(), png.read_bytes()
+    book.show(draw(), "line", chapter="ch09")
+    assert svg.read_bytes() == first_svg and png.read_bytes() == first_png
+    assert b"<dc:date>" not in first_svg
+    with pytest.raises(ValueError, match="name"):
+        book.save(draw(), "bad/name", chapter="ch09")
+
+
+def test_glue_outside_a_kernel_returns_the_formatted_value():
+    assert book.glue("x", 3.14159, ".2f") == "3.14"
+    with pytest.raises(ValueError):
+        book.glue("", 1)
+
+
+calls = []
+
+
+@book.memoize
+def _square(x, *, scale=1.0):
+    calls.append(x)
+    return {"y": x * x * scale}
+
+
+def test_memoize_caches_and_can_be_bypassed(build, monkeypatch):
+    calls.clear()
+    assert _square(3) == {"y": 9}
+    assert _square(3, scale=1.0) == {"y": 9}  # same bound arguments, same key
+    assert calls == [3]
+    _square(3, refresh=True)
+    assert calls == [3, 3]
+    _square(4)
+    assert calls == [3, 3, 4]
+    monkeypatch.setenv("NEUROPLASTIC_NO_CACHE", "1")
+    _square(3)
+    assert calls == [3, 3, 4, 3]
+
+
+def test_memoize_key_depends_on_arguments_and_library(build, monkeypatch):
+    k1, k2 = _square.cache_key(3), _square.cache_key(3, scale=2.0)
+    assert k1 != k2
+    monkeypatch.setattr(cache_mod, "library_fingerprint", lambda: "other-version")
+    assert _square.cache_key(3) != k1
+
+
+def test_damaged_cache_file_is_an_error_not_a_silent_recompute(build):
+    calls.clear()
+    _square(5)
+    path = _square.cache_path(5)
+    path.write_bytes(b"garbage")
+    with pytest.raises(book.CacheError, match="refresh=True"):
+        _square(5)
+    assert _square(5, refresh=True) == {"y": 25}
+    assert pickle.loads(path.read_bytes()) == {"y": 25}
+
+
+def test_cache_key_refuses_unhashable_arguments():
+    with pytest.raises(TypeError, match="cache key"):
+        _square.cache_key(object())
+
+
+def test_runner_resolves_chapters_and_rejects_unknown_ones():
+    sources = runner.chapter_sources()
+    assert sources, "the table of contents lists no chapter"
+    first = sources[0]
+    assert runner.resolve(runner.chapter_id(first)) == first
+    assert runner.resolve(str(int(runner.chapter_id(first)[2:]))) == first
+    with pytest.raises(ValueError, match="chapter must be one of"):
+        runner.resolve("ch99")
+
+
+def test_cli_reports_unknown_chapter(capsys):
+    assert cli_main(["run", "ch99", "--profile", "quick"]) == 2
+    assert "chapter must be one of" in capsys.readouterr().err
+
+
+def test_cli_rejects_unknown_profile():
+    with pytest.raises(SystemExit):
+        cli_main(["run", "ch01", "--profile", "fast"])
+
+
+def test_timings_are_recorded(build):
+    runner.record_timing("ch09", "quick", 12.34)
+    data = json.loads((build / "timings.json").read_text())
+    assert data["ch09"]["quick"]["seconds"] == 12.3
+    assert "| ch09 | quick | 12 s |" in runner.timings_markdown()

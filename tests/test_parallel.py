@@ -1,0 +1,63 @@
+"""The sweep helper: order, validation, local processes and a Dask cluster on loopback."""
+
+from __future__ import annotations
+
+import pytest
+
+from neuroplastic import bench
+from neuroplastic.parallel import sweep
+
+
+def _power(base, exp):
+    return base ** exp
+
+
+TASKS = [{"base": b, "exp": 2} for b in range(7)]
+EXPECTED = [b * b for b in range(7)]
+
+
+@pytest.mark.parametrize("backend, n_jobs", [("sequential", 1), ("loky", 1), ("loky", 2)])
+def test_sweep_keeps_task_order(backend, n_jobs):
+    assert sweep(_power, TASKS, backend=backend, n_jobs=n_jobs, progress=False) == EXPECTED
+
+
+def test_sweep_on_a_local_dask_cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster, \
+            distributed.Client(cluster):
+        assert sweep(_power, TASKS, backend="dask", progress=False) == EXPECTED
+
+
+def test_dask_backend_without_a_client_is_a_clear_error():
+    with pytest.raises(ValueError, match="Client"):
+        sweep(_power, TASKS, backend="dask", progress=False)
+
+
+@pytest.mark.parametrize("kwargs, err", [
+    (dict(backend="threads"), ValueError),
+    (dict(n_jobs=0), ValueError),
+    (dict(n_jobs=1.5), ValueError),
+])
+def test_sweep_validates_arguments(kwargs, err):
+    with pytest.raises(err):
+        sweep(_power, TASKS, progress=False, **kwargs)
+
+
+def test_sweep_rejects_non_mapping_tasks_and_non_callables():
+    with pytest.raises(TypeError, match=r"tasks\[0\]"):
+        sweep(_power, [(1, 2)], progress=False)
+    with pytest.raises(TypeError, match="callable"):
+        sweep(42, TASKS, progress=False)
+
+
+def test_bench_record_replaces_by_name(tmp_path):
+    path = tmp_path / "b.json"
+    bench.record("k", {"N": 4}, 1.0, 10.0, True, path=path)
+    rec = bench.record("k", {"N": 4}, 2.0, 10.0, False, path=path)
+    assert rec["ratio"] == 5.0
+    import json
+
+    assert len(json.loads(path.read_text())) == 1
+    with pytest.raises(ValueError):
+        bench.record("k", {}, 0.0, 1.0, True, path=path)
