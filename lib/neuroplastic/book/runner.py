@@ -8,6 +8,7 @@ by papermill with ``profile`` (and optionally ``seed``) injected after the cell 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -62,10 +63,18 @@ def execute(source: Path, profile: str, *, seed: int | None = None, progress: bo
     jupytext.write(jupytext.read(source), notebook)
     params = {"profile": profile} | ({} if seed is None else {"seed": seed})
     t0 = time.perf_counter()
-    papermill.execute_notebook(
-        str(notebook), str(notebook), parameters=params, kernel_name="python3",
-        cwd=str(source.parent), progress_bar=progress, request_save_on_cell_execute=False,
-    )
+    previous = os.environ.get("NEUROPLASTIC_STATIC")
+    os.environ["NEUROPLASTIC_STATIC"] = "1"  # the kernel inherits it: widgets render statically
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(notebook), parameters=params, kernel_name="python3",
+            cwd=str(source.parent), progress_bar=progress, request_save_on_cell_execute=False,
+        )
+    finally:
+        if previous is None:
+            del os.environ["NEUROPLASTIC_STATIC"]
+        else:
+            os.environ["NEUROPLASTIC_STATIC"] = previous
     record_timing(chapter_id(source), profile, time.perf_counter() - t0)
     return notebook
 

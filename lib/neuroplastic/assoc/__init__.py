@@ -1,0 +1,103 @@
+"""Associative memory with the Hebbian family of rules (ch01 Lansner et al. 2026, ch02 Knoblauch).
+
+Quick API (all arrays numpy; every random entry point takes ``seed``)::
+
+    from neuroplastic import assoc as A
+    lay = A.Modular(20, 20)                   # or A.KofN(400, 20); lay.N, lay.K, lay.groups
+    pats = A.random_patterns(300, lay, seed=0)            # PatternSet idx int32[P, K]; skew=, ...
+    cues = A.flip_cues(pats, 1, seed=0)                   # nflip may be fractional
+    cnt = A.count(pats)                                   # Counts(M11, M1, P); .add/.remove
+    net = A.build("bcpnn", cnt, lay)                      # Network(W, b, rule, params, symmetric)
+    net = A.build("boms", cnt, lay, noise=A.CueNoise.from_flips(1, lay))
+    res = A.recall(net, cues, activation=A.HWTA(), T_max=15, seed=0)   # KWTA(k) for K-of-N
+    A.exact_fraction(res.states, pats)                    # fcorr; A.output_noise(...)
+    A.bits_per_synapse(P90, lay, info="v1", synapses="sym")            # C_L (headline)
+    A.bits_per_synapse(P90, lay, info="error_corrected", synapses="exist", errors=e)  # C_E
+
+    task = A.StorageTask("covar", lay, 1)                 # picklable task(P, rep, seed) -> fcorr
+    A.capacity_search(task, P0=300, nrep=5, seed=0)       # CapacitySearch(mean, sd, per_rep, trace)
+    A.capacity_sweep(task, factor=1.05, nrep=10, seed=0).crossing(0.9)
+    A.prototype_curve("bcpnn", lay, [2, 5, 10], n_inst=10, d_train=2, d_test=2, n_test=10,
+                      nrep=2, seed=0)                     # DataFrame [rule, Q, rep, score, ...]
+
+One call per figure (memoized via neuroplastic.book; grids run through neuroplastic.parallel)::
+
+    df = A.storage_curves(A.SEVEN_RULES, lay, 1, factor=1.05, nrep=10, seed=0)  # long frame
+    A.curve_summary(df); A.curve_p90(df, lay)             # P90, 95 % CI, eps_at_P90, C_L, C_E
+    A.capacity_table(A.SEVEN_RULES, lay, nflip=2, nrep=5, seed=0)   # adaptive P90 per rule
+    A.capacity_table(["hebb", "bcpnn"], lay, skew=0.5, nrep=5)      # Zipf ensemble
+    A.capacity_table(["hebb", "bcpnn"], lay, redraw=0.6, nrep=5)    # parent-correlated
+    pf = A.prototype_curves(A.SEVEN_RULES, lay, [2, 5, 10, 20], n_inst=10, d_train=2,
+                            d_test=2, n_test=10, nrep=2, seed=0)
+    A.prototype_windows(pf, level=0.9)                    # intervals and upper edge per rule
+
+Rules (registry ``RULES``, ``list_rules()``; spec strings "name:key=value,..." for variants):
+hebb; covar (mean="unit"|"global"); precovar (variant="a"|"b"|"c"); hopfield
+(variant="sparse"|"pm1"); willshaw; bcpnn (eps="1/(P+1)"|float); bayes == bom (noise=CueNoise,
+alpha=0.01, p_min=1e-4, symmetrize=False, include_diagonal=False); boms = bayes symmetrised.
+``SEVEN_RULES`` = hebb, covar, precovar, hopfield, willshaw, bcpnn, boms. StorageTask and the
+figure helpers give Bayes rules ``noise = CueNoise.from_flips(nflip, layout)`` automatically.
+Examples of spec strings: "covar:mean=global", "precovar:variant=c", "hopfield:variant=pm1",
+"bom", "bayes:alpha=0.5,symmetrize=1".
+
+Reference implementations (tests, benchmarks): ``recall_dense`` (numpy/BLAS), ``recall_torch``,
+``rules.build_reference`` (numpy weight formulas; ``build`` uses a fused numba kernel).
+
+Exact ties: for the rules linear in the counts (hebb, willshaw, covar, hopfield, precovar b)
+``build`` also stores integer weights s·W (``Network.int_scale`` = s); retrieval uses them, so
+equal supports are exactly equal and ties go to the hashed key, never to rounding or index order.
+
+Measured cost (1 worker, 2-core machine shared with other jobs; 2 workers roughly halve it):
+storage_curves, 8 rules (7 + bom): modular 10×20 ×1.10 nrep 3 ≈ 10 s, K-of-N 200/10 ≈ 17 s;
+modular 20×20 ×1.05 nrep 10 ≈ 85 s (5–16 s per rule), K-of-N 400/20 ≈ 100 s (7–20 s per rule).
+capacity_table 32×32 nrep 3: 2–6 s per rule (≈ 30 s for 8 rules).
+prototype_curves 7 rules × 7 Q × 2 reps at 20×20, (10, 2): ≈ 3 s CPU.
+"""
+
+from .activations import HWTA, KWTA, Activation, default_activation
+from .capacity import (CapacitySearch, StorageTask, Sweep, capacity_search, capacity_sweep,
+                       crossing, geometric_grid)
+from .counts import Counts, count, count_dense
+from .cues import CueNoise, flip_cues
+from .experiments import (capacity_table, curve_p90, curve_summary, prototype_curves,
+                          prototype_windows, rule_symmetric, storage_curves)
+from .layouts import Free, KofN, Modular, parse_layout, removed_mask
+from .measures import (Window, binary_entropy, bits_per_synapse, bootstrap_ci, error_counts,
+                       exact_fraction, info_per_pattern, n_synapses, output_noise,
+                       prototype_score, score_window, transinformation)
+from .patterns import PatternSet, orthogonal_patterns, parent_patterns, random_patterns
+from .prototypes import PrototypeSet, prototype_curve, prototype_set
+from .recall import Recall, recall, supports
+from .reference import recall_dense, recall_torch
+from .rules import RULES, SEVEN_RULES, Network, build, list_rules, parse_rule
+from .free import (VarPatternSet, bernoulli_patterns, counts_from_dense, palm_patterns,
+                   partial_cues)
+from .noise_weights import NoiseTable, noise_weights
+from .bcpnn_stable import bcpnn_s2, bcpnn_s3, build_rule, is_noise_aware
+from .activations_ch02 import MAP, Core, OracleKWTA, Schedule, Threshold
+from .ane import ANE, calibrate
+from .retrieval_bayes import NoiseRecall, recall_noise
+from .ch02_measures import (EpsCapacity, bootstrap_compare, bootstrap_eps_capacity,
+                            capacity_bits, eps_capacity)
+from .ch02_experiments import ANEStorageTask, ch02_curves, eps_curves, standard_configs
+
+__all__ = [
+    "Activation", "CapacitySearch", "Counts", "CueNoise", "Free", "HWTA", "KWTA", "KofN",
+    "Modular", "Network", "PatternSet", "PrototypeSet", "RULES", "Recall", "SEVEN_RULES",
+    "StorageTask", "Sweep", "Window", "bernoulli_patterns", "binary_entropy", "bits_per_synapse",
+    "bootstrap_ci", "build", "capacity_search", "capacity_sweep", "capacity_table", "count",
+    "count_dense", "crossing", "curve_p90", "curve_summary", "default_activation",
+    "error_counts", "exact_fraction", "flip_cues", "geometric_grid", "info_per_pattern",
+    "is_noise_aware", "list_rules", "n_synapses", "orthogonal_patterns", "output_noise",
+    "palm_patterns", "parent_patterns", "parse_layout", "parse_rule", "partial_cues",
+    "prototype_curve", "prototype_curves", "prototype_score", "prototype_set",
+    "prototype_windows", "random_patterns", "recall", "recall_dense", "recall_torch",
+    "removed_mask", "rule_symmetric", "score_window", "storage_curves", "supports",
+    "transinformation",
+    # ch02: free ensembles, noise-aware weights, stabilized BCPNN, MAP/l-WTA/core, ANE
+    "ANE", "ANEStorageTask", "Core", "EpsCapacity", "MAP", "NoiseRecall", "NoiseTable",
+    "OracleKWTA", "Schedule", "Threshold", "VarPatternSet", "bcpnn_s2", "bcpnn_s3",
+    "bootstrap_compare", "bootstrap_eps_capacity", "build_rule", "calibrate", "capacity_bits",
+    "ch02_curves", "counts_from_dense", "eps_capacity", "eps_curves", "noise_weights",
+    "recall_noise", "standard_configs",
+]

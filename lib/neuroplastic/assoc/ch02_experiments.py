@@ -1,0 +1,373 @@
+"""ch02 experiments: ε(P) curves of many retrieval configurations on shared networks, and the
+cross-paper entry of Bayes + ANE into ch01's storage-capacity harness.
+
+:func:`eps_curves` stores one nested pattern set per (ensemble, network) along a geometric P grid
+(counts extended incrementally), builds each rule once per P (noise-aware rules as lazily filled
+:class:`~neuroplastic.assoc.noise_weights.NoiseTable`), and runs every configuration on the same
+queries (n_queries stored patterns drawn per P; the partial cue of pattern μ depends only on
+(seed, μ)). Configurations are dicts::
+
+    {"label": "bayes/kwta/iter/posterior", "rule": "bayes", "params": {...},
+     "act": "map" | "kwta" | "core", "iterative": True, "ane": "none" | "oracle" |
+     "posterior" | "calibrated"}
+
+``act="kwta"`` means k-WTA on K-of-N/Palm, per-hypercolumn WTA on the modular ensemble and k-WTA
+with the target's activity (oracle) on Bernoulli patterns; ``act="core"`` the core schedule (with
+oracle activity on Bernoulli). :class:`ANEStorageTask` is ch01's StorageTask with Bayes (boms)
++ ANE retrieval, for ch01's adaptive P90 search.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import check_choice, check_int, seed_int
+from .activations import HWTA, KWTA
+from .activations_ch02 import MAP, Core, OracleKWTA
+from .ane import ANE, calibrate
+from .bcpnn_stable import build_rule
+from .capacity import StorageTask
+from .counts import Counts
+from .cues import flip_cues
+from .free import bernoulli_patterns, counts_from_dense, palm_patterns, partial_cues, VarPatternSet
+from .layouts import Free, KofN, Modular
+from .noise_weights import NOISE_RULES, NoiseTable
+from .patterns import PatternSet, random_patterns
+
+ENSEMBLES = ("bernoulli", "constk", "palm", "modular")
+ENSEMBLE_NAMES = {"bernoulli": "Bernoulli", "constk": "constant-k", "palm": "Palm P1",
+                  "modular": "modular"}
+
+
+def ensemble_layout(ensemble: str, N: int, K: int):
+    check_choice("ensemble", ensemble, ENSEMBLES)
+    if ensemble == "bernoulli":
+        return Free(N, K / N)
+    if ensemble == "modular":
+        if N % K:
+            raise ValueError(f"K must divide N for the modular ensemble; got N = {N}, K = {K}")
+        return Modular(K, N // K)
+    return KofN(N, K)
+
+
+def ensemble_patterns(ensemble: str, P: int, N: int, K: int, *, seed) -> np.ndarray:
+    """uint8[P, N] patterns of the named ensemble (prefix-consistent)."""
+    layout = ensemble_layout(ensemble, N, K)
+    if ensemble == "bernoulli":
+        return bernoulli_patterns(P, N, K / N, seed=seed).to_dense()
+    if ensemble == "palm":
+        return palm_patterns(P, N, K, variant="balanced", seed=seed).to_dense()
+    return random_patterns(P, layout, seed=seed).to_dense()
+
+
+def make_cues(X: np.ndarray, layout, c: int, f: int, seed) -> np.ndarray:
+    """uint8 partial cues of the rows X: c kept ones and f false ones (Bernoulli: c = round(λ|u|),
+    f = round(κ|u|) with λ = c/K, κ = f/K)."""
+    if isinstance(layout, Free):
+        vs = VarPatternSet.from_dense(X, layout)
+        K = layout.K
+        return partial_cues(vs, lam=c / K, kappa=f / K, seed=seed).to_dense()
+    # fixed activity: every row has K ones
+    lay = KofN(layout.N, int(X[0].sum())) if X.shape[0] else layout
+    ps = PatternSet(np.nonzero(X)[1].reshape(X.shape[0], -1).astype(np.int32), lay)
+    return partial_cues(ps, c=c, f=f, seed=seed).to_dense()
+
+
+def activation_of(act: str, layout, K: int):
+    check_choice("act", act, ("map", "kwta", "core"))
+    if act == "map":
+        return MAP()
+    if act == "core":
+        return Core(oracle=isinstance(layout, Free))
+    if isinstance(layout, Free):
+        return OracleKWTA()
+    if isinstance(layout, Modular):
+        return HWTA()
+    return KWTA(K)
+
+
+def config(rule, act, iterative, ane="none", params=None, label=None) -> dict:
+    """A configuration dict (see module doc); label defaults to rule/act/iter|one/ane."""
+    params = dict(params or {})
+    lab = label or f"{rule}/{act}/{'iter' if iterative else 'one'}/{ane}"
+    return {"label": lab, "rule": rule, "params": params, "act": act, "iterative": bool(iterative),
+            "ane": ane}
+
+
+def _rule_key(cfg):
+    return (cfg["rule"], tuple(sorted(cfg["params"].items())))
+
+
+def eps_curves(ensemble: str, N: int, K: int, c: int, f: int, P_grid, configs, *, net: int,
+               n_queries: int, T_max: int, seed: int, trace_P: int | None = None):
+    """Per-query errors of every configuration along ``P_grid`` for one network.
+
+    Returns dict(df = DataFrame[label, P, net, query, miss, false, exact, steps, cycled],
+    traces = {label: (assumed float[T, 2], true float[T, 2])} at the grid point nearest
+    ``trace_P``, builds = table builds)."""
+    import pandas as pd
+
+    layout = ensemble_layout(ensemble, N, K)
+    P_grid = [check_int("P_grid[i]", p, lo=1) for p in P_grid]
+    if any(b <= a for a, b in zip(P_grid, P_grid[1:])):
+        raise ValueError("P_grid must be strictly increasing")
+    net = check_int("net", net, lo=0)
+    n_queries = check_int("n_queries", n_queries, lo=1)
+    T_max = check_int("T_max", T_max, lo=1)
+    seed = seed_int(seed)
+    c = check_int("c", c, lo=0, hi=K)
+    f = check_int("f", f, lo=0, hi=N - K)
+    base = int(np.random.SeedSequence([seed, net, ENSEMBLES.index(ensemble)]).generate_state(1)[0])
+    X = ensemble_patterns(ensemble, P_grid[-1], N, K, seed=base)
+    cues_all = make_cues(X, layout, c, f, base + 1)
+    cue_key = (c, f)
+    counts = Counts(np.zeros((N, N), np.int32), np.zeros(N, np.int32), 0, layout=layout)
+    rows = []
+    traces = {}
+    t_P = None if trace_P is None else min(P_grid, key=lambda p: abs(np.log(p / trace_P)))
+    builds = 0
+    for P in P_grid:
+        counts = counts_from_dense(X[counts.P:P], layout, start=counts)
+        rng = np.random.default_rng(np.random.SeedSequence([base, P, 7]))
+        q = np.sort(rng.choice(P, size=n_queries, replace=P < n_queries))
+        targets = X[q]
+        cues = cues_all[q]
+        sources = {}
+        for cfg in configs:
+            rk = _rule_key(cfg)
+            if rk not in sources:
+                rule, params = cfg["rule"], dict(cfg["params"])
+                if rule in NOISE_RULES:
+                    sources[rk] = NoiseTable(counts, layout, rule, params)
+                else:
+                    sources[rk] = build_rule(rule, counts, layout, **params)
+            src = sources[rk]
+            act = activation_of(cfg["act"], layout, K)
+            Tm = T_max if cfg["iterative"] else 1
+            ane = ANE(cfg["ane"])
+            if cfg["ane"] == "calibrated":
+                ane = calibrate(src, X[:P], cue_fn=lambda Y, s: make_cues(Y, layout, c, f, s),
+                                activation=act, T_max=Tm, cue_key=cue_key, seed=base + P)
+            src_key = cue_key if isinstance(src, NoiseTable) else None
+            r = recall_noise_cfg(src, cues, act, Tm, ane, targets, src_key, base + 3)
+            ov = (r.states & targets).sum(axis=1)
+            miss = targets.sum(axis=1) - ov
+            false = r.states.sum(axis=1) - ov
+            rows.append(pd.DataFrame({
+                "label": cfg["label"], "P": P, "net": net, "query": np.arange(n_queries),
+                "miss": miss.astype(np.int32), "false": false.astype(np.int32),
+                "exact": (miss == 0) & (false == 0), "steps": r.steps.astype(np.int16),
+                "cycled": r.cycled}))
+            if P == t_P and cfg["iterative"]:
+                traces[cfg["label"]] = (_fill_mean(r.noise_trace), _fill_mean(r.true_trace))
+        builds += sum(s.builds for s in sources.values() if isinstance(s, NoiseTable))
+    df = pd.concat(rows, ignore_index=True)
+    df["label"] = df["label"].astype("category")
+    return {"df": df, "traces": traces, "builds": builds}
+
+
+def _fill_mean(trace):
+    """Mean over queries of a [T, Q, 2] trace, a stopped query keeping its last value."""
+    tr = np.array(trace, dtype=np.float64)
+    for t in range(1, tr.shape[0]):
+        gap = np.isnan(tr[t])
+        tr[t][gap] = tr[t - 1][gap]
+    return tr.mean(axis=1)
+
+
+def recall_noise_cfg(src, cues, act, T_max, ane, targets, cue_key, seed):
+    from .retrieval_bayes import recall_noise
+
+    return recall_noise(src, cues, activation=act, T_max=T_max, ane=ane, targets=targets,
+                        cue_key=cue_key, seed=seed)
+
+
+def run_eps_curves(ensemble: str, N: int, K: int, c: int, f: int, P_grid, configs, *, n_nets: int,
+                   n_queries: int, T_max: int, seed: int, trace_P: int | None = None,
+                   n_jobs=None, progress: bool = True):
+    """:func:`eps_curves` for networks 0..n_nets−1 through ``neuroplastic.parallel.sweep``;
+    returns dict(df (all networks), traces (mean over networks), builds)."""
+    import pandas as pd
+
+    from ..parallel import sweep
+
+    n_nets = check_int("n_nets", n_nets, lo=1)
+    tasks = [dict(ensemble=ensemble, N=N, K=K, c=c, f=f, P_grid=list(P_grid), configs=list(configs),
+                  net=n, n_queries=n_queries, T_max=T_max, seed=seed, trace_P=trace_P)
+             for n in range(n_nets)]
+    out = sweep(eps_curves, tasks, n_jobs=n_jobs, desc=f"ε(P) {ensemble}", progress=progress)
+    df = pd.concat([o["df"] for o in out], ignore_index=True)
+    df["label"] = df["label"].astype(str)
+    traces = {}
+    for lab in out[0]["traces"]:
+        a = np.mean([o["traces"][lab][0] for o in out], axis=0)
+        t = np.mean([o["traces"][lab][1] for o in out], axis=0)
+        traces[lab] = (a, t)
+    return {"df": df, "traces": traces, "builds": sum(o["builds"] for o in out)}
+
+
+class ANEStorageTask(StorageTask):
+    """ch01's StorageTask (flip cues, exact-recall fraction) with Bayes + ANE retrieval.
+
+    rule "boms" (symmetrised Bayes, as in ch01's headline) or "bayes"; ane "none", "posterior" or
+    "calibrated"; the noise level of the flip cue is (c, f) = (K − nflip, nflip). Same nested
+    patterns and cues as StorageTask for the same (rep, seed)."""
+
+    def __init__(self, layout, nflip, *, ane: str = "posterior", rule: str = "boms",
+                 T_max: int = 15, alpha: float = 0.01, p_min: float = 1e-4):
+        check_choice("rule", rule, ("boms", "bayes"))
+        check_choice("ane", ane, ("none", "posterior", "calibrated"))
+        super().__init__(rule, layout, nflip, T_max=T_max, params={"alpha": alpha, "p_min": p_min})
+        if float(self.nflip) != int(self.nflip):
+            raise ValueError(f"nflip must be an integer for ANE levels; got {nflip}")
+        self.ane_kind = ane
+        self.label = f"{rule}+{ane} ANE" if ane != "none" else rule
+
+    def evaluate(self, P: int, rep: int = 0, seed=0) -> dict:
+        P = check_int("P", P, lo=1)
+        seed = seed_int(seed)
+        st = self._pool((int(rep), seed), P)
+        cnt = st["counts"]
+        if P > cnt.P:
+            cnt.add(st["pool"].rows(slice(cnt.P, P)))
+        elif P < cnt.P:
+            cnt.remove(st["pool"].rows(slice(P, cnt.P)))
+        lay = self.layout
+        table = NoiseTable(cnt, lay, "bayes", {"alpha": self.params["alpha"],
+                                              "p_min": self.params["p_min"],
+                                              "symmetrize": self.rule == "boms"})
+        nf = int(self.nflip)
+        key = (lay.K - nf, nf)
+        act = HWTA() if isinstance(lay, Modular) else KWTA(lay.K)
+        targets = st["pool"].prefix(P).to_dense()
+        ane = ANE(self.ane_kind)
+        if self.ane_kind == "calibrated":
+            def cue_fn(Y, s):
+                ps = PatternSet(np.nonzero(Y)[1].reshape(Y.shape[0], -1).astype(np.int32), lay)
+                return flip_cues(ps, nf, seed=s).to_dense()
+            ane = calibrate(table, targets, cue_fn=cue_fn, activation=act, T_max=self.T_max,
+                            cue_key=key, seed=seed + P)
+        from .retrieval_bayes import recall_noise
+
+        r = recall_noise(table, st["cues"].prefix(P), activation=act, T_max=self.T_max, ane=ane,
+                         targets=targets, cue_key=key, seed=seed)
+        ov = (r.states & targets).sum(axis=1)
+        K = lay.K
+        miss = K - ov
+        false = r.states.sum(axis=1) - ov
+        return {"P": P, "fcorr": float(np.mean((miss == 0) & (false == 0))),
+                "eps": float(np.mean((miss + false) / K)), "miss": float(np.mean(miss / K)),
+                "false": float(np.mean(false / K)), "steps": float(r.steps.mean()),
+                "cycled": float(r.cycled.mean())}
+
+
+WILLSHAW_THR = {"self_gain": 1.0}
+"""Willshaw under a threshold keeps its self-connection (W_jj = 1[M1_j > 0]) so that a unit of
+the state counts itself among the Θ active inputs [R]."""
+
+
+def standard_configs(ensemble: str, stabilized: str = "bcpnn_s2") -> list[dict]:
+    """The configurations the chapter runs for ``ensemble`` (F1–F6, T1, T2); see the chapter."""
+    check_choice("ensemble", ensemble, ENSEMBLES)
+    check_choice("stabilized", stabilized, ("bcpnn_s2", "bcpnn_s3"))
+    S = stabilized
+    out = []
+    if ensemble in ("bernoulli", "constk"):
+        for r in ("bayes", "bcpnn", S):
+            out.append(config(r, "map", False))
+        out.append(config("willshaw", "map", False, params=WILLSHAW_THR))
+        for r in ("bayes", "bcpnn", S, "willshaw", "covar", "hebb"):
+            out.append(config(r, "kwta", False))
+        for act in ("map", "kwta"):
+            out.append(config("bayes", act, False, params={"include_diagonal": True},
+                              label=f"bayes+diag/{act}/one/none"))
+        # pseudo-count ablation (T2b): α spread over the cells by the marginals
+        out.append(config("bayes", "map", False, params={"smoothing": "marginal"},
+                          label="bayes[marginal α]/map/one/none"))
+        out.append(config("bayes", "map", False, params={"smoothing": "marginal",
+                                                         "include_diagonal": True},
+                          label="bayes[marginal α]+diag/map/one/none"))
+        for r in ("bayes", "bcpnn", S):
+            out.append(config(r, "map", True))
+    iter_rules = ("bayes", "bcpnn", S)
+    if ensemble == "constk":
+        iter_rules = ("bayes", "bcpnn", "bcpnn_s2", "bcpnn_s3", "willshaw", "covar", "hebb")
+        out.append(config("bayes", "kwta", True, params={"include_diagonal": True},
+                          label="bayes+diag/kwta/iter/none"))
+    for r in iter_rules:
+        out.append(config(r, "kwta", True))
+    ane_rules = ("bayes", "bcpnn_s2", "bcpnn_s3") if ensemble == "constk" else ("bayes", S)
+    kinds = ("posterior", "calibrated", "oracle") if ensemble == "constk" else ("posterior",)
+    for r in ane_rules:
+        for k in kinds:
+            out.append(config(r, "kwta", True, k))
+    for r in ("bayes", "bcpnn", S):
+        out.append(config(r, "core", True))
+    for r in ("bayes", S):
+        out.append(config(r, "core", True, "posterior"))
+    if ensemble == "constk":
+        out.append(config("willshaw", "map", True, params=WILLSHAW_THR))
+        for k in ("calibrated", "oracle"):
+            out.append(config("willshaw", "map", True, k, params=WILLSHAW_THR))
+        # T2 ablations
+        out.append(config("bcpnn", "kwta", True, params={"eps": 1e-7}, label="bcpnn-raw/kwta/iter/none"))
+        out.append(config("bcpnn_s2", "kwta", True, params={"smoothing": "cell"},
+                          label="bcpnn_s2[cell α]/kwta/iter/none"))
+        out.append(config("bayes", "kwta", True, "posterior", params={"include_diagonal": True},
+                          label="bayes+diag/kwta/iter/posterior"))
+        for pm in (1e-5, 1e-3):
+            out.append(config("bayes", "kwta", True, params={"p_min": pm},
+                              label=f"bayes[p_min={pm:g}]/kwta/iter/none"))
+        out.append(config("bayes", "kwta", True, params={"alpha": 0.5},
+                          label="bayes[alpha=0.5]/kwta/iter/none"))
+    labels = [c["label"] for c in out]
+    assert len(labels) == len(set(labels)), "duplicate configuration labels"
+    return out
+
+
+def _memo(fn):
+    try:
+        from ..book import memoize
+    except ImportError:  # pragma: no cover
+        return fn
+    return memoize(fn)
+
+
+@_memo
+def ch02_curves(ensemble: str, N: int, K: int, c: int, f: int, P_grid, configs, n_nets: int,
+                n_queries: int, T_max: int, seed: int, trace_P=None):
+    """Memoized :func:`run_eps_curves` (cached under data/cache/results)."""
+    return run_eps_curves(ensemble, N, K, c, f, P_grid, configs, n_nets=n_nets,
+                          n_queries=n_queries, T_max=T_max, seed=seed, trace_P=trace_P)
+
+
+def ane_capacity_table(layouts, nflips, *, nrep: int, seed: int, T_max: int = 15, P0=None,
+                       max_steps: int = 20):
+    """X1: ch01's adaptive P90 search (capacity_search) for bcpnn, boms and boms + posterior /
+    calibrated ANE on each (layout, nflip). Returns a DataFrame."""
+    import pandas as pd
+
+    from .capacity import capacity_search
+
+    rows = []
+    for lay in layouts:
+        for nf in nflips:
+            tasks = {"bcpnn": StorageTask("bcpnn", lay, nf, T_max=T_max),
+                     "boms": StorageTask("boms", lay, nf, T_max=T_max),
+                     "boms + posterior ANE": ANEStorageTask(lay, nf, ane="posterior", T_max=T_max),
+                     "boms + calibrated ANE": ANEStorageTask(lay, nf, ane="calibrated", T_max=T_max)}
+            p0 = P0 or max(20, int(1.2 * lay.N))
+            for name, task in tasks.items():
+                res = capacity_search(task, P0=p0, nrep=nrep, seed=seed, max_steps=max_steps)
+                rows.append({"layout": str(lay), "nflip": nf, "rule": name, "P90": res.mean,
+                             "sd": res.sd, "per_rep": list(np.round(res.per_rep, 1))})
+    return pd.DataFrame(rows)
+
+
+@_memo
+def x1_table(layout_specs, nflips, nrep: int, seed: int, T_max: int = 15):
+    """Memoized :func:`ane_capacity_table` with layouts given as ch01 spec strings."""
+    from .layouts import parse_layout
+
+    return ane_capacity_table([parse_layout(s) for s in layout_specs], list(nflips), nrep=nrep,
+                              seed=seed, T_max=T_max)

@@ -1,0 +1,170 @@
+"""Network layouts: which binary patterns are legal and which synapses exist.
+
+* :class:`KofN` — N units, patterns with exactly K ones (activity a = K/N).
+* :class:`Modular` — H hypercolumns of M units each (N = HM); unit ``h*M + m`` is unit m of
+  hypercolumn h; exactly one active unit per hypercolumn (K = H, a = 1/M).
+* :class:`Free` — N units, Bernoulli(p) patterns (variable activity, expected K = pN); used by ch02.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validate import check_float, check_int
+
+
+@dataclass(frozen=True)
+class KofN:
+    """K-of-N layout: N units, exactly K active (1 <= K < N)."""
+
+    N: int
+    K: int
+
+    def __post_init__(self):
+        object.__setattr__(self, "N", check_int("N", self.N, lo=2))
+        object.__setattr__(self, "K", check_int("K", self.K, lo=1, hi=self.N - 1))
+
+    @property
+    def activity(self) -> float:
+        return self.K / self.N
+
+    @property
+    def groups(self):
+        return None
+
+    @property
+    def fixed_k(self) -> bool:
+        return True
+
+    def __str__(self):
+        return f"K-of-N {self.N}/{self.K}"
+
+
+@dataclass(frozen=True)
+class Modular:
+    """Modular layout: H hypercolumns × M units (N = H·M), one active unit per hypercolumn."""
+
+    H: int
+    M: int
+
+    def __post_init__(self):
+        object.__setattr__(self, "H", check_int("H", self.H, lo=1))
+        object.__setattr__(self, "M", check_int("M", self.M, lo=2))
+
+    @property
+    def N(self) -> int:
+        return self.H * self.M
+
+    @property
+    def K(self) -> int:
+        return self.H
+
+    @property
+    def activity(self) -> float:
+        return 1.0 / self.M
+
+    @property
+    def groups(self) -> np.ndarray:
+        """Hypercolumn id of every unit, int32[N]."""
+        return np.repeat(np.arange(self.H, dtype=np.int32), self.M)
+
+    @property
+    def fixed_k(self) -> bool:
+        return True
+
+    def __str__(self):
+        return f"modular {self.H}×{self.M}"
+
+
+@dataclass(frozen=True)
+class Free:
+    """Bernoulli layout (ch02): N units, each active with probability p; ``K`` = expected pN."""
+
+    N: int
+    p: float
+
+    def __post_init__(self):
+        object.__setattr__(self, "N", check_int("N", self.N, lo=2))
+        object.__setattr__(self, "p", check_float("p", self.p, lo=0.0, hi=1.0, lo_open=True,
+                                                  hi_open=True))
+
+    @property
+    def K(self) -> float:
+        return self.p * self.N
+
+    @property
+    def activity(self) -> float:
+        return self.p
+
+    @property
+    def groups(self):
+        return None
+
+    @property
+    def fixed_k(self) -> bool:
+        return False
+
+    def __str__(self):
+        return f"Bernoulli N={self.N}, p={self.p:g}"
+
+
+LAYOUT_TYPES = (KofN, Modular, Free)
+
+
+def check_layout(layout, name: str = "layout"):
+    if not isinstance(layout, LAYOUT_TYPES):
+        raise TypeError(f"{name} must be a KofN, Modular or Free layout; got {type(layout).__name__}")
+    return layout
+
+
+def parse_layout(spec):
+    """A layout from a Layout, ``"modular:20x20"``, ``"kofn:400/20"`` or a dict
+    ``{"kind": "modular", "H": 20, "M": 20}`` / ``{"kind": "kofn", "N": 400, "K": 20}``."""
+    if isinstance(spec, LAYOUT_TYPES):
+        return spec
+    if isinstance(spec, dict):
+        d = dict(spec)
+        kind = str(d.pop("kind", "")).lower()
+        if kind == "modular":
+            return Modular(**d)
+        if kind in ("kofn", "k-of-n"):
+            return KofN(**d)
+        if kind in ("free", "bernoulli"):
+            return Free(**d)
+        raise ValueError(f"layout kind must be 'modular', 'kofn' or 'free'; got {kind!r}")
+    if isinstance(spec, str):
+        kind, _, rest = spec.partition(":")
+        kind = kind.strip().lower()
+        try:
+            if kind == "modular":
+                h, m = rest.lower().split("x")
+                return Modular(int(h), int(m))
+            if kind in ("kofn", "k-of-n"):
+                n, k = rest.split("/")
+                return KofN(int(n), int(k))
+        except ValueError as exc:
+            raise ValueError(f"layout string must look like 'modular:20x20' or 'kofn:400/20'; "
+                             f"got {spec!r}") from exc
+        raise ValueError(f"layout string must look like 'modular:20x20' or 'kofn:400/20'; got {spec!r}")
+    raise TypeError(f"layout must be a KofN/Modular/Free, a dict or a string; got {type(spec).__name__}")
+
+
+def removed_mask(layout, *, include_diagonal: bool = False) -> np.ndarray:
+    """bool[N, N]: True where the synapse is removed (the set D of the spec).
+
+    D = the diagonal (unless ``include_diagonal``) plus, in a modular layout, every pair inside one
+    hypercolumn."""
+    check_layout(layout)
+    N = layout.N
+    if isinstance(layout, Modular):
+        g = layout.groups
+        D = g[:, None] == g[None, :]
+    else:
+        D = np.zeros((N, N), dtype=bool)
+    if include_diagonal:
+        np.fill_diagonal(D, False)
+    else:
+        np.fill_diagonal(D, True)
+    return D

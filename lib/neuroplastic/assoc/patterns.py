@@ -1,0 +1,219 @@
+"""Sparse binary pattern sets and their prefix-consistent generators.
+
+A :class:`PatternSet` holds, for each of P patterns, the sorted indices of its active units
+(``idx: int32[P, K]``). All generators draw rows in blocks of 256 from
+``SeedSequence(seed, spawn_key=(stream, block))``, so the first P rows of a draw of P' > P patterns
+equal a draw of P patterns with the same seed (nested pattern sets for capacity searches).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validate import BLOCK, block_rng, check_float, check_int, seed_int
+from .layouts import Free, KofN, Modular, check_layout
+
+# stream tags (distinct random streams derived from one seed)
+TAG_PATTERNS = 1
+TAG_PERM = 2
+TAG_PARENTS = 3
+TAG_PARENT_ROWS = 4
+TAG_CUES = 5
+TAG_PROTO = 6
+TAG_TRAIN = 7
+TAG_TEST = 8
+
+
+@dataclass(frozen=True, eq=False)
+class PatternSet:
+    """P binary patterns as sorted active-unit indices ``idx: int32[P, K]`` on ``layout``."""
+
+    idx: np.ndarray
+    layout: object
+
+    def __post_init__(self):
+        check_layout(self.layout)
+        idx = np.asarray(self.idx)
+        if idx.ndim != 2:
+            raise ValueError(f"idx must be a 2-D array [P, K]; got shape {idx.shape}")
+        if idx.size and (idx.min() < 0 or idx.max() >= self.layout.N):
+            raise ValueError(f"idx entries must lie in [0, {self.layout.N - 1}]")
+        if not np.issubdtype(idx.dtype, np.integer):
+            raise TypeError(f"idx must be an integer array; got dtype {idx.dtype}")
+        object.__setattr__(self, "idx", np.ascontiguousarray(idx, dtype=np.int32))
+
+    @property
+    def P(self) -> int:
+        return self.idx.shape[0]
+
+    @property
+    def K(self) -> int:
+        return self.idx.shape[1]
+
+    @property
+    def N(self) -> int:
+        return self.layout.N
+
+    def __len__(self):
+        return self.P
+
+    def prefix(self, P: int) -> "PatternSet":
+        """The first P patterns (0 <= P <= self.P)."""
+        P = check_int("P", P, lo=0, hi=self.P)
+        return PatternSet(self.idx[:P], self.layout)
+
+    def rows(self, index) -> "PatternSet":
+        """The patterns at ``index`` (slice or integer array)."""
+        return PatternSet(self.idx[index], self.layout)
+
+    def to_dense(self, dtype=np.uint8) -> np.ndarray:
+        """Dense 0/1 matrix [P, N]."""
+        out = np.zeros((self.P, self.N), dtype=dtype)
+        if self.P:
+            out[np.arange(self.P)[:, None], self.idx] = 1
+        return out
+
+    @classmethod
+    def from_dense(cls, X, layout) -> "PatternSet":
+        """From a 0/1 matrix [P, N] whose rows all have the same number of ones."""
+        X = np.asarray(X)
+        if X.ndim != 2 or X.shape[1] != layout.N:
+            raise ValueError(f"X must have shape [P, {layout.N}]; got {X.shape}")
+        k = (X != 0).sum(axis=1)
+        if X.shape[0] and np.any(k != k[0]):
+            raise ValueError("X rows must all have the same number of ones")
+        idx = np.nonzero(X)[1].reshape(X.shape[0], -1) if X.shape[0] else np.zeros((0, 0))
+        return cls(idx.astype(np.int32), layout)
+
+    def equal_rows(self, other: "PatternSet") -> np.ndarray:
+        """bool[P]: row μ of self equals row μ of other."""
+        check_same(self, other, "other")
+        if self.K != other.K:
+            return np.zeros(self.P, dtype=bool)
+        return np.all(self.idx == other.idx, axis=1)
+
+    def __eq__(self, other):
+        return (isinstance(other, PatternSet) and self.layout == other.layout
+                and self.idx.shape == other.idx.shape and bool(np.all(self.idx == other.idx)))
+
+    def __repr__(self):
+        return f"PatternSet(P={self.P}, K={self.K}, layout={self.layout!r})"
+
+
+def check_same(a: PatternSet, b: PatternSet, name: str):
+    if not isinstance(b, PatternSet):
+        raise TypeError(f"{name} must be a PatternSet; got {type(b).__name__}")
+    if a.layout != b.layout:
+        raise ValueError(f"{name} has layout {b.layout!r}, expected {a.layout!r} (mismatched layouts)")
+    if a.P != b.P:
+        raise ValueError(f"{name} has {b.P} patterns, expected {a.P}")
+
+
+def _check_fixed(layout, fn):
+    if isinstance(layout, Free):
+        raise ValueError(f"{fn}: layout Free (Bernoulli) is not supported here; "
+                         "use bernoulli_patterns (ch02)")
+
+
+def _blocks(P: int):
+    for b in range(-(-P // BLOCK)):
+        yield b, min(BLOCK, P - b * BLOCK)
+
+
+def _unit_logweights(layout, skew: float, seed: int) -> np.ndarray:
+    """log of the Zipf unit weights (π(i)+1)^(-s); modular: one permutation per hypercolumn."""
+    rng = block_rng(seed, TAG_PERM, 0)
+    if isinstance(layout, Modular):
+        perm = np.stack([rng.permutation(layout.M) for _ in range(layout.H)])  # [H, M]
+        return -skew * np.log(perm + 1.0)
+    perm = rng.permutation(layout.N)
+    return -skew * np.log(perm + 1.0)
+
+
+def _draw_block(layout, n: int, rng: np.random.Generator, logw: np.ndarray | None) -> np.ndarray:
+    """n random patterns (int32[n, K], sorted)."""
+    if isinstance(layout, Modular):
+        H, M = layout.H, layout.M
+        if logw is None:
+            m = rng.integers(0, M, size=(n, H))
+        else:
+            w = np.exp(logw - logw.max(axis=1, keepdims=True))
+            cum = np.cumsum(w / w.sum(axis=1, keepdims=True), axis=1)
+            u = rng.random((n, H))
+            m = np.empty((n, H), dtype=np.int64)
+            for h in range(H):
+                m[:, h] = np.minimum(np.searchsorted(cum[h], u[:, h], side="right"), M - 1)
+        return (np.arange(H) * M + m).astype(np.int32)
+    # K-of-N: Gumbel-top-K over log weights (uniform K-subset when skew = 0)
+    g = rng.gumbel(size=(n, layout.N))
+    if logw is not None:
+        g = g + logw
+    top = np.argpartition(-g, layout.K - 1, axis=1)[:, :layout.K]
+    return np.sort(top, axis=1).astype(np.int32)
+
+
+def random_patterns(P: int, layout, *, skew: float = 0.0, seed) -> PatternSet:
+    """P random patterns on ``layout`` (prefix-consistent).
+
+    Modular: each hypercolumn picks unit m with probability ∝ (π_h(m)+1)^(-skew) (π_h a random
+    permutation per hypercolumn; skew = 0 is uniform). K-of-N: K distinct units drawn
+    proportionally to (π(i)+1)^(-skew) without replacement (Gumbel-top-K)."""
+    P = check_int("P", P, lo=0)
+    check_layout(layout)
+    _check_fixed(layout, "random_patterns")
+    skew = check_float("skew", skew, lo=0.0)
+    seed = seed_int(seed)
+    logw = _unit_logweights(layout, skew, seed) if skew > 0 else None
+    out = np.empty((P, layout.K), dtype=np.int32)
+    for b, n in _blocks(P):
+        out[b * BLOCK: b * BLOCK + n] = _draw_block(layout, BLOCK, block_rng(seed, TAG_PATTERNS, b),
+                                                    logw)[:n]
+    return PatternSet(out, layout)
+
+
+def parent_patterns(P: int, layout, *, n_parents: int = 10, redraw: float, seed) -> PatternSet:
+    """Parent-correlated patterns (prefix-consistent).
+
+    ``n_parents`` random parents are drawn; every pattern copies a uniformly chosen parent and
+    re-draws each hypercolumn (modular: uniform unit, possibly the same) or each active unit
+    (K-of-N: replaced by a uniform unit among those not kept) independently with probability
+    ``redraw`` ∈ [0, 1]; redraw = 1 is uncorrelated."""
+    P = check_int("P", P, lo=0)
+    check_layout(layout)
+    _check_fixed(layout, "parent_patterns")
+    n_parents = check_int("n_parents", n_parents, lo=1)
+    redraw = check_float("redraw", redraw, lo=0.0, hi=1.0)
+    seed = seed_int(seed)
+    parents = np.empty((n_parents, layout.K), dtype=np.int32)
+    for b, n in _blocks(n_parents):
+        parents[b * BLOCK: b * BLOCK + n] = _draw_block(layout, BLOCK,
+                                                        block_rng(seed, TAG_PARENTS, b), None)[:n]
+    out = np.empty((P, layout.K), dtype=np.int32)
+    for b, n in _blocks(P):
+        rng = block_rng(seed, TAG_PARENT_ROWS, b)
+        which = rng.integers(0, n_parents, size=BLOCK)
+        base = parents[which]
+        redo = rng.random((BLOCK, layout.K)) < redraw
+        fresh = _draw_block(layout, BLOCK, rng, None)
+        if isinstance(layout, Modular):
+            rows = np.where(redo, fresh, base)
+        else:
+            keys = rng.random((BLOCK, layout.N))
+            r = np.arange(BLOCK)[:, None]
+            keys[r, base] = np.where(redo, 2.0, -1.0)     # kept units first, redrawn units never
+            top = np.argpartition(keys, layout.K - 1, axis=1)[:, :layout.K]
+            rows = np.sort(top, axis=1)
+        out[b * BLOCK: b * BLOCK + n] = rows[:n]
+    return PatternSet(out, layout)
+
+
+def orthogonal_patterns(P: int, layout) -> PatternSet:
+    """P ≤ M non-overlapping modular patterns (pattern μ uses unit μ of every hypercolumn)."""
+    if not isinstance(layout, Modular):
+        raise TypeError("layout must be Modular for orthogonal_patterns")
+    P = check_int("P", P, lo=0, hi=layout.M)
+    idx = np.arange(layout.H)[None, :] * layout.M + np.arange(P)[:, None]
+    return PatternSet(idx.astype(np.int32), layout)
+

@@ -1,0 +1,118 @@
+"""Dense reference implementations of retrieval (tests and benchmarks only).
+
+Both compute S = b + X W on dense 0/1 matrices for all cues at every step, then the same WTA
+with the same tie keys as the numba kernel. ``early_stop=False`` (default) runs T_max steps for
+all cues, as plain dense implementations do.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import HWTA, KWTA
+from .kernels import tie_keys_numpy
+from .patterns import PatternSet
+from .recall import Recall, _check_inputs
+
+
+def _wta_numpy(S, keys, mode, k, M):
+    Q, N = S.shape
+    if mode == 0:
+        H = N // M
+        S3 = S.reshape(Q, H, M)
+        K3 = keys.reshape(Q, H, M)
+        top = S3.max(axis=2, keepdims=True)
+        m = np.where(S3 == top, K3, -1).argmax(axis=2)
+        return (np.arange(H)[None, :] * M + m).astype(np.int32)
+    idx = np.empty((Q, k), dtype=np.int32)
+    for q in range(Q):          # lexicographic descending by (S, key)
+        idx[q] = np.sort(np.lexsort((-keys[q], -S[q]))[:k])
+    return idx
+
+
+def recall_dense(net, cues: PatternSet, *, activation=None, T_max: int = 15,
+                 early_stop: bool = False, seed=0, q_offset: int = 0, dtype=np.float32) -> Recall:
+    """numpy/BLAS reference of :func:`neuroplastic.assoc.recall` (same tie keys and semantics).
+
+    early_stop=False (default) runs all T_max steps for all cues; with early_stop=True rows that
+    reached a fixed point (or a 2-cycle) are frozen and no longer computed."""
+    activation, T_max, seed = _check_inputs(net, cues, activation, T_max, seed)
+    mode, k, M = activation.kernel_mode(cues.layout)
+    Q, N = cues.P, cues.N
+    W, b = net.kernel_arrays()
+    W = W.astype(dtype, copy=False)
+    b = b.astype(dtype, copy=False)
+    keys = tie_keys_numpy(seed, np.arange(q_offset, q_offset + Q), N)
+    cur = cues.idx.copy()
+    prev = None
+    steps = np.full(Q, T_max, dtype=np.int16)
+    cycled = np.zeros(Q, dtype=bool)
+    active = np.ones(Q, dtype=bool)
+    final = np.zeros((Q, k), dtype=np.int32)
+    for t in range(1, T_max + 1):
+        rows = np.nonzero(active)[0]
+        if rows.size == 0:
+            break
+        X = np.zeros((rows.size, N), dtype=dtype)
+        X[np.arange(rows.size)[:, None], cur[rows]] = 1
+        S = b + X @ W
+        new = _wta_numpy(S, keys[rows], mode, k, M)
+        if cur.shape[1] == k:
+            same = np.all(new == cur[rows], axis=1)
+        else:
+            same = np.zeros(rows.size, bool)
+        if prev is not None and prev.shape[1] == k:
+            cyc = ~same & np.all(new == prev[rows], axis=1)
+        else:
+            cyc = np.zeros(rows.size, bool)
+        cycled[rows] |= cyc
+        if early_stop:
+            r = rows[same]
+            final[r] = new[same]
+            steps[r] = t
+            active[r] = False
+            r = rows[cyc]
+            final[r] = cur[r] if (T_max - t) % 2 == 1 else new[cyc]
+            active[r] = False
+        nxt = cur.copy() if cur.shape[1] == k else np.zeros((Q, k), np.int32)
+        nxt[rows] = new
+        prev, cur = cur, nxt
+    final[active] = cur[active]
+    return Recall(PatternSet(final, cues.layout), steps, cycled)
+
+
+def recall_torch(net, cues: PatternSet, *, activation=None, T_max: int = 15, seed=0,
+                 q_offset: int = 0, device: str = "cpu") -> Recall:
+    """torch reference: T_max dense steps for all cues (no early stop); same tie keys."""
+    import torch
+
+    activation, T_max, seed = _check_inputs(net, cues, activation, T_max, seed)
+    mode, k, M = activation.kernel_mode(cues.layout)
+    Q, N = cues.P, cues.N
+    Wn, bn = net.kernel_arrays()
+    W = torch.from_numpy(np.ascontiguousarray(Wn)).to(device)
+    b = torch.from_numpy(np.ascontiguousarray(bn)).to(device)
+    keys = torch.from_numpy(tie_keys_numpy(seed, np.arange(q_offset, q_offset + Q), N)).to(device)
+    X = torch.zeros((Q, N), dtype=torch.float32, device=device)
+    X.scatter_(1, torch.from_numpy(cues.idx.astype(np.int64)).to(device), 1.0)
+    ar = torch.arange(Q, device=device)[:, None]
+    idx = None
+    for _ in range(T_max):
+        S = torch.addmm(b[None, :].expand(Q, N), X, W)
+        if mode == 0:
+            H = N // M
+            S3 = S.view(Q, H, M)
+            top = S3.max(dim=2, keepdim=True).values
+            cand = torch.where(S3 == top, keys.view(Q, H, M), torch.full_like(keys.view(Q, H, M), -1))
+            m = cand.argmax(dim=2)
+            idx = torch.arange(H, device=device)[None, :] * M + m
+        else:
+            o1 = torch.argsort(keys, dim=1, descending=True, stable=True)
+            s1 = torch.gather(S, 1, o1)
+            o2 = torch.argsort(s1, dim=1, descending=True, stable=True)
+            idx = torch.gather(o1, 1, o2)[:, :k]
+            idx = torch.sort(idx, dim=1).values
+        X = torch.zeros_like(X)
+        X[ar, idx] = 1.0
+    states = idx.cpu().numpy().astype(np.int32)
+    return Recall(PatternSet(states, cues.layout), np.full(Q, T_max, np.int16), np.zeros(Q, bool))

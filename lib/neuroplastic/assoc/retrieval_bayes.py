@@ -1,0 +1,353 @@
+"""One-step and iterative retrieval with noise-dependent weights (ch02).
+
+x(t+1) = F(b^{(k_t)} + x(t) W^{(k_t)}) where k_t is the noise level assumed at step t: the cue's
+level at t = 0 and, with adaptive noise estimation (:mod:`neuroplastic.assoc.ane`), a level
+estimated from the current state afterwards. The Python loop runs over steps (≤ T_max) and calls
+one numba kernel per step (:func:`step_kernel`, ``prange`` over queries) that takes a typed list
+of the weight tables in use and a table index per query, gathers the rows of W of the state's
+active units (cost l·N per query instead of N²), applies the activation (threshold, k-WTA by
+heap selection, per-hypercolumn WTA, l-WTA) with ties broken by hash(seed, query, unit), and
+returns the posterior mass ĉ of the new state for posterior ANE. Queries stop at a fixed point of
+(state, noise level); 2-cycles of (state, level) are flagged (the run then continues to T_max).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit, prange
+from numba.typed import List
+
+from ._validate import check_int, seed_int
+from .activations import HWTA, KWTA
+from .activations_ch02 import (LOG_HALF, MAP, Core, OracleKWTA, Schedule, Threshold,
+                               check_activation)
+from .ane import ANE, ane_handle
+from .kernels import tie_key
+from .layouts import Modular
+from .noise_weights import POTENTIAL_KIND, NoiseTable
+from .rules import Network
+
+
+@njit(cache=True, inline="always")
+def _beats(s, key, a, b):
+    if s[a] > s[b]:
+        return True
+    if s[a] < s[b]:
+        return False
+    return key[a] > key[b]
+
+
+@njit(cache=True)
+def _sift(heap, n, pos, s, key):
+    while True:
+        left = 2 * pos + 1
+        if left >= n:
+            return
+        child = left
+        if left + 1 < n and _beats(s, key, heap[left], heap[left + 1]):
+            child = left + 1
+        if _beats(s, key, heap[pos], heap[child]):
+            heap[pos], heap[child] = heap[child], heap[pos]
+            pos = child
+        else:
+            return
+
+
+@njit(cache=True)
+def _topk(s, key, cand, ncand, k, heap):
+    """The k best of the candidate units cand[:ncand] by (s, key) into heap[:k]."""
+    for x in range(k):
+        heap[x] = cand[x]
+    for pos in range(k // 2 - 1, -1, -1):
+        _sift(heap, k, pos, s, key)
+    for x in range(k, ncand):
+        j = cand[x]
+        if _beats(s, key, j, heap[0]):
+            heap[0] = j
+            _sift(heap, k, 0, s, key)
+
+
+@njit(cache=True, parallel=True)
+def step_kernel(Ws, bs, tix, state, todo, mode, kq, theta, M, post, seed, qids, out, chat):
+    """One synchronous step for the queries with todo[q].
+
+    state, out: uint8[Q, N]; tix: int32[Q] index into the typed lists Ws (float32[N, N]) and bs
+    (float32[N]); mode 0: per-hypercolumn WTA of M units (then the kq[q] best winners if
+    kq[q] < N/M), 1: k-WTA with k = kq[q], 2: threshold x_j ≥ theta[q]; post 0: no posterior,
+    1: ĉ = Σ σ(x_j), 2: ĉ = Σ min(1, e^{x_j}) over the new state (written to chat[q])."""
+    Q, N = state.shape
+    for q in prange(Q):
+        if not todo[q]:
+            continue
+        W = Ws[tix[q]]
+        b = bs[tix[q]]
+        s = np.empty(N, dtype=np.float32)
+        for j in range(N):
+            s[j] = b[j]
+        for i in range(N):
+            if state[q, i]:
+                for j in range(N):
+                    s[j] += W[i, j]
+        for j in range(N):
+            out[q, j] = 0
+        if mode == 2:
+            th = np.float32(theta[q])
+            for j in range(N):
+                if s[j] >= th:
+                    out[q, j] = 1
+        else:
+            key = np.empty(N, dtype=np.int64)
+            for j in range(N):
+                key[j] = tie_key(seed, qids[q], j)
+            if mode == 0:
+                H = N // M
+                cand = np.empty(H, dtype=np.int64)
+                for h in range(H):
+                    best = h * M
+                    for m in range(1, M):
+                        u = h * M + m
+                        if _beats(s, key, u, best):
+                            best = u
+                    cand[h] = best
+                k = min(kq[q], H)
+                ncand = H
+            else:
+                cand = np.arange(N)
+                k = min(kq[q], N)
+                ncand = N
+            if k > 0:
+                heap = np.empty(k, dtype=np.int64)
+                _topk(s, key, cand, ncand, k, heap)
+                for x in range(k):
+                    out[q, heap[x]] = 1
+        c = 0.0
+        if post == 1:
+            for j in range(N):
+                if out[q, j]:
+                    c += 1.0 / (1.0 + np.exp(-np.float64(s[j])))
+        elif post == 2:
+            for j in range(N):
+                if out[q, j]:
+                    c += min(1.0, np.exp(np.float64(s[j])))
+        chat[q] = c
+
+
+@dataclass(frozen=True, eq=False)
+class NoiseRecall:
+    """Result of :func:`recall_noise`.
+
+    states uint8[Q, N] (final), steps int16[Q] (updates until the fixed point of (state, level),
+    T_max if none), cycled bool[Q], noise_trace float32[T_max, Q, 2] (assumed (p_m, p_f) at each
+    step, NaN after a query stopped), true_trace float32[T_max, Q, 2] | None (true (p_m, p_f) of
+    the state entering each step) and overlap_trace float64[T_max + 1, Q] | None (overlap of the
+    state entering step t with the target; row T_max = final state)."""
+
+    states: np.ndarray
+    steps: np.ndarray
+    cycled: np.ndarray
+    noise_trace: np.ndarray
+    true_trace: np.ndarray | None = None
+    overlap_trace: np.ndarray | None = None
+    oracle_activity: bool = False
+
+
+def _source(source):
+    if isinstance(source, NoiseTable):
+        return source.rule, source.layout
+    if isinstance(source, Network):
+        if source.layout is None:
+            raise ValueError("net must carry its layout (built by build/build_rule)")
+        return source.rule, source.layout
+    raise TypeError(f"source must be a Network or a NoiseTable; got {type(source).__name__}")
+
+
+def _as_dense(x, N, name):
+    from .free import dense
+
+    X = dense(x, np.uint8)
+    if X.shape[1] != N:
+        raise ValueError(f"{name} must have N = {N} columns; got {X.shape[1]} (mismatched layouts)")
+    return np.ascontiguousarray(X)
+
+
+def recall_noise(source, cues, *, activation, T_max: int = 10, ane: ANE | None = None,
+                 targets=None, cue_key=None, seed=0, K=None, q_offset: int = 0,
+                 early_stop: bool = True) -> NoiseRecall:
+    """Retrieve from ``cues`` with a Network (fixed weights) or a NoiseTable (level-indexed).
+
+    cue_key: (c, f) of the cue (required for a NoiseTable; it fixes the weights of step 0 and of
+    every step without ANE). K: expected activity used for noise levels (default layout.K).
+    targets (uint8[Q, N] or a pattern set) are needed by oracle ANE and OracleKWTA, and give the
+    true-noise trace. seed: tie-key seed; q_offset: query id of the first cue."""
+    rule, layout = _source(source)
+    N = layout.N
+    check_activation(activation, layout)
+    T_max = check_int("T_max", T_max, lo=1, hi=10000)
+    seed = seed_int(seed)
+    ane = ANE("none") if ane is None else ane
+    ane_handle(rule, activation, ane)
+    X = _as_dense(cues, N, "cues")
+    Q = X.shape[0]
+    T = None if targets is None else _as_dense(targets, N, "targets")
+    if T is not None and T.shape[0] != Q:
+        raise ValueError(f"targets must have one row per cue ({Q}); got {T.shape[0]}")
+    if ane.kind == "oracle" and T is None:
+        raise ValueError("ane: oracle ANE needs targets")
+    if ane.kind == "calibrated" and ane.schedule is None:
+        raise ValueError("ane: calibrated ANE needs a schedule (use ane.calibrate first)")
+    Kexp = float(layout.K if K is None else K)
+    kind = POTENTIAL_KIND.get(rule, "none")
+    # activation -> kernel mode
+    Ktrue = None if T is None else T.sum(axis=1).astype(np.int64)
+    oracle_act = isinstance(activation, OracleKWTA) or getattr(activation, "oracle", False)
+    if oracle_act and T is None:
+        raise ValueError("activation with oracle activity needs targets")
+    if isinstance(activation, (MAP, Threshold)):
+        if kind == "none" and not (isinstance(activation, Threshold)
+                                   and not isinstance(activation.theta, str)):
+            raise ValueError(f"activation: rule {rule!r} has no principled threshold; use a WTA")
+        mode = 2
+    elif isinstance(activation, HWTA) or (isinstance(layout, Modular)
+                                          and isinstance(activation, (Schedule, Core))):
+        mode = 0
+    else:
+        mode = 1
+    M = layout.M if isinstance(layout, Modular) else 1
+    Kq = Ktrue if oracle_act else np.full(Q, int(round(layout.K)), dtype=np.int64)
+
+    def k_at(t):
+        if isinstance(activation, KWTA):
+            return np.full(Q, activation.k, dtype=np.int64)
+        if isinstance(activation, OracleKWTA):
+            return Kq.copy()
+        if isinstance(activation, HWTA):
+            return np.full(Q, layout.H, dtype=np.int64)
+        if isinstance(activation, (Schedule, Core)):
+            return np.asarray(activation.l_at(t, Kq), dtype=np.int64) * np.ones(Q, dtype=np.int64)
+        return np.zeros(Q, dtype=np.int64)
+
+    def l_final(t):
+        if isinstance(activation, (Schedule, Core)):
+            return np.all(k_at(t) == Kq)
+        return True
+
+    post = 0
+    if ane.kind == "posterior":
+        post = 1 if kind == "logodds" else 2 if kind == "logpost" else 0
+        if post == 0:
+            raise ValueError(f"ane: posterior ANE needs probabilistic potentials; rule {rule!r} "
+                             "has none")
+    is_table = isinstance(source, NoiseTable)
+    if is_table and cue_key is None:
+        raise ValueError("cue_key (c, f) of the cues is required with a NoiseTable")
+    ck = None if cue_key is None else (int(cue_key[0]), int(cue_key[1]))
+    if not is_table and ane.kind != "none" and rule != "willshaw":
+        raise ValueError(f"ane: a fixed Network of rule {rule!r} cannot adapt; pass a NoiseTable")
+
+    state = X.copy()
+    out = np.zeros_like(state)
+    prev = state.copy()
+    chat = np.zeros(Q, dtype=np.float64)
+    todo = np.ones(Q, dtype=bool)
+    steps = np.full(Q, T_max, dtype=np.int16)
+    cycled = np.zeros(Q, dtype=bool)
+    noise_trace = np.full((T_max, Q, 2), np.nan, dtype=np.float32)
+    true_trace = None if T is None else np.full((T_max, Q, 2), np.nan, dtype=np.float32)
+    ov_trace = None if T is None else np.zeros((T_max + 1, Q), dtype=np.float64)
+    qids = np.arange(q_offset, q_offset + Q, dtype=np.int64)
+    # per-query level (c, f); for Willshaw the level gives its threshold
+    lev = np.zeros((Q, 2), dtype=np.int64)
+    l0 = state.sum(axis=1)
+    if ck is not None:
+        lev[:] = ck
+    else:
+        lev[:, 0] = l0
+        lev[:, 1] = 0
+    prev_lev = np.full((Q, 2), -1, dtype=np.int64)
+    ov = None if T is None else (state & T).sum(axis=1).astype(np.int64)
+
+    for t in range(T_max):
+        rows = np.nonzero(todo)[0]
+        if rows.size == 0:
+            break
+        if ov_trace is not None:
+            ov_trace[t] = ov
+            true_trace[t, rows, 0] = (Ktrue[rows] - ov[rows]) / np.maximum(Ktrue[rows], 1)
+            true_trace[t, rows, 1] = (state[rows].sum(axis=1) - ov[rows]) / (N - Ktrue[rows])
+        noise_trace[t, rows, 0] = (Kexp - lev[rows, 0]) / Kexp
+        noise_trace[t, rows, 1] = lev[rows, 1] / (N - Kexp)
+        # tables in use
+        Ws, bs = List(), List()
+        tix = np.zeros(Q, dtype=np.int32)
+        if is_table:
+            keys = {}
+            for q in rows:
+                kk = (int(lev[q, 0]), int(lev[q, 1]))
+                if kk not in keys:
+                    keys[kk] = len(keys)
+                    W, b = source.get(kk)
+                    Ws.append(W)
+                    bs.append(b)
+                tix[q] = keys[kk]
+        else:
+            Ws.append(source.W)
+            bs.append(source.b)
+        theta = np.zeros(Q, dtype=np.float32)
+        if mode == 2:
+            th = getattr(activation, "theta", None)
+            if isinstance(activation, Threshold) and not isinstance(th, str):
+                theta[:] = th
+            elif kind == "count" or th == "willshaw":
+                # Willshaw: Θ = number of active inputs, or ĉ (estimated correct ones) under ANE
+                theta[:] = state.sum(axis=1) if ane.kind == "none" else np.maximum(lev[:, 0], 1)
+            elif kind == "logpost" or th == "half":
+                theta[:] = LOG_HALF
+            else:
+                theta[:] = 0.0
+        kq = k_at(t)
+        step_kernel(Ws, bs, tix, state, todo, mode, kq, theta, M, post, np.int64(seed), qids,
+                    out, chat)
+        new = out
+        # level for the next step
+        nl = new.sum(axis=1).astype(np.int64)
+        if T is not None:
+            nov = (new & T).sum(axis=1).astype(np.int64)
+        if ane.kind == "none":
+            chat_next = None
+        elif ane.kind == "oracle":
+            chat_next = nov.astype(np.float64)
+        elif ane.kind == "posterior":
+            chat_next = chat.copy()
+        else:
+            sch = ane.schedule
+            chat_next = np.full(Q, sch[min(t + 1, len(sch) - 1)], dtype=np.float64)
+        new_lev = lev.copy()
+        if chat_next is not None:
+            cc = np.clip(np.rint(chat_next), 0, nl).astype(np.int64)
+            new_lev[rows, 0] = cc[rows]
+            new_lev[rows, 1] = nl[rows] - cc[rows]
+        elif ck is None:
+            new_lev[rows, 0] = nl[rows]
+        same = np.all(new[rows] == state[rows], axis=1) & np.all(new_lev[rows] == lev[rows], axis=1)
+        fin = bool(l_final(t)) and bool(l_final(t + 1))
+        cyc = np.all(new[rows] == prev[rows], axis=1) & np.all(new_lev[rows] == prev_lev[rows], axis=1) & ~same
+        cycled[rows[cyc]] = True
+        prev[rows] = state[rows]
+        prev_lev[rows] = lev[rows]
+        state[rows] = new[rows]
+        lev[rows] = new_lev[rows]
+        if T is not None:
+            ov[rows] = nov[rows]
+        if early_stop and fin:
+            stop = rows[same]
+            steps[stop] = t + 1
+            todo[stop] = False
+    if ov_trace is not None:
+        ov_trace[T_max] = ov
+        # queries that stopped keep their overlap
+        for t in range(1, T_max + 1):
+            stopped = steps <= t
+            ov_trace[t, stopped] = ov[stopped]
+    return NoiseRecall(state, steps, cycled, noise_trace, true_trace, ov_trace, bool(oracle_act))

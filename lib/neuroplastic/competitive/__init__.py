@@ -1,0 +1,25 @@
+"""Competitive learning in torch (CPU by default, CUDA with device="auto"):
+Krotov–Hopfield (2019) hidden units and the nonnegative KH-nn, RR (our reconstruction of
+a sparse, biologically guided rule; NOT the authors' rule), the readouts, backprop
+baselines, FGSM/PGD attacks with masking checks, truncated-MLE weight-distribution fits,
+sparsity / Dale / selectivity metrics, the few-shot protocol and a model cache.
+"""
+
+from ._util import RULE_VERSION, resolve_device
+from . import analysis
+from .attacks import fgsm, masking_checks, pgd, robust_accuracy, transfer_accuracy
+from .cache import CacheError, cache_dir, get_or_train, param_hash, resolve_data
+from .configs import (BPConfig, KHConfig, KHReadoutConfig, RRConfig, RRReadoutConfig,
+                      ablation_configs, model_configs)
+from .fewshot import few_shot_curve, paired_bootstrap_diff, sample_shots
+from .fits import (FitResult, compare_fits, fit_distribution, normalize_weights, sample_kww,
+                   trunc_cdf, trunc_pdf)
+from .kh import KHLayer, kh_step, train_kh
+from .metrics import (active_units, class_selectivity, dale_input, dale_outgoing, dead_units,
+                      hoyer, kernel_prototype_cosine, lifetime_sparseness, population_sparseness,
+                      silent_fraction, unit_label_information)
+from .models import (BPNet, CompetitiveClassifier, KHClassifier, RRClassifier, delta_grad,
+                     node_perturbation_grad, train_bp, train_readout)
+from .rr import RRLayer, RRState, rr_step, rr_structural, train_rr
+
+__all__ = [n for n in dir() if not n.startswith("_")]

@@ -1,0 +1,212 @@
+"""Continual learning without replay: digits 0-4, then digits 5-9 (ch04 §4.6).
+
+Phase 1 trains a model (through the model cache) on the training images of the *old* classes;
+phase 2 continues every part of it (:func:`continuation.continue_training`, schedules restarted,
+RR's homeostasis and structural plasticity running) on the *new* classes only, with the
+10-way readout trained on the current phase's labels.
+
+Measured after each phase (accuracies are fractions):
+
+* task accuracy with the model's own readout on old-class and new-class test images
+  (``A_old``, ``A_new``);
+* probe accuracy: a fresh linear softmax readout trained by the exact delta rule
+  (``Delta S = -eta (softmax(z) - onehot(y)) h^T``) on the z-scored codes of **all** training
+  images, tested on old / new test images (``P_old``, ``P_new``): forgetting in the
+  representation itself, separated from readout interference;
+* forgetting ``F_task = A_old(1) - A_old(2)`` and ``F_rep = P_old(1) - P_old(2)``;
+* synapse bookkeeping of the input layer: silent fraction after each phase, synapses *grown*
+  (silent -> non-silent) and *lost* (non-silent -> silent) in phase 2, and hidden units whose
+  preferred class (argmax of class-mean activity on all training images) moved from an old to
+  a new class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from neuroplastic import book
+
+from ._util import check_int, check_seed, generator
+from .cache import get_or_train
+from .continuation import continue_training, model_kind
+from .counting import layer_weights
+
+__all__ = ["ContinualResult", "class_split", "forgetting", "synapse_turnover", "preferred_classes",
+           "units_moved", "linear_probe", "run_continual"]
+
+OLD = (0, 1, 2, 3, 4)
+NEW = (5, 6, 7, 8, 9)
+
+
+def _labels(name, y):
+    y = np.asarray(y)
+    if y.ndim != 1 or (y.size and not np.issubdtype(y.dtype, np.integer)):
+        raise TypeError(f"{name} must be a 1-d integer array")
+    return y.astype(np.int64, copy=False)
+
+
+def class_split(y, old=OLD, new=NEW):
+    """``(idx_old, idx_new)``: sorted indices of the examples whose label is in ``old`` / ``new``.
+    ``old`` and ``new`` must be disjoint and together cover every label present in ``y``."""
+    y = _labels("y", y)
+    old, new = tuple(int(c) for c in old), tuple(int(c) for c in new)
+    if not old or not new:
+        raise ValueError("old and new must each name at least one class")
+    if set(old) & set(new):
+        raise ValueError(f"old and new must be disjoint, both contain {sorted(set(old) & set(new))}")
+    missing = set(np.unique(y).tolist()) - set(old) - set(new)
+    if missing:
+        raise ValueError(f"labels {sorted(missing)} are in neither old nor new")
+    return np.flatnonzero(np.isin(y, old)), np.flatnonzero(np.isin(y, new))
+
+
+def forgetting(before, after) -> float:
+    """``before - after`` (accuracy points lost; negative = improved)."""
+    for name, v in (("before", before), ("after", after)):
+        if not isinstance(v, (int, float, np.floating, np.integer)) or isinstance(v, bool):
+            raise TypeError(f"{name} must be a number, got {type(v).__name__}")
+        if not 0 <= float(v) <= 1:
+            raise ValueError(f"{name} must be an accuracy in [0, 1], got {v}")
+    return float(before) - float(after)
+
+
+def synapse_turnover(W_before, W_after) -> tuple[int, int]:
+    """``(grown, lost)``: synapses silent before and non-silent after, and the reverse."""
+    A, B = np.asarray(W_before), np.asarray(W_after)
+    if A.shape != B.shape or A.ndim != 2:
+        raise ValueError(f"W_before and W_after must be 2-d of equal shape, got {A.shape} and {B.shape}")
+    return int(((A == 0) & (B != 0)).sum()), int(((A != 0) & (B == 0)).sum())
+
+
+def preferred_classes(H, y, n_classes: int = 10) -> np.ndarray:
+    """Per hidden unit: the class with the largest mean activity, ``-1`` for a unit silent on
+    every example."""
+    H = np.asarray(H, dtype=np.float64)
+    y = _labels("y", y)
+    if H.ndim != 2 or H.shape[0] != y.size:
+        raise ValueError(f"H must be 2-d with one row per label, got {H.shape} for {y.size} labels")
+    n_classes = check_int("n_classes", n_classes, 1)
+    M = np.stack([H[y == c].mean(0) if (y == c).any() else np.zeros(H.shape[1]) for c in range(n_classes)])
+    pref = M.argmax(0)
+    pref[np.abs(H).sum(0) == 0] = -1
+    return pref
+
+
+def units_moved(pref_before, pref_after, old=OLD, new=NEW) -> int:
+    """Units whose preferred class went from a class in ``old`` to a class in ``new``."""
+    a, b = np.asarray(pref_before), np.asarray(pref_after)
+    if a.shape != b.shape:
+        raise ValueError("pref_before and pref_after must have equal shape")
+    return int((np.isin(a, old) & np.isin(b, new)).sum())
+
+
+def linear_probe(H_train, y_train, H_test, y_test, seed=0, epochs: int = 30, lr: float = 0.1,
+                 batch_size: int = 100, n_classes: int = 10) -> np.ndarray:
+    """Per-class test accuracy of a fresh softmax readout on z-scored codes, trained by the exact
+    delta rule (minibatch SGD on cross-entropy, zero init). Classes absent from ``y_test`` get NaN."""
+    A, B = np.asarray(H_train, dtype=np.float64), np.asarray(H_test, dtype=np.float64)
+    ytr, yte = _labels("y_train", y_train), _labels("y_test", y_test)
+    if A.ndim != 2 or B.ndim != 2 or A.shape[1] != B.shape[1]:
+        raise ValueError(f"H_train and H_test must be 2-d with equal widths, got {A.shape}, {B.shape}")
+    if A.shape[0] != ytr.size or B.shape[0] != yte.size:
+        raise ValueError("H_train/H_test must have one row per label")
+    epochs = check_int("epochs", epochs, 1)
+    batch_size = check_int("batch_size", batch_size, 1)
+    if not lr > 0:
+        raise ValueError(f"lr must be > 0, got {lr}")
+    seed = check_seed(seed)
+    mu, sd = A.mean(0), A.std(0)
+    keep = sd > 1e-8
+    A = torch.from_numpy(((A[:, keep] - mu[keep]) / sd[keep]).astype(np.float32))
+    B = torch.from_numpy(((B[:, keep] - mu[keep]) / sd[keep]).astype(np.float32))
+    y = torch.from_numpy(ytr)
+    S = torch.zeros(n_classes, A.shape[1])
+    c = torch.zeros(n_classes)
+    g = generator(seed, torch.device("cpu"))
+    onehot = torch.nn.functional.one_hot(y, n_classes).float()
+    for _ in range(epochs):
+        perm = torch.randperm(len(A), generator=g)
+        for i in range(0, len(A), batch_size):
+            idx = perm[i:i + batch_size]
+            e = (torch.softmax(A[idx] @ S.T + c, 1) - onehot[idx]) / len(idx)
+            S -= lr * (e.T @ A[idx])
+            c -= lr * e.sum(0)
+    pred = (B @ S.T + c).argmax(1).numpy()
+    return np.array([(pred[yte == k] == k).mean() if (yte == k).any() else np.nan for k in range(n_classes)])
+
+
+@dataclass(frozen=True)
+class ContinualResult:
+    """Pairs are (after phase 1, after phase 2). Accuracies are fractions."""
+    kind: str
+    task_old: tuple
+    task_new: tuple
+    probe_old: tuple
+    probe_new: tuple
+    silent_after_1: float
+    silent_after_2: float
+    grown: int
+    lost: int
+    units_moved: int
+    n_input_synapses: int
+    cache_status: str = ""
+
+    @property
+    def forgetting_task(self) -> float:
+        return self.task_old[0] - self.task_old[1]
+
+    @property
+    def forgetting_rep(self) -> float:
+        return self.probe_old[0] - self.probe_old[1]
+
+
+def _acc_on(model, X, y, classes):
+    m = np.isin(y, classes)
+    return float((model.predict(X[m]) == y[m]).mean())
+
+
+def _phase_stats(model, Xtr, ytr, Xte, yte, seed, probe_epochs):
+    H_tr, H_te = model.hidden_np(Xtr), model.hidden_np(Xte)
+    per_class = linear_probe(H_tr, ytr, H_te, yte, seed=seed, epochs=probe_epochs)
+    W = layer_weights(model)[0][1].detach().cpu().numpy().copy()
+    return {"A_old": _acc_on(model, Xte, yte, OLD), "A_new": _acc_on(model, Xte, yte, NEW),
+            "P_old": float(np.nanmean(per_class[list(OLD)])), "P_new": float(np.nanmean(per_class[list(NEW)])),
+            "W": W, "pref": preferred_classes(H_tr, ytr)}
+
+
+@book.memoize
+def run_continual(kind: str, cfg, data, seed: int = 0, data_id: str = "mnist-subset-split0",
+                  probe_epochs: int = 30) -> ContinualResult:
+    """Phase 1 (old digits, cached model ``get_or_train(kind, cfg, data_id + "-digits0to4")``),
+    phase 2 (``continue_training`` on new digits for the config's own epochs and readout epochs),
+    and the measures of the module docstring. ``data = (Xtr, ytr, Xte, yte)``; ``kind`` and ``cfg``
+    as for ``get_or_train``. Memoized (``book.memoize``)."""
+    if kind not in ("bp", "kh", "rr"):
+        raise ValueError(f"kind must be 'bp', 'kh' or 'rr', got {kind!r}")
+    if not (isinstance(data, (tuple, list)) and len(data) == 4):
+        raise TypeError("data must be a tuple (Xtr, ytr, Xte, yte)")
+    seed = check_seed(seed)
+    Xtr, Xte = np.asarray(data[0], np.float32), np.asarray(data[2], np.float32)
+    ytr, yte = _labels("ytr", data[1]), _labels("yte", data[3])
+    i_old, i_new = class_split(ytr)
+    m1, status = get_or_train(kind, cfg, f"{data_id}-digits0to4", seed, data=(Xtr[i_old], ytr[i_old]),
+                              return_status=True)
+    model_kind(m1)
+    if kind == "bp":
+        m2 = continue_training(m1, Xtr[i_new], ytr[i_new], epochs=cfg.epochs, seed=seed + 1000, layer_cfg=cfg)
+    else:
+        lay, ro = cfg
+        m2 = continue_training(m1, Xtr[i_new], ytr[i_new], epochs=lay.epochs, seed=seed + 1000,
+                               layer_cfg=lay, readout_cfg=ro, readout_epochs=ro.epochs)
+    s1 = _phase_stats(m1, Xtr, ytr, Xte, yte, seed, probe_epochs)
+    s2 = _phase_stats(m2, Xtr, ytr, Xte, yte, seed, probe_epochs)
+    grown, lost = synapse_turnover(s1["W"], s2["W"])
+    return ContinualResult(
+        kind=kind, task_old=(s1["A_old"], s2["A_old"]), task_new=(s1["A_new"], s2["A_new"]),
+        probe_old=(s1["P_old"], s2["P_old"]), probe_new=(s1["P_new"], s2["P_new"]),
+        silent_after_1=float((s1["W"] == 0).mean()), silent_after_2=float((s2["W"] == 0).mean()),
+        grown=grown, lost=lost, units_moved=units_moved(s1["pref"], s2["pref"]),
+        n_input_synapses=int(s1["W"].size), cache_status=status)

@@ -1,0 +1,143 @@
+"""Few-shot protocol (spec §5.1): class-balanced shot sets shared by all models.
+
+Variant "U": the unsupervised layers are pre-trained on all training images without
+labels; only the readout sees the 10 n shots. Variant "S": the layer is trained on the
+shots only, with the main run's number of updates (an "epoch" = ``updates_per_epoch``
+minibatches of size min(100, 10 n)). BP/BP-nn: 1,000 Adam steps on the shots.
+References: logistic regression and nearest class mean on raw pixels.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import torch
+
+from ._util import check_choice, check_int, check_seed
+from .kh import train_kh
+from .models import train_bp, train_readout
+from .rr import train_rr
+
+
+def sample_shots(y, n_per_class, seed=0, pool=None) -> np.ndarray:
+    """Exactly ``n_per_class`` indices per class, drawn from ``pool`` (default: all of y),
+    sorted; deterministic in ``seed``."""
+    y = np.asarray(y)
+    check_int("n_per_class", n_per_class, 1)
+    seed = check_seed(seed)
+    pool = np.arange(len(y)) if pool is None else np.asarray(pool)
+    rng = np.random.default_rng(seed)
+    out = []
+    for c in np.unique(y[pool]):
+        idx = pool[y[pool] == c]
+        if len(idx) < n_per_class:
+            raise ValueError(f"class {c} has {len(idx)} candidates < n_per_class={n_per_class}")
+        out.append(rng.choice(idx, n_per_class, replace=False))
+    return np.sort(np.concatenate(out))
+
+
+def _ncm(Xs, ys, Xte):
+    M = np.stack([Xs[ys == c].mean(0) for c in range(10)])
+    d = ((Xte[:, None, :] - M[None]) ** 2).sum(-1) if len(Xte) * 10 * Xte.shape[1] < 5e7 else \
+        (Xte**2).sum(1)[:, None] - 2 * Xte @ M.T + (M**2).sum(1)[None]
+    return d.argmin(1)
+
+
+def _logreg(Xs, ys, Xte, seed, steps=1000, lr=1e-2, wd=1e-4):
+    g = torch.Generator().manual_seed(seed)
+    X = torch.from_numpy(Xs)
+    y = torch.from_numpy(ys.astype(np.int64))
+    W = torch.zeros(784, 10, requires_grad=True)
+    c = torch.zeros(10, requires_grad=True)
+    opt = torch.optim.Adam([W, c], lr=lr, weight_decay=wd)
+    bs = min(100, len(X))
+    for _ in range(steps):
+        idx = torch.randint(0, len(X), (bs,), generator=g)
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(X[idx] @ W + c, y[idx]).backward()
+        opt.step()
+    with torch.no_grad():
+        return (torch.from_numpy(Xte) @ W + c).argmax(1).numpy()
+
+
+def fewshot_task(name, spec, X, y, Xte, yte, n, seed, variant, pretrained=None, steps=1000):
+    """One (model, shots, seed) point. ``spec``: ("bp", BPConfig) | ("kh", (KHConfig,
+    KHReadoutConfig, beta)) | ("rr", (RRConfig, RRReadoutConfig)) | ("logreg", None) |
+    ("ncm", None). Returns per-image correctness on the test set (bool array)."""
+    idx = sample_shots(y, n, seed)
+    Xs, ys = X[idx], y[idx]
+    kind, cfg = spec
+    bs = min(100, 10 * n)
+
+    if kind == "ncm":
+        pred = _ncm(Xs, ys, Xte)
+    elif kind == "logreg":
+        pred = _logreg(Xs, ys, Xte, seed, steps)
+    elif kind == "bp":
+        net = train_bp(Xs, ys, dataclasses.replace(cfg, batch_size=bs), seed=seed, steps=steps)
+        pred = net.predict(Xte)
+    elif kind in ("kh", "rr"):
+        lcfg, rcfg = cfg[0], cfg[1]
+        if variant == "U":
+            layer = pretrained
+        else:
+            upe = max(1, len(X) // lcfg.batch_size)  # the main run's updates per epoch
+            layer = (train_kh if kind == "kh" else train_rr)(
+                Xs, dataclasses.replace(lcfg, batch_size=bs), seed=seed, updates_per_epoch=upe)
+        rcfg = dataclasses.replace(rcfg, batch_size=bs)
+        beta = cfg[2] if kind == "kh" else None
+        m = train_readout(layer, Xs, ys, rcfg, seed=seed, steps=steps, beta=beta)
+        pred = m.predict(Xte)
+    else:
+        raise ValueError(f"unknown model kind {kind!r}")
+    return np.asarray(pred) == np.asarray(yte)
+
+
+def few_shot_curve(models: dict, X, y, Xte, yte, shots, seeds, variant="U", pretrained=None,
+                   steps=1000, n_jobs=None, backend="loky", progress=False):
+    """Accuracy vs shots. ``models``: name -> spec (see ``fewshot_task``); ``pretrained``:
+    name -> layer for variant U. ``seeds``: an int (that many seeds 0..s-1) or a list.
+    Returns (table DataFrame(model, shots, seed, accuracy), correct dict name ->
+    bool array (n_shots, n_seeds, n_test))."""
+    check_choice("variant", variant, ("U", "S"))
+    seeds = list(range(seeds)) if isinstance(seeds, (int, np.integer)) else list(seeds)
+    shots = [check_int("shots", int(s), 1) for s in shots]
+    if variant == "U":
+        for name, (kind, _) in models.items():
+            if kind in ("kh", "rr") and (pretrained is None or name not in pretrained):
+                raise ValueError(f"variant 'U' needs pretrained[{name!r}]")
+    tasks = [dict(name=name, spec=spec, X=X, y=y, Xte=Xte, yte=yte, n=n, seed=s, variant=variant,
+                  pretrained=(pretrained or {}).get(name), steps=steps)
+             for name, spec in models.items() for n in shots for s in seeds]
+    try:
+        from neuroplastic import parallel
+        res = parallel.sweep(fewshot_task, tasks, n_jobs=n_jobs, backend=backend,
+                             desc=f"few-shot {variant}", progress=progress)
+    except ImportError:
+        res = [fewshot_task(**t) for t in tasks]
+    rows, correct = [], {name: np.zeros((len(shots), len(seeds), len(yte)), bool) for name in models}
+    for t, ok in zip(tasks, res):
+        i, j = shots.index(t["n"]), seeds.index(t["seed"])
+        correct[t["name"]][i, j] = ok
+        rows.append({"model": t["name"], "shots": t["n"], "seed": t["seed"], "accuracy": float(ok.mean())})
+    return pd.DataFrame(rows), correct
+
+
+def paired_bootstrap_diff(correct_a, correct_b, n_boot=2000, seed=0):
+    """Mean accuracy difference a - b over (shots, seeds, test images) with a 95 % CI from
+    a paired bootstrap that resamples seeds (within each shot) and test images."""
+    a, b = np.asarray(correct_a, float), np.asarray(correct_b, float)
+    if a.shape != b.shape or a.ndim != 3:
+        raise ValueError("correct_a and correct_b must have the same (shots, seeds, images) shape")
+    d = a - b
+    rng = np.random.default_rng(seed)
+    ns, nseed, nimg = d.shape
+    per = d.mean(2)  # (shots, seeds)
+    boots = np.empty(n_boot)
+    for t in range(n_boot):
+        si = rng.integers(0, nseed, (ns, nseed))
+        ii = rng.integers(0, nimg, nimg)
+        boots[t] = np.take_along_axis(d[:, :, ii].mean(2), si, 1).mean()
+    return float(per.mean()), float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))

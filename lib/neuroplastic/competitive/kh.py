@@ -1,0 +1,159 @@
+"""Krotov & Hopfield (2019) competing hidden units, as in the official code
+(DimaKrotov/Biological_Learning), and its nonnegative variant KH-nn.
+
+Per minibatch v (B x D, raw pixels in [0, 1]):
+    I_{mu b} = sum_i sgn(W_{mu i}) |W_{mu i}|^{p-1} v_{ib}                  (currents)
+    g_{mu b} = 1 for the top unit of sample b, -delta for its rank-k unit, else 0
+    ds_{mu i} = sum_b g_{mu b} R^p v_{ib} - (sum_b g_{mu b} I_{mu b}) W_{mu i}
+    W <- W + eps * ds / max(max|ds|, 1e-30)          (KH-nn: then W <- max(W, 0))
+The sphere ||W_mu||_p = R is invariant under the continuous-time rule. Weights and
+inputs are dimensionless; eps is a step size per minibatch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from ._util import (as_tensor, check_float, check_int, configure_threads, generator,
+                    resolve_device, check_seed)
+from .configs import KHConfig
+
+
+def _signed_power(W: torch.Tensor, p: float) -> torch.Tensor:
+    """sgn(W)|W|^{p-1}, specialised for p = 2 and p = 3."""
+    if p == 2.0:
+        return W
+    if p == 3.0:
+        return W * W.abs()
+    return W.sign() * W.abs().pow(p - 1.0)
+
+
+def _kh_update(W, v, p, k, delta, eps, R, nonneg):
+    """One in-place minibatch step; returns the index of each sample's top unit."""
+    B = v.shape[0]
+    I = v @ _signed_power(W, p).T                       # (B, K)
+    top = torch.topk(I, k, dim=1, sorted=True).indices  # (B, k)
+    i1, ik = top[:, 0], top[:, k - 1]
+    ar = torch.arange(B, device=W.device)
+    Rp = float(R) ** p
+    xx = torch.zeros(W.shape[0], dtype=W.dtype, device=W.device)
+    xx.index_add_(0, i1, I[ar, i1])
+    xx.index_add_(0, ik, I[ar, ik], alpha=-delta)
+    ds = W * xx.neg_().unsqueeze(1)                     # -(sum_b g I) W, no separate zero fill
+    ds.index_add_(0, i1, v, alpha=Rp)
+    ds.index_add_(0, ik, v, alpha=-delta * Rp)
+    lo, hi = torch.aminmax(ds)
+    nc = max(float(hi), -float(lo), 1e-30)
+    W.add_(ds, alpha=eps / nc)
+    if nonneg:
+        W.clamp_(min=0.0)
+    return i1
+
+
+def kh_step(W: torch.Tensor, v, p: float = 3.0, k: int = 7, delta: float = 0.4,
+            eps: float = 0.04, R: float = 1.0, nonneg: bool = False) -> torch.Tensor:
+    """One Krotov–Hopfield minibatch update of ``W`` (K x D, modified in place).
+
+    ``v``: minibatch (B x D). Returns ``W``. See the module docstring for the math.
+    """
+    if not isinstance(W, torch.Tensor) or W.dim() != 2 or not W.is_floating_point():
+        raise TypeError("W must be a 2-d floating torch tensor")
+    v = as_tensor(v, "v", W.device, 2, W.shape[1]).to(W.dtype)
+    check_float("p", p, 2.0)
+    check_int("k", k, 2, W.shape[0])
+    check_float("delta", delta, 0.0)
+    check_float("eps", eps, 0.0)
+    check_float("R", R, 0.0, lo_open=True)
+    _kh_update(W, v, float(p), int(k), float(delta), float(eps), float(R), bool(nonneg))
+    return W
+
+
+@dataclass
+class KHLayer:
+    """A trained KH layer: W (K x D tensor, on CPU), per-unit wins in the last epoch,
+    per-epoch history and the requested snapshots {epoch: W copy} (epoch 0 = init)."""
+    W: torch.Tensor
+    wins: np.ndarray
+    history: list = field(default_factory=list)
+    snapshots: dict = field(default_factory=dict)
+    config: KHConfig | None = None
+    kind: str = "kh"
+    wins_total: np.ndarray | None = None
+
+
+def _check_snapshots(snapshots, epochs):
+    snaps = tuple(int(s) for s in snapshots)
+    for s in snaps:
+        if not 0 <= s <= epochs:
+            raise ValueError(f"snapshots must lie in [0, epochs={epochs}], got {s}")
+    return set(snaps)
+
+
+def _batches(n, batch_size, updates, g, device):
+    """Index batches for one epoch: a fresh permutation (one pass) or, when
+    ``updates`` is given, that many batches cycling through permutations."""
+    if updates is None:
+        perm = torch.randperm(n, generator=g, device=device)
+        return [perm[i:i + batch_size] for i in range(0, n, batch_size)]
+    out, perm, pos = [], torch.randperm(n, generator=g, device=device), 0
+    bs = min(batch_size, n)
+    for _ in range(updates):
+        if pos + bs > n:
+            perm, pos = torch.randperm(n, generator=g, device=device), 0
+        out.append(perm[pos:pos + bs])
+        pos += bs
+    return out
+
+
+def train_kh(X, cfg: KHConfig, seed=0, snapshots=(), device="cpu",
+             updates_per_epoch: int | None = None, progress: bool = False) -> KHLayer:
+    """Train a KH (or KH-nn, ``cfg.nonneg``) layer on raw inputs ``X`` (N x D in [0, 1]).
+
+    Init W ~ N(0, 1) (KH-nn: |N(0, 1)|); eps_e = eps0 (1 - e/E); data reshuffled
+    every epoch. ``updates_per_epoch`` (few-shot variant S) fixes the number of
+    minibatches per epoch instead of one pass.
+    """
+    if not isinstance(cfg, KHConfig):
+        raise TypeError("cfg must be a KHConfig")
+    seed = check_seed(seed)
+    dev = resolve_device(device)
+    configure_threads()
+    X = as_tensor(X, "X", dev, 2)
+    if updates_per_epoch is not None:
+        check_int("updates_per_epoch", updates_per_epoch, 1)
+    snaps = _check_snapshots(snapshots, cfg.epochs)
+    g = generator(seed, dev)
+    W = torch.randn(cfg.n_hidden, X.shape[1], generator=g, device=dev)
+    if cfg.nonneg:
+        W.abs_()
+    out_snaps = {0: W.detach().cpu().clone()} if 0 in snaps else {}
+    history = []
+    wins = torch.zeros(cfg.n_hidden, device=dev)
+    wins_total = torch.zeros(cfg.n_hidden, device=dev)
+    it = range(cfg.epochs)
+    if progress:
+        from tqdm.auto import tqdm
+        it = tqdm(it, desc="KH-nn" if cfg.nonneg else "KH", leave=False)
+    for e in it:
+        eps = cfg.eps0 * (1.0 - e / cfg.epochs)
+        wins.zero_()
+        batches = _batches(X.shape[0], cfg.batch_size, updates_per_epoch, g, dev)
+        Xp = X[torch.cat(batches)]  # one permuted contiguous copy per epoch
+        pos = 0
+        for b in batches:
+            v = Xp[pos:pos + len(b)]
+            pos += len(b)
+            i1 = _kh_update(W, v, cfg.p, cfg.k, cfg.delta, eps, cfg.R, cfg.nonneg)
+            wins.index_add_(0, i1, torch.ones_like(i1, dtype=wins.dtype))
+        wins_total += wins
+        norms = W.abs().pow(cfg.p).sum(1).pow(1.0 / cfg.p)
+        history.append({"epoch": e + 1, "eps": eps, "median_norm": float(norms.median()),
+                        "active_units": int((wins >= 1).sum())})
+        if e + 1 in snaps:
+            out_snaps[e + 1] = W.detach().cpu().clone()
+    return KHLayer(W=W.detach().cpu(), wins=wins.cpu().numpy().astype(np.int64), history=history,
+                   snapshots=out_snaps, config=cfg, kind="kh_nn" if cfg.nonneg else "kh",
+                   wins_total=wins_total.cpu().numpy().astype(np.int64))
