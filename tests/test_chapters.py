@@ -3,6 +3,7 @@ and the whole book builds with warnings as errors."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -33,6 +34,7 @@ def test_chapter_reexecutes_identically(executed_chapters, chapter):
         [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-q",
          "-p", "no:cacheprovider", str(notebook)],
         capture_output=True, text=True, cwd=notebook.parent,
+        env=os.environ | {"NEUROPLASTIC_STATIC": "1"},
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
 
