@@ -135,8 +135,15 @@ def test_memoize_caches_and_can_be_bypassed(build, monkeypatch):
 def test_memoize_key_depends_on_arguments_and_library(build, monkeypatch):
     k1, k2 = _square.cache_key(3), _square.cache_key(3, scale=2.0)
     assert k1 != k2
-    monkeypatch.setattr(cache_mod, "library_fingerprint", lambda: "other-version")
+    monkeypatch.setattr(cache_mod, "library_fingerprint", lambda scope=None: "other-version")
     assert _square.cache_key(3) != k1
+
+
+def test_library_fingerprint_is_scoped_to_the_subpackage():
+    whole, assoc, pert = (book.library_fingerprint(s) for s in (None, "assoc", "perturbation"))
+    assert len({whole, assoc, pert}) == 3
+    assert book.library_fingerprint("no_such_package") == whole
+    assert cache_mod._scope(_square) is None  # tests are outside the library: whole fingerprint
 
 
 def test_damaged_cache_file_is_an_error_not_a_silent_recompute(build):

@@ -61,3 +61,13 @@ def test_bench_record_replaces_by_name(tmp_path):
     assert len(json.loads(path.read_text())) == 1
     with pytest.raises(ValueError):
         bench.record("k", {}, 0.0, 1.0, True, path=path)
+
+
+def test_bench_timers_and_table(tmp_path, monkeypatch):
+    assert bench.median_time(lambda: None, repeat=3) >= 0
+    with pytest.raises(ValueError, match="repeat"):
+        bench.median_time(lambda: None, repeat=0)
+    monkeypatch.setenv("NEUROPLASTIC_BUILD", str(tmp_path))
+    bench.record("mem", {"T": 8}, 1.0, 2.0, True, memory_ratio=10.0)
+    table = bench.benchmarks_markdown()
+    assert "| mem | T=8 | 1 | 2 | 2.00× | yes | peak memory reference/ours 10 |" in table

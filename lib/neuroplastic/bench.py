@@ -2,7 +2,8 @@
 timed in one run and reported as a ratio (reference seconds / our seconds).
 
 Each benchmark script calls :func:`record`; records accumulate in ``_build/benchmarks.json``
-(one per name; a rerun replaces it). :func:`best_time` is the timer they share.
+(one per name; a rerun replaces it). :func:`best_time` and :func:`median_time` are the
+timers they and the chapters share.
 """
 
 from __future__ import annotations
@@ -10,12 +11,25 @@ from __future__ import annotations
 import json
 import os
 import platform
+import statistics
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
 from .book.paths import atomic_write_text, build_dir, project_root
+
+
+def median_time(fn: Callable[[], object], *, repeat: int = 5) -> float:
+    """Median wall time in seconds over ``repeat`` calls of ``fn()``."""
+    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
+        raise ValueError(f"repeat must be an int >= 1; got {repeat!r}")
+    ts = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t0)
+    return statistics.median(ts)
 
 
 def best_time(fn: Callable[[], object], *, repeat: int = 3) -> float:
@@ -49,6 +63,11 @@ def record(name: str, sizes: dict, ours_s: float, ref_s: float, agreed: bool,
     return rec
 
 
+#: Extra record fields shown in the table's notes column (key -> label).
+_NOTES = {"memory_ratio": "peak memory reference/ours", "ratio_full_estimate": "ratio on all queries (est.)",
+          "identical_fraction": "identical states"}
+
+
 def benchmarks_markdown() -> str:
     """A markdown table of the latest benchmark run on this machine, or else of the reference
     run committed in ``benchmarks/reference_run.json``."""
@@ -60,10 +79,12 @@ def benchmarks_markdown() -> str:
     records = json.loads(source.read_text())
     origin = "this machine's latest `make bench`" if source == live else "the committed reference run"
     lines = [f"Source: {origin}.\n",
-             "| benchmark | sizes | ours (s) | reference (s) | ratio | results agree | machine |",
-             "|---|---|---|---|---|---|---|"]
+             "| benchmark | sizes | ours (s) | reference (s) | ratio | results agree | notes | machine |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in records:
         sizes = ", ".join(f"{k}={v}" for k, v in r["sizes"].items())
+        notes = "; ".join(f"{label} {r[key]:.3g}" for key, label in _NOTES.items() if key in r)
         lines.append(f"| {r['name']} | {sizes} | {r['ours_s']:.4g} | {r['ref_s']:.4g} | "
-                     f"{r['ratio']:.1f}× | {'yes' if r['agreed'] else 'no'} | {r['machine']} |")
+                     f"{r['ratio']:.2f}× | {'yes' if r['agreed'] else 'no'} | {notes} | "
+                     f"{r['machine']} |")
     return "\n".join(lines) + "\n"

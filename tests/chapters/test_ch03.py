@@ -6,7 +6,10 @@ histogram is closest to a lognormal that sits on its parameter bound with KS D >
 within a point of BP in accuracy). A change here means the chapter's results changed.
 """
 
+import pytest
 from conftest import verdicts
+
+pytestmark = pytest.mark.chapters
 
 EXPECTED_QUICK = {
     "C1": "holds",

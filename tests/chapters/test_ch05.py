@@ -1,15 +1,37 @@
-"""Chapter 5 at the quick profile: the verdicts the spec pins (C4 holds, E2 as-quoted flat) and
-the shape of the claims table (C1-C7 with evidence, C6 not assessable)."""
+"""Chapter 5 (Dopamine optimizer) at the quick profile: the claims table and its verdicts.
+
+The spec pins C4 (memory) holds and our check E2 (the update rule as quoted stays flat) holds;
+C6 is not decidable by simulation. C1, C2, C3, C5 and C7 were open; their expected verdicts were
+fixed from the first reviewed quick run (seed 0) and are never tuned. A change here means the
+chapter's results changed.
+"""
+
+import pytest
+from conftest import verdicts
+
+pytestmark = pytest.mark.chapters
+
+EXPECTED_QUICK = {
+    "C1": "does not hold",   # Dopamine-2 tracks WP on the forecasting tasks (beta = 0.9998)
+    "C2": "does not hold",   # BPTT/Adam reach far lower forecasting error
+    "C3": "does not hold",
+    "C4": "holds",           # spec-pinned
+    "C5": "holds",
+    "C6": "not assessable",  # plausibility is not decidable by simulation
+    "C7": "holds",
+    "E2": "holds",           # spec-pinned: the rule as quoted cannot learn
+}
 
 
-def test_ch05_claims(claims_json):
+def test_ch05_claims_file(claims_json):
     data = claims_json("ch05")
-    v = {c["id"]: c for c in data["claims"]}
-    for cid in ("C1", "C2", "C3", "C4", "C5", "C6", "C7"):
-        assert cid in v, f"{cid} missing from the claims table"
-        assert v[cid]["evidence"].strip()
-    assert v["C4"]["verdict"] == "holds"
-    assert v["C6"]["holds"] is None and v["C6"]["reason"]
-    assert v["E2"]["verdict"] == "holds"  # the rule as quoted stays flat
-    for cid in ("C1", "C2", "C3", "C5", "C7"):
-        assert v[cid]["verdict"] in ("holds", "does not hold")
+    assert data["chapter"] == "ch05"
+    assert [c["id"] for c in data["claims"]] == list(EXPECTED_QUICK)
+    for c in data["claims"]:
+        assert c["evidence"].strip(), c["id"]
+    c6 = next(c for c in data["claims"] if c["id"] == "C6")
+    assert c6["holds"] is None and c6["reason"]
+
+
+def test_ch05_quick_verdicts(claims_json):
+    assert verdicts(claims_json("ch05")) == EXPECTED_QUICK

@@ -131,16 +131,20 @@ def curve_p90(df: pd.DataFrame, layout, *, target: float = 0.9, n_boot: int = 10
                               n_boot=n_boot, seed=seed)
         epiv = d.pivot_table(index="rep", columns="P", values="eps").to_numpy().mean(axis=0)
         eps = float(np.interp(np.log(p90), np.log(P), epiv)) if np.isfinite(p90) else np.nan
-        sym = rule_symmetric(rule)
-        e = eps / 2 if np.isfinite(eps) else 0.0
         rows.append({"rule": rule, "P90": p90, "ci_lo": lo, "ci_hi": hi, "eps_at_P90": eps,
-                     "C_L": bits_per_synapse(p90, layout, info="v1", synapses="sym",
-                                             symmetric=sym) if np.isfinite(p90) else np.nan,
-                     "C_E": bits_per_synapse(p90, layout, info="error_corrected",
-                                             synapses="exist", errors=min(e, 1.0),
-                                             symmetric=sym) if np.isfinite(p90) else np.nan,
-                     "nrep": F.shape[0]})
+                     **_bits(p90, eps, layout, rule), "nrep": F.shape[0]})
     return pd.DataFrame(rows)
+
+
+def _bits(p90, eps, layout, rule) -> dict:
+    """C_L = P90·N·H_b(a)/S_sym and C_E = P90·I_err(e = ε/2)/S_exist (bits per synapse)."""
+    if not np.isfinite(p90):
+        return {"C_L": np.nan, "C_E": np.nan}
+    sym = rule_symmetric(rule)
+    e = min(eps / 2, 1.0) if np.isfinite(eps) else 0.0
+    return {"C_L": bits_per_synapse(p90, layout, info="v1", synapses="sym", symmetric=sym),
+            "C_E": bits_per_synapse(p90, layout, info="error_corrected", synapses="exist",
+                                    errors=e, symmetric=sym)}
 
 
 def search_job(rule, layout, nflip, skew, redraw, T_max, P0, max_steps, rep, seed):
@@ -148,8 +152,9 @@ def search_job(rule, layout, nflip, skew, redraw, T_max, P0, max_steps, rep, see
     task = _task(rule, layout, nflip, skew, redraw, T_max)
     est, trace, conv = search_one(task, target=0.9, P0=P0, step=_SEARCH_STEP,
                                   jitter=_SEARCH_JITTER, max_steps=max_steps, rep=rep, seed=seed)
-    return {"rule": parse_rule(rule)[2], "rep": rep, "P90": est, "converged": conv,
-            "n_steps": len(trace), "trace": trace}
+    eps = task.evaluate(max(1, round(est)), rep, seed)["eps"] if np.isfinite(est) else np.nan
+    return {"rule": parse_rule(rule)[2], "rep": rep, "P90": est, "eps_at_P90": eps,
+            "converged": conv, "n_steps": len(trace), "trace": trace}
 
 
 @memoize
@@ -158,7 +163,8 @@ def capacity_table(rules, layout, nflip=1.0, *, nrep=5, seed=0, P0=None, skew=0.
                    progress=True) -> pd.DataFrame:
     """Adaptive P90 (spec §4) for every rule: one row per rule with P90_mean, P90_sd, ci_lo,
     ci_hi (95 % bootstrap over repetitions), per_rep (tuple), converged (all repetitions crossed
-    0.9), and the condition columns. ``P0``: start load (float, or dict rule -> float; default
+    0.9), eps_at_P90 (mean over repetitions of ε measured once at round(P90) after each search),
+    C_L and C_E (bits per synapse, as in :func:`curve_p90`), and the condition columns. ``P0``: start load (float, or dict rule -> float; default
     0.75 N / nflip^0.5). All rule × repetition searches run in one flat sweep."""
     layout = parse_layout(layout)
     rules, labels = _rule_list(rules)
@@ -184,9 +190,11 @@ def capacity_table(rules, layout, nflip=1.0, *, nrep=5, seed=0, P0=None, skew=0.
         block = res[i * nrep:(i + 1) * nrep]
         est = np.array([b["P90"] for b in block])
         lo, hi = bootstrap_ci(est, n_boot=n_boot, seed=seed)
-        rows.append({"rule": lab, "P90_mean": float(est.mean()),
+        p90, eps = float(est.mean()), float(np.mean([b["eps_at_P90"] for b in block]))
+        rows.append({"rule": lab, "P90_mean": p90,
                      "P90_sd": float(est.std(ddof=1)) if nrep > 1 else 0.0,
                      "ci_lo": lo, "ci_hi": hi, "per_rep": tuple(float(x) for x in est),
+                     "eps_at_P90": eps, **_bits(p90, eps, layout, lab),
                      "converged": bool(all(b["converged"] for b in block)),
                      "layout": str(layout), "nflip": float(nflip), "skew": float(skew),
                      "redraw": redraw, "nrep": nrep})
@@ -195,15 +203,20 @@ def capacity_table(rules, layout, nflip=1.0, *, nrep=5, seed=0, P0=None, skew=0.
 
 @memoize
 def prototype_curves(rules, layout, Q_values, *, n_inst, d_train, d_test, n_test, nrep=5, seed=0,
-                     T_max=15, n_jobs=None, progress=True) -> pd.DataFrame:
-    """Prototype score for every rule × Q × repetition: DataFrame [rule, Q, rep, score, ...]."""
+                     T_max=15, min_cues=0, n_jobs=None, progress=True) -> pd.DataFrame:
+    """Prototype score for every rule × Q × repetition: DataFrame [rule, Q, rep, score, ...].
+
+    At Q prototypes each gets max(n_test, ceil(min_cues / Q)) test instances, so every score
+    rests on at least ``min_cues`` cues."""
     layout = parse_layout(layout)
     rules, labels = _rule_list(rules)
     nrep = check_int("nrep", nrep, lo=1)
     seed = seed_int(seed)
     Qs = [check_int("Q_values[i]", q, lo=1) for q in Q_values]
+    n_test = check_int("n_test", n_test, lo=1)
+    min_cues = check_int("min_cues", min_cues, lo=0)
     jobs = [dict(rule=r, layout=layout, Q=q, n_inst=n_inst, d_train=d_train, d_test=d_test,
-                 n_test=n_test, rep=k, seed=seed + 17 * k, T_max=T_max)
+                 n_test=max(n_test, -(-min_cues // q)), rep=k, seed=seed + 17 * k, T_max=T_max)
             for r in rules for q in Qs for k in range(nrep)]
     return pd.DataFrame(sweep(prototype_one, jobs, n_jobs=n_jobs, desc="prototypes",
                               progress=progress))

@@ -24,35 +24,10 @@ from .activations import HWTA, KWTA
 from .activations_ch02 import (LOG_HALF, MAP, Core, OracleKWTA, Schedule, Threshold,
                                check_activation)
 from .ane import ANE, ane_handle
-from .kernels import tie_key
+from .kernels import _better as _beats, _sift_down as _sift, tie_key
 from .layouts import Modular
 from .noise_weights import POTENTIAL_KIND, NoiseTable
 from .rules import Network
-
-
-@njit(cache=True, inline="always")
-def _beats(s, key, a, b):
-    if s[a] > s[b]:
-        return True
-    if s[a] < s[b]:
-        return False
-    return key[a] > key[b]
-
-
-@njit(cache=True)
-def _sift(heap, n, pos, s, key):
-    while True:
-        left = 2 * pos + 1
-        if left >= n:
-            return
-        child = left
-        if left + 1 < n and _beats(s, key, heap[left], heap[left + 1]):
-            child = left + 1
-        if _beats(s, key, heap[pos], heap[child]):
-            heap[pos], heap[child] = heap[child], heap[pos]
-            pos = child
-        else:
-            return
 
 
 @njit(cache=True)

@@ -3,8 +3,8 @@
 ``@memoize`` stores a function's (picklable) result under
 ``data/cache/results/<module.function>/<key>.pkl``, where ``key`` is the SHA-256 of the
 function's qualified name, its bound arguments as canonical JSON and :func:`library_fingerprint`
-(the package version plus a hash of every library source file, so any kernel edit invalidates old
-results). Writes are atomic. ``refresh=True`` at call time recomputes and overwrites; the
+of the function's subpackage (the package version plus a hash of the sources the result can depend
+on, so a kernel edit invalidates that subpackage's old results and no others). Writes are atomic. ``refresh=True`` at call time recomputes and overwrites; the
 environment variable ``NEUROPLASTIC_NO_CACHE=1`` bypasses the cache entirely (no read, no write).
 A damaged cache file is an error that names the file; it is never silently recomputed.
 """
@@ -30,17 +30,37 @@ class CacheError(RuntimeError):
     """A cache file exists but cannot be read."""
 
 
-@functools.lru_cache(maxsize=1)
-def library_fingerprint() -> str:
-    """``<version>-<sha256 of all neuroplastic/*.py sources, first 16 hex>``."""
+#: Sources every computing subpackage may use; a result's key always includes them.
+SHARED_SOURCES = ("__init__.py", "parallel.py", "bench.py", "data")
+
+
+@functools.lru_cache(maxsize=None)
+def library_fingerprint(scope: str | None = None) -> str:
+    """``<version>-<sha256 of the sources, first 16 hex>``.
+
+    ``scope`` names a subpackage (``"assoc"``): hash its sources and :data:`SHARED_SOURCES`.
+    ``None`` or a name that is not a subpackage directory: hash every ``neuroplastic/*.py``.
+    The subpackages that memoize (assoc, competitive, perturbation) import no other computing
+    subpackage, so editing one never invalidates another's cached results.
+    """
     import neuroplastic
 
     pkg = Path(neuroplastic.__file__).parent
+    if scope and (pkg / scope).is_dir():
+        roots = [pkg / scope, *(pkg / s for s in SHARED_SOURCES)]
+        files = [f for r in roots for f in ([r] if r.is_file() else r.rglob("*.py"))]
+    else:
+        files = list(pkg.rglob("*.py"))
     h = hashlib.sha256()
-    for path in sorted(pkg.rglob("*.py")):
+    for path in sorted(files):
         h.update(path.relative_to(pkg).as_posix().encode())
         h.update(path.read_bytes())
     return f"{neuroplastic.__version__}-{h.hexdigest()[:16]}"
+
+
+def _scope(fn) -> str | None:
+    parts = fn.__module__.split(".")
+    return parts[1] if len(parts) > 2 and parts[0] == "neuroplastic" else None
 
 
 def canonical(value):
@@ -70,7 +90,7 @@ def cache_key(fn, args: tuple, kwargs: dict) -> str:
     bound = inspect.signature(fn).bind(*args, **kwargs)
     bound.apply_defaults()
     payload = {"fn": f"{fn.__module__}.{fn.__qualname__}", "args": canonical(dict(bound.arguments)),
-               "lib": library_fingerprint()}
+               "lib": library_fingerprint(_scope(fn))}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 

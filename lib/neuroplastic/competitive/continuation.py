@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from ._util import as_labels, as_tensor, check_int, check_seed, configure_threads, generator
 from .configs import BPConfig, KHConfig, KHReadoutConfig, RRConfig, RRReadoutConfig
 from .kh import kh_step
-from .models import BPNet, KHClassifier, RRClassifier, node_perturbation_grad, delta_grad
+from .models import BPNet, KHClassifier, RRClassifier, rr_readout_step
 from .rr import RRState, rr_step, rr_structural
 
 __all__ = ["clone_model", "refit_readout", "continue_training", "model_kind"]
@@ -117,16 +117,7 @@ def _rr_readout_continue(model: RRClassifier, X, y, epochs, seed, cfg: RRReadout
     for e in range(epochs):
         eta = cfg.eta * (1.0 - e / total)
         for idx in _batches(len(H), cfg.batch_size, g):
-            h = H[idx]
-            z = h @ S.T + c
-            if cfg.rule == "node_perturbation":
-                gS, gc = node_perturbation_grad(z, y[idx], h, cfg.sigma, g)
-            else:
-                gS, gc = delta_grad(z, y[idx], h)
-            S.sub_(gS, alpha=eta)
-            c.sub_(gc, alpha=eta)
-            if cfg.lambda_ > 0:
-                S.copy_(S.sign() * (S.abs() - eta * cfg.lambda_).clamp_min(0.0))
+            rr_readout_step(S, c, H[idx], y[idx], eta, cfg, g)
     return model
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..bench import median_time
 from ._util import as_tensor
 from .models import BPNet, CompetitiveClassifier
 
@@ -111,7 +112,6 @@ def dense_vs_sparse_time(model, X, repeats: int = 5) -> dict:
     """Median wall time (s) of the input-layer product ``X W^T`` with the dense weight matrix
     and with a torch CSR copy of it (same run, same threads), and the layer's density.
     Reported, not targeted: CPU time is not energy (use :func:`synaptic_ops`)."""
-    import time
     import warnings
 
     if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
@@ -123,14 +123,6 @@ def dense_vs_sparse_time(model, X, repeats: int = 5) -> dict:
         Ws = W.to_sparse_csr()
     Xt = X.T.contiguous()
 
-    def timed(fn):
-        ts = []
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t0)
-        return float(np.median(ts))
-
-    dense = timed(lambda: W @ Xt)
-    sparse = timed(lambda: Ws @ Xt)
+    dense = median_time(lambda: W @ Xt, repeat=repeats)
+    sparse = median_time(lambda: Ws @ Xt, repeat=repeats)
     return {"dense_s": dense, "csr_s": sparse, "density": float((W != 0).float().mean())}

@@ -32,22 +32,27 @@ def _signed_power(W: torch.Tensor, p: float) -> torch.Tensor:
 
 
 def _kh_update(W, v, p, k, delta, eps, R, nonneg):
-    """One in-place minibatch step; returns the index of each sample's top unit."""
+    """One in-place minibatch step; returns the index of each sample's top unit.
+
+    Only units that are some sample's top or rank-k unit have a non-zero ds row (at most 2B of
+    K), so ds is formed, normalised and added on those rows alone."""
     B = v.shape[0]
     I = v @ _signed_power(W, p).T                       # (B, K)
     top = torch.topk(I, k, dim=1, sorted=True).indices  # (B, k)
     i1, ik = top[:, 0], top[:, k - 1]
     ar = torch.arange(B, device=W.device)
     Rp = float(R) ** p
-    xx = torch.zeros(W.shape[0], dtype=W.dtype, device=W.device)
-    xx.index_add_(0, i1, I[ar, i1])
-    xx.index_add_(0, ik, I[ar, ik], alpha=-delta)
-    ds = W * xx.neg_().unsqueeze(1)                     # -(sum_b g I) W, no separate zero fill
-    ds.index_add_(0, i1, v, alpha=Rp)
-    ds.index_add_(0, ik, v, alpha=-delta * Rp)
+    units, inv = torch.unique(torch.cat([i1, ik]), return_inverse=True)
+    j1, jk = inv[:B], inv[B:]                           # rows of ds for each sample's units
+    xx = torch.zeros(len(units), dtype=W.dtype, device=W.device)
+    xx.index_add_(0, j1, I[ar, i1])
+    xx.index_add_(0, jk, I[ar, ik], alpha=-delta)
+    ds = W[units] * xx.neg_().unsqueeze(1)              # -(sum_b g I) W on the active rows
+    ds.index_add_(0, j1, v, alpha=Rp)
+    ds.index_add_(0, jk, v, alpha=-delta * Rp)
     lo, hi = torch.aminmax(ds)
     nc = max(float(hi), -float(lo), 1e-30)
-    W.add_(ds, alpha=eps / nc)
+    W.index_add_(0, units, ds, alpha=eps / nc)
     if nonneg:
         W.clamp_(min=0.0)
     return i1

@@ -336,15 +336,19 @@ def _rr_readout_fit(H, y, cfg: RRReadoutConfig, seed, dev, steps=None):
         plan = list(enumerate(_batches(len(H), cfg.batch_size, steps, g, dev)))
         total = steps
     for t, idx in plan:
-        eta = cfg.eta * (1.0 - t / total)
-        h = H[idx]
-        z = h @ S.T + c
-        if cfg.rule == "node_perturbation":
-            gS, gc = node_perturbation_grad(z, y[idx], h, cfg.sigma, g)
-        else:
-            gS, gc = delta_grad(z, y[idx], h)
-        S.sub_(gS, alpha=eta)
-        c.sub_(gc, alpha=eta)
-        if cfg.lambda_ > 0:  # synaptic decay towards 0 (soft threshold)
-            S.copy_(S.sign() * (S.abs() - eta * cfg.lambda_).clamp_min(0.0))
+        rr_readout_step(S, c, H[idx], y[idx], cfg.eta * (1.0 - t / total), cfg, g)
     return S, c
+
+
+def rr_readout_step(S, c, h, y, eta, cfg: RRReadoutConfig, g) -> None:
+    """One in-place step of RR's local readout rule on the batch (h, y), learning rate ``eta``:
+    delta rule or node perturbation, then synaptic decay towards 0 (soft threshold λ·η)."""
+    z = h @ S.T + c
+    if cfg.rule == "node_perturbation":
+        gS, gc = node_perturbation_grad(z, y, h, cfg.sigma, g)
+    else:
+        gS, gc = delta_grad(z, y, h)
+    S.sub_(gS, alpha=eta)
+    c.sub_(gc, alpha=eta)
+    if cfg.lambda_ > 0:
+        S.copy_(S.sign() * (S.abs() - eta * cfg.lambda_).clamp_min(0.0))

@@ -14,6 +14,7 @@ import time
 import numpy as np
 import torch
 
+from ..bench import median_time
 from ._validate import check_choice, check_float, check_int
 from .models import XORNet, state_hash
 from .optimizers import METHODS, PERTURBATIVE, make_optimizer
@@ -118,14 +119,6 @@ def xor_run(method: str, hidden: int, seeds, budget: int, lr: float, *, criterio
 
 def _grad_fpe(model, opt, closure, repeats: int = 50) -> float:
     """Median time of (forward + backward + update) over median time of a no-grad forward."""
-    def med(fn):
-        ts = []
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t0)
-        return float(np.median(ts))
-
     saved = {k: v.clone() for k, v in model.state_dict().items()}
     saved_opt = opt.state_dict()
 
@@ -138,7 +131,7 @@ def _grad_fpe(model, opt, closure, repeats: int = 50) -> float:
         with torch.no_grad():
             closure()
 
-    t_step, t_fwd = med(step), med(fwd)
+    t_step, t_fwd = median_time(step, repeat=repeats), median_time(fwd, repeat=repeats)
     model.load_state_dict(saved)
     opt.load_state_dict(saved_opt)
     return t_step / t_fwd
