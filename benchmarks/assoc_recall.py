@@ -7,12 +7,15 @@ Records (``neuroplastic.bench.record``; ratio = reference seconds / our seconds)
 * assoc_recall_no_early_stop: both run all 15 steps.
 * assoc_recall_vs_torch: numba kernel (early stop) vs torch CPU dense (15 steps).
 * assoc_count_build: O(P·K²) scatter of M11 vs dense XᵀX.
+* assoc_capacity_search: the whole adaptive P90 search (BCPNN, 1 flip, 2 repetitions) with the
+  numba kernel vs the same search with the dense reference retrieval (both with early stop).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 
 import numpy as np
 
@@ -58,7 +61,29 @@ def main(repeat: int = 3) -> list[dict]:
                        best_time(lambda: A.count(pats), repeat=repeat),
                        best_time(lambda: A.count_dense(pats), repeat=repeat),
                        bool(np.array_equal(cs.M11, cd.M11) and np.array_equal(cs.M1, cd.M1))))
+    recs.append(capacity_search_record(lay, nflip, T_max, seed))
     return recs
+
+
+class DenseStorageTask(A.StorageTask):
+    """The same storage task, retrieving with the dense numpy reference."""
+
+    retrieve = staticmethod(A.recall_dense)
+
+
+def capacity_search_record(lay, nflip, T_max, seed) -> dict:
+    kw = dict(P0=0.75 * lay.N, nrep=2, seed=seed, n_jobs=1)
+    ours_task = A.StorageTask("bcpnn", lay, nflip, T_max=T_max)
+    ref_task = DenseStorageTask("bcpnn", lay, nflip, T_max=T_max)
+    t0 = time.perf_counter()
+    ours = A.capacity_search(ours_task, **kw)
+    t_ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ref = A.capacity_search(ref_task, **kw)
+    t_ref = time.perf_counter() - t0
+    return record("assoc_capacity_search", {"H": lay.H, "M": lay.M, "rule": "bcpnn",
+                                            "nflip": nflip, "nrep": 2}, t_ours, t_ref,
+                  bool(np.array_equal(ours.per_rep, ref.per_rep)), P90=ours.mean)
 
 
 if __name__ == "__main__":

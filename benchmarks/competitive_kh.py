@@ -5,7 +5,7 @@
    dense g v^T), at K = 1000 (goal >= 3x) and K = 400. Same start, same minibatches.
 2. Batched FGSM and PGD-40 vs per-example loops on a 784-400-10 BP net (loop timed on 50
    images and scaled to 1,000).
-A/B runs are interleaved, the median of 5 is kept, and the load average is logged.
+A/B runs are interleaved with pauses, the median of 5 is kept, and the load average is logged.
 Run: python benchmarks/competitive_kh.py
 """
 
@@ -25,10 +25,15 @@ from neuroplastic.competitive.reference import kh_step_numpy, per_sample_fgsm_lo
 from neuroplastic.data import load_mnist, stratified_split
 
 
-def _interleaved(a, b, repeat=5):
+def _interleaved(a, b, repeat=5, pause=0.5):
+    """Median times of a() and b(), alternated. The pause lets the other library's idle worker
+    threads (OpenBLAS and OpenMP spin for a while after each call) go to sleep first, so
+    neither implementation is timed while the other's threads still hold the 2 cores."""
     ta, tb = [], []
     for _ in range(repeat):
+        time.sleep(pause)
         t0 = time.perf_counter(); a(); ta.append(time.perf_counter() - t0)
+        time.sleep(pause)
         t0 = time.perf_counter(); b(); tb.append(time.perf_counter() - t0)
     return statistics.median(ta), statistics.median(tb)
 
@@ -40,10 +45,11 @@ def kh_epoch(X, K, repeat=5):
     Xp = np.ascontiguousarray(X[order])
     Xt = torch.from_numpy(Xp)
 
-    def ours():
+    def ours():  # as train_kh runs it: one work buffer for the whole epoch
         W = torch.from_numpy(W0.copy())
+        work = torch.empty_like(W)
         for i in range(0, len(Xt), 100):
-            _kh_update(W, Xt[i:i + 100], 3.0, 7, 0.4, 0.04, 1.0, False)
+            _kh_update(W, Xt[i:i + 100], 3.0, 7, 0.4, 0.04, 1.0, False, work)
         return W
 
     def ref():

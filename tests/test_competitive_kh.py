@@ -55,6 +55,20 @@ def test_matches_official_numpy(p):
     np.testing.assert_allclose(ours, ref, rtol=1e-5, atol=1e-8)
 
 
+@pytest.mark.parametrize("p", [2.0, 3.0, 4.5])
+def test_work_buffer_gives_identical_steps(p):
+    from neuroplastic.competitive.kh import _kh_update
+
+    g = torch.Generator().manual_seed(0)
+    W0, X = torch.randn(50, 30, generator=g), torch.rand(64, 30, generator=g)
+    Wa, Wb, work = W0.clone(), W0.clone(), torch.empty_like(W0)
+    for i in range(0, 64, 16):
+        a = _kh_update(Wa, X[i:i + 16], p, 5, 0.4, 0.02, 1.0, False)
+        b = _kh_update(Wb, X[i:i + 16], p, 5, 0.4, 0.02, 1.0, False, work)
+        assert torch.equal(a, b)
+    assert torch.equal(Wa, Wb)
+
+
 def test_kh_nn_never_negative():
     rng = np.random.default_rng(3)
     W = torch.from_numpy(np.abs(rng.standard_normal((10, 25))).astype(np.float32))

@@ -35,7 +35,10 @@ class StorageTask:
     skew: Zipf exponent of the pattern ensemble; redraw: parent-correlated ensemble with this
     re-draw probability (None = independent patterns); T_max: retrieval steps.
     ``task.evaluate(P, rep, seed)`` returns a dict with fcorr, eps (output noise), miss/false
-    rates, mean steps and the fraction of 2-cycles."""
+    rates, mean steps and the fraction of 2-cycles. ``retrieve``: the retrieval function
+    (:func:`recall`); a subclass may plug in a reference such as ``recall_dense``."""
+
+    retrieve = staticmethod(recall)
 
     def __init__(self, rule, layout, nflip, *, T_max: int = 15, params=None, skew: float = 0.0,
                  redraw=None, n_parents: int = 10, self_gain: float = 0.0,
@@ -106,8 +109,8 @@ class StorageTask:
         net, st = self.network(P, rep, seed)
         seed = seed_int(seed)
         targets = st["pool"].prefix(P)
-        res = recall(net, st["cues"].prefix(P), activation=self.activation, T_max=self.T_max,
-                     early_stop=self.early_stop, seed=seed)
+        res = self.retrieve(net, st["cues"].prefix(P), activation=self.activation,
+                            T_max=self.T_max, early_stop=self.early_stop, seed=seed)
         miss, false = error_counts(res.states, targets)
         K = targets.K
         return {"P": int(P), "fcorr": float(np.mean((miss == 0) & (false == 0))),

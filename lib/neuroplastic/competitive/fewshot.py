@@ -59,7 +59,7 @@ def _logreg(Xs, ys, Xte, seed, steps=1000, lr=1e-2, wd=1e-4):
         torch.nn.functional.cross_entropy(X[idx] @ W + c, y[idx]).backward()
         opt.step()
     with torch.no_grad():
-        return (torch.from_numpy(Xte) @ W + c).argmax(1).numpy()
+        return (torch.tensor(Xte) @ W + c).argmax(1).numpy()
 
 
 def fewshot_task(name, spec, X, y, Xte, yte, n, seed, variant, pretrained=None, steps=1000):

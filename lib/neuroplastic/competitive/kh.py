@@ -22,22 +22,25 @@ from ._util import (as_tensor, check_float, check_int, configure_threads, genera
 from .configs import KHConfig
 
 
-def _signed_power(W: torch.Tensor, p: float) -> torch.Tensor:
-    """sgn(W)|W|^{p-1}, specialised for p = 2 and p = 3."""
+def _signed_power(W: torch.Tensor, p: float, out: torch.Tensor | None = None) -> torch.Tensor:
+    """sgn(W)|W|^{p-1} (into ``out`` when given), specialised for p = 2 and p = 3."""
     if p == 2.0:
-        return W
+        return W if out is None else out.copy_(W)
     if p == 3.0:
-        return W * W.abs()
-    return W.sign() * W.abs().pow(p - 1.0)
+        return W * W.abs() if out is None else torch.abs(W, out=out).mul_(W)
+    res = W.sign() * W.abs().pow(p - 1.0)
+    return res if out is None else out.copy_(res)
 
 
-def _kh_update(W, v, p, k, delta, eps, R, nonneg):
+def _kh_update(W, v, p, k, delta, eps, R, nonneg, work=None):
     """One in-place minibatch step; returns the index of each sample's top unit.
 
     Only units that are some sample's top or rank-k unit have a non-zero ds row (at most 2B of
-    K), so ds is formed, normalised and added on those rows alone."""
+    K), so ds is formed, normalised and added on those rows alone. ``work``: an optional
+    tensor like W that holds sgn(W)|W|^{p-1}; reusing it across steps avoids allocating (and
+    page-faulting) a K x D tensor per minibatch, which otherwise costs as much as the product."""
     B = v.shape[0]
-    I = v @ _signed_power(W, p).T                       # (B, K)
+    I = v @ _signed_power(W, p, work).T                 # (B, K)
     top = torch.topk(I, k, dim=1, sorted=True).indices  # (B, k)
     i1, ik = top[:, 0], top[:, k - 1]
     ar = torch.arange(B, device=W.device)
@@ -138,6 +141,7 @@ def train_kh(X, cfg: KHConfig, seed=0, snapshots=(), device="cpu",
     history = []
     wins = torch.zeros(cfg.n_hidden, device=dev)
     wins_total = torch.zeros(cfg.n_hidden, device=dev)
+    work = torch.empty_like(W)
     it = range(cfg.epochs)
     if progress:
         from tqdm.auto import tqdm
@@ -151,7 +155,7 @@ def train_kh(X, cfg: KHConfig, seed=0, snapshots=(), device="cpu",
         for b in batches:
             v = Xp[pos:pos + len(b)]
             pos += len(b)
-            i1 = _kh_update(W, v, cfg.p, cfg.k, cfg.delta, eps, cfg.R, cfg.nonneg)
+            i1 = _kh_update(W, v, cfg.p, cfg.k, cfg.delta, eps, cfg.R, cfg.nonneg, work)
             wins.index_add_(0, i1, torch.ones_like(i1, dtype=wins.dtype))
         wins_total += wins
         norms = W.abs().pow(cfg.p).sum(1).pow(1.0 / cfg.p)

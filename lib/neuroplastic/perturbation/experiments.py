@@ -165,17 +165,22 @@ def rnn_table(e3: dict) -> pd.DataFrame:
 
 
 def to_target(e3: dict, system: str, methods) -> pd.DataFrame:
-    """Cost to reach the worst final (median) MSE among ``methods``: steps, FPE, wall (medians)."""
+    """Cost to reach the worst finite final validation MSE of any run of ``methods`` (so every
+    run that did not diverge reaches it): steps, FPE and wall time, medians over the runs that
+    reach it; ``reached`` is their fraction."""
     runs = [r for r in e3["runs"] if r["system"] == system and r["method"] in methods]
-    finals = {m: np.median([r["result"].final_val for r in runs if r["method"] == m]) for m in methods}
-    target = max(finals.values())
+    finals = [r["result"].final_val for r in runs if np.isfinite(r["result"].final_val)]
+    if not finals:
+        raise ValueError(f"no run of {methods} on {system!r} has a finite final MSE")
+    target = max(finals)
     rows = []
     for m in methods:
         tt = [r["result"].to_target(target) for r in runs if r["method"] == m]
+        hit = [t for t in tt if np.isfinite(t["steps"])]
         rows.append({"system": system, "method": m, "target_mse": target,
-                     "steps": np.median([t["steps"] for t in tt]),
-                     "fpe": np.median([t["fpe"] for t in tt]),
-                     "wall_s": np.median([t["wall_s"] for t in tt]),
+                     "reached": len(hit) / len(tt),
+                     **{k: float(np.median([t[k] for t in hit])) if hit else np.nan
+                        for k in ("steps", "fpe", "wall_s")},
                      "fpe_per_step": np.median([r["result"].fpe_per_step for r in runs
                                                 if r["method"] == m]),
                      "time_per_step_s": np.median([r["result"].time_per_step for r in runs
