@@ -2,7 +2,14 @@
 Krotov–Hopfield (2019) hidden units and the nonnegative KH-nn, RR (our reconstruction of
 a sparse, biologically guided rule; NOT the authors' rule), the readouts, backprop
 baselines, FGSM/PGD attacks with masking checks, truncated-MLE weight-distribution fits,
-sparsity / Dale / selectivity metrics, the few-shot protocol and a model cache.
+sparsity / Dale / selectivity metrics, the few-shot protocol and a model cache (chapter 3).
+
+Chapter 4's information measures live in sibling modules, imported by name:
+``information`` (label transinformation from a confusion matrix, synaptic capacity),
+``counting`` (non-zero synapses, synaptic operations), ``pruning`` (magnitude-pruning curves,
+the overparameterisation factor), ``continuation`` (further training of cached models),
+``vae`` (a small VAE estimate of representation information), ``continual`` (digits 0–4 then
+5–9: forgetting and free synapses) and ``widths`` (sweeps over the hidden width).
 """
 
 from ._util import RULE_VERSION, resolve_device
