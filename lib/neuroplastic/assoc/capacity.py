@@ -93,16 +93,21 @@ class StorageTask:
             self._state[key] = st
         return st
 
-    def network(self, P: int, rep: int = 0, seed=0):
-        """The network storing the first P patterns of repetition (rep, seed)."""
+    def counts(self, P: int, rep: int = 0, seed=0):
+        """(Counts of the first P patterns of repetition (rep, seed), its state dict with the
+        pattern ``pool`` and flip ``cues``). The counts are updated incrementally in place."""
         P = check_int("P", P, lo=1)
-        seed = seed_int(seed)
-        st = self._pool((int(rep), seed), P)
+        st = self._pool((int(rep), seed_int(seed)), P)
         c = st["counts"]
         if P > c.P:
             c.add(st["pool"].rows(slice(c.P, P)))
         elif P < c.P:
             c.remove(st["pool"].rows(slice(P, c.P)))
+        return c, st
+
+    def network(self, P: int, rep: int = 0, seed=0):
+        """The network storing the first P patterns of repetition (rep, seed)."""
+        c, st = self.counts(P, rep, seed)
         return build(self.rule, c, self.layout, self_gain=self.self_gain, **self.params), st
 
     def evaluate(self, P: int, rep: int = 0, seed=0) -> dict:

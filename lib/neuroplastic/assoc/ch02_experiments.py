@@ -224,14 +224,8 @@ class ANEStorageTask(StorageTask):
         self.label = f"{rule}+{ane} ANE" if ane != "none" else rule
 
     def evaluate(self, P: int, rep: int = 0, seed=0) -> dict:
-        P = check_int("P", P, lo=1)
+        cnt, st = self.counts(P, rep, seed)
         seed = seed_int(seed)
-        st = self._pool((int(rep), seed), P)
-        cnt = st["counts"]
-        if P > cnt.P:
-            cnt.add(st["pool"].rows(slice(cnt.P, P)))
-        elif P < cnt.P:
-            cnt.remove(st["pool"].rows(slice(P, cnt.P)))
         lay = self.layout
         table = NoiseTable(cnt, lay, "bayes", {"alpha": self.params["alpha"],
                                               "p_min": self.params["p_min"],
@@ -255,7 +249,7 @@ class ANEStorageTask(StorageTask):
         K = lay.K
         miss = K - ov
         false = r.states.sum(axis=1) - ov
-        return {"P": P, "fcorr": float(np.mean((miss == 0) & (false == 0))),
+        return {"P": int(P), "fcorr": float(np.mean((miss == 0) & (false == 0))),
                 "eps": float(np.mean((miss + false) / K)), "miss": float(np.mean(miss / K)),
                 "false": float(np.mean(false / K)), "steps": float(r.steps.mean()),
                 "cycled": float(r.cycled.mean())}
