@@ -25,7 +25,10 @@ def test_chapter_executes(executed_chapters, chapter):
 @pytest.mark.chapters
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_chapter_reexecutes_identically(executed_chapters, chapter):
-    """nbval re-runs the executed notebook and compares every cell marked NBVAL_CHECK_OUTPUT."""
+    """nbval re-runs the executed notebook and compares every cell marked NBVAL_CHECK_OUTPUT.
+
+    The re-run bypasses the result cache (NEUROPLASTIC_NO_CACHE), so every memoized experiment is
+    recomputed from its seeds; only chapter 3's trained-model cache is reused."""
     notebook = executed_chapters[chapter]
     if isinstance(notebook, Exception):
         pytest.fail(f"{chapter} did not execute: {notebook}")
@@ -34,7 +37,7 @@ def test_chapter_reexecutes_identically(executed_chapters, chapter):
         [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-q",
          "-p", "no:cacheprovider", str(notebook)],
         capture_output=True, text=True, cwd=notebook.parent,
-        env=os.environ | {"NEUROPLASTIC_STATIC": "1"},
+        env=os.environ | {"NEUROPLASTIC_STATIC": "1", "NEUROPLASTIC_NO_CACHE": "1"},
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
 
