@@ -183,6 +183,14 @@ def _init_linear(layer: nn.Linear, g: torch.Generator):
     nn.init.uniform_(layer.bias, -bound, bound, generator=g)
 
 
+def _batch_plan(n, batch_size, epochs, steps, g, dev):
+    """([(t, batch)], horizon): one shuffled pass per epoch (t = epoch, horizon = epochs) or,
+    when ``steps`` is given, exactly that many batches (t = step, horizon = steps)."""
+    if steps is None:
+        return [(e, b) for e in range(epochs) for b in _batches(n, batch_size, None, g, dev)], epochs
+    return list(enumerate(_batches(n, batch_size, steps, g, dev))), steps
+
+
 def train_bp(X, y, cfg: BPConfig, seed=0, device="cpu", steps: int | None = None) -> BPNet:
     """Adam on softmax cross-entropy. nonneg_hidden: W1 <- |W1| at init and W1 <- max(W1, 0)
     after every step (projected gradient); nonneg_readout likewise for W2.
@@ -209,11 +217,8 @@ def train_bp(X, y, cfg: BPConfig, seed=0, device="cpu", steps: int | None = None
     net.to(dev)
     gd = generator(seed + 1, dev)
     opt = _adam(net.parameters(), cfg.lr)
-    if steps is None:
-        plan = [b for _ in range(cfg.epochs) for b in _batches(len(X), cfg.batch_size, None, gd, dev)]
-    else:
-        plan = _batches(len(X), cfg.batch_size, steps, gd, dev)
-    for idx in plan:
+    plan, _ = _batch_plan(len(X), cfg.batch_size, cfg.epochs, steps, gd, dev)
+    for _, idx in plan:
         opt.zero_grad(set_to_none=True)
         F.cross_entropy(net.logits(X[idx]), y[idx]).backward()
         opt.step()
@@ -231,11 +236,8 @@ def _kh_readout_fit(H, y, beta, cfg, seed, dev, steps=None):
     S = (torch.randn(10, H.shape[1], generator=g, device=dev) * 0.01).requires_grad_(True)
     opt = _adam([S], cfg.lr)
     t = 2.0 * F.one_hot(y, 10).float() - 1.0
-    if steps is None:
-        plan = [b for _ in range(cfg.epochs) for b in _batches(len(H), cfg.batch_size, None, g, dev)]
-    else:
-        plan = _batches(len(H), cfg.batch_size, steps, g, dev)
-    for idx in plan:
+    plan, _ = _batch_plan(len(H), cfg.batch_size, cfg.epochs, steps, g, dev)
+    for _, idx in plan:
         opt.zero_grad(set_to_none=True)
         c = torch.tanh(beta * (H[idx] @ S.T))
         (c - t[idx]).abs().pow(cfg.m).sum().backward()
@@ -329,12 +331,7 @@ def _rr_readout_fit(H, y, cfg: RRReadoutConfig, seed, dev, steps=None):
     g = generator(seed, dev)
     S = torch.zeros(10, H.shape[1], device=dev)
     c = torch.zeros(10, device=dev)
-    if steps is None:
-        plan = [(e, b) for e in range(cfg.epochs) for b in _batches(len(H), cfg.batch_size, None, g, dev)]
-        total = cfg.epochs
-    else:
-        plan = list(enumerate(_batches(len(H), cfg.batch_size, steps, g, dev)))
-        total = steps
+    plan, total = _batch_plan(len(H), cfg.batch_size, cfg.epochs, steps, g, dev)
     for t, idx in plan:
         rr_readout_step(S, c, H[idx], y[idx], cfg.eta * (1.0 - t / total), cfg, g)
     return S, c
