@@ -4,7 +4,8 @@ One fresh process (spawn, 1 torch thread) per (method, T): build B Lorenz window
 the model and the optimizer, take one warm-up step, then for each repeat: collect garbage, call
 glibc ``malloc_trim(0)``, read VmRSS, reset the high-water mark by writing "5" to
 ``/proc/self/clear_refs``, take one step and read VmHWM. The step's peak is VmHWM - RSS_before
-(bytes), the maximum over ``repeats``. If the reset is refused, ``ru_maxrss`` is used instead
+(bytes), the median over ``repeats`` (the allocator adds or hides up to about 1 MB per step, which
+the maximum would amplify for a step whose true peak is below that). If the reset is refused, ``ru_maxrss`` is used instead
 (KB on Linux, bytes on macOS) and the row is flagged (``method_used``). On CUDA the peak is
 ``max_memory_allocated`` after ``reset_peak_memory_stats``.
 
@@ -192,7 +193,7 @@ def _measure(method, T, H, B, device, repeats, time_repeats, seed):
         saved = saved_tensor_bytes(closure)
     t_step, t_fwd = float(np.median(times)), float(np.median(fwd))
     return {"method": method, "T": T, "H": H, "B": B, "device": str(device),
-            "peak_bytes": int(max(peaks)), "saved_bytes": int(saved),
+            "peak_bytes": int(np.median(peaks)), "saved_bytes": int(saved),
             "state_bytes": _state_bytes(opt), "time_s": t_step, "forward_s": t_fwd,
             "forward_passes": int(passes),
             "fpe_per_step": float(passes) if method in PERTURBATIVE else t_step / t_fwd,
@@ -200,7 +201,7 @@ def _measure(method, T, H, B, device, repeats, time_repeats, seed):
 
 
 def measure_step_cost(method: str, T: int, H: int = 64, B: int = 500, device: str = "cpu",
-                      repeats: int = 3, time_repeats: int = 5, seed: int = 0,
+                      repeats: int = 5, time_repeats: int = 5, seed: int = 0,
                       isolate: bool = True) -> dict:
     """Peak memory, saved bytes, state bytes, time and passes of one training step (see module).
 
@@ -225,7 +226,7 @@ def measure_step_cost(method: str, T: int, H: int = 64, B: int = 500, device: st
 
 def _fresh(args) -> dict:
     """Run ``_measure(*args)`` in a fresh Python interpreter (1 thread) and return its dict."""
-    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", MALLOC_MMAP_THRESHOLD_="65536")
     proc = subprocess.run([sys.executable, "-m", "neuroplastic.perturbation.measure",
                            json.dumps(list(args))], capture_output=True, text=True, env=env)
     if proc.returncode != 0:
@@ -255,7 +256,7 @@ def memory_scaling(methods, Ts, H: int = 64, B: int = 500, device: str = "cpu",
     n_jobs = default_n_jobs() if n_jobs is None else check_int("n_jobs", n_jobs, 1)
     if device.startswith("cuda"):
         n_jobs = 1
-    tasks = [(m, T, H, B, device, 3, 5, 0) for m in methods for T in Ts]
+    tasks = [(m, T, H, B, device, 5, 5, 0) for m in methods for T in Ts]
     with ThreadPoolExecutor(max_workers=n_jobs) as ex:
         futs = [ex.submit(_fresh, a) for a in tasks]
         rows = [f.result() for f in tqdm(futs, desc="step cost", disable=not progress, leave=False)]
