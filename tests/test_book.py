@@ -49,27 +49,83 @@ def test_profile_table_must_define_every_profile():
 def test_claims_roundtrip_and_verdicts(build):
     c = book.Claims("ch09")
     c.add("C1", "a holds", True, "x = 1")
-    c.add("C2", "b fails", np.bool_(False), "y = 2")
+    c.add("C2", "b fails", evidence="y = 2", variants=[
+        ("regime A", np.bool_(False), "y = 2"), book.Variant("regime B", False, "y = 3")])
     c.add("C3", "c untestable", None, "-", reason="biology")
+    c.add("C4", "d imposed", "by construction", "k-WTA", reason="k-WTA fixes it")
+    c.add("C5", "e mixed", evidence="z", variants=[("A", True, "z = 1"), ("B", False, "z = 0")],
+          budget=book.Budget("RR", 6, "BP", 6))
     path = c.write(profile="quick")
     data = book.load_claims(path)
-    assert [x["verdict"] for x in data["claims"]] == ["holds", "does not hold", "not assessable"]
+    assert [x["verdict"] for x in data["claims"]] == [
+        "holds", "does not hold", "not assessable", "by construction",
+        "depends on reconstruction"]
+    assert [x["holds"] for x in data["claims"]] == [True, False, None, None, None]
+    assert data["claims"][1]["variants"][1] == {
+        "variant": "regime B", "verdict": "does not hold", "evidence": "y = 3"}
+    assert data["claims"][4]["budget"]["method_configs"] == 6
     assert data["profile"] == "quick" and data["chapter"] == "ch09"
     frame = c.frame()
-    assert list(frame.index) == ["C1", "C2", "C3"] and "Reason: biology" in frame.loc["C3", "evidence"]
+    assert list(frame.index) == ["C1", "C2", "C3", "C4", "C5"]
+    assert "Reason: biology" in frame.loc["C3", "evidence"]
+    assert frame.loc["C5", "variants"] == "✓ A; ✗ B"
+    assert "Budget: RR 6 vs BP 6" in frame.loc["C5", "evidence"]
+    assert len(c.variants_frame()) == 4
     md = book.dashboard_markdown(path.parent)
-    assert "1 holds, 1 does not hold, 1 not assessable" in md and "| C2 | b fails |" in md
+    assert "1 holds, 1 does not hold, 1 depends on reconstruction" in md
+    assert "| C2 | b fails | does not hold | ✗ regime A; ✗ regime B |" in md
 
 
-@pytest.mark.parametrize("kwargs, err", [
-    (dict(id="C1", statement="s", holds="yes", evidence="e"), TypeError),
-    (dict(id="C1", statement="s", holds=None, evidence="e"), ValueError),
-    (dict(id="", statement="s", holds=True, evidence="e"), ValueError),
-    (dict(id="C1", statement="s", holds=True, evidence=""), ValueError),
+@pytest.mark.parametrize("verdicts, expected", [
+    (["holds", "holds"], "holds"),
+    (["does not hold", "does not hold"], "does not hold"),
+    (["holds", "does not hold"], "depends on reconstruction"),
+    (["holds", "depends on reconstruction"], "depends on reconstruction"),
+    (["holds", "not assessable"], "holds"),
+    (["by construction", "holds"], "holds"),
+    (["by construction", "not assessable"], "by construction"),
+    (["not assessable"], "not assessable"),
 ])
-def test_claims_reject_bad_input(kwargs, err):
-    with pytest.raises(err):
+def test_combine_variants(verdicts, expected):
+    assert book.combine(verdicts) == expected
+
+
+@pytest.mark.parametrize("kwargs, err, match", [
+    (dict(id="C1", statement="s", holds="yes", evidence="e"), TypeError, "verdict"),
+    (dict(id="C1", statement="s", holds=None, evidence="e"), ValueError, "reason"),
+    (dict(id="C1", statement="s", holds="by construction", evidence="e"), ValueError, "reason"),
+    (dict(id="", statement="s", holds=True, evidence="e"), ValueError, "id"),
+    (dict(id="C1", statement="s", holds=True, evidence=""), ValueError, "evidence"),
+    (dict(id="C1", statement="s", holds=False, evidence="e"), ValueError, "two variants"),
+    (dict(id="C1", statement="s", evidence="e", variants=[("A", False, "x")]), ValueError,
+     "two variants"),
+    (dict(id="C1", statement="s", holds=True, evidence="e", variants=[("A", True, "x")]),
+     ValueError, "not both"),
+    (dict(id="C1", statement="s", evidence="e", variants=[("A", True, "x"), ("A", True, "y")]),
+     ValueError, "distinct"),
+    (dict(id="C1", statement="s", evidence="e", variants=[("A", True, "")]), ValueError,
+     "evidence"),
+    (dict(id="C1", statement="s", evidence="e", variants=[("A", False, "x"), ("B", False, "y")],
+          budget=book.Budget("RR", 2, "BP", 9)), ValueError, "equal effort"),
+])
+def test_claims_reject_bad_input(kwargs, err, match):
+    with pytest.raises(err, match=match):
         book.Claims("ch01").add(**kwargs)
+
+
+def test_budget_validates_and_unequal_effort_may_still_hold():
+    with pytest.raises(ValueError, match="method_configs"):
+        book.Budget("RR", 0, "BP", 3)
+    c = book.Claims("ch01").add("C1", "s", True, "e", budget=book.Budget("RR", 1, "BP", 3))
+    assert c.verdict == "holds" and not c.budget.equal_effort
+
+
+def test_damaged_claims_verdict_is_a_clear_error(tmp_path):
+    bad = tmp_path / "ch01.json"
+    bad.write_text('{"chapter": "ch01", "profile": "quick", "claims": [{"id": "C1", '
+                   '"verdict": "probably"}]}')
+    with pytest.raises(ValueError, match="not a claims file"):
+        book.load_claims(bad)
 
 
 def test_claims_reject_duplicates_and_bad_chapter():

@@ -1,33 +1,168 @@
-"""The claims registry: each chapter restates its paper's claims and checks them against
-its own run.
+"""The claims registry and its verdict discipline.
 
-A claim's ``holds`` is ``True``, ``False``, or ``None`` for a claim no simulation can decide
-(then a ``reason`` is required). ``Claims.write`` stores ``_build/claims/<chapter>.json``;
-:func:`dashboard_markdown` renders every chapter's table for the landing page.
+Each chapter restates its paper's claims and checks them against its own run. A claim gets one of
+five verdicts:
+
+``holds``
+    the check passed under every variant of the reconstruction it rests on;
+``does not hold``
+    the check failed under every variant (and, where the paper's method is set against a
+    baseline, after the method got at least the baseline's tuning budget);
+``depends on reconstruction``
+    the variants disagree: the text says on which choice the verdict turns;
+``by construction``
+    true because our setup imposes it; never counted as support;
+``not assessable``
+    no run of ours can decide it (a ``reason`` is required).
+
+A check that rests on a choice marked [R] in the specification (cue regime, pseudo-count,
+normalisation, tuning grid, training budget, ...) is recorded as **variants**: the same check
+under each plausible alternative, each with its own verdict and evidence. The headline verdict is
+derived from them by :func:`combine`. A ``does not hold`` always needs at least two variants, so
+that no negative verdict rests on one [R] choice alone.
+
+Where a method is compared with a baseline, :class:`Budget` records how many configurations each
+got; a ``does not hold`` about the method with a smaller budget than its baseline is refused.
+
+``Claims.write`` stores ``_build/claims/<chapter>.json``; :func:`dashboard_markdown` renders every
+chapter's table for the landing page.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .paths import atomic_write_text, build_dir
 from .profiles import check_profile
 
-VERDICTS = {True: "holds", False: "does not hold", None: "not assessable"}
+HOLDS = "holds"
+DOES_NOT_HOLD = "does not hold"
+DEPENDS = "depends on reconstruction"
+BY_CONSTRUCTION = "by construction"
+NOT_ASSESSABLE = "not assessable"
+VERDICTS = (HOLDS, DOES_NOT_HOLD, DEPENDS, BY_CONSTRUCTION, NOT_ASSESSABLE)
+#: one-character marks for compact variant lists (tables, dashboard)
+MARKS = {HOLDS: "✓", DOES_NOT_HOLD: "✗", DEPENDS: "≈", BY_CONSTRUCTION: "◦", NOT_ASSESSABLE: "–"}
 _CHAPTER = re.compile(r"^ch\d\d$")
+
+
+def as_verdict(outcome: bool | str | None) -> str:
+    """``True`` -> ``holds``, ``False`` -> ``does not hold``, ``None`` -> ``not assessable``; a
+    string must already be one of :data:`VERDICTS`."""
+    if hasattr(outcome, "item"):  # numpy bool
+        outcome = outcome.item()
+    if outcome is True:
+        return HOLDS
+    if outcome is False:
+        return DOES_NOT_HOLD
+    if outcome is None:
+        return NOT_ASSESSABLE
+    if isinstance(outcome, str) and outcome in VERDICTS:
+        return outcome
+    raise TypeError(f"verdict must be True, False, None or one of {VERDICTS}; got {outcome!r}")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """The check of a claim under one alternative of an [R] choice.
+
+    ``verdict`` may be given as ``True``/``False``/``None`` or a verdict string, e.g.
+    ``Variant("cues with f = 2 false units", ratio >= 1, f"ratio {ratio:.2f}")``.
+    """
+
+    variant: str
+    verdict: str
+    evidence: str
+
+    def __post_init__(self):
+        if not isinstance(self.variant, str) or not self.variant.strip():
+            raise ValueError(f"variant must be a non-empty string; got {self.variant!r}")
+        object.__setattr__(self, "verdict", as_verdict(self.verdict))
+        if not isinstance(self.evidence, str) or not self.evidence.strip():
+            raise ValueError(f"variant {self.variant!r}: evidence must be a non-empty string")
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Tuning effort: configurations tried for the paper's ``method`` and for its ``baseline``."""
+
+    method: str
+    method_configs: int
+    baseline: str
+    baseline_configs: int
+
+    def __post_init__(self):
+        for name in ("method_configs", "baseline_configs"):
+            n = getattr(self, name)
+            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                raise ValueError(f"{name} must be an integer >= 1; got {n!r}")
+
+    @property
+    def equal_effort(self) -> bool:
+        """True when the method got at least the baseline's budget."""
+        return self.method_configs >= self.baseline_configs
+
+    def __str__(self) -> str:
+        return (f"{self.method}: {self.method_configs} configurations, "
+                f"{self.baseline}: {self.baseline_configs}")
+
+
+def combine(verdicts: Iterable[str]) -> str:
+    """The headline verdict of a set of variant verdicts.
+
+    Variants that are ``not assessable`` or ``by construction`` carry no evidence either way and
+    are left out; the rest must agree for ``holds`` or ``does not hold``, otherwise the verdict
+    is ``depends on reconstruction``. With no decisive variant the result is ``by construction``
+    if any variant is, else ``not assessable``.
+    """
+    verdicts = [as_verdict(v) for v in verdicts]
+    decisive = {v for v in verdicts if v in (HOLDS, DOES_NOT_HOLD, DEPENDS)}
+    if not decisive:
+        return BY_CONSTRUCTION if BY_CONSTRUCTION in verdicts else NOT_ASSESSABLE
+    if len(decisive) == 1:
+        return decisive.pop()
+    return DEPENDS
 
 
 @dataclass(frozen=True)
 class Claim:
     id: str
     statement: str
-    holds: bool | None
     verdict: str
     evidence: str
     reason: str | None = None
+    variants: tuple[Variant, ...] = field(default_factory=tuple)
+    budget: Budget | None = None
+
+    @property
+    def holds(self) -> bool | None:
+        """``True``/``False`` for the two decisive verdicts, ``None`` otherwise."""
+        return {HOLDS: True, DOES_NOT_HOLD: False}.get(self.verdict)
+
+    def variants_text(self) -> str:
+        """``✓ name; ✗ name`` for the variants (empty when there are none)."""
+        return "; ".join(f"{MARKS[v.verdict]} {v.variant}" for v in self.variants)
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["holds"] = self.holds
+        d["variants"] = [asdict(v) for v in self.variants]
+        return d
+
+
+def _as_variant(v) -> Variant:
+    if isinstance(v, Variant):
+        return v
+    if isinstance(v, Mapping):
+        return Variant(v["variant"], v["verdict"], v["evidence"])
+    if isinstance(v, tuple) and len(v) == 3:
+        return Variant(*v)
+    raise TypeError(f"a variant must be a Variant, a mapping or a (name, outcome, evidence) "
+                    f"tuple; got {v!r}")
 
 
 class Claims:
@@ -39,22 +174,65 @@ class Claims:
         self.chapter = chapter
         self._claims: dict[str, Claim] = {}
 
-    def add(self, id: str, statement: str, holds: bool | None, evidence: str,
-            reason: str | None = None) -> Claim:
-        """Register claim ``id``; ``holds`` must be a bool or None (None needs a ``reason``)."""
+    def add(self, id: str, statement: str, holds: bool | str | None = None, evidence: str = "",
+            reason: str | None = None, *, variants: Iterable | None = None,
+            budget: Budget | None = None) -> Claim:
+        """Register claim ``id`` and return it.
+
+        Parameters
+        ----------
+        holds
+            The verdict of a claim checked under one setting: ``True``, ``False``, ``None``
+            (not assessable) or one of :data:`VERDICTS`. Leave it out when ``variants`` are
+            given: the verdict is then ``combine(variants)``.
+        evidence
+            The numbers behind the verdict, in a sentence.
+        reason
+            Required for ``not assessable`` and ``by construction``: why.
+        variants
+            :class:`Variant` objects (or ``(name, outcome, evidence)`` tuples), one per
+            alternative of the [R] choices the check rests on.
+        budget
+            Configurations tried for the paper's method and for its baseline. A ``does not
+            hold`` with ``budget.equal_effort`` false is refused.
+
+        Raises
+        ------
+        ValueError
+            On a duplicate id, empty text, a verdict outside the five, a missing reason, a
+            ``does not hold`` with fewer than two variants, or a negative verdict after
+            unequal effort.
+        """
         if not isinstance(id, str) or not id:
             raise ValueError(f"id must be a non-empty string; got {id!r}")
         if id in self._claims:
             raise ValueError(f"claim id {id!r} is already registered for {self.chapter}")
-        if hasattr(holds, "item"):  # numpy bool
-            holds = holds.item()
-        if holds not in (True, False, None) or not (holds is None or isinstance(holds, bool)):
-            raise TypeError(f"holds must be True, False or None; got {holds!r}")
-        if not statement or not evidence:
+        if not isinstance(statement, str) or not statement.strip() or not isinstance(
+                evidence, str) or not evidence.strip():
             raise ValueError("statement and evidence must be non-empty strings")
-        if holds is None and not reason:
-            raise ValueError(f"claim {id!r}: holds=None (not assessable) needs a reason")
-        claim = Claim(id, statement, holds, VERDICTS[holds], evidence, reason)
+        vs = tuple(_as_variant(v) for v in (variants or ()))
+        if vs:
+            if holds is not None:
+                raise ValueError(f"claim {id!r}: give either holds or variants, not both")
+            names = [v.variant for v in vs]
+            if len(set(names)) != len(names):
+                raise ValueError(f"claim {id!r}: variant names must be distinct; got {names}")
+            verdict = combine(v.verdict for v in vs)
+        else:
+            verdict = as_verdict(holds)
+        if verdict in (NOT_ASSESSABLE, BY_CONSTRUCTION) and not reason:
+            raise ValueError(f"claim {id!r}: verdict {verdict!r} needs a reason")
+        if verdict == DOES_NOT_HOLD and len(vs) < 2:
+            raise ValueError(
+                f"claim {id!r}: 'does not hold' needs at least two variants (the check under "
+                f"each plausible alternative of the [R] choices it rests on); got {len(vs)}")
+        if budget is not None:
+            if not isinstance(budget, Budget):
+                raise TypeError(f"budget must be a Budget; got {budget!r}")
+            if verdict == DOES_NOT_HOLD and not budget.equal_effort:
+                raise ValueError(
+                    f"claim {id!r}: a negative verdict needs equal effort, but {budget}")
+        claim = Claim(id, statement, verdict, evidence, reason, vs, budget)
         self._claims[id] = claim
         return claim
 
@@ -68,22 +246,31 @@ class Claims:
         return self._claims[id]
 
     def frame(self):
-        """The claims as a ``pandas.DataFrame`` (id, claim, verdict, evidence)."""
+        """The claims as a ``pandas.DataFrame`` (id, claim, verdict, variants, evidence)."""
         import pandas as pd
 
         rows = [
             {"id": c.id, "claim": c.statement, "verdict": c.verdict,
-             "evidence": c.evidence + (f" Reason: {c.reason}" if c.reason else "")}
+             "variants": c.variants_text(), "evidence": _evidence(c.as_dict())}
             for c in self
         ]
-        return pd.DataFrame(rows, columns=["id", "claim", "verdict", "evidence"]).set_index("id")
+        cols = ["id", "claim", "verdict", "variants", "evidence"]
+        return pd.DataFrame(rows, columns=cols).set_index("id")
+
+    def variants_frame(self):
+        """One row per (claim, variant): id, variant, verdict, evidence."""
+        import pandas as pd
+
+        rows = [{"id": c.id, "variant": v.variant, "verdict": v.verdict, "evidence": v.evidence}
+                for c in self for v in c.variants]
+        return pd.DataFrame(rows, columns=["id", "variant", "verdict", "evidence"])
 
     def write(self, profile: str, path: Path | None = None) -> Path:
         """Write ``_build/claims/<chapter>.json`` atomically and return its path."""
         check_profile(profile)
         path = Path(path) if path else build_dir() / "claims" / f"{self.chapter}.json"
         payload = {"chapter": self.chapter, "profile": profile,
-                   "claims": [asdict(c) for c in self]}
+                   "claims": [c.as_dict() for c in self]}
         atomic_write_text(path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return path
 
@@ -92,7 +279,10 @@ def load_claims(path: Path) -> dict:
     """Read one chapter's claims JSON, with a clear error if it is damaged."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        data["claims"], data["chapter"], data["profile"]
+        data["chapter"], data["profile"]
+        for c in data["claims"]:
+            if c["verdict"] not in VERDICTS:
+                raise KeyError(f"verdict {c['verdict']!r} of {c.get('id')!r}")
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
         raise ValueError(f"{path} is not a claims file written by Claims.write: {exc}") from exc
     return data
@@ -102,21 +292,34 @@ def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
+def _evidence(c: dict) -> str:
+    ev = c["evidence"]
+    if c.get("reason"):
+        ev += f" Reason: {c['reason']}"
+    if c.get("budget"):
+        b = c["budget"]
+        ev += (f" Budget: {b['method']} {b['method_configs']} vs {b['baseline']} "
+               f"{b['baseline_configs']} configurations.")
+    return ev
+
+
 def dashboard_markdown(claims_dir: Path | None = None) -> str:
     """Markdown with one claims table per built chapter (for ``intro.md``)."""
     claims_dir = Path(claims_dir) if claims_dir else build_dir() / "claims"
     files = sorted(claims_dir.glob("ch[0-9][0-9].json")) if claims_dir.is_dir() else []
     if not files:
         return "*No chapter has been executed yet: run `make book` to fill this dashboard.*\n"
-    out = []
+    legend = ", ".join(f"{m} {v}" for v, m in MARKS.items())
+    out = [f"Variant marks: {legend}.\n"]
     for f in files:
         data = load_claims(f)
-        counts = {v: sum(c["verdict"] == v for c in data["claims"]) for v in VERDICTS.values()}
+        counts = {v: sum(c["verdict"] == v for c in data["claims"]) for v in VERDICTS}
         summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
         out.append(f"**{data['chapter']}** (profile `{data['profile']}`): {summary}.\n")
-        out.append("| id | claim | verdict | evidence |\n|---|---|---|---|")
+        out.append("| id | claim | verdict | variants | evidence |\n|---|---|---|---|---|")
         for c in data["claims"]:
-            ev = c["evidence"] + (f" Reason: {c['reason']}" if c.get("reason") else "")
-            out.append(f"| {c['id']} | {_cell(c['statement'])} | {c['verdict']} | {_cell(ev)} |")
+            vs = "; ".join(f"{MARKS[v['verdict']]} {v['variant']}" for v in c.get("variants", []))
+            out.append(f"| {c['id']} | {_cell(c['statement'])} | {c['verdict']} | "
+                       f"{_cell(vs) or '—'} | {_cell(_evidence(c))} |")
         out.append("")
     return "\n".join(out) + "\n"
