@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import signal
 import sys
 
+from .. import __version__
+from . import runner
 from .paths import build_dir, cache_dir
 from .profiles import VALID_PROFILES
-from . import runner
 
 
 def _title(src) -> str:
@@ -31,8 +34,10 @@ def cmd_list(args) -> int:
 
 def cmd_run(args) -> int:
     chapters = None if args.chapters == ["all"] else args.chapters
+    html = build_dir() / "html" / "chapters"
     for nb in runner.run(chapters, args.profile, seed=args.seed, progress=not args.no_progress):
-        print(f"executed {nb}")
+        print(f"executed {nb}\n  its page: {html / nb.with_suffix('.html').name} "
+              f"(after `neuroplastic book --skip-run`)")
     return 0
 
 
@@ -54,8 +59,30 @@ def cmd_clean(args) -> int:
     return 0
 
 
+def _interrupted(signum, frame) -> None:
+    """Ctrl-C: stop the kernels, keep the partial notebooks, say so in one line, exit 130.
+
+    Raising KeyboardInterrupt inside papermill's event loop would print tracebacks from its
+    tasks; exiting here is quiet and leaves every executed notebook as it was.
+    """
+    import psutil
+
+    kids = psutil.Process().children(recursive=True)
+    for k in kids:
+        k.terminate()
+    _, alive = psutil.wait_procs(kids, timeout=5)
+    for k in alive:
+        k.kill()
+    kept = runner.keep_partial_runs()
+    where = f"; partial run kept in {kept[0].parent}" if kept else ""
+    print(f"neuroplastic: interrupted; executed notebooks are unchanged{where}", file=sys.stderr,
+          flush=True)
+    os._exit(130)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="neuroplastic", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="list the chapters and their last measured runtimes").set_defaults(func=cmd_list)
     p = sub.add_parser("run", help="execute chapters with papermill")
@@ -74,11 +101,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cache", action="store_true", help="also remove the result cache data/cache")
     p.set_defaults(func=cmd_clean)
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGINT, _interrupted)
     try:
+        runner.find_book_root()
         return args.func(args)
-    except ValueError as exc:
+    except (ValueError, FileNotFoundError, runner.ChapterRunError) as exc:
         print(f"neuroplastic: error: {exc}", file=sys.stderr)
         return 2
+
 
 
 if __name__ == "__main__":

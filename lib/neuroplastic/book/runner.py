@@ -1,8 +1,12 @@
 """The chapter runner: jupytext MyST source -> papermill execution -> executed notebook.
 
-``chapters/chNN_<slug>.md`` is converted to ``chapters/chNN_<slug>.ipynb`` and executed in place
-by papermill with ``profile`` (and optionally ``seed``) injected after the cell tagged
-``parameters``. Wall time per chapter and profile is recorded in ``_build/timings.json``.
+``chapters/chNN_<slug>.md`` is converted and executed by papermill with ``profile`` (and
+optionally ``seed``) injected after the cell tagged ``parameters``. The run writes into
+``_build/runs/``; only a run that finishes replaces ``chapters/chNN_<slug>.ipynb`` (the notebook
+the book is built from). A failed or interrupted run leaves that notebook as it was and keeps its
+partial notebook as ``_build/failed/chNN_<slug>.ipynb``. Papermill's injected-parameters cell is
+tagged ``remove-cell`` so the page shows only the chapter's own parameters cell. Wall time per
+chapter and profile is recorded in ``_build/timings.json``.
 """
 
 from __future__ import annotations
@@ -23,10 +27,29 @@ from .profiles import check_profile
 _ID = re.compile(r"^(?:ch)?(\d{1,2})$")
 
 
+class ChapterRunError(RuntimeError):
+    """A chapter failed or was interrupted; ``partial`` is the notebook it left behind."""
+
+    def __init__(self, message: str, partial: Path):
+        super().__init__(message)
+        self.partial = partial
+
+
+def find_book_root() -> Path:
+    """The book's root, or a ``FileNotFoundError`` that says how to point at one."""
+    root = project_root()
+    if not (root / "_toc.yml").is_file():
+        raise FileNotFoundError(
+            f"found no _toc.yml in {root} or any folder above it: run neuroplastic from inside "
+            f"the book's folder (the one with _config.yml and _toc.yml), or set "
+            f"NEUROPLASTIC_ROOT=/path/to/the/book")
+    return root
+
+
 def chapter_sources(root: Path | None = None) -> list[Path]:
     """All chapter sources ``chapters/chNN_*.md`` that the table of contents lists, in order."""
-    root = Path(root) if root else project_root()
-    toc = (root / "_toc.yml").read_text(encoding="utf-8") if (root / "_toc.yml").exists() else ""
+    root = Path(root) if root else find_book_root()
+    toc = (root / "_toc.yml").read_text(encoding="utf-8")
     listed = re.findall(r"file:\s*chapters/(ch\d\d_[\w-]+)", toc)
     return [root / "chapters" / f"{stem}.md" for stem in listed]
 
@@ -49,34 +72,67 @@ def resolve(chapter: str, root: Path | None = None) -> Path:
 def execute(source: Path, profile: str, *, seed: int | None = None, progress: bool = True) -> Path:
     """Execute one chapter with papermill and return the executed notebook's path.
 
-    Raises ``papermill.PapermillExecutionError`` if a cell fails; the partial notebook stays on
-    disk for inspection.
+    The run writes ``_build/runs/<stem>.ipynb`` and replaces ``chapters/<stem>.ipynb`` only when
+    every cell has run. Raises :class:`ChapterRunError` if a cell fails and ``KeyboardInterrupt``
+    if interrupted; either way the last good notebook is untouched and the partial one is kept
+    as ``_build/failed/<stem>.ipynb``.
     """
     import jupytext
+    import nbformat
     import papermill
 
     check_profile(profile)
-    if seed is not None and (not isinstance(seed, int) or seed < 0):
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         raise ValueError(f"seed must be a non-negative int; got {seed!r}")
     source = Path(source)
     notebook = source.with_suffix(".ipynb")
-    jupytext.write(jupytext.read(source), notebook)
+    runs = build_dir() / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    running = runs / f"{source.stem}.{os.getpid()}.ipynb"
+    failed = build_dir() / "failed" / notebook.name
+    jupytext.write(jupytext.read(source), running)
     params = {"profile": profile} | ({} if seed is None else {"seed": seed})
     t0 = time.perf_counter()
     previous = os.environ.get("NEUROPLASTIC_STATIC")
     os.environ["NEUROPLASTIC_STATIC"] = "1"  # the kernel inherits it: widgets render statically
     try:
         papermill.execute_notebook(
-            str(notebook), str(notebook), parameters=params, kernel_name="python3",
+            str(running), str(running), parameters=params, kernel_name="python3",
             cwd=str(source.parent), progress_bar=progress, request_save_on_cell_execute=False,
         )
+    except BaseException as exc:
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(running, failed)
+        if isinstance(exc, Exception):
+            raise ChapterRunError(
+                f"{chapter_id(source)} failed ({type(exc).__name__}); {notebook.name} is "
+                f"unchanged, the partial run is in {failed}", failed) from exc
+        raise
     finally:
         if previous is None:
             del os.environ["NEUROPLASTIC_STATIC"]
         else:
             os.environ["NEUROPLASTIC_STATIC"] = previous
+    nb = nbformat.read(running, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]
+    nbformat.write(nb, running)
+    os.replace(running, notebook)
     record_timing(chapter_id(source), profile, time.perf_counter() - t0)
     return notebook
+
+
+def keep_partial_runs() -> list[Path]:
+    """Move this process's unfinished runs from ``_build/runs`` to ``_build/failed``."""
+    kept = []
+    for running in (build_dir() / "runs").glob(f"*.{os.getpid()}.ipynb"):
+        target = build_dir() / "failed" / f"{running.name.rsplit('.', 2)[0]}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(running, target)
+        kept.append(target)
+    return kept
 
 
 def record_timing(chapter: str, profile: str, seconds: float) -> None:
