@@ -1,0 +1,49 @@
+"""Sphinx extension: serve MathJax from the built book, so math renders with no network.
+
+Jupyter Book loads MathJax from a CDN by default, which leaves every formula as raw TeX when the
+book is opened offline. This extension copies MathJax 3's ``tex-svg`` component (and the TeX
+extensions it may autoload) from the ``sphinx-mathjax-offline`` package into ``_static/mathjax``
+and points ``mathjax_path`` at it. SVG output needs no web fonts, so it also renders from
+``file://``, where browsers refuse fonts loaded by a script.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import shutil
+from pathlib import Path
+
+SCRIPT = "tex-svg.js"
+COPY = (SCRIPT, "input/tex/extensions")
+
+
+def mathjax_source() -> Path:
+    """The MathJax folder that ``sphinx-mathjax-offline`` installs."""
+    dist = importlib.metadata.distribution("sphinx-mathjax-offline")
+    path = Path(dist.locate_file("sphinx-mathjax-offline/static/mathjax"))
+    if not (path / SCRIPT).is_file():
+        raise FileNotFoundError(f"{path / SCRIPT} is missing: reinstall sphinx-mathjax-offline")
+    return path
+
+
+def _use_local_mathjax(app, config) -> None:
+    config.mathjax_path = f"mathjax/{SCRIPT}"
+
+
+def _copy_mathjax(app, exc) -> None:
+    if exc is not None or app.builder.format != "html":
+        return
+    src, dst = mathjax_source(), Path(app.outdir) / "_static" / "mathjax"
+    for rel in COPY:
+        if (src / rel).is_dir():
+            shutil.copytree(src / rel, dst / rel, dirs_exist_ok=True)
+        else:
+            (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src / rel, dst / rel)
+
+
+def setup(app):
+    mathjax_source()  # fail at start-up, not after a long build
+    app.connect("config-inited", _use_local_mathjax)
+    app.connect("build-finished", _copy_mathjax)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
