@@ -64,10 +64,20 @@ def test_bench_record_replaces_by_name(tmp_path):
 
 
 def test_bench_timers_and_table(tmp_path, monkeypatch):
-    assert bench.median_time(lambda: None, repeat=3) >= 0
+    import time
+
+    t = bench.median_time(lambda: time.sleep(0.01), repeat=3)
+    assert 0.01 <= t < 1.0
     with pytest.raises(ValueError, match="repeat"):
         bench.median_time(lambda: None, repeat=0)
     monkeypatch.setenv("NEUROPLASTIC_BUILD", str(tmp_path))
     bench.record("mem", {"T": 8}, 1.0, 2.0, True, memory_ratio=10.0)
-    table = bench.benchmarks_markdown()
-    assert "| mem | T=8 | 1 | 2 | 2.00× | yes | peak memory reference/ours 10 |" in table
+    bench.record("slow", {"N": 4}, 4.0, 2.0, False)
+    from neuroplastic.book.benchmarks import benchmarks_figure, benchmarks_markdown
+
+    table = benchmarks_markdown()
+    assert "| `mem` | 2.00× | yes | T=8 | peak memory ref./ours 10 |" in table
+    assert "| `slow` | 0.50× | no | N=4 |  |" in table
+    svg = benchmarks_figure().read_text()
+    assert "2.0×" in svg and "0.5×" in svg
+    assert svg.count("results differ") == 1

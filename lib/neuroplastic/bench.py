@@ -2,8 +2,9 @@
 timed in one run and reported as a ratio (reference seconds / our seconds).
 
 Each benchmark script calls :func:`record`; records accumulate in ``_build/benchmarks.json``
-(one per name; a rerun replaces it). :func:`best_time` and :func:`median_time` are the
-timers they and the chapters share.
+(one per name; a rerun replaces it); the performance appendix renders them
+(:mod:`neuroplastic.book.benchmarks`). :func:`best_time` and :func:`median_time` are the timers
+they and the chapters share.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .book.paths import atomic_write_text, build_dir, project_root
+from .book.paths import atomic_write_text, build_dir
 
 
 def median_time(fn: Callable[[], object], *, repeat: int = 5) -> float:
@@ -61,30 +62,3 @@ def record(name: str, sizes: dict, ours_s: float, ref_s: float, agreed: bool,
     records = [r for r in records if r["name"] != name] + [rec]
     atomic_write_text(path, json.dumps(records, indent=2) + "\n")
     return rec
-
-
-#: Extra record fields shown in the table's notes column (key -> label).
-_NOTES = {"memory_ratio": "peak memory reference/ours", "ratio_full_estimate": "ratio on all queries (est.)",
-          "identical_fraction": "identical states"}
-
-
-def benchmarks_markdown() -> str:
-    """A markdown table of the latest benchmark run on this machine, or else of the reference
-    run committed in ``benchmarks/reference_run.json``."""
-    live = build_dir() / "benchmarks.json"
-    ref = project_root() / "benchmarks" / "reference_run.json"
-    source = live if live.exists() else ref if ref.exists() else None
-    if source is None:
-        return "*No benchmark has been run yet: `make bench` fills this table.*\n"
-    records = json.loads(source.read_text())
-    origin = "this machine's latest `make bench`" if source == live else "the committed reference run"
-    lines = [f"Source: {origin}.\n",
-             "| benchmark | sizes | ours (s) | reference (s) | ratio | results agree | notes | machine |",
-             "|---|---|---|---|---|---|---|---|"]
-    for r in records:
-        sizes = ", ".join(f"{k}={v}" for k, v in r["sizes"].items())
-        notes = "; ".join(f"{label} {r[key]:.3g}" for key, label in _NOTES.items() if key in r)
-        lines.append(f"| {r['name']} | {sizes} | {r['ours_s']:.4g} | {r['ref_s']:.4g} | "
-                     f"{r['ratio']:.2f}× | {'yes' if r['agreed'] else 'no'} | {notes} | "
-                     f"{r['machine']} |")
-    return "\n".join(lines) + "\n"

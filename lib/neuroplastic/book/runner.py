@@ -20,6 +20,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .benchmarks import benchmarks_figure, benchmarks_markdown
 from .claims import dashboard_markdown
 from .paths import atomic_write_text, build_dir, project_root
 from .profiles import check_profile
@@ -164,11 +165,10 @@ def run(chapters: list[str] | None, profile: str, *, seed: int | None = None,
 
 def render_generated_pages() -> None:
     """Write the markdown fragments the book includes: the claims dashboard and benchmarks."""
-    from ..bench import benchmarks_markdown
-
     out = build_dir()
     atomic_write_text(out / "claims" / "dashboard.md", dashboard_markdown())
     atomic_write_text(out / "benchmarks.md", benchmarks_markdown())
+    benchmarks_figure()
     atomic_write_text(out / "timings.md", timings_markdown())
 
 
