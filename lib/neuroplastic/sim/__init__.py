@@ -10,11 +10,14 @@ Modules: ``specs`` (widget/display specs), ``params`` (Parameters, Displays), ``
 (the ``#@IVISIT:`` grammar, SimSpec), ``simulation`` (Simulation, Timing), ``displays``
 (image rendering, scope), ``runner`` (headless runner), ``store`` (SQLite), ``search``,
 ``ui`` (ipywidgets front end, static fallback), ``lif`` (LIF neurons), ``mlkit`` (numpy
-classifiers), ``examples`` (the chapter's examples).
+classifiers), ``examples`` (the chapter's examples), ``ivisit_db`` (original IVISIT databases:
+:func:`read_ivisit`, :func:`write_ivisit`, ``Store.import_ivisit``/``export_ivisit``), ``ivisit``
+(IVISIT's script interface: ``from neuroplastic.sim.ivisit import *`` runs an IVISIT script).
 """
 from . import lif, mlkit
 from .directives import DirectiveError, SimSpec, parse_directives
 from .displays import PointerMap, ScopeBuffer, figure_to_array, pixel_to_data, to_uint8
+from .ivisit_db import IVisitDBError, IVisitImport, read_ivisit, write_ivisit
 from .lines import count_user_lines
 from .params import Displays, Parameters
 from .runner import HeadlessRunner
@@ -24,13 +27,13 @@ from .specs import (Button, Checkbox, Comment, DictSlider, Dropdown, Image, List
                     TextIn, TextOut, checkbox_from_str, checkbox_to_str)
 from .store import (ConfigExists, ConfigNotFound, ForeignStoreError, Store, StoreCorruptError, StoreError,
                     StoreVersionError)
-from .ui import App, build_controls, launch, show_static
+from .ui import App, build_controls, launch, positions_from_layout, show_static
 
 __all__ = [
     "App", "Button", "Checkbox", "Comment", "ConfigExists", "ConfigNotFound", "DictSlider", "DirectiveError",
-    "Displays", "Dropdown", "ForeignStoreError", "HeadlessRunner", "Image", "Listed", "Parameters", "Plot",
+    "Displays", "Dropdown", "ForeignStoreError", "HeadlessRunner", "IVisitDBError", "IVisitImport", "Image", "Listed", "Parameters", "Plot",
     "PointerMap", "Radio", "Scope", "ScopeBuffer", "SearchResult", "SimSpec", "Simulation", "Slider", "Store",
     "StoreCorruptError", "StoreError", "StoreVersionError", "TextIn", "TextOut", "Timing", "build_controls",
     "checkbox_from_str", "checkbox_to_str", "count_user_lines", "figure_to_array", "launch", "lif", "mlkit",
-    "parse_directives", "pixel_to_data", "search", "show_static", "sim_spec", "space_from_spec", "to_uint8",
+    "parse_directives", "pixel_to_data", "positions_from_layout", "read_ivisit", "search", "show_static", "sim_spec", "space_from_spec", "to_uint8", "write_ivisit",
 ]

@@ -1,29 +1,44 @@
 """IVISIT-style declarations in comment lines, and the common internal spec :class:`SimSpec`.
 
-A directive line starts (after blanks) with ``#@IVISIT:``, then a KEYWORD and ``&``-separated,
-trimmed fields; a later ``#`` starts a comment. Lists ``[a,b,c]`` hold ints, floats or strings.
-Field counts exclude the keyword (as in the ``ivisit`` package's parser):
+A directive line is a comment line whose comment starts with ``@IVISIT:`` (``#@IVISIT:``,
+``# @IVISIT:``), then a KEYWORD (upper case, as IVISIT requires) and ``&``-separated, trimmed
+fields; a later ``#`` starts a comment. Lists ``[a,b,c]`` hold ints, floats or strings (a string
+item may carry single quotes, which are removed, as IVISIT does). Field counts exclude the keyword
+(as in the ``ivisit`` 0.72 package's parser):
 
 =============== == =========================================================================
 SIMULATION       1 name (starts a block; a file may hold several)
-SLIDER           7 label, [w,h], [min,max,nticks,resolution], parameter, list index, int|float|log, init
+SLIDER           7 label, [w,h], [min,max,nticks,resolution], parameter, list index, type, init
 DICTSLIDER       4 label, [w,cols,rows,mode,fontsize], dict parameter, selected index
-DICTSLIDERITEM   5 label, [min,max,nticks,resolution], key, int|float|log, init
-LISTSEL          7 label, [w,h], [options], parameter, list index, text|int|float, init
+DICTSLIDERITEM   5 label, [min,max,nticks,resolution], key, type, init
+LISTSEL          7 label, [w,h], [options], parameter, list index, type, init
 CHECKBOX         4 label, [options], parameter, init ('0110')
 RADIOBUTTON      4 label, [options], parameter, init (an option)
 BUTTON           3 label, [label text, button text], parameter
 TEXT_IN          5 label, [cols,rows], parameter, list index, init
-IMAGE            5 label, scale, [lo,hi], data name, int|float|binary
-TEXT_OUT         4 label, [cols,rows], just_left|just_center|just_right, data name
+IMAGE            5 label, scale, [lo,hi], data name, type
+TEXT_OUT         4 label, [cols,rows], options, data name
 SCOPE [R]        4 label, [w,h], [t_window,ymin,ymax], data name
 PLOT [R]         3 label, [width,height] (inches), data name
 COMMENT [R]      2 name, text
 =============== == =========================================================================
 
+Types, with IVISIT's aliases: numeric ``int``/``INT``/``integer``/``INTEGER`` and
+``float``/``FLOAT``/``double``/``DOUBLE`` (SLIDER, DICTSLIDERITEM, LISTSEL, IMAGE); ``string``/
+``STRING``/``text``/``TEXT`` (LISTSEL); ``binary``/``bool``/``boolean`` and their upper-case forms
+(IMAGE); ``log`` (SLIDER, DICTSLIDERITEM) is our extension. For the int type, range entries are
+rounded to integers (IVISIT's ``int(round(x))``); nticks is rounded for every type. DICTSLIDERITEM
+labels lose their ``:`` characters (IVISIT removes them). TEXT_OUT options are ``None``, one string
+or a list of strings out of ``just_left``, ``just_center``, ``just_right``: right if ``just_right``
+is given, else left if ``just_left`` is given, else center (IVISIT's rule).
+
 Every malformed line raises :class:`DirectiveError` naming the file, the line number, the line and
-the problem; nothing is skipped silently. Only comment lines are read: a marker inside a string
-literal is not a directive. ``log`` sliders, SCOPE, PLOT and COMMENT are our extensions [R].
+the problem; nothing is skipped silently. Where IVISIT's parser would substitute a default for a
+malformed value (``supy.utilities.parseStringAsList``/``asNumber`` print a warning and go on) or
+ignore a token (unknown TEXT_OUT option, range entries beyond the fourth), we raise instead. Only
+comment lines are read: a marker inside a string literal or after code is not a directive (IVISIT
+reads ``@IVISIT:`` anywhere in a line). ``log`` sliders, SCOPE, PLOT and COMMENT are our
+extensions [R].
 """
 from __future__ import annotations
 
@@ -43,8 +58,13 @@ MARKER = "#@IVISIT:"
 FIELD_COUNTS = {"SIMULATION": 1, "SLIDER": 7, "DICTSLIDER": 4, "DICTSLIDERITEM": 5, "LISTSEL": 7,
                 "CHECKBOX": 4, "RADIOBUTTON": 4, "BUTTON": 3, "TEXT_IN": 5, "IMAGE": 5, "TEXT_OUT": 4,
                 "SCOPE": 4, "PLOT": 3, "COMMENT": 2}
-_JUSTIFY = {"just_left": "left", "just_center": "center", "just_right": "right",
-            "left": "left", "center": "center", "right": "right"}
+_JUSTIFY_OPTS = ("just_left", "just_center", "just_right", "None", "NONE")
+NUM_TYPES = {"int": "int", "INT": "int", "integer": "int", "INTEGER": "int",
+             "float": "float", "FLOAT": "float", "double": "float", "DOUBLE": "float"}
+TEXT_TYPES = {"string": "text", "STRING": "text", "text": "text", "TEXT": "text"}
+BINARY_TYPES = {"binary": "binary", "bool": "binary", "boolean": "binary",
+                "BINARY": "binary", "BOOL": "binary", "BOOLEAN": "binary"}
+_MARKER_RE = re.compile(r"^\s*#[#\s]*@IVISIT:")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _INT = re.compile(r"^[+-]?\d+$")
 
@@ -69,6 +89,16 @@ class SimSpec:
         return {"name": self.name,
                 "parameters": {k: s.to_dict() for k, s in self.parameters.items()},
                 "displays": {k: s.to_dict() for k, s in self.displays.items()}}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "SimSpec":
+        from .specs import spec_from_dict
+        return cls(d["name"], {k: spec_from_dict(v) for k, v in d["parameters"].items()},
+                   {k: spec_from_dict(v) for k, v in d["displays"].items()})
+
+    @classmethod
+    def from_json(cls, text: str) -> "SimSpec":
+        return cls.from_dict(json.loads(text))
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
@@ -164,6 +194,8 @@ class _Line:
 
 
 def _atom(tok):
+    if len(tok) >= 2 and tok[0] == tok[-1] == "'":
+        return tok[1:-1]
     if _INT.match(tok):
         return int(tok)
     try:
@@ -222,13 +254,20 @@ def _build(ln, ctor, *args, **kw):
 
 def _slider(ln, label, rng_tok, typ, init_tok, size=(200, 1)):
     mn, mx, nt, res = _list(ln, rng_tok, "range [min,max,nticks,resolution]", n=4, numeric=True)
-    if typ not in ("int", "float", "log"):
-        raise ln.error(f"unknown type {typ!r}; expected int, float or log")
+    if typ != "log" and typ not in NUM_TYPES:
+        raise ln.error(f"unknown type {typ!r}; expected int, float (or an IVISIT alias: INT, integer, "
+                       f"INTEGER, FLOAT, double, DOUBLE) or log")
+    typ = NUM_TYPES.get(typ, typ)
+    nt = int(round(nt))
+    if typ == "int":
+        mn, mx, res = int(round(mn)), int(round(mx)), int(round(res))
+        if res <= 0:
+            raise ln.error(f"int range resolution rounds to {res}; it must be >= 1")
     if not mn < mx:
         raise ln.error(f"range needs min < max, got min={mn}, max={mx}")
-    if not isinstance(nt, int) or nt < 0:
-        raise ln.error(f"range nticks must be an integer >= 0, got {nt}")
-    init = _number(ln, init_tok, "init")
+    if nt < 0:
+        raise ln.error(f"range nticks must be >= 0, got {nt}")
+    init = _number(ln, init_tok, "init", integer=typ == "int")
     if not mn <= init <= mx:
         raise ln.error(f"init {init} is out of range [{mn}, {mx}]")
     return _build(ln, Slider, mn, mx, step=res, default=init, ticks=nt, log=typ == "log",
@@ -274,19 +313,20 @@ def parse_directives(source) -> dict:
 
     blocks, cur = {}, None
     for no, raw in enumerate(text.splitlines(), start=1):
-        stripped = raw.lstrip()
-        if not stripped.startswith(MARKER):
+        m = _MARKER_RE.match(raw)
+        if m is None:
             continue
         ln = _Line(path, no, raw)
-        body = stripped[len(MARKER):]
+        body = raw[m.end():]
         if "#" in body:
             body = body[:body.index("#")]
         fields = [f.strip() for f in body.split("&")]
-        kw = fields[0].upper() if fields[0] else ""
+        kw = fields[0]
         if not kw:
             raise ln.error("missing keyword after #@IVISIT:")
         if kw not in FIELD_COUNTS:
-            raise ln.error(f"unknown keyword {fields[0]!r}; expected one of {sorted(FIELD_COUNTS)}")
+            hint = " (keywords are upper case, as in IVISIT)" if kw.upper() in FIELD_COUNTS else ""
+            raise ln.error(f"unknown keyword {fields[0]!r}{hint}; expected one of {sorted(FIELD_COUNTS)}")
         f = fields[1:]
         if len(f) != FIELD_COUNTS[kw]:
             raise ln.error(f"{kw} expects {FIELD_COUNTS[kw]} fields, got {len(f)}")
@@ -299,7 +339,7 @@ def parse_directives(source) -> dict:
             items = cur.dict_open[5]
             if key in items:
                 raise ln.error(f"duplicate dict-slider key {key!r}")
-            items[key] = _slider(ln, label, rng, typ, init)
+            items[key] = _slider(ln, label.replace(":", ""), rng, typ, init)
             continue
         if cur is not None and cur.dict_open is not None:
             _close_dict(cur)
@@ -375,8 +415,10 @@ def _parse_item(ln, kw, f, b):
         size = _list(ln, size, "size [w,h]", numeric=True)
         opts = _list(ln, opts, "options")
         name, idx = _name(ln, name), _index(ln, idx)
-        if typ not in ("text", "int", "float"):
-            raise ln.error(f"unknown type {typ!r}; expected text, int or float")
+        if typ not in NUM_TYPES and typ not in TEXT_TYPES:
+            raise ln.error(f"unknown type {typ!r}; expected text, int or float (or an IVISIT alias: string, "
+                           f"STRING, TEXT, INT, integer, INTEGER, FLOAT, double, DOUBLE)")
+        typ = NUM_TYPES.get(typ) or TEXT_TYPES[typ]
         conv = {"text": str, "int": int, "float": float}[typ]
         try:
             opts = [conv(o) if typ != "int" or isinstance(o, int) else _bad() for o in opts]
@@ -431,15 +473,21 @@ def _parse_display(ln, kw, f, b):
         rng = _list(ln, rng, "range [lo,hi]", n=2, numeric=True)
         if not rng[0] < rng[1]:
             raise ln.error(f"range needs lo < hi, got {rng}")
-        if typ not in ("int", "float", "binary"):
-            raise ln.error(f"unknown type {typ!r}; expected int, float or binary")
+        if typ not in NUM_TYPES and typ not in BINARY_TYPES:
+            raise ln.error(f"unknown type {typ!r}; expected int, float or binary (or an IVISIT alias: INT, "
+                           f"integer, INTEGER, FLOAT, double, DOUBLE, bool, boolean, BINARY, BOOL, BOOLEAN)")
+        typ = NUM_TYPES.get(typ) or BINARY_TYPES[typ]
         spec = _build(ln, Image, scale=float(scale), range=tuple(rng), dtype=typ, label=label)
     elif kw == "TEXT_OUT":
         label, size, just, name = f
         size = _list(ln, size, "size [cols,rows]", n=2, numeric=True)
-        if just not in _JUSTIFY:
-            raise ln.error(f"unknown justify option {just!r}; expected just_left, just_center or just_right")
-        spec = TextOut(justify=_JUSTIFY[just], cols=int(size[0]), rows=int(size[1]), label=label)
+        opts = _list(ln, just, "options") if just.startswith("[") else [just]
+        bad = [o for o in opts if o not in _JUSTIFY_OPTS]
+        if bad:
+            raise ln.error(f"unknown TEXT_OUT option {bad[0]!r}; expected None, just_left, just_center or "
+                           f"just_right (one, or a list)")
+        justify = "right" if "just_right" in opts else "left" if "just_left" in opts else "center"
+        spec = TextOut(justify=justify, cols=int(size[0]), rows=int(size[1]), label=label)
     elif kw == "SCOPE":
         label, size, rng, name = f
         w, h = _list(ln, size, "size [w,h]", n=2, numeric=True)

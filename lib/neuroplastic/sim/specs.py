@@ -19,7 +19,7 @@ from typing import Any, Callable
 __all__ = [
     "ParamSpec", "DisplaySpec", "Slider", "DictSlider", "Dropdown", "Checkbox", "Radio", "Button",
     "TextIn", "Listed", "Image", "TextOut", "Plot", "Scope", "Comment", "bind_name",
-    "checkbox_to_str", "checkbox_from_str",
+    "checkbox_to_str", "checkbox_from_str", "spec_from_dict",
 ]
 
 _DTYPES = {int: "int", float: "float", "int": "int", "float": "float"}
@@ -540,3 +540,21 @@ def bind_name(spec, name: str):
 def checkbox_combinations(spec: Checkbox) -> list:
     """All 2**n on/off combinations of a checkbox (for the default search space)."""
     return [tuple(c) for c in itertools.product((False, True), repeat=len(spec.options))]
+
+
+def spec_from_dict(d: dict):
+    """Inverse of ``spec.to_dict()`` (a Plot's ``draw`` callable is not stored and comes back None)."""
+    kinds = {c.kind: c for c in (Slider, DictSlider, Dropdown, Radio, Checkbox, Button, TextIn, Listed, Image,
+                                 TextOut, Plot, Scope, Comment)}
+    if not isinstance(d, dict) or d.get("kind") not in kinds:
+        raise ValueError(f"d must be a spec dict with a known 'kind', got {d!r}")
+    cls = kinds[d["kind"]]
+    kw = {k: v for k, v in d.items() if k != "kind"}
+    if cls is DictSlider:
+        kw["items"] = {k: spec_from_dict(v) for k, v in kw["items"].items()}
+    elif cls is Listed:
+        kw["items"] = tuple(spec_from_dict(v) for v in kw["items"])
+    for k in ("size", "range", "figsize", "options", "default", "y_range", "colors"):
+        if isinstance(kw.get(k), list) and not (cls is Image and k == "default"):
+            kw[k] = tuple(tuple(x) if isinstance(x, list) else x for x in kw[k])
+    return cls(**kw)

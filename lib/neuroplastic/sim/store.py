@@ -412,9 +412,10 @@ class Store:
         vals = {k: json.loads(v) for k, v in c.execute(
             "SELECT p.name, v.value_json FROM parameter_values v JOIN parameters p ON p.id = v.parameter_id "
             "WHERE v.configuration_id = ? ORDER BY p.id", (row[0],))}
-        layout = [dict(zip(("widget", "kind", "row", "col", "width", "height", "visible"), r)) for r in c.execute(
-            "SELECT widget, kind, row, col, width, height, visible FROM widget_layout WHERE configuration_id = ?"
-            " ORDER BY row, col", (row[0],))]
+        layout = [dict(zip(("widget", "kind", "row", "col", "width", "height", "visible", "extra"),
+                           r[:7] + (json.loads(r[7]) if r[7] else None,))) for r in c.execute(
+            "SELECT widget, kind, row, col, width, height, visible, extra_json FROM widget_layout"
+            " WHERE configuration_id = ? ORDER BY row, col", (row[0],))]
         return row, vals, layout
 
     def load(self, sim, name) -> Config:
@@ -515,6 +516,41 @@ class Store:
                     timing)
 
     # --- search runs -----------------------------------------------------------------------------
+    # --- original IVISIT databases ------------------------------------------------------------------
+    def import_ivisit(self, path, config_name="ivisit", overwrite=False):
+        """Import an original IVISIT database (its six tables) into this store.
+
+        Every IVISIT simulation becomes a simulation here (its widgets -> parameter and display
+        specs) with one configuration ``config_name`` holding the widgets' values, IVISIT's timing
+        (simsteps_per_frame, frames_per_step, delay_per_step), grade, comment and the widget
+        positions (layout ``extra["pos"]``). Returns the :class:`~neuroplastic.sim.ivisit_db.IVisitImport`
+        whose ``notes`` list everything that has no counterpart here (nothing is dropped silently).
+        One transaction per simulation."""
+        from .ivisit_db import read_ivisit
+        imp = read_ivisit(path)
+        for name, spec in imp.specs.items():
+            self.save(spec, config_name, values=imp.values[name], timing=imp.timing[name],
+                      comment=imp.comment[name], grade=imp.grade[name], overwrite=overwrite, layout=imp.layout[name])
+        return imp
+
+    def export_ivisit(self, path, config_name="ivisit", simulations=None):
+        """Write the simulations (default: all) with their configuration ``config_name`` (or the spec
+        defaults where a simulation has none) as a new original IVISIT database at ``path``."""
+        from .directives import SimSpec
+        from .ivisit_db import write_ivisit
+        specs, values, timing, layout = {}, {}, {}, {}
+        for name in (simulations or self.simulations()):
+            row = self.conn.execute("SELECT spec_json FROM simulations WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                raise ConfigNotFound(f"no simulation {name!r} in {self.path}")
+            specs[name] = SimSpec.from_json(row[0])
+            try:
+                cfg = self.load(specs[name], config_name)
+            except ConfigNotFound:
+                continue
+            values[name], timing[name], layout[name] = cfg.values, cfg.timing, cfg.layout
+        return write_ivisit(path, specs, values, timing, layout)
+
     def begin_search(self, sim, method, space, objective, seed) -> int:
         with self._tx() as cur:
             sid = self._sim_id(cur, sim, create=True)

@@ -8,6 +8,13 @@
   displays as ``ipywidgets.Image`` (PNG) or text, and has a toolbar Init, Step, Run, Stop, Cont,
   Save and a configurations list. Run is an asyncio task that yields after every cycle.
   Clicking on images needs the optional ``ipyevents`` package.
+* Layout: box layout (controls left, displays right), or IVISIT's absolute layout when
+  ``positions`` ({widget name: (x, y)} in pixels, e.g. from :func:`positions_from_layout` of a
+  configuration imported from an IVISIT database) are given: every control/display panel is placed
+  at its (x, y) offset in one overlapping CSS grid cell. Loading a configuration whose layout has
+  positions switches to them.
+* Image zoom: each IMAGE panel has a zoom menu (1/8x ... 8x, as IVISIT's Scale menu); the shown
+  width is natural width x the spec's ``scale`` (IVISIT's IMAGE scale field) x the zoom.
 * :func:`launch` builds the App unless static mode is asked for (``static=True`` or the
   environment variable ``NEUROPLASTIC_STATIC`` is set); static mode runs one cycle and returns a
   :class:`StaticView` (one Matplotlib figure of all displays + an HTML parameter table).
@@ -27,7 +34,30 @@ from .simulation import Simulation
 from .specs import (Button, Checkbox, Comment, DictSlider, Dropdown, Image, Listed, Plot, Radio, Scope, Slider,
                     TextIn, TextOut)
 
-__all__ = ["build_controls", "App", "launch", "show_static", "params_html", "StaticView", "png_bytes"]
+__all__ = ["build_controls", "App", "launch", "show_static", "params_html", "StaticView", "png_bytes",
+           "positions_from_layout", "ZOOMS"]
+
+ZOOMS = (("1/8x", 0.125), ("1/4x", 0.25), ("1/2x", 0.5), ("1x", 1.0), ("2x", 2.0), ("4x", 4.0), ("8x", 8.0))
+
+
+def positions_from_layout(layout) -> dict:
+    """{widget: (x, y)} from a configuration layout whose entries carry ``extra["pos"]``; empty when
+    no entry has a position other than IVISIT's default [0, 0] (then box layout is used). A list
+    parameter's widgets ``w[0]``, ``w[1]`` give ``w`` the position of ``w[0]``."""
+    out = {}
+    for w in layout or []:
+        pos = (w.get("extra") or {}).get("pos")
+        if pos is None or len(pos) < 2:
+            continue
+        name = w["widget"]
+        if name.endswith("[0]"):
+            name = name[:-3]
+        elif name.endswith("]") and "[" in name:
+            continue
+        out[name] = (int(pos[0]), int(pos[1]))
+    if all(p == (0, 0) for p in out.values()):
+        return {}
+    return out
 
 
 def png_bytes(arr: np.ndarray) -> bytes:
@@ -111,7 +141,7 @@ def build_controls(sim) -> dict:
 class App:
     """The live front end (see module doc). ``App(sim, store=None)``; ``.widget`` is the root box."""
 
-    def __init__(self, sim, store=None):
+    def __init__(self, sim, store=None, positions=None):
         import ipywidgets as W
         self.runner = HeadlessRunner(sim, store=store)
         self.sim, self.store = sim, store
@@ -126,8 +156,12 @@ class App:
             else:
                 for s in sources:
                     s.observe(lambda _ch, n=name: self._send(n), names="value")
-        self.outputs = {}
+        self.outputs, self.zoom = {}, {}
         for name, spec in sim.d._specs.items():
+            if isinstance(spec, Image):
+                z = self.zoom[name] = W.Dropdown(options=ZOOMS, value=1.0, description="zoom",
+                                                 layout={"width": "130px"})
+                z.observe(lambda _ch: self.update(), names="value")
             if isinstance(spec, (Image, Scope, Plot)):
                 self.outputs[name] = W.Image(format="png")
             elif isinstance(spec, TextOut):
@@ -154,9 +188,29 @@ class App:
         self.update()
         toolbar = W.HBox(list(self.buttons.values()))
         store_bar = W.HBox([self.config_name, self.configs, self.load_button])
-        panels = [W.VBox([W.Label(sim.d.spec(n).label or n), w]) for n, w in self.outputs.items()]
-        self.widget = W.VBox([toolbar, store_bar, W.HBox([W.VBox(list(self.controls.values())),
-                                                          W.VBox(panels)]), self.status])
+        self.panels = {n: W.VBox([W.HBox([W.Label(sim.d.spec(n).label or n)] +
+                                         ([self.zoom[n]] if n in self.zoom else [])), w])
+                       for n, w in self.outputs.items()}
+        self.body = W.Box()
+        self.arrange(positions)
+        self.widget = W.VBox([toolbar, store_bar, self.body, self.status])
+
+    def arrange(self, positions=None):
+        """Box layout (``positions`` empty/None) or absolute layout at {widget: (x, y)} pixels;
+        widgets without a position go to (0, 0), as in IVISIT."""
+        import ipywidgets as W
+        self.positions = dict(positions or {})
+        if not self.positions:
+            self.body.children = [W.HBox([W.VBox(list(self.controls.values())), W.VBox(list(self.panels.values()))])]
+            return
+        cells = []
+        for name, w in list(self.controls.items()) + list(self.panels.items()):
+            x, y = self.positions.get(name, (0, 0))
+            cells.append(W.Box([w], layout=W.Layout(grid_area="1 / 1 / 2 / 2", margin=f"{int(y)}px 0px 0px {int(x)}px",
+                                                    align_self="flex-start")))
+        self.body.children = [W.GridBox(cells, layout=W.Layout(grid_template_columns="max-content",
+                                                               grid_template_rows="max-content",
+                                                               justify_items="start", align_items="start"))]
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -209,8 +263,10 @@ class App:
             if isinstance(v, np.ndarray):
                 w.value = png_bytes(v)
                 spec = self.sim.d.spec(name)
-                if isinstance(spec, Image) and spec.scale != 1:
-                    w.width = int(v.shape[1] * spec.scale)
+                if isinstance(spec, Image):
+                    zoom = spec.scale * self.zoom[name].value
+                    if zoom != 1 or w.width:
+                        w.width = int(round(v.shape[1] * zoom))
             elif isinstance(v, str) and hasattr(w, "disabled"):
                 w.value = v
 
@@ -235,6 +291,9 @@ class App:
         cfg = self.runner.load_config(name)
         for k, v in cfg.values.items():
             self._set_widget(k, v)
+        pos = positions_from_layout(cfg.layout)
+        if pos:
+            self.arrange(pos)
         self.status.value = f"loaded {name!r}" + (f"; unknown values {list(cfg.unknown)}" if cfg.unknown else "")
 
     def _set_widget(self, name, v):
@@ -314,14 +373,15 @@ def show_static(runner, ncols=None):
     return fig
 
 
-def launch(sim, store=None, static=None):
-    """The live App, or a :class:`StaticView` in static mode (see module doc)."""
+def launch(sim, store=None, static=None, positions=None):
+    """The live App (absolute layout at ``positions`` if given), or a :class:`StaticView` in static
+    mode (see module doc)."""
     if not isinstance(sim, Simulation):
         raise TypeError(f"sim must be a Simulation instance, got {type(sim).__name__}")
     if static is None:
         static = bool(os.environ.get("NEUROPLASTIC_STATIC"))
     if not static:
-        return App(sim, store=store)
+        return App(sim, store=store, positions=positions)
     runner = HeadlessRunner(sim, store=store)
     runner.init().cycle()
     return StaticView(show_static(runner), params_html(runner))
