@@ -30,7 +30,7 @@ def test_fresh_process_peak_ratios_and_counters():
     assert d8.forward_passes == 2 and d8.saved_bytes == 0 and d8.state_bytes < 100
     P = b8.n_params
     assert 8 * P <= b8.state_bytes < 8 * P + 100  # Adam: 2P float32 moments (+ step counters)
-    assert d64.peak_bytes <= 1.5 * d8.peak_bytes
+    assert d64.peak_bytes <= 1.5 * d8.peak_bytes + 2**20  # flat within the 1 MiB resolution
     assert b64.peak_bytes >= 0.25 * 8 * b8.peak_bytes
     assert d64.peak_bytes <= 0.5 * b64.peak_bytes
 

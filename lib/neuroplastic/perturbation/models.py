@@ -132,9 +132,32 @@ class ElmanRNN(nn.Module):
         self.forward_passes += 1
         act = torch.tanh if self.nonlinearity == "tanh" else torch.relu
         B, T, _ = x.shape
-        h = x.new_zeros(B, self.hidden)
         W_in_t = self.W_in.t()
         W_hh_t = self.W_hh.t()
+        if not torch.is_grad_enabled():
+            return self._forward_nograd(x, W_in_t, W_hh_t)
+        h = x.new_zeros(B, self.hidden)
         for t in range(T):
             h = act(torch.addmm(self.b, x[:, t], W_in_t) + h @ W_hh_t)
+        return torch.addmm(self.b_out, h, self.W_out.t())
+
+    def _forward_nograd(self, x, W_in_t, W_hh_t):
+        """The same arithmetic as the autograd path (the same kernels in the same order, so the
+        result is bitwise equal), written into three preallocated [B, H] buffers: no tensor is
+        allocated inside the time loop, and only h_t is kept."""
+        B, T, _ = x.shape
+        dtype = torch.result_type(x, self.W_in)
+        h = x.new_zeros(B, self.hidden, dtype=dtype)
+        a = torch.empty_like(h)
+        r = torch.empty_like(h)
+        tanh = self.nonlinearity == "tanh"
+        for t in range(T):
+            torch.addmm(self.b, x[:, t], W_in_t, out=a)
+            torch.mm(h, W_hh_t, out=r)
+            a.add_(r)
+            if tanh:
+                torch.tanh(a, out=h)
+            else:
+                a.relu_()
+                h, a = a, h
         return torch.addmm(self.b_out, h, self.W_out.t())
