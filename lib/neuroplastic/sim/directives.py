@@ -29,13 +29,14 @@ Types, with IVISIT's aliases: numeric ``int``/``INT``/``integer``/``INTEGER`` an
 (IMAGE); ``log`` (SLIDER, DICTSLIDERITEM) is our extension. For the int type, range entries are
 rounded to integers (IVISIT's ``int(round(x))``); nticks is rounded for every type. DICTSLIDERITEM
 labels lose their ``:`` characters (IVISIT removes them). TEXT_OUT options are ``None``, one string
-or a list of strings out of ``just_left``, ``just_center``, ``just_right``: right if ``just_right``
-is given, else left if ``just_left`` is given, else center (IVISIT's rule).
+or a list of strings: right if ``just_right`` is among them, else left if ``just_left`` is, else
+center (IVISIT's rule).
 
 Every malformed line raises :class:`DirectiveError` naming the file, the line number, the line and
 the problem; nothing is skipped silently. Where IVISIT's parser would substitute a default for a
 malformed value (``supy.utilities.parseStringAsList``/``asNumber`` print a warning and go on) or
-ignore a token (unknown TEXT_OUT option, range entries beyond the fourth), we raise instead. Only
+ignore range entries beyond the fourth, we raise instead; an unknown TEXT_OUT option (IVISIT ignores
+it; its own help text writes ``list_of_options``) is accepted with a :class:`DirectiveWarning`. Only
 comment lines are read: a marker inside a string literal or after code is not a directive (IVISIT
 reads ``@IVISIT:`` anywhere in a line). ``log`` sliders, SCOPE, PLOT and COMMENT are our
 extensions [R].
@@ -46,13 +47,14 @@ import dataclasses
 import hashlib
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .specs import (Button, Checkbox, Comment, DictSlider, Dropdown, Image, Listed, Plot, Radio, Scope,
                     Slider, TextIn, TextOut, checkbox_from_str, checkbox_to_str)
 
-__all__ = ["DirectiveError", "SimSpec", "parse_directives", "MARKER", "FIELD_COUNTS"]
+__all__ = ["DirectiveError", "DirectiveWarning", "SimSpec", "parse_directives", "MARKER", "FIELD_COUNTS"]
 
 MARKER = "#@IVISIT:"
 FIELD_COUNTS = {"SIMULATION": 1, "SLIDER": 7, "DICTSLIDER": 4, "DICTSLIDERITEM": 5, "LISTSEL": 7,
@@ -75,6 +77,10 @@ class DirectiveError(ValueError):
     def __init__(self, path, line_no, line_text, message):
         self.path, self.line_no, self.line_text, self.message = path, line_no, line_text, message
         super().__init__(f"{path}:{line_no}: {message}\n    {line_text.strip()}")
+
+
+class DirectiveWarning(UserWarning):
+    """A directive token that IVISIT ignores (an unknown TEXT_OUT option): accepted, and reported."""
 
 
 @dataclass
@@ -386,6 +392,7 @@ def _put(ln, b, name, index, spec):
         b.spec.parameters[name] = spec
     else:
         b.claim(ln, name, listed=True)
+        b.spec.parameters.setdefault(name, None)   # keeps the place of the first widget (as IVISIT does)
         slot = b.lists.setdefault(name, {})
         if index in slot:
             raise ln.error(f"duplicate list index {index} for parameter {name!r}")
@@ -482,10 +489,12 @@ def _parse_display(ln, kw, f, b):
         label, size, just, name = f
         size = _list(ln, size, "size [cols,rows]", n=2, numeric=True)
         opts = _list(ln, just, "options") if just.startswith("[") else [just]
-        bad = [o for o in opts if o not in _JUSTIFY_OPTS]
-        if bad:
-            raise ln.error(f"unknown TEXT_OUT option {bad[0]!r}; expected None, just_left, just_center or "
-                           f"just_right (one, or a list)")
+        if any(o == "" for o in opts):
+            raise ln.error(f"TEXT_OUT options {just!r} hold an empty entry")
+        for o in opts:
+            if o not in _JUSTIFY_OPTS:   # IVISIT ignores it (its own help text writes 'list_of_options')
+                warnings.warn(f"{ln.path}:{ln.no}: TEXT_OUT option {o!r} is none of just_left, just_center, "
+                              f"just_right; ignored, as IVISIT does", DirectiveWarning, stacklevel=4)
         justify = "right" if "just_right" in opts else "left" if "just_left" in opts else "center"
         spec = TextOut(justify=justify, cols=int(size[0]), rows=int(size[1]), label=label)
     elif kw == "SCOPE":
