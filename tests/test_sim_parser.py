@@ -126,3 +126,50 @@ def test_fuzzed_lines_raise_only_directive_errors(tokens):
         parse_directives(text)
     except DirectiveError:
         pass
+
+
+def test_ivisit_type_aliases_and_textout_options():
+    text = "\n".join([
+        "#@IVISIT:SIMULATION & s",
+        "#@IVISIT:SLIDER & a & [200,1] & [0,10.4,5.0,1] & a & -1 & INTEGER & 3",
+        "#@IVISIT:SLIDER & b & [200,1] & [0,1,5,0.1] & b & -1 & DOUBLE & 0.5",
+        "#@IVISIT:LISTSEL & l & [10,1] & ['x',y] & l & -1 & STRING & x",
+        "#@IVISIT:LISTSEL & m & [10,1] & [1,2] & m & -1 & integer & 2",
+        "#@IVISIT:IMAGE & i & 1.0 & [0,1] & i & BOOL",
+        "#@IVISIT:TEXT_OUT & t0 & [20,5] & None & t0",
+        "#@IVISIT:TEXT_OUT & t1 & [20,5] & [just_right,just_left] & t1",
+        "#@IVISIT:TEXT_OUT & t2 & [20,5] & [just_center,just_left] & t2",
+        "  # @IVISIT:SLIDER & c & [200,1] & [0,10,5,1] & c & -1 & int & 1",
+        "x = 1  #@IVISIT:SLIDER & code line & [200,1] & [0,10,5,1] & z & -1 & int & 1",
+    ])
+    s = parse_directives(text)["s"]
+    assert s.parameters["a"] == Slider(0, 10, step=1, default=3, ticks=5, dtype=int, label="a")
+    assert s.parameters["b"].dtype == "float" and s.parameters["l"] == Dropdown(("x", "y"), default="x", label="l",
+                                                                                  size=(10, 1))
+    assert s.parameters["m"].dtype == "int" and s.displays["i"].dtype == "binary"
+    assert [s.displays[k].justify for k in ("t0", "t1", "t2")] == ["center", "right", "left"]
+    assert "c" in s.parameters and "z" not in s.parameters
+
+
+@pytest.mark.parametrize("line,msg", [
+    ("#@IVISIT:slider & a & [200,1] & [0,10,5,1] & a & -1 & int & 1", "upper case"),
+    ("#@IVISIT:SLIDER & a & [200,1] & [0,10,5,0.4] & a & -1 & int & 1", "rounds to 0"),
+    ("#@IVISIT:SLIDER & a & [200,1] & [0,10,5,1] & a & -1 & int & 1.5", "integer"),
+    ("#@IVISIT:TEXT_OUT & t & [20,5] & [just_left,] & t", "malformed list"),
+])
+def test_ivisit_strictness(line, msg):
+    with pytest.raises(DirectiveError, match=msg):
+        parse_directives("#@IVISIT:SIMULATION & s\n" + line + "\n")
+
+
+def test_list_parameter_keeps_the_place_of_its_first_widget():
+    s = parse_directives("#@IVISIT:SIMULATION & s\n"
+                         "#@IVISIT:SLIDER & w0 & [100,1] & [0,1,3,0.1] & w & 0 & float & 0.5\n"
+                         "#@IVISIT:SLIDER & a & [200,1] & [0,10,5,1] & a & -1 & int & 1\n"
+                         "#@IVISIT:SLIDER & w1 & [100,1] & [0,1,3,0.1] & w & 1 & float & 0.5\n")["s"]
+    assert list(s.parameters) == ["w", "a"] and isinstance(s.parameters["w"], Listed)
+
+
+def test_simspec_json_round_trip():
+    for spec in parse_directives(FULL).values():
+        assert SimSpec.from_json(spec.to_json()) == spec

@@ -267,3 +267,20 @@ def test_second_store_in_same_process_does_not_break_the_first(tmp_path):
     assert concurrent_saves(path, n_procs=2, n_each=10) == [0, 0]
     assert first.count() == 21 and first.check()["ok"]
     first.close()
+
+
+def test_import_ivisit_refuses_foreign_files_and_export_refuses_our_extensions(tmp_path):
+    import sqlite3 as _sq
+    from neuroplastic.sim import IVisitDBError, Scope, SimSpec, Slider, write_ivisit
+    f = tmp_path / "other.db"
+    _sq.connect(f).execute("CREATE TABLE t (x)").connection.commit()
+    with Store(tmp_path / "s.db") as st:
+        with pytest.raises(IVisitDBError, match="missing tables"):
+            st.import_ivisit(f)
+        with pytest.raises(FileNotFoundError, match="path"):
+            st.import_ivisit(tmp_path / "none.db")
+    with pytest.raises(ValueError, match="log sliders"):
+        write_ivisit(tmp_path / "a.db", SimSpec("s", {"lr": Slider(1e-3, 1.0, log=True)}, {}))
+    with pytest.raises(ValueError, match="Scope has no IVISIT counterpart"):
+        write_ivisit(tmp_path / "b.db", SimSpec("s", {}, {"sc": Scope()}))
+    assert not (tmp_path / "a.db").exists() and not (tmp_path / "b.db").exists()

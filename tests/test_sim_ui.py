@@ -78,3 +78,47 @@ def test_static_mode_returns_figure_and_html_no_widgets(monkeypatch):
     assert not isinstance(view, App)
     monkeypatch.delenv("NEUROPLASTIC_STATIC")
     assert isinstance(launch(Every()), App)
+
+
+def _placed(app):
+    """{control/panel widget: (x, y)} read back from the absolute layout's CSS margins."""
+    grid = app.body.children[0]
+    out = {}
+    for cell in grid.children:
+        top, _, _, left = (int(v[:-2]) for v in cell.layout.margin.split())
+        out[cell.children[0]] = (left, top)
+    return grid, out
+
+
+def test_absolute_layout_places_widgets_at_stored_positions():
+    from neuroplastic.sim import positions_from_layout
+    app = App(Every())
+    assert isinstance(app.body.children[0], W.HBox)                       # box layout without positions
+    layout = [{"widget": "seed", "extra": {"pos": [10, 20]}}, {"widget": "img", "extra": {"pos": [300, 40]}},
+              {"widget": "w[0]", "extra": {"pos": [5, 500]}}, {"widget": "w[1]", "extra": {"pos": [5, 520]}}]
+    pos = positions_from_layout(layout)
+    assert pos == {"seed": (10, 20), "img": (300, 40), "w": (5, 500)}
+    assert positions_from_layout([{"widget": "a", "extra": {"pos": [0, 0]}}]) == {}   # IVISIT's default: none
+    app.arrange(pos)
+    grid, placed = _placed(app)
+    assert isinstance(grid, W.GridBox) and len(grid.children) == len(app.controls) + len(app.panels)
+    assert placed[app.controls["seed"]] == (10, 20) and placed[app.panels["img"]] == (300, 40)
+    assert placed[app.controls["x"]] == (0, 0)                             # no position: top left, as IVISIT
+    assert {c.layout.grid_area for c in grid.children} == {"1 / 1 / 2 / 2"}
+    app.arrange(None)
+    assert isinstance(app.body.children[0], W.HBox)
+
+
+def test_image_zoom_multiplies_the_declared_scale():
+    class Zoomed(Every):
+        class D(Displays):
+            img = Image(range=(0.0, 1.0), scale=2.0)
+            txt = TextOut()
+    app = App(Zoomed())
+    app.step()
+    assert int(app.outputs["img"].width) == 16                              # 8 px wide x scale 2
+    app.zoom["img"].value = 4.0
+    assert int(app.outputs["img"].width) == 64
+    app.zoom["img"].value = 0.25
+    assert int(app.outputs["img"].width) == 4
+    assert "txt" not in app.zoom

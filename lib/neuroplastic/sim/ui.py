@@ -210,7 +210,7 @@ class App:
                                                     align_self="flex-start")))
         self.body.children = [W.GridBox(cells, layout=W.Layout(grid_template_columns="max-content",
                                                                grid_template_rows="max-content",
-                                                               justify_items="start", align_items="start"))]
+                                                               justify_items="flex-start", align_items="flex-start"))]
 
     def _ipython_display_(self):
         from IPython.display import display
