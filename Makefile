@@ -5,9 +5,16 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup book test bench quick clean
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup book test bench quick clean browser
 
 setup: $(STAMP)
+
+# The browser test opens the built book in Debian's Chromium (driven by Playwright).
+browser:
+	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the browser test"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +28,7 @@ book: setup
 quick: setup
 	$(PY) -m neuroplastic.book.cli book --profile quick
 
-test: setup
+test: setup browser
 	$(PY) -m pytest
 
 bench: setup

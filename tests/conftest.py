@@ -27,6 +27,15 @@ def executed_chapters():
 
 
 @pytest.fixture(scope="session")
+def built_book(executed_chapters, tmp_path_factory):
+    """The HTML book built strictly (``-W -n``) from the quick run; returns its html folder."""
+    failed = [c for c, o in executed_chapters.items() if isinstance(o, Exception)]
+    if failed:
+        pytest.fail(f"chapters failed, book not built: {failed}")
+    return runner.build_html(strict=True, path_output=tmp_path_factory.mktemp("book"))
+
+
+@pytest.fixture(scope="session")
 def claims_json(executed_chapters):
     """``claims_json("ch05")`` -> that chapter's claims JSON from the quick run."""
 

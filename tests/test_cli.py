@@ -116,3 +116,19 @@ def test_ctrl_c_prints_one_line_keeps_the_notebook_and_leaves_no_kernel(tmp_path
     assert (tmp_path / "_build" / "failed" / "ch01_tiny.ipynb").exists()
     left = [k for k in kids if k.is_running() and k.status() != psutil.STATUS_ZOMBIE]
     assert kids and not left, f"processes left running: {[k.cmdline() for k in left]}"
+
+
+def test_for_the_page_drops_widgets_and_hides_injected_parameters():
+    from neuroplastic.book.runner import WIDGET_VIEW, for_the_page
+
+    nb = nbformat.v4.new_notebook(metadata={"widgets": {"state": {}}})
+    injected = nbformat.v4.new_code_cell("profile = 'quick'", metadata={
+        "tags": ["injected-parameters"]})
+    work = nbformat.v4.new_code_cell("run()", outputs=[
+        nbformat.v4.new_output("display_data", data={WIDGET_VIEW: {}, "text/plain": "0%"}),
+        nbformat.v4.new_output("stream", name="stdout", text="done\n")])
+    nb.cells = [injected, work]
+    for_the_page(nb)
+    assert "widgets" not in nb.metadata
+    assert injected.metadata["tags"] == ["injected-parameters", "remove-cell"]
+    assert [o["output_type"] for o in work.outputs] == ["stream"]

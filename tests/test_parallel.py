@@ -78,6 +78,7 @@ def test_bench_timers_and_table(tmp_path, monkeypatch):
     table = benchmarks_markdown()
     assert "| `mem` | 2.00× | yes | T=8 | peak memory ref./ours 10 |" in table
     assert "| `slow` | 0.50× | no | N=4 |  |" in table
+    assert "with 2 of" in table and "`assoc_recall_vs_torch`" in table  # reference run kept
     svg = benchmarks_figure().read_text()
     assert "2.0×" in svg and "0.5×" in svg
     assert svg.count("results differ") == 1

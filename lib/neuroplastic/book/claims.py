@@ -303,8 +303,10 @@ def _evidence(c: dict) -> str:
     return ev
 
 
-def dashboard_markdown(claims_dir: Path | None = None) -> str:
-    """Markdown with one claims table per built chapter (for ``intro.md``)."""
+def dashboard_markdown(claims_dir: Path | None = None,
+                       pages: Mapping[str, str] | None = None) -> str:
+    """Markdown with one claims table per built chapter (for ``intro.md``); ``pages`` maps a
+    chapter id to its document (``"chapters/ch01_..."``) so that each table links to it."""
     claims_dir = Path(claims_dir) if claims_dir else build_dir() / "claims"
     files = sorted(claims_dir.glob("ch[0-9][0-9].json")) if claims_dir.is_dir() else []
     if not files:
@@ -315,7 +317,9 @@ def dashboard_markdown(claims_dir: Path | None = None) -> str:
         data = load_claims(f)
         counts = {v: sum(c["verdict"] == v for c in data["claims"]) for v in VERDICTS}
         summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
-        out.append(f"**{data['chapter']}** (profile `{data['profile']}`): {summary}.\n")
+        ch = data["chapter"]
+        title = f"{{doc}}`{ch} </{pages[ch]}>`" if pages and ch in pages else ch
+        out.append(f"**{title}** (profile `{data['profile']}`): {summary}.\n")
         out.append("| id | claim | verdict | variants | evidence |\n|---|---|---|---|---|")
         for c in data["claims"]:
             vs = "; ".join(f"{MARKS[v['verdict']]} {v['variant']}" for v in c.get("variants", []))

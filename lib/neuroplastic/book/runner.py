@@ -114,15 +114,31 @@ def execute(source: Path, profile: str, *, seed: int | None = None, progress: bo
             del os.environ["NEUROPLASTIC_STATIC"]
         else:
             os.environ["NEUROPLASTIC_STATIC"] = previous
-    nb = nbformat.read(running, as_version=4)
+    nbformat.write(for_the_page(nbformat.read(running, as_version=4)), running)
+    os.replace(running, notebook)
+    record_timing(chapter_id(source), profile, time.perf_counter() - t0)
+    return notebook
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def for_the_page(nb):
+    """Prepare an executed notebook for the static book, in place, and return it.
+
+    Papermill's injected-parameters cell gets the ``remove-cell`` tag (the page shows the
+    chapter's own parameters cell). Widget outputs (progress bars) and the widget state are
+    dropped: a static page cannot run them, and their state makes the page load widget
+    scripts from a CDN.
+    """
+    nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:
             cell.metadata["tags"] = [*tags, "remove-cell"]
-    nbformat.write(nb, running)
-    os.replace(running, notebook)
-    record_timing(chapter_id(source), profile, time.perf_counter() - t0)
-    return notebook
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if WIDGET_VIEW not in o.get("data", {})]
+    return nb
 
 
 def keep_partial_runs() -> list[Path]:
@@ -166,7 +182,8 @@ def run(chapters: list[str] | None, profile: str, *, seed: int | None = None,
 def render_generated_pages() -> None:
     """Write the markdown fragments the book includes: the claims dashboard and benchmarks."""
     out = build_dir()
-    atomic_write_text(out / "claims" / "dashboard.md", dashboard_markdown())
+    pages = {chapter_id(s): f"chapters/{s.stem}" for s in chapter_sources()}
+    atomic_write_text(out / "claims" / "dashboard.md", dashboard_markdown(pages=pages))
     atomic_write_text(out / "benchmarks.md", benchmarks_markdown())
     benchmarks_figure()
     atomic_write_text(out / "timings.md", timings_markdown())

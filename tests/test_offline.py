@@ -9,7 +9,7 @@ import sys
 def test_sphinx_build_serves_mathjax_locally(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
-    (src / "conf.py").write_text("extensions = ['neuroplastic.book.offline_math']\n")
+    (src / "conf.py").write_text("extensions = ['neuroplastic.book.offline']\n")
     (src / "index.rst").write_text("Title\n=====\n\n.. math:: E = mc^2\n")
     out = tmp_path / "html"
     proc = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-W", "-b", "html", str(src),

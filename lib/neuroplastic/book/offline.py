@@ -1,10 +1,13 @@
-"""Sphinx extension: serve MathJax from the built book, so math renders with no network.
+"""Sphinx extension: the built book works offline, from ``file://`` or any static server.
 
-Jupyter Book loads MathJax from a CDN by default, which leaves every formula as raw TeX when the
-book is opened offline. This extension copies MathJax 3's ``tex-svg`` component (and the TeX
-extensions it may autoload) from the ``sphinx-mathjax-offline`` package into ``_static/mathjax``
-and points ``mathjax_path`` at it. SVG output needs no web fonts, so it also renders from
-``file://``, where browsers refuse fonts loaded by a script.
+* Jupyter Book loads MathJax from a CDN, which leaves every formula as raw TeX when the book is
+  opened offline. We copy MathJax 3's ``tex-svg`` component (and the TeX extensions it may
+  autoload) from the ``sphinx-mathjax-offline`` package into ``_static/mathjax`` and point
+  ``mathjax_path`` at it. SVG output needs no web fonts, so it also renders from ``file://``,
+  where browsers refuse fonts loaded by a script.
+* sphinx-thebe and sphinx-togglebutton register their inline configuration scripts twice under
+  Jupyter Book 1.0, so every page raised "Identifier 'THEBE_JS_URL' has already been declared";
+  we keep each script once.
 """
 
 from __future__ import annotations
@@ -42,8 +45,23 @@ def _copy_mathjax(app, exc) -> None:
             shutil.copy2(src / rel, dst / rel)
 
 
+def _unique_scripts(app, pagename, templatename, context, doctree) -> None:
+    scripts, seen = context.get("script_files"), set()
+    if not scripts:
+        return
+    kept = []
+    for js in scripts:
+        attrs = getattr(js, "attributes", {})  # inline scripts come as filename None or ""
+        key = (getattr(js, "filename", js) or "", attrs.get("body"))
+        if key not in seen:
+            seen.add(key)
+            kept.append(js)
+    scripts[:] = kept
+
+
 def setup(app):
     mathjax_source()  # fail at start-up, not after a long build
     app.connect("config-inited", _use_local_mathjax)
+    app.connect("html-page-context", _unique_scripts)
     app.connect("build-finished", _copy_mathjax)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
