@@ -1,6 +1,10 @@
-"""Shared fixtures. Chapters are executed once per session at ``profile=quick``."""
+"""Shared fixtures. Each chapter is executed at most once per session at ``profile=quick``, and
+only when a test asks for it: ``pytest tests/chapters/test_ch05.py`` runs chapter 5 alone."""
 
 from __future__ import annotations
+
+import os
+from collections.abc import Mapping
 
 import pytest
 
@@ -9,21 +13,45 @@ from neuroplastic.book import build_dir, load_claims, runner
 PROFILE = "quick"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``slow`` run only with ``NEUROPLASTIC_SLOW=1``."""
+    if os.environ.get("NEUROPLASTIC_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: set NEUROPLASTIC_SLOW=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+class ExecutedChapters(Mapping):
+    """``{chapter_id: notebook path or the exception it raised}``, executed on first access
+    through papermill; a failure in one chapter does not stop the others."""
+
+    def __init__(self):
+        self._ids = [runner.chapter_id(s) for s in runner.chapter_sources()]
+        self._done: dict = {}
+
+    def __getitem__(self, chapter: str):
+        if chapter not in self._ids:
+            raise KeyError(chapter)
+        if chapter not in self._done:
+            try:
+                self._done[chapter] = runner.execute(runner.resolve(chapter), PROFILE,
+                                                     progress=False)
+            except Exception as exc:  # reported by test_chapters.py and by claims_json
+                self._done[chapter] = exc
+        return self._done[chapter]
+
+    def __iter__(self):
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
 @pytest.fixture(scope="session")
 def executed_chapters():
-    """Execute every chapter in the table of contents through papermill (quick profile) once.
-
-    Returns ``{chapter_id: notebook path or the exception it raised}``; a failure in one chapter
-    does not stop the others.
-    """
-    results = {}
-    for src in runner.chapter_sources():
-        try:
-            results[runner.chapter_id(src)] = runner.execute(src, PROFILE, progress=False)
-        except Exception as exc:  # reported by test_chapters.py and by claims_json
-            results[runner.chapter_id(src)] = exc
-    runner.render_generated_pages()
-    return results
+    return ExecutedChapters()
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +60,7 @@ def built_book(executed_chapters, tmp_path_factory):
     failed = [c for c, o in executed_chapters.items() if isinstance(o, Exception)]
     if failed:
         pytest.fail(f"chapters failed, book not built: {failed}")
+    runner.render_generated_pages()
     return runner.build_html(strict=True, path_output=tmp_path_factory.mktemp("book"))
 
 
