@@ -475,3 +475,25 @@ def test_ivisit_cycle_semantics(mode, tmp_path):
 def P_vec_is_same_list(iv):
     """IVISIT writes list elements in place: the script's list object is kept, extra elements too."""
     return iv.parameters.vec[2] == 9.0 and iv.parameters.vec is iv.get_dict_of_parameters()["vec"]
+
+
+def test_script_opens_its_ivisit_database_like_ivisits_command_line(tmp_path):
+    from neuroplastic.sim import HeadlessRunner, positions_from_layout
+    from neuroplastic.sim.examples.gaussian import GaussData
+    from neuroplastic.sim.ivisit import run_script
+    db = ivisit_db(GAUSS_SCRIPT, tmp_path / "gauss.db")
+    c = sqlite3.connect(db)
+    c.execute("UPDATE parameterwidget SET value = '7', pos = '[20,300]' WHERE name = 'seed'")
+    c.execute("UPDATE parameterwidget SET value = '[50, 1.0, 2.0, 2.0, 3.0, 0.5]' WHERE name = 'Class 1'")
+    c.execute("UPDATE simulation SET simsteps_per_frame = 2, delay_per_step = 30")
+    c.commit()
+    c.close()
+    r = run_script(GAUSS_SCRIPT, steps=1, argv=[db])
+    assert r.sim.p.seed == 7 and r.sim.step_count == 2 and r.sim.timing.delay_ms == 30.0
+    g = GaussData()
+    g.p.seed, g.p.class1 = 7, {"N": 50, "mu_1": 1.0}
+    ref = HeadlessRunner(g).init().cycle()
+    assert r.rendered["stats"] == ref.rendered["stats"] and "n=50" in r.rendered["stats"]
+    assert positions_from_layout(read_ivisit(db).layout["gauss_data_ivisit"])["seed"] == (20, 300)
+    with pytest.raises(FileNotFoundError, match="fname"):
+        run_script(GAUSS_SCRIPT, steps=1, argv=[tmp_path / "missing.db"])

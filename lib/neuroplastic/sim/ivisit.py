@@ -350,21 +350,32 @@ def IVisit_main(fname=None, sim=None, debuglevel=0, str_app_name=None, str_app_h
     is set (its value = the number of cycles, default 1), or outside a Jupyter kernel: then the
     simulation is initialised and run for ``steps`` cycles (default from the variable, else 1) by a
     recording :class:`HeadlessRunner`, which is returned. In a kernel the ipywidgets App is
-    displayed and returned. ``fname``: an IVISIT database whose values and timing for this
-    simulation are loaded first (as IVISIT loads its database). The result is also kept in
-    ``neuroplastic.sim.ivisit.last_run``."""
+    displayed and returned, its widgets at the database's positions when it has some. ``fname``:
+    an IVISIT database whose values and timing for this simulation are loaded first (as IVISIT
+    loads its database); when None, a first command-line argument ending in ``.db`` is used, as
+    IVISIT takes ``sys.argv[1]``. The result is also kept in ``neuroplastic.sim.ivisit.last_run``."""
     global last_run
     if sim is None:
         sim = IVisit_Simulation()
     adapter = IVisitAdapter(sim, source=source)
-    if fname is not None and Path(fname).is_file():
+    if fname is None and len(sys.argv) > 1 and str(sys.argv[1]).endswith(".db"):
+        fname = sys.argv[1]
+    positions = None
+    if fname is not None:
+        if not Path(fname).is_file():
+            raise FileNotFoundError(f"fname: no IVISIT database {str(fname)!r} (IVISIT would create it with its "
+                                    f"parser; write one with neuroplastic.sim.ivisit_db.ivisit_parser_db)")
         from .ivisit_db import read_ivisit
+        from .ui import positions_from_layout
         imp = read_ivisit(fname)
-        if adapter.name in imp.specs:
-            for k, v in imp.values[adapter.name].items():
-                if k in adapter.p._specs:
-                    adapter.p.set(k, v)
-            adapter.timing = imp.timing[adapter.name]
+        if adapter.name not in imp.specs:
+            raise ValueError(f"fname: the IVISIT database {str(fname)!r} has no simulation {adapter.name!r}; "
+                             f"it has {list(imp.specs)}")
+        for k, v in imp.values[adapter.name].items():
+            if k in adapter.p._specs:
+                adapter.p.set(k, v)
+        adapter.timing = imp.timing[adapter.name]
+        positions = positions_from_layout(imp.layout[adapter.name])
     env = os.environ.get(HEADLESS_ENV)
     if headless is None:
         headless = env is not None or not _in_kernel()
@@ -377,7 +388,7 @@ def IVisit_main(fname=None, sim=None, debuglevel=0, str_app_name=None, str_app_h
         last_run = runner
         return runner
     from .ui import launch
-    app = launch(adapter, store=store)
+    app = launch(adapter, store=store, positions=positions)
     try:
         from IPython.display import display
         display(app)
@@ -411,9 +422,10 @@ def ivisit_imports():
                 sys.modules[k] = v
 
 
-def run_script(path, steps=1, headless=True):
-    """Run an unchanged IVISIT script (``if __name__ == '__main__': IVisit_main(sim=sim)``) and
-    return what its ``IVisit_main`` returned (headless: the runner after ``steps`` cycles)."""
+def run_script(path, steps=1, headless=True, argv=()):
+    """Run an unchanged IVISIT script (``if __name__ == '__main__': IVisit_main(sim=sim)``) as
+    ``python path *argv`` would, and return what its ``IVisit_main`` returned (headless: the runner
+    after ``steps`` cycles). ``argv=[db]`` opens an IVISIT database, as IVISIT's command line does."""
     global last_run
     path = Path(path)
     if not path.is_file():
@@ -422,12 +434,15 @@ def run_script(path, steps=1, headless=True):
         raise ValueError(f"steps must be an int >= 0, got {steps!r}")
     last_run = None
     old = os.environ.get(HEADLESS_ENV)
+    old_argv = sys.argv
     try:
+        sys.argv = [str(path)] + [str(a) for a in argv]
         if headless:
             os.environ[HEADLESS_ENV] = str(steps)
         with ivisit_imports():
             runpy.run_path(str(path), run_name="__main__")
     finally:
+        sys.argv = old_argv
         if old is None:
             os.environ.pop(HEADLESS_ENV, None)
         else:

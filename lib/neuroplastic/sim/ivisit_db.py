@@ -40,7 +40,7 @@ from .simulation import Timing
 from .specs import (Button, Checkbox, Comment, DictSlider, Dropdown, Image, Listed, Radio, Slider, TextIn, TextOut,
                     checkbox_from_str, checkbox_to_str)
 
-__all__ = ["IVisitImport", "IVisitDBError", "read_ivisit", "write_ivisit", "IVISIT_TABLES"]
+__all__ = ["IVisitImport", "IVisitDBError", "read_ivisit", "write_ivisit", "ivisit_parser_db", "IVISIT_TABLES"]
 
 IVISIT_TABLES = ("simulation", "parameter", "dataarray", "parameterwidget", "datawidget", "commentwidget")
 _PLACEHOLDER = "N.N."
@@ -63,6 +63,40 @@ class IVisitImport:
     comment: dict = field(default_factory=dict)
     layout: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+
+
+def ivisit_parser_db(script, db):
+    """Write the original IVISIT database for ``script`` with the installed ``ivisit`` package's
+    own parser (``IVisitParser(script, sqldatabase(db_ivisit_cfg, db))``), without a window.
+
+    Only ``ivisit/parser.py`` and ``ivisit/defdb.py`` (and ``supy``) are loaded: the package's
+    ``__init__`` imports tkinter, which they do not need. Needs ``pip install ivisit==0.72
+    supylib==0.53``; raises ``ImportError`` otherwise. Returns ``Path(db)``."""
+    import contextlib
+    import importlib.util
+    import io
+    import sys
+    import types
+    spec = importlib.util.find_spec("ivisit")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("the ivisit package is not installed (pip install ivisit==0.72 supylib==0.53)")
+    saved = sys.modules.get("ivisit")
+    if saved is None or getattr(saved, "__file__", None) is None or "neuroplastic" in str(saved.__file__):
+        stub = types.ModuleType("ivisit")
+        stub.__path__ = list(spec.submodule_search_locations)
+        sys.modules["ivisit"] = stub
+    try:
+        from ivisit.defdb import db_ivisit_cfg
+        from ivisit.parser import IVisitParser
+        from supy.sqldatabase import sqldatabase
+    finally:
+        if saved is None:
+            sys.modules.pop("ivisit", None)
+        else:
+            sys.modules["ivisit"] = saved
+    with contextlib.redirect_stdout(io.StringIO()):   # supy prints its progress
+        IVisitParser(str(script), sqldatabase(db_ivisit_cfg, str(db)))
+    return Path(db)
 
 
 # ------------------------------------------------------------------------------------------------
