@@ -56,7 +56,7 @@ def test_table_level_equals_build_bitwise(cnt):
     assert np.array_equal(W, ref.W) and np.array_equal(b, ref.b)
     W0, b0 = tab.get((K, 0))
     ref0 = build("bayes", cnt, LAY, noise=CueNoise(0.0, 0.0))
-    assert np.array_equal(W0, ref0.W) and np.isfinite(W0).all()
+    assert np.array_equal(W0, ref0.W) and not np.isnan(W0).any()
 
 
 def test_table_lru_cap(cnt):
@@ -74,7 +74,7 @@ def test_uninformative_cue_gives_zero_weights(cnt):
         net = noise_weights("bayes", cnt, LAY, CueNoise(1 - pf, pf))
         assert np.abs(net.W).max() < 1e-6
         M1 = cnt.M1.astype(float)
-        prior = np.log((M1 + 0.01) / (cnt.P - M1 + 0.01))
+        prior = np.log(M1 / (cnt.P - M1))           # maximum likelihood
         assert np.allclose(net.b, prior, atol=1e-5)
         s3 = bcpnn_s3(cnt, LAY, CueNoise(1 - pf, pf))
         assert np.abs(s3.W).max() < 1e-6
@@ -118,9 +118,12 @@ def test_diagonal_switch(cnt):
     off = noise_weights("bayes", cnt, LAY, noise)
     on = noise_weights("bayes", cnt, LAY, noise, include_diagonal=True)
     assert np.all(np.diag(off.W) == 0)
-    pm, pf = 0.5, 1e-4
-    assert np.allclose(np.diag(on.W), math.log((1 - pm) * (1 - pf) / (pm * pf)), rtol=1e-6)
-    assert np.allclose(on.b - off.b, math.log(pm / (1 - pf)), atol=1e-4)
+    # f = 0: a cue unit is certainly on (no clamp of p_f): W_jj = +∞, bias term log p_m
+    assert np.all(np.isposinf(np.diag(on.W)))
+    assert np.allclose(on.b - off.b, math.log(0.5), atol=1e-4)
+    pm, pf = 0.3, 0.02
+    on2 = noise_weights("bayes", cnt, LAY, CueNoise(pm, pf), include_diagonal=True)
+    assert np.allclose(np.diag(on2.W), math.log((1 - pm) * (1 - pf) / (pm * pf)), rtol=1e-6)
     assert np.array_equal(np.where(np.eye(LAY.N, dtype=bool), 0, on.W), off.W)
 
 
@@ -144,12 +147,17 @@ def test_weights_finite(P, pm, pf, rule, diag, seed):
     lay = KofN(20, 3)
     c = count(random_patterns(P, lay, seed=seed))
     net = noise_weights(rule, c, lay, CueNoise(pm, pf), include_diagonal=diag)
-    assert np.isfinite(net.W).all() and np.isfinite(net.b).all()
+    if rule == "bayes":     # p_m, p_f > 0: finite except the prior of never/always-active units
+        ok = (c.M1 > 0) & (c.M1 < c.P)
+        assert np.isfinite(net.W).all() and np.isfinite(net.b[ok]).all()
+        assert np.all(np.isneginf(net.b[c.M1 == 0]))
+    else:
+        assert np.isfinite(net.W).all() and np.isfinite(net.b).all()
 
 
 def test_naive_bayes_brute_force():
     """b + ũW equals the naive-Bayes log-odds computed from the definition (loop over inputs)."""
-    N, P, alpha = 12, 30, 0.01
+    N, P, alpha = 12, 30, 0.0          # maximum likelihood
     pats = bernoulli_patterns(P, N, 0.3, seed=3)
     lay = pats.layout
     c = counts_from_dense(pats.to_dense(), lay)
@@ -186,7 +194,7 @@ def test_build_rule_dispatch_and_validation(cnt):
     with pytest.raises(TypeError, match="unknown parameter"):
         build_rule("bcpnn_s2", cnt, LAY, noise=CueNoise(0.5, 0), eps=1)
     with pytest.raises(ValueError, match="alpha"):
-        noise_weights("bayes", cnt, LAY, CueNoise(0.5, 0), alpha=0)
+        noise_weights("bayes", cnt, LAY, CueNoise(0.5, 0), alpha=-1)
     with pytest.raises(ValueError, match="p_min"):
         noise_weights("bayes", cnt, LAY, CueNoise(0.5, 0), p_min=0.6)
     with pytest.raises(ValueError, match="smoothing"):

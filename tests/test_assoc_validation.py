@@ -30,7 +30,7 @@ def _c():
     (lambda: A.build("precovar", _c(), LAY, variant="z"), ValueError, "variant"),
     (lambda: A.build("hopfield", _c(), LAY, variant="z"), ValueError, "variant"),
     (lambda: A.build("bcpnn", _c(), LAY, eps=0.0), ValueError, "eps"),
-    (lambda: A.build("bayes", _c(), LAY, noise=A.CueNoise(.2, .1), alpha=0), ValueError, "alpha"),
+    (lambda: A.build("bayes", _c(), LAY, noise=A.CueNoise(.2, .1), alpha=-1), ValueError, "alpha"),
     (lambda: A.build("bayes", _c(), LAY, noise=A.CueNoise(.2, .1), p_min=0.5), ValueError, "p_min"),
     (lambda: A.build("bayes", _c(), LAY, noise=A.CueNoise(.2, .1), p_min=0), ValueError, "p_min"),
     (lambda: A.build("bayes", _c(), LAY), ValueError, "noise"),

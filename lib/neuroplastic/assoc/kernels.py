@@ -5,6 +5,11 @@
 * :func:`tie_key` — counter-based 63-bit hash of (seed, query, unit) (splitmix64 finaliser).
 * :func:`recall_kernel` — sparse-gather synchronous WTA retrieval, ``prange`` over queries.
 * :func:`support_kernel` — one step of supports s = b + Σ_{i active} W[i, :] (tests).
+* :func:`level_weights` — the noise-aware weights (Bayes, S2, S3) for one noise level.
+* :func:`rule_kernel`, :func:`integer_kernel` — fused weight builds of the count-based rules.
+
+Infinite weights (Bayes: −∞ veto, +∞ certainty) are summed only over active inputs (never
+0·∞); a support that receives both sums to NaN and is set to −∞ (:func:`veto_nan`).
 
 No random numbers are drawn inside kernels: the only randomness is the tie key, a pure
 function of explicit integers, so results do not depend on the thread count.
@@ -22,6 +27,8 @@ _S30 = np.uint64(30)
 _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S1 = np.uint64(1)
+NINF = -np.inf
+PINF = np.inf
 
 
 @njit(cache=True, inline="always")
@@ -172,6 +179,16 @@ def _supports(W, b, state, n, s):
         row = state[x]
         for j in range(N):
             s[j] += W[row, j]
+    veto_nan(s)
+
+
+@njit(cache=True, inline="always")
+def veto_nan(s):
+    """Supports with both a −∞ (veto) and a +∞ term sum to NaN: the veto wins (s_j = −∞).
+    Only the Bayes weights have infinities; NaN cannot arise otherwise."""
+    for j in range(s.shape[0]):
+        if s[j] != s[j]:
+            s[j] = NINF
 
 
 @njit(cache=True)
@@ -265,8 +282,112 @@ def support_kernel(W, b, cue_ptr, cue_ind):
     return out
 
 
+# --------------------------------------------------------------------------------------------
+# noise-aware weights (Bayes, S2, S3): the one implementation, used by rules.build and NoiseTable
+# --------------------------------------------------------------------------------------------
+
+
+
+@njit(cache=True, inline="always")
+def _llr(a, b):
+    """log(a/b) with the limits of a likelihood ratio: 0/0 -> 0 (the event is impossible under
+    both hypotheses and carries no evidence), 0/b -> −∞ (veto), a/0 -> +∞ (certainty)."""
+    if a == 0.0:
+        return 0.0 if b == 0.0 else NINF
+    if b == 0.0:
+        return PINF
+    return np.log(a / b)
+
+
+@njit(cache=True, parallel=True)
+def level_weights(M11, M1, P, pm, pf, alpha, kind, include_diagonal, groups, smoothing=0):
+    """(W float32[N, N], b float32[N]) of rule ``kind`` for one noise level (see module doc).
+
+    This is the one implementation of the noise-aware weights (Bayes, S2, S3); ``rules.build``
+    and :class:`NoiseTable` both call it. smoothing 0: α on each cell (α = 0 for Bayes by
+    default: maximum likelihood); 1 ("marginal"): the 4α pseudo-counts are spread over the
+    cells in proportion to the independent marginals p̃ = (M1 + α)/(P + 2α).
+    Bayes (kind 0) may contain ±∞: −∞ vetoes (L11 = 0, e.g. M11 = 0 with p_f = 0), +∞ certainty
+    (L10 = 0, and the diagonal when p_f = 0); b_j = −∞ for a unit never stored active."""
+    N = M1.shape[0]
+    pt = np.empty(N, dtype=np.float64)
+    for i in range(N):
+        pt[i] = (np.float64(M1[i]) + alpha) / (P + 2 * alpha)
+    W = np.zeros((N, N), dtype=np.float32)
+    b = np.empty(N, dtype=np.float32)
+    for j in prange(N):
+        m1j = np.float64(M1[j])
+        bsum = 0.0
+        # Bayes: a column whose conditional probabilities are undefined (M1_j = 0 or M0_j = 0
+        # without pseudo-counts) is left at 0; its prior (±∞) decides.
+        dead = kind == 0 and (m1j + 2 * alpha == 0.0 or P - m1j + 2 * alpha == 0.0)
+        for i in range(N):
+            diag = i == j
+            if diag:
+                if not include_diagonal:
+                    continue
+            elif groups[i] == groups[j]:
+                continue
+            if dead:
+                continue
+            m11 = np.float64(M11[i, j])
+            m1i = np.float64(M1[i])
+            if smoothing == 0:
+                a11 = m11 + alpha
+                a10 = (m1i - m11) + alpha
+                a01 = (m1j - m11) + alpha
+                a00 = (P - m1i - m1j + m11) + alpha
+            else:
+                s4 = 4 * alpha
+                a11 = m11 + s4 * pt[i] * pt[j]
+                a10 = (m1i - m11) + s4 * pt[i] * (1 - pt[j])
+                a01 = (m1j - m11) + s4 * (1 - pt[i]) * pt[j]
+                a00 = (P - m1i - m1j + m11) + s4 * (1 - pt[i]) * (1 - pt[j])
+            if kind == 0:
+                if diag:
+                    off = _llr(pm, 1 - pf)
+                    w = _llr(1 - pm, pf) - off
+                else:
+                    M1j = a11 + a01
+                    M0j = a10 + a00
+                    L11 = (a11 * (1 - pm) + a01 * pf) / M1j
+                    L01 = (a11 * pm + a01 * (1 - pf)) / M1j
+                    L10 = (a10 * (1 - pm) + a00 * pf) / M0j
+                    L00 = (a10 * pm + a00 * (1 - pf)) / M0j
+                    off = _llr(L01, L00)
+                    w = _llr(L11, L10) - off
+                W[i, j] = w
+                bsum += off
+            elif kind == 1:
+                if diag:
+                    pj = (m1j + alpha) / (P + 2 * alpha)
+                    w = np.log((1 - pm) / (pj * (1 - pm) + (1 - pj) * pf))
+                else:
+                    Pp = a11 + a10 + a01 + a00
+                    M1j = a11 + a01
+                    M1i = a11 + a10
+                    M0i = a01 + a00
+                    w = np.log(Pp * (a11 * (1 - pm) + a01 * pf) / (M1j * (M1i * (1 - pm) + M0i * pf)))
+                W[i, j] = w
+            else:
+                if diag:
+                    w = np.log((1 - pm) / pf)
+                else:
+                    M1j = a11 + a01
+                    M0j = a10 + a00
+                    L11 = (a11 * (1 - pm) + a01 * pf) / M1j
+                    L10 = (a10 * (1 - pm) + a00 * pf) / M0j
+                    w = np.log(L11 / L10)
+                W[i, j] = w
+        if kind == 1:
+            b[j] = np.log((m1j + alpha) / (P + 2 * alpha))
+        else:
+            b[j] = _llr(m1j + alpha, P - m1j + alpha) + bsum
+    return W, b
+
+
 RULE_CODES = {"hebb": 0, "covar_unit": 1, "covar_global": 2, "precovar_a": 3, "precovar_b": 4,
-              "hopfield_pm1": 5, "willshaw": 6, "bcpnn": 7, "bayes": 8}
+              "hopfield_pm1": 5, "willshaw": 6, "bcpnn": 7}
 
 
 @njit(cache=True, inline="always")
@@ -283,57 +404,13 @@ def rule_kernel(code, M11, M1, P, groups, incl_diag, a, f0, f1, f2, self_gain, s
     """Fused weight build (float64 maths, float32 output) for the count-based rules.
 
     code: see RULE_CODES. groups: hypercolumn id per unit, or [-1] for no groups. a: activity.
-    bcpnn: f0 = ε. bayes: f0 = p_m, f1 = p_f (clamped), f2 = α; symmetrize → (W + Wᵀ)/2.
-    Removed synapses D get 0; the diagonal gets self_gain unless incl_diag (Bayes diagonal).
+    bcpnn: f0 = ε (f1, f2, symmetrize unused). The noise-aware rules use :func:`level_weights`.
+    Removed synapses D get 0; the diagonal gets self_gain unless incl_diag.
     Returns (W float32[N, N], b float64[N])."""
     N = M1.shape[0]
     W = np.empty((N, N), dtype=np.float32)
     b = np.zeros(N, dtype=np.float64)
     Pf = float(max(P, 1))
-    if code == 8:
-        pm = f0
-        pf = f1
-        al = f2
-        Wd = np.log((1.0 - pm) * (1.0 - pf) / (pm * pf))
-        offd = np.log(pm / (1.0 - pf))
-        W64 = np.empty((N, N), dtype=np.float64) if symmetrize else np.empty((0, 0), np.float64)
-        for j in prange(N):
-            m1j = float(M1[j])
-            acc = 0.0
-            for i in range(N):
-                if i == j and not incl_diag:
-                    w = self_gain
-                elif _removed(groups, i, j, incl_diag):
-                    w = 0.0
-                elif i == j:
-                    w = Wd
-                    acc += offd
-                else:
-                    m11 = float(M11[i, j])
-                    mi = float(M1[i])
-                    c11 = m11 + al
-                    c10 = mi - m11 + al
-                    c01 = m1j - m11 + al
-                    c00 = float(P) - mi - m1j + m11 + al
-                    r1 = c11 + c01
-                    r0 = c10 + c00
-                    L11 = (c11 * (1.0 - pm) + c01 * pf) / r1
-                    L01 = (c11 * pm + c01 * (1.0 - pf)) / r1
-                    L10 = (c10 * (1.0 - pm) + c00 * pf) / r0
-                    L00 = (c10 * pm + c00 * (1.0 - pf)) / r0
-                    off = np.log(L01 / L00)
-                    w = np.log(L11 / L10) - off
-                    acc += off
-                if symmetrize:
-                    W64[i, j] = w
-                else:
-                    W[i, j] = np.float32(w)
-            b[j] = np.log((m1j + al) / (float(P) - m1j + al)) + acc
-        if symmetrize:
-            for i in prange(N):
-                for j in range(N):
-                    W[i, j] = np.float32(0.5 * (W64[i, j] + W64[j, i]))
-        return W, b
     if code == 7:
         for j in range(N):
             b[j] = np.log(max(float(M1[j]) / Pf, f0))

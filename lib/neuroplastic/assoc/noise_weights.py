@@ -31,10 +31,10 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import numpy as np
-from numba import njit
 
 from ._validate import check_choice, check_float, check_int
 from .counts import Counts
+from .kernels import level_weights
 from .cues import CueNoise
 from .layouts import Modular, check_layout
 from .rules import Network
@@ -48,9 +48,13 @@ POTENTIAL_KIND = {"bayes": "logodds", "bcpnn_s3": "logodds", "bcpnn_s2": "logpos
 (threshold log ½, posterior min(1, e^x)), an integer input count (Willshaw) or nothing."""
 
 
-def clamp_noise(p_miss: float, p_false: float, p_min: float) -> tuple[float, float]:
-    """(p_m, p_f) clamped to [p_min, 1 − p_min]."""
-    return (min(max(float(p_miss), p_min), 1 - p_min), min(max(float(p_false), p_min), 1 - p_min))
+def clamp_noise(p_miss: float, p_false: float, p_min: float,
+                exact_false: bool = False) -> tuple[float, float]:
+    """(p_m, p_f) clamped to [p_min, 1 − p_min]; with ``exact_false`` (Bayes) p_f is only capped
+    at 1 − p_min and may be 0: a cue model without false units is taken at its word."""
+    pm = min(max(float(p_miss), p_min), 1 - p_min)
+    pf = min(float(p_false), 1 - p_min) if exact_false else min(max(float(p_false), p_min), 1 - p_min)
+    return pm, pf
 
 
 def groups_of(layout) -> np.ndarray:
@@ -60,85 +64,18 @@ def groups_of(layout) -> np.ndarray:
     return np.arange(layout.N, dtype=np.int32)
 
 
-@njit(cache=True)
-def level_weights(M11, M1, P, pm, pf, alpha, kind, include_diagonal, groups, smoothing=0):
-    """(W float32[N, N], b float32[N]) of rule ``kind`` for one noise level (see module doc).
-
-    smoothing 0: α on each cell; 1 ("marginal"): the 4α pseudo-counts are spread over the cells
-    in proportion to the independent marginals p̃ = (M1 + α)/(P + 2α), so a pair without data
-    gets W = 0 instead of a large weight."""
-    N = M1.shape[0]
-    pt = np.empty(N, dtype=np.float64)
-    for i in range(N):
-        pt[i] = (np.float64(M1[i]) + alpha) / (P + 2 * alpha)
-    W = np.zeros((N, N), dtype=np.float32)
-    bsum = np.zeros(N, dtype=np.float64)
-    for i in range(N):
-        m1i = np.float64(M1[i])
-        for j in range(N):
-            diag = i == j
-            if diag:
-                if not include_diagonal:
-                    continue
-            elif groups[i] == groups[j]:
-                continue
-            m11 = np.float64(M11[i, j])
-            m1j = np.float64(M1[j])
-            if smoothing == 0:
-                a11 = m11 + alpha
-                a10 = (m1i - m11) + alpha
-                a01 = (m1j - m11) + alpha
-                a00 = (P - m1i - m1j + m11) + alpha
-            else:
-                s4 = 4 * alpha
-                a11 = m11 + s4 * pt[i] * pt[j]
-                a10 = (m1i - m11) + s4 * pt[i] * (1 - pt[j])
-                a01 = (m1j - m11) + s4 * (1 - pt[i]) * pt[j]
-                a00 = (P - m1i - m1j + m11) + s4 * (1 - pt[i]) * (1 - pt[j])
-            if kind == 0:
-                M1j = a11 + a01
-                M0j = a10 + a00
-                L11 = (a11 * (1 - pm) + a01 * pf) / M1j
-                L01 = (a11 * pm + a01 * (1 - pf)) / M1j
-                L10 = (a10 * (1 - pm) + a00 * pf) / M0j
-                L00 = (a10 * pm + a00 * (1 - pf)) / M0j
-                if diag:
-                    w = np.log((1 - pm) * (1 - pf) / (pm * pf))
-                    off = np.log(pm / (1 - pf))
-                else:
-                    w = np.log(L11 / L10) - np.log(L01 / L00)
-                    off = np.log(L01 / L00)
-                W[i, j] = w
-                bsum[j] += off
-            elif kind == 1:
-                if diag:
-                    pj = (m1j + alpha) / (P + 2 * alpha)
-                    w = np.log((1 - pm) / (pj * (1 - pm) + (1 - pj) * pf))
-                else:
-                    Pp = a11 + a10 + a01 + a00
-                    M1j = a11 + a01
-                    M1i = a11 + a10
-                    M0i = a01 + a00
-                    w = np.log(Pp * (a11 * (1 - pm) + a01 * pf) / (M1j * (M1i * (1 - pm) + M0i * pf)))
-                W[i, j] = w
-            else:
-                if diag:
-                    w = np.log((1 - pm) / pf)
-                else:
-                    M1j = a11 + a01
-                    M0j = a10 + a00
-                    L11 = (a11 * (1 - pm) + a01 * pf) / M1j
-                    L10 = (a10 * (1 - pm) + a00 * pf) / M0j
-                    w = np.log(L11 / L10)
-                W[i, j] = w
-    b = np.empty(N, dtype=np.float32)
-    for j in range(N):
-        m1j = np.float64(M1[j])
-        if kind == 1:
-            b[j] = np.log((m1j + alpha) / (P + 2 * alpha))
-        else:
-            b[j] = np.log((m1j + alpha) / (P - m1j + alpha)) + bsum[j]
-    return W, b
+def symmetrize_veto(W: np.ndarray) -> np.ndarray:
+    """(W + Wᵀ)/2 in float64, cast to float32, with −∞ (veto) dominant: a pair with a veto in
+    either direction keeps −∞, else +∞ in either direction gives +∞ (no NaN from ∞ − ∞)."""
+    W64 = W.astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        S = 0.5 * (W64 + W64.T)
+    if not np.isfinite(W64).all():
+        neg = np.isneginf(W64) | np.isneginf(W64.T)
+        pos = (np.isposinf(W64) | np.isposinf(W64.T)) & ~neg
+        S[neg] = -np.inf
+        S[pos] = np.inf
+    return S.astype(np.float32)
 
 
 def default_smoothing(rule: str) -> str:
@@ -158,35 +95,46 @@ def _check_counts(counts, layout):
                          "(mismatched layouts)")
 
 
-def _check_params(alpha, p_min):
-    alpha = check_float("alpha", alpha, lo=0.0, lo_open=True)
+def default_alpha(rule: str) -> float:
+    """0 for bayes (maximum likelihood: no pseudo-count), 0.01 for the stabilized forms [R]."""
+    return 0.0 if rule in ("bayes", "bom", "boms") else 0.01
+
+
+def _check_params(alpha, p_min, rule="bayes"):
+    if rule in ("bayes", "bom", "boms"):
+        alpha = check_float("alpha", alpha, lo=0.0)
+    else:
+        alpha = check_float("alpha", alpha, lo=0.0, lo_open=True)
     p_min = check_float("p_min", p_min, lo=0.0, hi=0.5, lo_open=True, hi_open=True)
     return alpha, p_min
 
 
-def noise_weights(rule: str, counts: Counts, layout, noise: CueNoise, *, alpha: float = 0.01,
+def noise_weights(rule: str, counts: Counts, layout, noise: CueNoise, *, alpha: float | None = None,
                   p_min: float = 1e-4, include_diagonal: bool = False,
                   symmetrize: bool = False, smoothing: str | None = None) -> Network:
     """Network of a noise-aware ``rule`` ("bayes", "bcpnn_s2", "bcpnn_s3") for cue ``noise``.
 
-    ``symmetrize`` (bayes only, ch01's "boms"): W ← (W + Wᵀ)/2 after the float64→float32 cast,
-    b unchanged. ``smoothing``: "cell" (α on each cell, the spec's form; default for bayes) or
-    "marginal" (default for bcpnn_s2/s3, see :func:`level_weights`)."""
+    alpha: pseudo-count (default :func:`default_alpha`: 0 for bayes). p_min: floor of p_m (and,
+    for S2/S3 only, of p_f). ``symmetrize`` (bayes only, ch01's "boms"): W ← (W + Wᵀ)/2 after
+    the float32 cast, b unchanged, −∞ dominant (:func:`symmetrize_veto`). ``smoothing``: "cell"
+    (α on each cell; default for bayes) or "marginal" (default for bcpnn_s2/s3)."""
     check_choice("rule", rule, tuple(NOISE_RULES))
     smoothing = default_smoothing(rule) if smoothing is None else \
         check_choice("smoothing", smoothing, ("cell", "marginal"))
     _check_counts(counts, layout)
     if not isinstance(noise, CueNoise):
         raise TypeError(f"noise must be a CueNoise; got {type(noise).__name__}")
-    alpha, p_min = _check_params(alpha, p_min)
-    pm, pf = clamp_noise(noise.p_miss, noise.p_false, p_min)
+    alpha, p_min = _check_params(default_alpha(rule) if alpha is None else alpha, p_min, rule)
+    pm, pf = clamp_noise(noise.p_miss, noise.p_false, p_min, exact_false=rule == "bayes")
     W, b = level_weights(counts.M11, counts.M1, np.float64(counts.P), pm, pf, alpha,
                          NOISE_RULES[rule], bool(include_diagonal), groups_of(layout),
                          0 if smoothing == "cell" else 1)
+    if np.isnan(W).any() or np.isnan(b).any():
+        raise FloatingPointError(f"rule {rule!r} produced NaN weights")
     if symmetrize:
         if rule != "bayes":
             raise ValueError("symmetrize is only defined for rule 'bayes'")
-        W = (0.5 * (W.astype(np.float64) + W.T.astype(np.float64))).astype(np.float32)
+        W = symmetrize_veto(W)
     params = {"noise": noise, "alpha": alpha, "p_min": p_min, "include_diagonal": bool(include_diagonal),
               "symmetrize": bool(symmetrize), "smoothing": smoothing}
     return Network(W, b, rule, params, bool(symmetrize), layout)
@@ -201,7 +149,7 @@ class NoiseTable:
     k-WTA every state after step 0 has l = K, so only K + 1 levels (plus the cue's) exist.
     Tables are kept in an LRU cache capped at ``max_table_bytes`` (each costs 4(N² + N) bytes).
 
-    params: ``alpha`` (0.01), ``p_min`` (1e-4), ``include_diagonal`` (False), ``symmetrize``
+    params: ``alpha`` (:func:`default_alpha`), ``p_min`` (1e-4), ``include_diagonal`` (False), ``symmetrize``
     (False, bayes only), ``smoothing`` (:func:`default_smoothing`)."""
 
     def __init__(self, counts: Counts, layout, rule: str, params: dict | None = None, *,
@@ -215,7 +163,9 @@ class NoiseTable:
                             "alpha, p_min, include_diagonal, symmetrize, smoothing")
         self.smoothing = params.get("smoothing") or default_smoothing(rule)
         check_choice("smoothing", self.smoothing, ("cell", "marginal"))
-        self.alpha, self.p_min = _check_params(params.get("alpha", 0.01), params.get("p_min", 1e-4))
+        a = params.get("alpha")
+        self.alpha, self.p_min = _check_params(default_alpha(rule) if a is None else a,
+                                               params.get("p_min", 1e-4), rule)
         self.include_diagonal = bool(params.get("include_diagonal", False))
         self.symmetrize = bool(params.get("symmetrize", False))
         if self.symmetrize and rule != "bayes":

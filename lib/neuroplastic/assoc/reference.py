@@ -15,6 +15,22 @@ from .patterns import PatternSet
 from .recall import Recall, _check_inputs
 
 
+def dense_supports(X, W, b):
+    """S = b + X W for dense 0/1 rows X without 0·∞: infinite weights (Bayes vetoes and
+    certainties) are counted separately; a row with any −∞ term gets −∞ (veto wins), else one
+    with a +∞ term gets +∞ (the kernels' rule, :func:`neuroplastic.assoc.kernels.veto_nan`)."""
+    if np.isfinite(W).all() and np.isfinite(b).all():
+        return b + X @ W
+    fin = np.isfinite(W)
+    S = np.where(np.isfinite(b), b, 0).astype(W.dtype) + X @ np.where(fin, W, 0).astype(W.dtype)
+    neg = (X @ np.isneginf(W).astype(X.dtype)) > 0
+    pos = (X @ np.isposinf(W).astype(X.dtype)) > 0
+    neg = neg | np.isneginf(b)[None, :]
+    pos = pos | np.isposinf(b)[None, :]
+    S = np.where(pos, np.inf, S)
+    return np.where(neg, -np.inf, S).astype(W.dtype)
+
+
 def _wta_numpy(S, keys, mode, k, M):
     Q, N = S.shape
     if mode == 0:
@@ -55,7 +71,7 @@ def recall_dense(net, cues: PatternSet, *, activation=None, T_max: int = 15,
             break
         X = np.zeros((rows.size, N), dtype=dtype)
         X[np.arange(rows.size)[:, None], cur[rows]] = 1
-        S = b + X @ W
+        S = dense_supports(X, W, b)
         new = _wta_numpy(S, keys[rows], mode, k, M)
         if cur.shape[1] == k:
             same = np.all(new == cur[rows], axis=1)
@@ -97,8 +113,20 @@ def recall_torch(net, cues: PatternSet, *, activation=None, T_max: int = 15, see
     X.scatter_(1, torch.from_numpy(cues.idx.astype(np.int64)).to(device), 1.0)
     ar = torch.arange(Q, device=device)[:, None]
     idx = None
+    finite = bool(torch.isfinite(W).all()) and bool(torch.isfinite(b).all())
+    if not finite:      # Bayes ±∞: same rule as dense_supports (no 0·∞)
+        Wf = torch.where(torch.isfinite(W), W, torch.zeros_like(W))
+        bf = torch.where(torch.isfinite(b), b, torch.zeros_like(b))
+        Wneg, Wpos = torch.isneginf(W).float(), torch.isposinf(W).float()
     for _ in range(T_max):
-        S = torch.addmm(b[None, :].expand(Q, N), X, W)
+        if finite:
+            S = torch.addmm(b[None, :].expand(Q, N), X, W)
+        else:
+            S = torch.addmm(bf[None, :].expand(Q, N), X, Wf)
+            S = torch.where(((X @ Wpos) > 0) | torch.isposinf(b)[None, :],
+                            torch.full_like(S, float("inf")), S)
+            S = torch.where(((X @ Wneg) > 0) | torch.isneginf(b)[None, :],
+                            torch.full_like(S, float("-inf")), S)
         if mode == 0:
             H = N // M
             S3 = S.view(Q, H, M)

@@ -24,7 +24,7 @@ from .activations import HWTA, KWTA
 from .activations_ch02 import (LOG_HALF, MAP, Core, OracleKWTA, Schedule, Threshold,
                                check_activation)
 from .ane import ANE, ane_handle
-from .kernels import _better as _beats, _sift_down as _sift, tie_key
+from .kernels import _better as _beats, _sift_down as _sift, tie_key, veto_nan
 from .layouts import Modular
 from .noise_weights import POTENTIAL_KIND, NoiseTable
 from .rules import Network
@@ -65,6 +65,7 @@ def step_kernel(Ws, bs, tix, state, todo, mode, kq, theta, M, post, seed, qids, 
             if state[q, i]:
                 for j in range(N):
                     s[j] += W[i, j]
+        veto_nan(s)
         for j in range(N):
             out[q, j] = 0
         if mode == 2:
@@ -275,8 +276,9 @@ def recall_noise(source, cues, *, activation, T_max: int = 10, ane: ANE | None =
             if isinstance(activation, Threshold) and not isinstance(th, str):
                 theta[:] = th
             elif kind == "count" or th == "willshaw":
-                # Willshaw: Θ = number of active inputs, or ĉ (estimated correct ones) under ANE
-                theta[:] = state.sum(axis=1) if ane.kind == "none" else np.maximum(lev[:, 0], 1)
+                # Willshaw: Θ = the estimated number of correct units of the state: active
+                # inputs minus the assumed false ones (the cue's f without ANE, l − ĉ under ANE)
+                theta[:] = np.maximum(state.sum(axis=1) - lev[:, 1], 1)
             elif kind == "logpost" or th == "half":
                 theta[:] = LOG_HALF
             else:

@@ -19,6 +19,7 @@ from .ane import ANE
 from .cues import CueNoise
 from .kernels import tie_keys_numpy
 from .noise_weights import POTENTIAL_KIND, noise_weights
+from .reference import dense_supports
 from .rules import build
 
 
@@ -58,8 +59,10 @@ def recall_noise_direct(counts, layout, rule: str, params: dict, cues, *, activa
         for t in range(T_max):
             W, b = _weights(rule, counts, layout, params, lev, K)
             x = b.copy()
-            for i in np.nonzero(st)[0]:
-                x += W[i]
+            with np.errstate(invalid="ignore"):
+                for i in np.nonzero(st)[0]:
+                    x += W[i]
+            x[np.isnan(x)] = -np.inf          # a veto beats a certainty (kernels.veto_nan)
             if isinstance(activation, MAP):
                 new = (x >= np.float32(0.0 if kind == "logodds" else LOG_HALF)).astype(np.uint8)
             elif isinstance(activation, OracleKWTA):
@@ -101,7 +104,7 @@ def recall_fixed_dense(net, cues, *, k: int, T_max: int, seed: int = 0):
     Q, N = X.shape
     keys = tie_keys_numpy(seed, np.arange(Q), N)
     for _ in range(T_max):
-        S = net.b[None, :] + X @ net.W
+        S = dense_supports(X, net.W, net.b)
         order = np.lexsort((-keys, -S.astype(np.float64)), axis=1)
         Xn = np.zeros_like(X)
         Xn[np.arange(Q)[:, None], order[:, :k]] = 1.0

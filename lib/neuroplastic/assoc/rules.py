@@ -15,8 +15,10 @@ hopfield       variant "sparse": (1/P) Σ (ξ_i − a)(ξ_j − a); "pm1": (1/P)
 willshaw       W = 1[M11 > 0]
 bcpnn          ε = 1/(P+1) (or given), p̂_i = max(p_i, ε), p̂_ij = max(p_ij, ε²),
                W = log(p̂_ij/(p̂_i p̂_j)), b_j = log p̂_j
-bayes / bom    naive-Bayes optimal weights for cue noise (p_m, p_f), pseudo-count α on each cell:
-               W = log(L11/L10) − log(L01/L00), b_j = log[(M1_j+α)/(P−M1_j+α)] + Σ_{i∉D} log(L01/L00)
+bayes / bom    exact naive-Bayes weights for cue noise (p_m, p_f) from maximum-likelihood counts
+               (α = 0 unless given): W = log(L11/L10) − log(L01/L00),
+               b_j = log[M1_j/(P−M1_j)] + Σ_{i∉D} log(L01/L00); ±∞ allowed (−∞ veto for
+               L11 = 0, e.g. M11 = 0 with p_f = 0); computed by kernels.level_weights
 boms           bayes with symmetrize=True: W ← (W + Wᵀ)/2
 =============  ==========================================================================
 """
@@ -129,40 +131,54 @@ def _bcpnn(counts, layout, D, eps="1/(P+1)"):
     return W, np.log(ph), True
 
 
-def _bayes(counts, layout, D, noise=None, alpha=0.01, p_min=1e-4, symmetrize=False,
+def _llr_np(a, b):
+    """Elementwise log(a/b) with 0/0 -> 0, 0/b -> −∞, a/0 -> +∞ (see kernels._llr)."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.log(a / b)
+    out = np.where(a == 0, np.where(b == 0, 0.0, -np.inf), out)
+    return np.where((a != 0) & (b == 0), np.inf, out)
+
+
+def _bayes(counts, layout, D, noise=None, alpha=0.0, p_min=1e-4, symmetrize=False,
            include_diagonal=False):
+    """numpy reference of the exact (maximum-likelihood) Bayes weights; see kernels.level_weights."""
+    from .noise_weights import clamp_noise, symmetrize_veto
+
     if noise is None:
         raise ValueError("noise must be a CueNoise (e.g. CueNoise.from_flips(nflip, layout)) "
                          "for the bayes rule")
     if not isinstance(noise, CueNoise):
         raise TypeError(f"noise must be a CueNoise; got {type(noise).__name__}")
-    alpha = check_float("alpha", alpha, lo=0.0, lo_open=True)
+    alpha = check_float("alpha", alpha, lo=0.0)
     p_min = check_float("p_min", p_min, lo=0.0, hi=0.5, lo_open=True, hi_open=True)
-    pm = min(max(noise.p_miss, p_min), 1 - p_min)
-    pf = min(max(noise.p_false, p_min), 1 - p_min)
+    pm, pf = clamp_noise(noise.p_miss, noise.p_false, p_min, exact_false=True)
     P = counts.P
-    M11, M10, M01, M00 = counts.cells()
-    M11 = M11 + alpha
-    M10 = M10 + alpha
-    M01 = M01 + alpha
-    M00 = M00 + alpha
+    M11, M10, M01, M00 = (x.astype(np.float64) + alpha for x in counts.cells())
     M1j = M11 + M01
     M0j = M10 + M00
-    L11 = (M11 * (1 - pm) + M01 * pf) / M1j
-    L01 = (M11 * pm + M01 * (1 - pf)) / M1j
-    L10 = (M10 * (1 - pm) + M00 * pf) / M0j
-    L00 = (M10 * pm + M00 * (1 - pf)) / M0j
-    W = np.log(L11 / L10) - np.log(L01 / L00)
-    off = np.log(L01 / L00)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        L11 = (M11 * (1 - pm) + M01 * pf) / M1j
+        L01 = (M11 * pm + M01 * (1 - pf)) / M1j
+        L10 = (M10 * (1 - pm) + M00 * pf) / M0j
+        L00 = (M10 * pm + M00 * (1 - pf)) / M0j
+    off = _llr_np(L01, L00)
+    W = _llr_np(L11, L10) - off
+    dead = ((M1j == 0) | (M0j == 0))
+    W = np.where(dead, 0.0, W)
+    off = np.where(dead, 0.0, off)
     if include_diagonal:
         dg = np.arange(layout.N)
-        W[dg, dg] = np.log((1 - pm) * (1 - pf) / (pm * pf))
-        off[dg, dg] = np.log(pm / (1 - pf))
+        od = float(_llr_np(pm, 1 - pf))
+        W[dg, dg] = np.where(dead[dg, dg], 0.0, float(_llr_np(1 - pm, pf)) - od)
+        off[dg, dg] = np.where(dead[dg, dg], 0.0, od)
     off = np.where(removed_mask(layout, include_diagonal=include_diagonal), 0.0, off)
     M1 = counts.M1.astype(np.float64)
-    b = np.log((M1 + alpha) / (P - M1 + alpha)) + off.sum(axis=0)
+    b = _llr_np(M1 + alpha, P - M1 + alpha) + off.sum(axis=0)
+    W = np.where(removed_mask(layout, include_diagonal=include_diagonal), 0.0, W)
     if symmetrize:
-        W = 0.5 * (W + W.T)
+        W = symmetrize_veto(W.astype(np.float32)).astype(np.float64)
     return W, b, bool(symmetrize)
 
 
@@ -229,6 +245,8 @@ def build(rule: str, counts: Counts, layout, *, self_gain: float = 0.0, **params
         raise TypeError(f"unknown parameter(s) {sorted(bad)} for rule {rule!r}; "
                         f"accepted: {list(_ALLOWED[rule])}")
     incl = bool(params.get("include_diagonal", False))
+    if rule in NOISE_AWARE:
+        return _build_bayes(rule, counts, layout, self_gain, params)
     code, fargs = _kernel_code(rule, params, counts, layout)
     if code is None:
         return build_reference(rule, counts, layout, self_gain=self_gain, **params)
@@ -241,6 +259,29 @@ def build(rule: str, counts: Counts, layout, *, self_gain: float = 0.0, **params
                                        (rule == "boms" or bool(params.get("symmetrize", False))))
     net = Network(W, b.astype(np.float32), rule, dict(params), symmetric, layout, None)
     return _attach_integer(net, rule, params, counts, layout, self_gain)
+
+
+def _build_bayes(rule, counts, layout, self_gain, params):
+    """Bayes through the one noise-aware kernel (:func:`kernels.level_weights`)."""
+    from .noise_weights import noise_weights
+
+    noise = params.get("noise")
+    if noise is None:
+        raise ValueError("noise must be a CueNoise (e.g. CueNoise.from_flips(nflip, layout)) "
+                         "for the bayes rule")
+    if not isinstance(noise, CueNoise):
+        raise TypeError(f"noise must be a CueNoise; got {type(noise).__name__}")
+    if rule == "boms" and "symmetrize" in params and not params["symmetrize"]:
+        raise ValueError("symmetrize must be True for 'boms' (use 'bayes' for the asymmetric rule)")
+    sym = rule == "boms" or bool(params.get("symmetrize", False))
+    incl = bool(params.get("include_diagonal", False))
+    net = noise_weights("bayes", counts, layout, noise, alpha=params.get("alpha", 0.0),
+                        p_min=params.get("p_min", 1e-4), include_diagonal=incl, symmetrize=sym)
+    W = net.W
+    if not incl and self_gain != 0.0:
+        W = W.copy()
+        np.fill_diagonal(W, self_gain)
+    return Network(W, net.b, rule, dict(params), sym, layout, None)
 
 
 _SYMMETRIC = ("hebb", "covar", "hopfield", "willshaw", "bcpnn")
@@ -285,23 +326,6 @@ def _kernel_code(rule, params, counts, layout):
         else:
             e = check_float("eps", eps, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
         return RULE_CODES["bcpnn"], (e, 0.0, 0.0, False)
-    if rule in NOISE_AWARE:
-        noise = params.get("noise")
-        if noise is None:
-            raise ValueError("noise must be a CueNoise (e.g. CueNoise.from_flips(nflip, layout)) "
-                             "for the bayes rule")
-        if not isinstance(noise, CueNoise):
-            raise TypeError(f"noise must be a CueNoise; got {type(noise).__name__}")
-        alpha = check_float("alpha", params.get("alpha", 0.01), lo=0.0, lo_open=True)
-        p_min = check_float("p_min", params.get("p_min", 1e-4), lo=0.0, hi=0.5, lo_open=True,
-                            hi_open=True)
-        sym = rule == "boms" or bool(params.get("symmetrize", False))
-        if rule == "boms" and "symmetrize" in params and not params["symmetrize"]:
-            raise ValueError("symmetrize must be True for 'boms' (use 'bayes' for the asymmetric "
-                             "rule)")
-        pm = min(max(noise.p_miss, p_min), 1 - p_min)
-        pf = min(max(noise.p_false, p_min), 1 - p_min)
-        return RULE_CODES["bayes"], (pm, pf, alpha, sym)
     return RULE_CODES[key], (0.0, 0.0, 0.0, False)
 
 
@@ -342,7 +366,8 @@ def build_reference(rule: str, counts: Counts, layout, *, self_gain: float = 0.0
         W = 0.5 * (W + W.T)
     if not incl:
         np.fill_diagonal(W, self_gain)
-    if not np.all(np.isfinite(W)) or not np.all(np.isfinite(b)):
+    finite = np.isnan if rule in NOISE_AWARE else (lambda x: ~np.isfinite(x))
+    if finite(W).any() or finite(b).any():
         raise FloatingPointError(f"rule {rule!r} produced non-finite weights")
     return Network(np.ascontiguousarray(W, dtype=np.float32), np.asarray(b, dtype=np.float32),
                    rule, dict(params), bool(symmetric), layout)
