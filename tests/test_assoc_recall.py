@@ -211,3 +211,19 @@ def test_same_seed_same_output_different_seed_differs():
     assert not A.random_patterns(20, lay, seed=1) == A.random_patterns(20, lay, seed=2)
     assert A.flip_cues(pats, 1, seed=8) == cues
     assert not A.flip_cues(pats, 1, seed=9) == cues
+
+
+def test_infinite_bayes_weights_sparse_equals_dense():
+    """Exact Bayes with p_f = 0 has −∞ (veto) and +∞ (diagonal) weights: the sparse kernel
+    (active rows only, NaN from ∞ − ∞ set to −∞) equals the dense reference (no 0·∞)."""
+    lay = A.KofN(80, 8)
+    pats = A.random_patterns(60, lay, seed=3)
+    net = A.build("bayes", A.count(pats), lay, noise=A.CueNoise(0.25, 0.0), include_diagonal=True)
+    assert np.isneginf(net.W).any() and np.isposinf(net.W).any()
+    cues = A.flip_cues(pats, 2, seed=4)
+    for T in (1, 4):
+        a = A.recall(net, cues, activation=A.KWTA(8), T_max=T, seed=5, early_stop=False)
+        b = A.recall_dense(net, cues, activation=A.KWTA(8), T_max=T, seed=5)
+        assert a.states == b.states
+        s = A.supports(net, cues)
+        assert not np.isnan(s).any()
