@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import book
 from ..parallel import sweep
+from ..tuning import grid_search
 from ._validate import check_int
 from .chaos import LYAPUNOV, forecasting_data, naive_baselines
 from .forecast import free_run, persistence_free_run, train, valid_prediction_time
@@ -25,6 +26,60 @@ from .tasks import rank_key, xor_run, xor_summary
 RNN_TABLE = {"lorenz": {"sigma": 1e-4, "beta": 0.9998, "s0": 1e-4, "eta0": 1e-2},
              "rossler": {"sigma": 1e-5, "beta": 0.9998, "s0": 1e-5, "eta0": 1e-2}}
 XOR_SIGMA = 1e-3
+#: [R] variants run beside the presets: label -> (preset, overrides). Dopamine-2 with the quoted
+#: beta = 0.9998 has 5000-step traces, longer than any run we can afford; beta = 0.99 (100
+#: steps) lets its learning-rate law act within the budget.
+RNN_VARIANTS = {"dopamine2_fast": ("dopamine2", {"beta_s": 0.99, "beta_eta": 0.99})}
+#: factors by which a grid is widened past its upper / lower edge
+GRID_UP, GRID_DOWN = 2.0, 3.0
+
+
+def adaptive_grid_search(run, grids, *, max_rounds=4, up=GRID_UP, down=GRID_DOWN,
+                         equal_groups=()):
+    """Tune each key's ordered 1-d grid, widening it while its best value sits on an edge.
+
+    ``run(points)`` takes a list of ``(key, value)`` and returns their scores (lower is better;
+    non-finite = diverged/failed). ``grids`` maps key -> increasing positive values. After the
+    initial grid, every round adds ``last * up`` for each key whose best is on the upper edge
+    and ``first / down`` for each on the lower edge, until no best is on an edge (the grid has
+    passed the optimum or reached divergence) or ``max_rounds`` rounds are spent. Each set of
+    keys in ``equal_groups`` then gets the union of its members' grids (equal tuning budgets).
+    Returns ``({key: GridSearch}, {(key, value): score})``.
+    """
+    grids = {k: sorted(float(v) for v in g) for k, g in grids.items()}
+    scores = {}
+
+    def evaluate(points):
+        todo = [p for p in points if p not in scores]
+        for p, sc in zip(todo, run(todo) if todo else []):
+            scores[p] = float(sc)
+
+    def search(k):
+        return grid_search(str(k), grids[k], [scores[(k, v)] for v in grids[k]])
+
+    evaluate([(k, v) for k, g in grids.items() for v in g])
+    for _ in range(max_rounds):
+        new = []
+        for k in grids:
+            if not any(np.isfinite(scores[(k, v)]) for v in grids[k]):
+                continue
+            edge = search(k).on_edge
+            if edge == "upper":
+                new.append((k, grids[k][-1] * up))
+            elif edge == "lower":
+                new.append((k, grids[k][0] / down))
+        if not new:
+            break
+        for k, v in new:
+            grids[k] = sorted(set(grids[k]) | {v})
+        evaluate(new)
+    for group in equal_groups:
+        members = [k for k in group if k in grids]
+        union = sorted(set().union(*(grids[k] for k in members))) if members else []
+        for k in members:
+            grids[k] = union
+        evaluate([(k, v) for k in members for v in union])
+    return {k: search(k) for k in grids if any(np.isfinite(scores[(k, v)]) for v in grids[k])}, scores
 
 
 # ---------------------------------------------------------------------------------------- XOR
@@ -38,30 +93,56 @@ def xor_task(method, hidden, lr, beta, seeds, budget, criterion=0.01, record_eve
     return run
 
 
+def xor_score(summary: dict, budget: int) -> float:
+    """Scalar tuning score of an XOR setting (lower is better), ordering like ``rank_key``:
+    (100 - success %) * 1e6 + median epochs (budget + 1 when nothing converged)."""
+    med = summary["median_epochs"]
+    return (100.0 - summary["success_%"]) * 1e6 + (med if np.isfinite(med) else budget + 1)
+
+
 @book.memoize
-def e1_xor(hiddens, eval_seeds, tune_seeds, budget, grids, criterion=0.01, n_jobs=None):
+def e1_xor(hiddens, eval_seeds, tune_seeds, budget, grids, criterion=0.01, extend_rounds=0,
+           n_jobs=None):
     """E1: tune each method's (lr, beta) on ``tune_seeds`` and evaluate on ``eval_seeds``.
 
-    ``grids`` maps method -> list of [lr, beta] (beta None where unused). Returns dict with
-    ``tuning`` (DataFrame of every grid point), ``best`` {(method, H): (lr, beta)}, ``runs``
-    {(method, H): run} on the evaluation seeds, ``summary`` (DataFrame), ``grid_share``
-    {(method, H): share of grid points with success >= 50 % on the tuning seeds}.
-    The as-quoted rule is evaluated at WP's tuned rate.
+    ``grids`` maps method -> list of [lr, beta] (beta None where unused). For every beta the lr
+    grid is widened (``adaptive_grid_search``, up to ``extend_rounds`` rounds) while its best lr
+    lies on an edge. Returns dict with ``tuning`` (DataFrame of every grid point), ``best``
+    {(method, H): (lr, beta)}, ``searches`` {(method, H): GridSearch over lr at the best beta},
+    ``configs`` {(method, H): configurations tried}, ``runs`` {(method, H): run} on the
+    evaluation seeds, ``summary`` (DataFrame), ``grid_share`` {(method, H): share of grid points
+    with success >= 50 % on the tuning seeds}. The as-quoted rule is evaluated at WP's tuned rate.
     """
     hiddens = [check_int("hiddens", h, 1) for h in hiddens]
     if set(map(int, eval_seeds)) & set(map(int, tune_seeds)):
         raise ValueError("eval_seeds and tune_seeds must be disjoint")
-    tasks = [dict(method=m, hidden=h, lr=float(lr), beta=beta, seeds=list(tune_seeds),
-                  budget=budget, criterion=criterion)
-             for h in hiddens for m, grid in grids.items() for lr, beta in grid]
-    tuned = sweep(xor_task, tasks, n_jobs=n_jobs, desc="XOR tuning")
-    tuning = pd.DataFrame([r["summary"] for r in tuned])
-    best, share = {}, {}
+    summaries = {}
+
+    def run(points):
+        tasks = [dict(method=m, hidden=h, lr=float(lr), beta=beta, seeds=list(tune_seeds),
+                      budget=budget, criterion=criterion) for (m, h, beta), lr in points]
+        out = sweep(xor_task, tasks, n_jobs=n_jobs, desc="XOR tuning")
+        for p, r in zip(points, out):
+            summaries[p] = r["summary"]
+        return [xor_score(r["summary"], budget) for r in out]
+
+    lr_grids = {}
+    for h in hiddens:
+        for m, grid in grids.items():
+            for lr, beta in grid:
+                lr_grids.setdefault((m, h, beta), []).append(float(lr))
+    searches_all, _ = adaptive_grid_search(run, lr_grids, max_rounds=extend_rounds)
+    tuning = pd.DataFrame([summaries[p] for p in sorted(summaries, key=lambda p: (
+        p[0][1], p[0][0], -1 if p[0][2] is None else p[0][2], p[1]))])
+    best, share, searches, configs = {}, {}, {}, {}
     for h in hiddens:
         for m in grids:
-            rows = [r["summary"] for r in tuned if r["method"] == m and r["hidden"] == h]
-            b = min(rows, key=rank_key)
-            best[(m, h)] = (b["lr"], b["beta"])
+            keys = [k for k in searches_all if k[0] == m and k[1] == h]
+            kbest = min(keys, key=lambda k: searches_all[k].best_score)
+            best[(m, h)] = (searches_all[kbest].best, kbest[2])
+            searches[(m, h)] = searches_all[kbest]
+            rows = [summaries[(k, v)] for k in keys for v in searches_all[k].grid]
+            configs[(m, h)] = len(rows)
             share[(m, h)] = float(np.mean([r["success_%"] >= 50 for r in rows]))
     ev = [dict(method=m, hidden=h, lr=best[(m, h)][0], beta=best[(m, h)][1],
                seeds=list(eval_seeds), budget=budget, criterion=criterion)
@@ -72,24 +153,28 @@ def e1_xor(hiddens, eval_seeds, tune_seeds, budget, grids, criterion=0.01, n_job
     runs_list = sweep(xor_task, ev, n_jobs=n_jobs, desc="XOR evaluation")
     runs = {(r["method"], r["hidden"]): r for r in runs_list}
     summary = pd.DataFrame([r["summary"] for r in runs_list])
-    return {"tuning": tuning, "best": best, "runs": runs, "summary": summary, "grid_share": share}
+    return {"tuning": tuning, "best": best, "runs": runs, "summary": summary, "grid_share": share,
+            "searches": searches, "configs": configs}
 
 
 # ---------------------------------------------------------------------------------------- RNN
 def rnn_task(system, method, lr, seed, hidden, stride, steps, eval_every=20, free_cap=300,
-             spectral_every=None, overrides=None, free_starts=10):
-    """Train one RNN and run its free-running forecast. Returns a picklable dict."""
+             spectral_every=None, overrides=None, free_starts=10, eval_dense=0):
+    """Train one RNN and run its free-running forecast. Returns a picklable dict.
+
+    ``method`` is a preset or a label of ``RNN_VARIANTS`` (a preset with fixed overrides)."""
     horizon = int(min(round(5.0 / (LYAPUNOV[system] * 0.01)), free_cap))
     data = forecasting_data(system, stride=stride, extra=horizon + 1)
     tab = RNN_TABLE[system]
-    kw = dict(overrides or {})
-    if method == "dopamine2":
+    base, kw = RNN_VARIANTS.get(method, (method, {}))
+    kw = {**kw, **(overrides or {})}
+    if base == "dopamine2":
         kw = {"beta_s": tab["beta"], "beta_eta": tab["beta"], **kw}
-    if method == "dopamine2_as_quoted":
+    if base == "dopamine2_as_quoted":
         kw = {"s0": tab["s0"], **kw}
     model = ElmanRNN(hidden=hidden, seed=seed)
-    res = train(model, method, data, steps, lr, seed=seed, eval_every=eval_every,
-                sigma=tab["sigma"], spectral_every=spectral_every, **kw)
+    res = train(model, base, data, steps, lr, seed=seed, eval_every=eval_every,
+                eval_dense=eval_dense, sigma=tab["sigma"], spectral_every=spectral_every, **kw)
     if res.diverged:
         err = np.full((free_starts, horizon), np.inf)
     else:
@@ -106,35 +191,46 @@ def _spectral_for(method, spectral):
 @book.memoize
 def e3_forecasting(systems, methods, seeds, hidden, stride, steps, lrs=None, tune_grids=None,
                    tune_seed=100, tune_steps=500, eval_every=20, free_cap=300, spectral=True,
-                   n_jobs=None):
+                   extend_rounds=0, eval_dense=0, n_jobs=None):
     """E3/E4: one-step and free-running forecasting for every system x method x seed.
 
     Learning rates: ``lrs`` {method: lr}, or tuned on Lorenz with ``tune_seed`` (disjoint from
     ``seeds``) for ``tune_steps`` steps over ``tune_grids`` {method: [lr, ...]} by final
-    validation MSE. The as-quoted rule always uses the [T] eta_0 = 1e-2. ``spectral`` puts the
-    rho* = 1 reset every step on the perturbative methods (never on SGD/Adam).
+    validation MSE (a diverged run scores inf). Each grid is widened while its best lies on an
+    edge (up to ``extend_rounds`` rounds, ``adaptive_grid_search``), and the perturbative
+    methods then all get the union of their grids (equal budgets). The as-quoted rule always
+    uses the [T] eta_0 = 1e-2. ``spectral`` puts the rho* = 1 reset every step on the
+    perturbative methods (never on SGD/Adam). ``eval_dense``: validate at every step below it.
+    Returns ``runs``, ``lrs``, ``tuning`` (DataFrame), ``searches`` {method: GridSearch},
+    ``configs`` {method: configurations tried}, ``baselines`` and ``persistence``.
     """
     if tune_grids is None and lrs is None:
         raise ValueError("give lrs or tune_grids")
     if tune_seed in seeds:
         raise ValueError(f"tune_seed={tune_seed} must not be one of the evaluation seeds")
-    tuning = None
+    tuning, searches = None, {}
     lrs = dict(lrs or {})
+    configs = {m: 1 for m in lrs}
     if tune_grids:
-        tasks = [dict(system="lorenz", method=m, lr=float(lr), seed=tune_seed, hidden=hidden,
-                      stride=stride, steps=tune_steps, eval_every=tune_steps, free_cap=1,
-                      spectral_every=_spectral_for(m, spectral))
-                 for m, grid in tune_grids.items() for lr in grid]
-        out = sweep(rnn_task, tasks, n_jobs=n_jobs, desc="RNN tuning")
-        tuning = pd.DataFrame([{"method": o["method"], "lr": o["lr"],
-                                "final_val": o["result"].final_val} for o in out])
+        def run(points):
+            tasks = [dict(system="lorenz", method=m, lr=float(lr), seed=tune_seed, hidden=hidden,
+                          stride=stride, steps=tune_steps, eval_every=tune_steps, free_cap=1,
+                          spectral_every=_spectral_for(m, spectral)) for m, lr in points]
+            out = sweep(rnn_task, tasks, n_jobs=n_jobs, desc="RNN tuning")
+            return [o["result"].final_val for o in out]
+
+        pert = [m for m in tune_grids if m not in ("sgd", "adam")]
+        searches, scores = adaptive_grid_search(run, tune_grids, max_rounds=extend_rounds,
+                                                equal_groups=[pert])
+        tuning = pd.DataFrame([{"method": m, "lr": lr, "final_val": v}
+                               for (m, lr), v in sorted(scores.items())])
         for m in tune_grids:
-            sub = tuning[tuning.method == m]
-            lrs[m] = float(sub.sort_values("final_val").iloc[0]["lr"])
+            lrs[m] = float(searches[m].best)
+            configs[m] = len(searches[m].grid)
     lrs["dopamine2_as_quoted"] = RNN_TABLE["lorenz"]["eta0"]
     tasks = [dict(system=s, method=m, lr=float(lrs[m]), seed=sd, hidden=hidden, stride=stride,
                   steps=steps, eval_every=eval_every, free_cap=free_cap,
-                  spectral_every=_spectral_for(m, spectral))
+                  spectral_every=_spectral_for(m, spectral), eval_dense=eval_dense)
              for s in systems for m in methods for sd in seeds]
     runs = sweep(rnn_task, tasks, n_jobs=n_jobs, desc="RNN forecasting")
     base, pers = {}, {}
@@ -144,7 +240,8 @@ def e3_forecasting(systems, methods, seeds, hidden, stride, steps, lrs=None, tun
         base[s] = naive_baselines(data)
         err = persistence_free_run(data, horizon=horizon)
         pers[s] = {"err": err, "vpt": valid_prediction_time(err, lyap=LYAPUNOV[s])}
-    return {"runs": runs, "lrs": lrs, "tuning": tuning, "baselines": base, "persistence": pers}
+    return {"runs": runs, "lrs": lrs, "tuning": tuning, "searches": searches, "configs": configs,
+            "baselines": base, "persistence": pers}
 
 
 def rnn_table(e3: dict) -> pd.DataFrame:
@@ -166,8 +263,10 @@ def rnn_table(e3: dict) -> pd.DataFrame:
 
 def to_target(e3: dict, system: str, methods) -> pd.DataFrame:
     """Cost to reach the worst finite final validation MSE of any run of ``methods`` (so every
-    run that did not diverge reaches it): steps, FPE and wall time, medians over the runs that
-    reach it; ``reached`` is their fraction."""
+    run that did not diverge reaches it; a diverged run, final MSE inf, never sets the target):
+    steps, FPE and wall time, medians over the runs that reach it; ``reached`` is their
+    fraction. ``steps_after`` is the median previous evaluation: the crossing lies in
+    (steps_after, steps]."""
     runs = [r for r in e3["runs"] if r["system"] == system and r["method"] in methods]
     finals = [r["result"].final_val for r in runs if np.isfinite(r["result"].final_val)]
     if not finals:
@@ -180,7 +279,7 @@ def to_target(e3: dict, system: str, methods) -> pd.DataFrame:
         rows.append({"system": system, "method": m, "target_mse": target,
                      "reached": len(hit) / len(tt),
                      **{k: float(np.median([t[k] for t in hit])) if hit else np.nan
-                        for k in ("steps", "fpe", "wall_s")},
+                        for k in ("steps", "steps_after", "fpe", "wall_s")},
                      "fpe_per_step": np.median([r["result"].fpe_per_step for r in runs
                                                 if r["method"] == m]),
                      "time_per_step_s": np.median([r["result"].time_per_step for r in runs

@@ -8,6 +8,11 @@ r"""Training the RNN forecaster, one-step validation error, free-running forecas
 * Valid prediction time: the number of steps before e(t) first exceeds ``threshold`` (0.5),
   converted to Lyapunov times t * dt * lambda_1; median over starts. A forecast that never
   exceeds it gets the cap horizon * dt * lambda_1.
+* Divergence: a run has diverged when its training loss is non-finite **or** exceeds
+  ``DIVERGE_FACTOR`` (100) times the initial training loss L(theta_0) (z-units squared; the
+  mean predictor scores about 1, so 100x is a blow-up, never a slow start). Such a run stops
+  there; its final MSE is inf, so it never sets a to-target target and a grid search counts it
+  as failed.
 """
 
 from __future__ import annotations
@@ -23,6 +28,23 @@ from .chaos import ForecastData
 from .models import ElmanRNN, state_hash
 from .optimizers import METHODS, PERTURBATIVE, make_optimizer
 from .spectral import SpectralReset
+
+
+#: a training loss above this multiple of the initial training loss counts as diverged
+DIVERGE_FACTOR = 100.0
+
+
+def is_diverged(loss: float, initial: float, factor: float = DIVERGE_FACTOR) -> bool:
+    """True when ``loss`` is non-finite or ``loss > factor * initial`` (a finite blow-up).
+
+    ``initial`` is the run's initial training loss (> 0, finite); ``factor`` > 1.
+    """
+    factor = check_float("factor", factor, 1.0, lo_open=True)
+    initial = float(initial)
+    if not np.isfinite(initial) or initial <= 0:
+        raise ValueError(f"initial must be a finite loss > 0; got {initial}")
+    loss = float(loss)
+    return bool(not np.isfinite(loss) or loss > factor * initial)
 
 
 def _check_data(data):
@@ -123,30 +145,41 @@ class TrainResult:
     extra: dict = field(default_factory=dict)
 
     def to_target(self, target: float) -> dict:
-        """Steps, FPE and training wall time until the validation MSE first falls below target."""
+        """Steps, FPE and training wall time until the validation MSE first falls below target.
+
+        The crossing is only seen at evaluations: it happened after ``steps_after`` (the
+        previous evaluation, -1 if the first one already meets the target) and at or before
+        ``steps``; with evaluations every step the two differ by 1 and ``steps`` is exact."""
         hit = np.flatnonzero(self.curve[:, 1] <= target)
         if not hit.size:
-            return {"steps": np.nan, "fpe": np.nan, "wall_s": np.nan}
+            return {"steps": np.nan, "steps_after": np.nan, "fpe": np.nan, "wall_s": np.nan}
         r = self.curve[hit[0]]
-        return {"steps": float(r[0]), "fpe": float(r[3]), "wall_s": float(r[2])}
+        prev = float(self.curve[hit[0] - 1, 0]) if hit[0] > 0 else -1.0
+        return {"steps": float(r[0]), "steps_after": prev, "fpe": float(r[3]),
+                "wall_s": float(r[2])}
 
 
 def train(model: ElmanRNN, method: str, data: ForecastData, steps: int, lr: float, seed=0, *,
-          eval_every: int = 50, sigma: float = 1e-4, spectral_every: int | None = None,
+          eval_every: int = 50, eval_dense: int = 0, sigma: float = 1e-4,
+          spectral_every: int | None = None, diverge_factor: float = DIVERGE_FACTOR,
           **opt_overrides) -> TrainResult:
     """Full-batch training of ``model`` on ``data.X_train`` for ``steps`` steps.
 
     Gradient methods ("sgd", "adam") use full BPTT over the window; perturbative ones call
     ``step(closure)`` with the fixed training batch. ``spectral_every`` (None = never) resets
     rho(W_hh) to 1 at steps 0, k, 2k, ... (before the update; for gradient methods after
-    zero_grad, before the forward). The validation MSE is evaluated at step 0 and every
-    ``eval_every`` steps and at the end; a non-finite training loss stops the run
+    zero_grad, before the forward). The validation MSE is evaluated at step 0, at every step
+    t < ``eval_dense`` (so that an early crossing of a target is measured to the step), every
+    ``eval_every`` steps and at the end. A training loss that is non-finite or above
+    ``diverge_factor`` times the initial one (:func:`is_diverged`) stops the run
     (``diverged``; the final MSE is then inf). Wall times exclude evaluations.
     """
     check_choice("method", method, METHODS)
     _check_data(data)
     steps = check_int("steps", steps, 1)
     eval_every = check_int("eval_every", eval_every, 1)
+    eval_dense = check_int("eval_dense", eval_dense, 0)
+    diverge_factor = check_float("diverge_factor", diverge_factor, 1.0, lo_open=True)
     lr = check_float("lr", lr, 0.0)
     if not isinstance(model, ElmanRNN):
         raise TypeError(f"model must be an ElmanRNN; got {type(model).__name__}")
@@ -164,8 +197,9 @@ def train(model: ElmanRNN, method: str, data: ForecastData, steps: int, lr: floa
     curve, losses = [], []
     wall, fpe_count, diverged = 0.0, 0.0, False
     step_times = []
+    L_init = None
     for t in range(steps + 1):
-        if t % eval_every == 0 or t == steps:
+        if t % eval_every == 0 or t < eval_dense or t == steps:
             v = val_mse(model, data)
             curve.append((t, v if np.isfinite(v) else np.inf, wall, fpe_count))
         if t == steps:
@@ -185,7 +219,9 @@ def train(model: ElmanRNN, method: str, data: ForecastData, steps: int, lr: floa
         wall += dt_
         step_times.append(dt_)
         losses.append(L)
-        if not np.isfinite(L):
+        if L_init is None and np.isfinite(L) and L > 0:
+            L_init = L
+        if not np.isfinite(L) or (L_init is not None and is_diverged(L, L_init, diverge_factor)):
             diverged = True
             curve.append((t + 1, np.inf, wall, fpe_count))
             break
