@@ -4,6 +4,8 @@
 * :func:`storage_curves` — fcorr(P) per rule on a geometric grid (F1, F2, T3): long DataFrame.
 * :func:`curve_summary`, :func:`curve_p90` — mean curves and P90 (+ bootstrap CI, ε, bits).
 * :func:`capacity_table` — adaptive P90 per rule (F3, F4, F7): one row per rule.
+* :func:`flag_cells`, :func:`order_within_ci` — which P90 values a verdict may use, and the
+  CI tolerance of ordered comparisons.
 * :func:`prototype_curves`, :func:`prototype_windows` — F6.
 All arguments are JSON-able (rule spec strings, layouts as dataclasses or strings) so results
 cache by parameter hash.
@@ -163,7 +165,7 @@ def capacity_table(rules, layout, nflip=1.0, *, nrep=5, seed=0, P0=None, skew=0.
                    progress=True) -> pd.DataFrame:
     """Adaptive P90 (spec §4) for every rule: one row per rule with P90_mean, P90_sd, ci_lo,
     ci_hi (95 % bootstrap over repetitions), per_rep (tuple), converged (all repetitions crossed
-    0.9), eps_at_P90 (mean over repetitions of ε measured once at round(P90) after each search),
+    0.9), n_converged (how many did), eps_at_P90 (mean over repetitions of ε measured once at round(P90) after each search),
     C_L and C_E (bits per synapse, as in :func:`curve_p90`), and the condition columns. ``P0``: start load (float, or dict rule -> float; default
     0.75 N / nflip^0.5). All rule × repetition searches run in one flat sweep."""
     layout = parse_layout(layout)
@@ -196,6 +198,7 @@ def capacity_table(rules, layout, nflip=1.0, *, nrep=5, seed=0, P0=None, skew=0.
                      "ci_lo": lo, "ci_hi": hi, "per_rep": tuple(float(x) for x in est),
                      "eps_at_P90": eps, **_bits(p90, eps, layout, lab),
                      "converged": bool(all(b["converged"] for b in block)),
+                     "n_converged": int(sum(bool(b["converged"]) for b in block)),
                      "layout": str(layout), "nflip": float(nflip), "skew": float(skew),
                      "redraw": redraw, "nrep": nrep})
     return pd.DataFrame(rows)
@@ -232,3 +235,66 @@ def prototype_windows(df: pd.DataFrame, *, level: float = 0.9) -> pd.DataFrame:
         w = score_window(m.index.to_numpy(), m.to_numpy(), level)
         rows.append({"rule": rule, "intervals": w.intervals, "upper": w.upper})
     return pd.DataFrame(rows)
+
+
+#: P90 below this load is too coarse to compare: one pattern is more than 5 % of fcorr there
+MIN_P90 = 20.0
+
+
+def flag_cells(df: pd.DataFrame, *, min_P90: float = MIN_P90, p90: str = "P90") -> pd.DataFrame:
+    """Mark the P90 values that no verdict may use; returns a copy with ``flag`` (str, empty when
+    the value is usable) and ``excluded`` (bool).
+
+    A row is flagged when
+    * its adaptive search did not converge: ``n_converged < nrep`` (or ``converged`` false when
+      ``n_converged`` is absent): a repetition that never crossed 90 % reports the fallback mean
+      of its trajectory, not a crossing;
+    * P90 is not finite (a sweep whose mean curve never crossed 90 %);
+    * P90 < ``min_P90`` (integer granularity: at P < 20 one pattern is more than 5 % of fcorr,
+      and the adaptive step floor k ≤ 1/P stops the search early).
+    Several reasons are joined with ", "."""
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be a pandas DataFrame; got {type(df).__name__}")
+    if p90 not in df.columns:
+        raise ValueError(f"df must have a {p90!r} column (p90=); got columns {list(df.columns)}")
+    min_P90 = check_float("min_P90", min_P90, lo=0.0)
+    out = df.copy()
+    flags = []
+    for _, r in out.iterrows():
+        why = []
+        nrep = r.get("nrep")
+        if "n_converged" in out.columns and pd.notna(r.get("n_converged")):
+            if pd.notna(nrep) and int(r["n_converged"]) < int(nrep):
+                why.append(f"not converged ({int(r['n_converged'])}/{int(nrep)} repetitions)")
+        elif "converged" in out.columns and pd.notna(r.get("converged")) and not r["converged"]:
+            why.append("not converged")
+        v = r[p90]
+        if not np.isfinite(v):
+            why.append("no crossing of 90 %")
+        elif v < min_P90:
+            why.append(f"P90 < {min_P90:g}")
+        flags.append(", ".join(why))
+    out["flag"] = flags
+    out["excluded"] = out["flag"] != ""
+    return out
+
+
+def order_within_ci(lower, upper, *, value: str = "P90") -> bool:
+    """Whether "lower < upper" stands under the 95 % CI tolerance of claim C1.
+
+    ``lower``, ``upper``: mappings (e.g. DataFrame rows) with ``value``, ``ci_lo`` and ``ci_hi``.
+    The order is contradicted only when lower's value exceeds upper's *and* the two confidence
+    intervals do not overlap (lower.ci_lo > upper.ci_hi); equal values or overlapping CIs count as
+    a tie, which does not contradict the order. Non-finite values raise ValueError."""
+    vals = []
+    for name, row in (("lower", lower), ("upper", upper)):
+        try:
+            v, lo, hi = float(row[value]), float(row["ci_lo"]), float(row["ci_hi"])
+        except (KeyError, TypeError, IndexError) as exc:
+            raise ValueError(f"{name} must provide {value!r}, 'ci_lo' and 'ci_hi'") from exc
+        if not (np.isfinite(v) and np.isfinite(lo) and np.isfinite(hi)):
+            raise ValueError(f"{name} must have finite {value}, ci_lo and ci_hi; got "
+                             f"{v}, {lo}, {hi}")
+        vals.append((v, lo, hi))
+    (a, a_lo, _), (b, _, b_hi) = vals
+    return not (a > b and a_lo > b_hi)
