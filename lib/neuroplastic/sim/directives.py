@@ -7,7 +7,7 @@ item may carry single quotes, which are removed, as IVISIT does). Field counts e
 (as in the ``ivisit`` 0.72 package's parser):
 
 =============== == =========================================================================
-SIMULATION       1 name (starts a block; a file may hold several)
+SIMULATION       1 name (starts a block; a file may hold several, IVISIT 0.72 only one)
 SLIDER           7 label, [w,h], [min,max,nticks,resolution], parameter, list index, type, init
 DICTSLIDER       4 label, [w,cols,rows,mode,fontsize], dict parameter, selected index
 DICTSLIDERITEM   5 label, [min,max,nticks,resolution], key, type, init
@@ -38,7 +38,9 @@ malformed value (``supy.utilities.parseStringAsList``/``asNumber`` print a warni
 ignore range entries beyond the fourth, we raise instead; an unknown TEXT_OUT option (IVISIT ignores
 it; its own help text writes ``list_of_options``) is accepted with a :class:`DirectiveWarning`. Only
 comment lines are read: a marker inside a string literal or after code is not a directive (IVISIT
-reads ``@IVISIT:`` anywhere in a line). ``log`` sliders, SCOPE, PLOT and COMMENT are our
+reads ``@IVISIT:`` anywhere in a line). Two widgets on one scalar parameter are an error (IVISIT
+accepts them and lets the widget written last win); several widgets on one *list* parameter (list
+indices 0, 1, ...) are the way to share it. ``log`` sliders, SCOPE, PLOT and COMMENT are our
 extensions [R].
 """
 from __future__ import annotations
