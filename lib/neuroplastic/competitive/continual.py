@@ -14,6 +14,14 @@ Measured after each phase (accuracies are fractions):
   images, tested on old / new test images (``P_old``, ``P_new``): forgetting in the
   representation itself, separated from readout interference;
 * forgetting ``F_task = A_old(1) - A_old(2)`` and ``F_rep = P_old(1) - P_old(2)``;
+* per-phase heads (task-incremental learning, a variant): each phase has its own head and the
+  task identity is given at test time, so a prediction is the argmax over that task's classes
+  only (a *masked* head). The phase-1 head is frozen after phase 1; old digits after phase 2 are
+  read by it from the phase-2 features, new digits by the phase-2 head. BP's phase 2 trains
+  through the masked new-task head (softmax over digits 5-9 only, so the hidden layer serves only
+  that head); RR's and KH's input layers learn without labels, so their phase-2 features are
+  those of the shared-readout run. ``F_task`` then measures forgetting caused by the features
+  alone, with no readout interference;
 * synapse bookkeeping of the input layer: silent fraction after each phase, synapses *grown*
   (silent -> non-silent) and *lost* (non-silent -> silent) in phase 2, and hidden units whose
   preferred class (argmax of class-mean activity on all training images) moved from an old to
@@ -31,11 +39,11 @@ from neuroplastic import book
 
 from ._util import check_int, check_seed, generator
 from .cache import get_or_train
-from .continuation import continue_training, model_kind
+from .continuation import clone_model, continue_training, model_kind
 from .counting import layer_weights
 
 __all__ = ["ContinualResult", "class_split", "forgetting", "synapse_turnover", "preferred_classes",
-           "units_moved", "linear_probe", "run_continual"]
+           "units_moved", "linear_probe", "masked_accuracy", "with_readout_of", "run_continual"]
 
 OLD = (0, 1, 2, 3, 4)
 NEW = (5, 6, 7, 8, 9)
@@ -138,6 +146,44 @@ def linear_probe(H_train, y_train, H_test, y_test, seed=0, epochs: int = 30, lr:
     return np.array([(pred[yte == k] == k).mean() if (yte == k).any() else np.nan for k in range(n_classes)])
 
 
+def masked_accuracy(model, X, y, classes) -> float:
+    """Accuracy on the examples of ``X, y`` whose label is in ``classes``, predicting the argmax
+    of the logits over ``classes`` only (a masked, task-incremental head)."""
+    cls = np.array(sorted({int(c) for c in classes}), dtype=np.int64)
+    if cls.size == 0:
+        raise ValueError("classes must name at least one class")
+    y = _labels("y", y)
+    m = np.isin(y, cls)
+    if not m.any():
+        raise ValueError(f"no example of X has a label in classes={cls.tolist()}")
+    with torch.no_grad():
+        z = model.logits(torch.as_tensor(np.asarray(X, np.float32)[m]))
+    if cls.max() >= z.shape[1]:
+        raise ValueError(f"classes must lie in [0, {z.shape[1] - 1}], got {cls.tolist()}")
+    pred = cls[z[:, torch.from_numpy(cls)].argmax(1).numpy()]
+    return float((pred == y[m]).mean())
+
+
+def with_readout_of(features_model, head_model):
+    """A copy of ``features_model`` whose readout is that of ``head_model`` (same kind and
+    sizes): the hidden code of the first read by the head of the second."""
+    kind = model_kind(features_model)
+    if model_kind(head_model) != kind:
+        raise TypeError("features_model and head_model must be of the same kind")
+    out = clone_model(features_model)
+    with torch.no_grad():
+        if kind == "bp":
+            out.fc2.weight.copy_(head_model.fc2.weight)
+            out.fc2.bias.copy_(head_model.fc2.bias)
+        elif kind == "rr":
+            out.S.copy_(head_model.S)
+            out.c.copy_(head_model.c)
+        else:
+            out.S.copy_(head_model.S)
+            out.beta = head_model.beta
+    return out
+
+
 @dataclass(frozen=True)
 class ContinualResult:
     """Pairs are (after phase 1, after phase 2). Accuracies are fractions."""
@@ -153,6 +199,11 @@ class ContinualResult:
     units_moved: int
     n_input_synapses: int
     cache_status: str = ""
+    #: per-phase masked heads (variant): (after phase 1, after phase 2); the new-task head does
+    #: not exist after phase 1 (NaN)
+    heads_task_old: tuple = (np.nan, np.nan)
+    heads_task_new: tuple = (np.nan, np.nan)
+    heads_probe_old: tuple = (np.nan, np.nan)
 
     @property
     def forgetting_task(self) -> float:
@@ -161,6 +212,16 @@ class ContinualResult:
     @property
     def forgetting_rep(self) -> float:
         return self.probe_old[0] - self.probe_old[1]
+
+    @property
+    def forgetting_task_heads(self) -> float:
+        """``F_task`` with per-phase masked heads."""
+        return self.heads_task_old[0] - self.heads_task_old[1]
+
+    @property
+    def forgetting_rep_heads(self) -> float:
+        """``F_rep`` of the features trained with per-phase heads (BP differs; RR/KH equal)."""
+        return self.heads_probe_old[0] - self.heads_probe_old[1]
 
 
 def _acc_on(model, X, y, classes):
@@ -204,9 +265,19 @@ def run_continual(kind: str, cfg, data, seed: int = 0, data_id: str = "mnist-sub
     s1 = _phase_stats(m1, Xtr, ytr, Xte, yte, seed, probe_epochs)
     s2 = _phase_stats(m2, Xtr, ytr, Xte, yte, seed, probe_epochs)
     grown, lost = synapse_turnover(s1["W"], s2["W"])
+    # per-phase masked heads: BP's phase 2 trains through the new-task head alone
+    if kind == "bp":
+        m2h = continue_training(m1, Xtr[i_new], ytr[i_new], epochs=cfg.epochs, seed=seed + 1000,
+                                layer_cfg=cfg, classes=NEW)
+        p2h = _phase_stats(m2h, Xtr, ytr, Xte, yte, seed, probe_epochs)["P_old"]
+    else:
+        m2h, p2h = m2, s2["P_old"]
+    heads_old = (masked_accuracy(m1, Xte, yte, OLD), masked_accuracy(with_readout_of(m2h, m1), Xte, yte, OLD))
+    heads_new = (float("nan"), masked_accuracy(m2h, Xte, yte, NEW))
     return ContinualResult(
         kind=kind, task_old=(s1["A_old"], s2["A_old"]), task_new=(s1["A_new"], s2["A_new"]),
         probe_old=(s1["P_old"], s2["P_old"]), probe_new=(s1["P_new"], s2["P_new"]),
         silent_after_1=float((s1["W"] == 0).mean()), silent_after_2=float((s2["W"] == 0).mean()),
         grown=grown, lost=lost, units_moved=units_moved(s1["pref"], s2["pref"]),
-        n_input_synapses=int(s1["W"].size), cache_status=status)
+        n_input_synapses=int(s1["W"].size), cache_status=status,
+        heads_task_old=heads_old, heads_task_new=heads_new, heads_probe_old=(s1["P_old"], p2h))

@@ -81,8 +81,15 @@ def _bp_cfg(model, cfg):
     return cfg
 
 
-def _train_bp(net, X, y, epochs, seed, cfg: BPConfig, readout_only: bool):
+def _train_bp(net, X, y, epochs, seed, cfg: BPConfig, readout_only: bool, classes=None):
     g = generator(seed, torch.device("cpu"))
+    if classes is not None:  # masked softmax over ``classes``: labels re-indexed into them
+        cls = torch.as_tensor(classes, dtype=torch.long)
+        remap = torch.full((int(net.fc2.out_features),), -1, dtype=torch.long)
+        remap[cls] = torch.arange(len(cls))
+        y = remap[y]
+        if bool((y < 0).any()):
+            raise ValueError(f"every label must be in classes={list(map(int, cls))}")
     params = [net.fc2.weight, net.fc2.bias] if readout_only else list(net.parameters())
     opt = torch.optim.Adam(params, lr=cfg.lr)
     net.train()
@@ -92,9 +99,10 @@ def _train_bp(net, X, y, epochs, seed, cfg: BPConfig, readout_only: bool):
             if readout_only:
                 with torch.no_grad():
                     h = net.hidden(X[idx])
-                loss = F.cross_entropy(net.fc2(h), y[idx])
+                z = net.fc2(h)
             else:
-                loss = F.cross_entropy(net.logits(X[idx]), y[idx])
+                z = net.logits(X[idx])
+            loss = F.cross_entropy(z if classes is None else z[:, cls], y[idx])
             loss.backward()
             opt.step()
             with torch.no_grad():
@@ -175,7 +183,7 @@ def refit_readout(model, X, y, *, epochs: int, seed=0, readout_cfg=None):
 
 
 def continue_training(model, X, y=None, *, epochs: int, seed=0, layer_cfg=None, readout_cfg=None,
-                      readout_epochs: int | None = None):
+                      readout_epochs: int | None = None, classes=None):
     """Continue training a copy of ``model`` on ``X`` (and labels ``y``) from its current state.
 
     ``epochs``: passes of the input-layer rule (BP: of end-to-end backprop). ``layer_cfg``: the
@@ -183,17 +191,29 @@ def continue_training(model, X, y=None, *, epochs: int, seed=0, layer_cfg=None, 
     by the cache; for BP one is inferred); only its ``epochs`` is replaced, so the schedules
     restart over the new epochs. With ``y`` the readout then continues for ``readout_epochs``
     (default ``readout_cfg.epochs``, or 0 when ``epochs == 0``) on the new features. ``epochs=0``
-    and ``readout_epochs=0`` return an unchanged copy. BP needs ``y``."""
+    and ``readout_epochs=0`` return an unchanged copy. BP needs ``y``.
+
+    ``classes`` (BP only): train through a *masked* head, the softmax taken over these output
+    classes alone (task-incremental learning: the rows of other classes get no gradient and the
+    hidden layer serves only this task's head)."""
     kind = model_kind(model)
     epochs = check_int("epochs", epochs, 0)
     seed = check_seed(seed)
+    if classes is not None:
+        if kind != "bp":
+            raise ValueError("classes (a masked head) is supported for BP models only")
+        classes = [int(c) for c in classes]
+        if not classes or len(set(classes)) != len(classes):
+            raise ValueError(f"classes must be distinct class indices, got {classes}")
     configure_threads()
     out = clone_model(model).to("cpu")
     X, y = _check_xy(out, X, y, need_y=(kind == "bp"))
     if kind == "bp":
         cfg = _bp_cfg(out, layer_cfg)
+        if classes is not None and not all(0 <= c < out.fc2.out_features for c in classes):
+            raise ValueError(f"classes must lie in [0, {out.fc2.out_features - 1}], got {classes}")
         if epochs:
-            _train_bp(out, X, y, epochs, seed, cfg, readout_only=False)
+            _train_bp(out, X, y, epochs, seed, cfg, readout_only=False, classes=classes)
         return out
     if readout_cfg is None:
         readout_cfg = RRReadoutConfig() if kind == "rr" else KHReadoutConfig()

@@ -11,17 +11,23 @@ spec ch04 §4.2-4.3), not the formulas of Stricker et al. (2026), which were not
 * Stored information ``I = N_train * T`` (bits); synaptic capacity ``C_S = I / N_nz`` (bits per
   non-silent synapse), network capacity ``C = I / N_tot`` (bits per potential synapse),
   information capacity ``C_I = I / B_store`` (bits per stored bit) (Knoblauch, Palm & Sommer 2010).
+* Comparison of two networks' synaptic capacities (:func:`compare_synaptic_capacity`):
+  ``C_S(a) / C_S(b) = (T_a / T_b) (N_b / N_a)``. At *matched* synapse counts (``N_a ~ N_b``,
+  checked to a relative tolerance) the ratio is the ratio of the transinformations alone, so
+  the comparison asks what a network of that size stores, not how few synapses it has.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+from dataclasses import dataclass
 
 import numpy as np
 
 __all__ = ["confusion_matrix", "transinformation", "bootstrap_transinformation",
-           "stored_information", "synaptic_capacity", "network_capacity", "information_capacity"]
+           "stored_information", "synaptic_capacity", "network_capacity", "information_capacity",
+           "CapacityComparison", "compare_synaptic_capacity", "bootstrap_transinformation_difference"]
 
 
 def _labels(name, y):
@@ -138,6 +144,34 @@ def bootstrap_transinformation(y_true, y_pred, n_boot: int = 500, seed=0, n_clas
     return T, float(lo), float(hi)
 
 
+def bootstrap_transinformation_difference(y_true, pred_a, pred_b, n_boot: int = 500, seed=0,
+                                          n_classes: int = 10, level: float = 0.95):
+    """``(T_a - T_b, lo, hi)``: the difference of the plug-in transinformations (bits) of two
+    classifiers on the same test examples and a *paired* percentile bootstrap interval (each
+    resample of the examples is applied to both prediction vectors)."""
+    n_boot = _check_count("n_boot", n_boot)
+    if not isinstance(level, numbers.Real) or not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1), got {level!r}")
+    yt = _labels("y_true", y_true)
+    pa, pb = _labels("pred_a", pred_a), _labels("pred_b", pred_b)
+    if yt.size == 0 or pa.size != yt.size or pb.size != yt.size:
+        raise ValueError("y_true, pred_a and pred_b must be non-empty and of equal length")
+    ca = yt * n_classes + pa
+    cb = yt * n_classes + pb
+    d = (transinformation(confusion_matrix(yt, pa, n_classes))
+         - transinformation(confusion_matrix(yt, pb, n_classes)))
+    rng = _check_seed(seed)
+    k2 = n_classes * n_classes
+    ds = np.empty(n_boot)
+    for b in range(n_boot):
+        idx = rng.integers(0, yt.size, yt.size)
+        ds[b] = (transinformation(np.bincount(ca[idx], minlength=k2).reshape(n_classes, n_classes))
+                 - transinformation(np.bincount(cb[idx], minlength=k2).reshape(n_classes, n_classes)))
+    a = (1 - level) / 2
+    lo, hi = np.quantile(ds, [a, 1 - a])
+    return float(d), float(lo), float(hi)
+
+
 def _check_pos(name, value, allow_zero=False):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
@@ -165,3 +199,58 @@ def network_capacity(info_bits, n_total) -> float:
 def information_capacity(info_bits, storage_bits) -> float:
     """``C_I = I / B_store`` in bits of information per bit of weight storage."""
     return _check_pos("info_bits", info_bits, True) / _check_pos("storage_bits", storage_bits)
+
+
+@dataclass(frozen=True)
+class CapacityComparison:
+    """Synaptic capacities ``C_S = n_train T / N`` (bits per non-silent synapse) of two networks
+    ``a`` and ``b`` and their ratio ``C_S(a) / C_S(b)``; ``count_ratio = N_a / N_b``."""
+    n_train: int
+    T_a: float
+    n_a: int
+    T_b: float
+    n_b: int
+
+    @property
+    def cs_a(self) -> float:
+        return synaptic_capacity(stored_information(self.n_train, self.T_a), self.n_a)
+
+    @property
+    def cs_b(self) -> float:
+        return synaptic_capacity(stored_information(self.n_train, self.T_b), self.n_b)
+
+    @property
+    def ratio(self) -> float:
+        """``C_S(a) / C_S(b)`` (``inf`` when ``b`` stores nothing)."""
+        return self.cs_a / self.cs_b if self.cs_b > 0 else math.inf
+
+    @property
+    def count_ratio(self) -> float:
+        return self.n_a / self.n_b
+
+    def a_at_least(self, factor: float = 1.0) -> bool:
+        """``C_S(a) >= factor * C_S(b)``."""
+        return bool(self.cs_a >= _check_pos("factor", factor) * self.cs_b)
+
+
+def compare_synaptic_capacity(n_train, T_a, n_a, T_b, n_b, *, match_tol: float | None = None
+                              ) -> CapacityComparison:
+    """Compare ``C_S`` of network ``a`` (transinformation ``T_a`` bits, ``n_a`` non-silent
+    synapses) with network ``b``, both storing ``n_train`` patterns.
+
+    ``match_tol``: when given, the comparison is *at matched synapse counts* and
+    ``|n_a - n_b| / max(n_a, n_b) <= match_tol`` is required (``ValueError`` otherwise); then
+    ``ratio`` is ``T_a / T_b`` up to that tolerance."""
+    n_train = _check_count("n_train", n_train)
+    T_a = _check_pos("T_a", T_a, allow_zero=True)
+    T_b = _check_pos("T_b", T_b, allow_zero=True)
+    n_a, n_b = _check_count("n_a", n_a), _check_count("n_b", n_b)
+    if match_tol is not None:
+        tol = _check_pos("match_tol", match_tol, allow_zero=True)
+        if tol >= 1:
+            raise ValueError(f"match_tol must be in [0, 1), got {match_tol!r}")
+        mismatch = abs(n_a - n_b) / max(n_a, n_b)
+        if mismatch > tol:
+            raise ValueError(f"n_a={n_a:,} and n_b={n_b:,} differ by {100 * mismatch:.2f} %, more than "
+                             f"match_tol={100 * tol:.2f} %: the counts are not matched")
+    return CapacityComparison(n_train, T_a, n_a, T_b, n_b)

@@ -14,6 +14,10 @@
   (``mode="absolute"``, tol in accuracy units: 0.005 = 0.5 pp) or ``acc(q) >= (1 - tol) acc(0)``
   (``mode="relative"``). Overparameterisation factor ``F = N_tot / N_min``; redundancy of the
   trained net ``r = N_nz(0) / N_min``.
+* Matched counts: :func:`prune_to_count` prunes a network's input layer so that its total
+  ``N_nz`` is the smallest count >= a target (e.g. another network's ``N_nz``), optionally with
+  the readout refitted; :func:`point_at_minimum` reads ``(N_min, acc, T)`` off a curve, so that
+  capacities can be compared at each network's own minimum.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from .information import confusion_matrix, transinformation
 
 __all__ = ["PruningCurve", "prune_magnitude", "fraction_for_count", "pruning_curve",
            "minimal_synapses", "bootstrap_minimal_synapses", "overparameterization_factor",
-           "redundancy", "readout_refitter"]
+           "redundancy", "readout_refitter", "prune_to_count", "point_at_minimum"]
 
 _LAYERS = ("input", "both")
 
@@ -87,6 +91,23 @@ def fraction_for_count(model, n_nonzero: int, layers: str = "input") -> float:
     n_rest = c.nonzero - n_in
     target_in = min(max(int(n_nonzero) - n_rest, 0), n_in)
     return float((n_in - target_in) / n_in) if n_in else 0.0
+
+
+def prune_to_count(model, n_nonzero: int, refit=None, seed=0):
+    """``(pruned copy, N_nz)``: ``model`` with its input layer magnitude-pruned
+    (:func:`fraction_for_count`) so that its total non-zero count (both layers) is the smallest
+    reachable count >= ``n_nonzero`` (ties at the threshold may take it a few synapses below),
+    then ``refit(model, seed=seed)`` if given and anything was pruned. A target at or above the
+    current count returns an unpruned copy."""
+    model_kind(model)
+    if refit is not None and not callable(refit):
+        raise TypeError("refit must be None or a callable refit(model, seed=...)")
+    seed = check_seed(seed)
+    q = fraction_for_count(model, n_nonzero)  # round(q n_in) = exactly the weights to prune
+    m = prune_magnitude(model, q)
+    if refit is not None and q > 0:
+        m = refit(m, seed=seed)
+    return m, count_synapses(m).nonzero
 
 
 @dataclass(frozen=True)
@@ -235,6 +256,16 @@ def minimal_synapses(curve, tol: float = 0.005, mode: str = "absolute", refine=N
                 else:
                     hi = mid
     return _n_min(np.array(nnz), np.array(levels), np.array(acc), tol, mode)
+
+
+def point_at_minimum(curve, tol: float = 0.005, mode: str = "absolute"):
+    """``(N_min, level, acc, T)``: the point of ``curve`` at its minimal synapse count (the
+    criterion of :func:`minimal_synapses`; refined points included)."""
+    _check_curve(curve)
+    tol = _check_tol_mode(tol, mode)
+    n_min, level = _n_min(curve.n_nonzero, curve.levels, curve.acc, tol, mode)
+    j = int(np.flatnonzero(curve.levels == level)[0])
+    return n_min, level, float(curve.acc[j]), float(curve.T[j])
 
 
 def bootstrap_minimal_synapses(curve, tol: float = 0.005, n_boot: int = 200, seed=0,
