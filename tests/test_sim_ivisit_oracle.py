@@ -497,3 +497,21 @@ def test_script_opens_its_ivisit_database_like_ivisits_command_line(tmp_path):
     assert positions_from_layout(read_ivisit(db).layout["gauss_data_ivisit"])["seed"] == (20, 300)
     with pytest.raises(FileNotFoundError, match="fname"):
         run_script(GAUSS_SCRIPT, steps=1, argv=[tmp_path / "missing.db"])
+
+
+def test_ivisit_main_opens_our_front_end_at_the_databases_positions(tmp_path):
+    import runpy
+    import ipywidgets as W
+    from neuroplastic.sim import App
+    from neuroplastic.sim.ivisit import IVisit_main, ivisit_imports
+    db = ivisit_db(GAUSS_SCRIPT, tmp_path / "gauss.db")
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE parameterwidget SET pos = '[15,25]' WHERE name = 'seed'")
+        c.execute("UPDATE datawidget SET pos = '[320,10]' WHERE name = 'Data'")
+    with ivisit_imports():
+        ns = runpy.run_path(str(GAUSS_SCRIPT), run_name="gauss_script")   # defines Sim, does not start
+    app = IVisit_main(str(db), sim=ns["Sim"](), headless=False, source=GAUSS_SCRIPT)
+    assert isinstance(app, App) and isinstance(app.body.children[0], W.GridBox)
+    assert app.positions["seed"] == (15, 25) and app.positions["im_data"] == (320, 10)
+    app.step()
+    assert app.outputs["stats"].value.startswith("class1: n=75") and "im_data" in app.zoom
