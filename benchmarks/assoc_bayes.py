@@ -21,13 +21,13 @@ import numpy as np
 
 from neuroplastic.assoc.activations import KWTA
 from neuroplastic.assoc.ane import ANE
-from neuroplastic.assoc.ch02_experiments import make_cues
+from neuroplastic.assoc.retrieval_curves import make_cues
 from neuroplastic.assoc.free import counts_from_dense
 from neuroplastic.assoc.layouts import KofN
-from neuroplastic.assoc.noise_weights import NoiseTable
+from neuroplastic.assoc.noise import NoiseTable
 from neuroplastic.assoc.patterns import random_patterns
-from neuroplastic.assoc.retrieval_bayes import recall_noise
-from neuroplastic.assoc.retrieval_bayes_reference import recall_fixed_dense, recall_noise_direct
+from neuroplastic.assoc.recall import recall
+from neuroplastic.assoc.reference import recall_fixed_dense, recall_noise_direct
 from neuroplastic.bench import best_time, record
 
 
@@ -55,7 +55,7 @@ def main(argv=None):
 
     def ours(q):
         tab = NoiseTable(cnt, lay, "bayes")          # tables built lazily inside the timing
-        return recall_noise(tab, cues[:q], activation=act, T_max=T, ane=ane, targets=targets[:q],
+        return recall(tab, cues[:q], activation=act, T_max=T, ane=ane, targets=targets[:q],
                             cue_key=key, seed=3)
 
     ours(2)                                          # compile
@@ -82,10 +82,10 @@ def main(argv=None):
     from neuroplastic.assoc.rules import Network
 
     net = Network(W, b, "bayes", {}, False, lay)
-    recall_noise(net, cues[:2], activation=act, T_max=T)
-    t_sparse = best_time(lambda: recall_noise(net, cues, activation=act, T_max=T, seed=3), repeat=3)
+    recall(net, cues[:2], activation=act, T_max=T)
+    t_sparse = best_time(lambda: recall(net, cues, activation=act, T_max=T, seed=3), repeat=3)
     t_dense = best_time(lambda: recall_fixed_dense(net, cues, k=K, T_max=T, seed=3), repeat=2)
-    a = recall_noise(net, cues, activation=act, T_max=T, seed=3).states
+    a = recall(net, cues, activation=act, T_max=T, seed=3).states
     d = recall_fixed_dense(net, cues, k=K, T_max=T, seed=3)
     same = float(np.mean(np.all(a == d, axis=1)))
     rec = record("assoc_bayes_kwta_fixed", {"N": N, "K": K, "P": P, "queries": Q, "T_max": T},

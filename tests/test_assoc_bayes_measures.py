@@ -1,4 +1,4 @@
-"""ch02 measures (P_ε, bootstrap, bits) and ensembles (Bernoulli, Palm, partial cues)."""
+"""ε(P) measures (P_ε, bootstrap, completion bits) and ensembles (Bernoulli, Palm, partial cues)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from neuroplastic.assoc.ch02_experiments import (ANEStorageTask, config, eps_curves,
-                                                 standard_configs)
-from neuroplastic.assoc.ch02_measures import (bootstrap_compare, bootstrap_eps_capacity,
-                                              capacity_bits, eps_capacity)
+from neuroplastic.assoc.measures import (bootstrap_compare, bootstrap_eps_capacity,
+                                         capacity_bits, cue_information, eps_capacity)
+from neuroplastic.assoc.retrieval_curves import (ANEStorageTask, config, eps_curves,
+                                                 label_symmetric, standard_configs)
 from neuroplastic.assoc.free import (VarPatternSet, bernoulli_patterns, palm_chunk, palm_patterns,
                                      partial_cues)
 from neuroplastic.assoc.layouts import KofN, Modular
@@ -31,8 +31,27 @@ def test_capacity_bits_conventions():
     a = capacity_bits(500, 100, 5, 0.01, 0.001)
     s = capacity_bits(500, 100, 5, 0.01, 0.001, synapses="sym")
     assert s / a == pytest.approx(100 * 100 / (100 * 99 / 2))
+    # asymmetric rules are charged N² under ch01's "sym" convention, never halved
+    s_asym = capacity_bits(500, 100, 5, 0.01, 0.001, synapses="sym", symmetric=False)
+    assert s_asym == pytest.approx(a)
     with pytest.raises(ValueError, match="synapses"):
         capacity_bits(500, 100, 5, 0, 0, synapses="x")
+    assert not label_symmetric("bayes+diag/kwta/iter/none")
+    assert not label_symmetric("bcpnn_s2[cell α]/kwta/iter/none")
+    assert label_symmetric("bcpnn/kwta/iter/none") and label_symmetric("willshaw/map/one/none")
+
+
+def test_completion_bits_subtract_the_cue():
+    N, K = 1000, 20
+    # a half cue without false units carries exactly the information of its kept units' channel
+    t_cue = cue_information(N, K, 10, 0)
+    assert 0 < t_cue < transinformation(N, K, 0.0, 0.0)
+    # perfect output: completion information = full information − cue information
+    full = capacity_bits(100, N, K, 0.0, 0.0)
+    comp = capacity_bits(100, N, K, 0.0, 0.0, cue=(10, 0))
+    assert comp == pytest.approx(full - 100 * t_cue / N**2)
+    # an output no better than the cue adds nothing
+    assert capacity_bits(100, N, K, 0.5, 0.0, cue=(10, 0)) == pytest.approx(0.0, abs=1e-12)
 
 
 def test_eps_capacity_exact_on_linear_curve():

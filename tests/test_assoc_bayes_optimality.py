@@ -19,11 +19,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from neuroplastic.assoc.activations_ch02 import MAP
+from neuroplastic.assoc.activations import MAP
 from neuroplastic.assoc.cues import CueNoise
 from neuroplastic.assoc.free import (VarPatternSet, bernoulli_patterns, counts_from_dense,
                                      partial_cues)
-from neuroplastic.assoc.retrieval_bayes import recall_noise
+from neuroplastic.assoc.recall import recall
 from neuroplastic.assoc.rules import build
 
 N, K, Q = 500, 10, 150
@@ -32,7 +32,7 @@ SEEDS = (0, 1, 2)
 
 
 def _errors(net, cues, X):
-    r = recall_noise(net, cues, activation=MAP(), T_max=1, targets=X, seed=1)
+    r = recall(net, cues, activation=MAP(), T_max=1, targets=X, seed=1)
     ov = (r.states & X).sum(axis=1)
     return (X.sum(axis=1) - ov) + (r.states.sum(axis=1) - ov)
 

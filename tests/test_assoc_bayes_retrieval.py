@@ -12,17 +12,18 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from neuroplastic.assoc.activations import HWTA, KWTA
-from neuroplastic.assoc.activations_ch02 import MAP, Core, OracleKWTA, Schedule, Threshold
-from neuroplastic.assoc.ane import ANE, calibrate
-from neuroplastic.assoc.bcpnn_stable import build_rule
-from neuroplastic.assoc.ch02_experiments import make_cues
+from neuroplastic.assoc.activations import MAP, Core, OracleKWTA, Schedule, Threshold
+from neuroplastic.assoc.ane import ANE
+from neuroplastic.assoc.recall import calibrate
+from neuroplastic.assoc.rules import build as build_rule
+from neuroplastic.assoc.retrieval_curves import make_cues
 from neuroplastic.assoc.cues import CueNoise
 from neuroplastic.assoc.free import bernoulli_patterns, counts_from_dense
 from neuroplastic.assoc.layouts import KofN, Modular
-from neuroplastic.assoc.noise_weights import NoiseTable
+from neuroplastic.assoc.noise import NoiseTable
 from neuroplastic.assoc.patterns import random_patterns
-from neuroplastic.assoc.retrieval_bayes import recall_noise
-from neuroplastic.assoc.retrieval_bayes_reference import recall_noise_direct
+from neuroplastic.assoc.recall import recall
+from neuroplastic.assoc.reference import recall_noise_direct
 
 LAY = KofN(60, 6)
 
@@ -45,7 +46,7 @@ def test_single_stored_pattern_is_retrieved(rule, act, T_max):
     else:
         src = build_rule(rule, cnt, LAY, **({"self_gain": 1.0} if rule == "willshaw" else {}))
         key = None
-    r = recall_noise(src, cues, activation=MAP() if act == "map" else KWTA(6), T_max=T_max,
+    r = recall(src, cues, activation=MAP() if act == "map" else KWTA(6), T_max=T_max,
                      targets=X, cue_key=key)
     assert np.array_equal(r.states, X)
 
@@ -53,7 +54,7 @@ def test_single_stored_pattern_is_retrieved(rule, act, T_max):
 def test_zero_noise_query_keeps_stored_patterns_with_oracle_ane():
     X, cnt, _ = setup(20)
     tab = NoiseTable(cnt, LAY, "bayes")
-    r = recall_noise(tab, X, activation=KWTA(6), T_max=5, ane=ANE("oracle"), targets=X,
+    r = recall(tab, X, activation=KWTA(6), T_max=5, ane=ANE("oracle"), targets=X,
                      cue_key=(6, 0))
     assert np.array_equal(r.states, X)
     assert np.all(r.steps == 1)
@@ -70,7 +71,7 @@ def test_table_recall_equals_direct_weights(kind, rule):
     if kind == "calibrated":
         ane = calibrate(tab, X, cue_fn=lambda Y, s: make_cues(Y, LAY, 3, 0, s), activation=act,
                         T_max=6, cue_key=(3, 0), n_calib=30, seed=2)
-    r = recall_noise(tab, cues, activation=act, T_max=6, ane=ane, targets=X, cue_key=(3, 0), seed=9)
+    r = recall(tab, cues, activation=act, T_max=6, ane=ane, targets=X, cue_key=(3, 0), seed=9)
     ref, steps = recall_noise_direct(cnt, LAY, rule, {}, cues, activation=act, T_max=6, ane=ane,
                                      targets=X, cue_key=(3, 0), seed=9)
     assert np.array_equal(r.states, ref)
@@ -80,7 +81,7 @@ def test_table_recall_equals_direct_weights(kind, rule):
 def test_map_table_recall_equals_direct_weights():
     X, cnt, cues = setup(60, seed=6)
     tab = NoiseTable(cnt, LAY, "bayes")
-    r = recall_noise(tab, cues, activation=MAP(), T_max=4, ane=ANE("posterior"), targets=X,
+    r = recall(tab, cues, activation=MAP(), T_max=4, ane=ANE("posterior"), targets=X,
                      cue_key=(3, 0))
     ref, _ = recall_noise_direct(cnt, LAY, "bayes", {}, cues, activation=MAP(), T_max=4,
                                  ane=ANE("posterior"), targets=X, cue_key=(3, 0))
@@ -90,7 +91,7 @@ def test_map_table_recall_equals_direct_weights():
 def test_posterior_levels_are_in_range():
     X, cnt, cues = setup(120, seed=7)
     tab = NoiseTable(cnt, LAY, "bayes")
-    r = recall_noise(tab, cues, activation=KWTA(6), T_max=6, ane=ANE("posterior"), targets=X,
+    r = recall(tab, cues, activation=KWTA(6), T_max=6, ane=ANE("posterior"), targets=X,
                      cue_key=(3, 0))
     nt = r.noise_trace
     ok = ~np.isnan(nt)
@@ -107,7 +108,7 @@ def test_posterior_levels_are_in_range():
 def test_outputs_valid_for_every_activation(act):
     X, cnt, cues = setup(90, seed=8)
     tab = NoiseTable(cnt, LAY, "bayes")
-    r = recall_noise(tab, cues, activation=act, T_max=6, targets=X, cue_key=(3, 0))
+    r = recall(tab, cues, activation=act, T_max=6, targets=X, cue_key=(3, 0))
     assert r.states.shape == X.shape and set(np.unique(r.states)) <= {0, 1}
     if isinstance(act, (KWTA, Core, Schedule)):
         assert np.all(r.states.sum(axis=1) == 6)
@@ -122,12 +123,12 @@ def test_modular_hwta_and_core():
     lay = Modular(6, 10)
     X, cnt, cues = setup(40, seed=9, lay=lay, c=3)
     tab = NoiseTable(cnt, lay, "bayes")
-    r = recall_noise(tab, cues, activation=HWTA(), T_max=5, targets=X, cue_key=(3, 0),
+    r = recall(tab, cues, activation=HWTA(), T_max=5, targets=X, cue_key=(3, 0),
                      ane=ANE("posterior"))
     g = lay.groups
     for s in r.states:
         assert np.array_equal(np.sort(g[s == 1]), np.arange(6))
-    r = recall_noise(tab, cues, activation=Core(), T_max=1, targets=X, cue_key=(3, 0))
+    r = recall(tab, cues, activation=Core(), T_max=1, targets=X, cue_key=(3, 0))
     assert np.all(r.states.sum(axis=1) == 3)
 
 
@@ -138,10 +139,10 @@ def test_bernoulli_needs_oracle_activity():
     tab = NoiseTable(cnt, pats.layout, "bayes")
     cues = make_cues(X, pats.layout, 3, 0, 2)
     with pytest.raises(ValueError, match="activation"):
-        recall_noise(tab, cues, activation=KWTA(6), targets=X, cue_key=(3, 0))
+        recall(tab, cues, activation=KWTA(6), targets=X, cue_key=(3, 0))
     with pytest.raises(ValueError, match="oracle"):
-        recall_noise(tab, cues, activation=Core(), targets=X, cue_key=(3, 0))
-    r = recall_noise(tab, cues, activation=OracleKWTA(), targets=X, cue_key=(3, 0))
+        recall(tab, cues, activation=Core(), targets=X, cue_key=(3, 0))
+    r = recall(tab, cues, activation=OracleKWTA(), targets=X, cue_key=(3, 0))
     assert np.array_equal(r.states.sum(axis=1), X.sum(axis=1)) and r.oracle_activity
 
 
@@ -152,36 +153,36 @@ def test_validation():
     with pytest.raises(ValueError, match="kind"):
         ANE("magic")
     with pytest.raises(ValueError, match="no noise handle"):
-        recall_noise(bc, cues, activation=KWTA(6), ane=ANE("posterior"), targets=X)
+        recall(bc, cues, activation=KWTA(6), ane=ANE("posterior"), targets=X)
     with pytest.raises(ValueError, match="no noise handle"):
-        recall_noise(build_rule("hebb", cnt, LAY), cues, activation=KWTA(6), ane=ANE("calibrated", schedule=(3, 4)))
+        recall(build_rule("hebb", cnt, LAY), cues, activation=KWTA(6), ane=ANE("calibrated", schedule=(3, 4)))
     with pytest.raises(ValueError, match="oracle ANE needs targets"):
-        recall_noise(tab, cues, activation=KWTA(6), ane=ANE("oracle"), cue_key=(3, 0))
+        recall(tab, cues, activation=KWTA(6), ane=ANE("oracle"), cue_key=(3, 0))
     with pytest.raises(ValueError, match="schedule"):
-        recall_noise(tab, cues, activation=KWTA(6), ane=ANE("calibrated"), cue_key=(3, 0))
+        recall(tab, cues, activation=KWTA(6), ane=ANE("calibrated"), cue_key=(3, 0))
     with pytest.raises(ValueError, match="cue_key"):
-        recall_noise(tab, cues, activation=KWTA(6))
+        recall(tab, cues, activation=KWTA(6))
     with pytest.raises(ValueError, match="posterior"):
-        recall_noise(build_rule("willshaw", cnt, LAY), cues, activation=MAP(), ane=ANE("posterior"))
+        recall(build_rule("willshaw", cnt, LAY), cues, activation=MAP(), ane=ANE("posterior"))
     with pytest.raises(ValueError, match="threshold"):
-        recall_noise(build_rule("hebb", cnt, LAY), cues, activation=MAP())
+        recall(build_rule("hebb", cnt, LAY), cues, activation=MAP())
     with pytest.raises(ValueError, match="T_max"):
-        recall_noise(tab, cues, activation=KWTA(6), T_max=0, cue_key=(3, 0))
+        recall(tab, cues, activation=KWTA(6), T_max=0, cue_key=(3, 0))
     with pytest.raises(TypeError, match="activation"):
-        recall_noise(tab, cues, activation="kwta", cue_key=(3, 0))
+        recall(tab, cues, activation="kwta", cue_key=(3, 0))
     with pytest.raises(TypeError, match="source"):
-        recall_noise(np.zeros((60, 60)), cues, activation=KWTA(6))
+        recall(np.zeros((60, 60)), cues, activation=KWTA(6))
     with pytest.raises(ValueError, match="mismatched"):
-        recall_noise(tab, np.zeros((3, 50), np.uint8), activation=KWTA(6), cue_key=(3, 0))
+        recall(tab, np.zeros((3, 50), np.uint8), activation=KWTA(6), cue_key=(3, 0))
     with pytest.raises(ValueError, match="HWTA"):
-        recall_noise(tab, cues, activation=HWTA(), cue_key=(3, 0))
+        recall(tab, cues, activation=HWTA(), cue_key=(3, 0))
 
 
 def _run(seed):
     X, cnt, cues = setup(100, seed=3)
     tab = NoiseTable(cnt, LAY, "bayes")
-    a = recall_noise(tab, cues, activation=KWTA(6), T_max=6, targets=X, cue_key=(3, 0), seed=seed)
-    b = recall_noise(tab, cues, activation=KWTA(6), T_max=6, ane=ANE("posterior"), targets=X,
+    a = recall(tab, cues, activation=KWTA(6), T_max=6, targets=X, cue_key=(3, 0), seed=seed)
+    b = recall(tab, cues, activation=KWTA(6), T_max=6, ane=ANE("posterior"), targets=X,
                      cue_key=(3, 0), seed=seed)
     return a.states, b.states, b.steps
 
@@ -213,7 +214,7 @@ def test_sparse_gather_equals_dense_potentials(P, seed, rule):
     """The one-step state equals the dense reference on random small nets (k-WTA)."""
     X, cnt, cues = setup(P, seed=seed)
     tab = NoiseTable(cnt, LAY, rule)
-    r = recall_noise(tab, cues, activation=KWTA(6), T_max=1, cue_key=(3, 0), seed=seed)
+    r = recall(tab, cues, activation=KWTA(6), T_max=1, cue_key=(3, 0), seed=seed)
     W, b = tab.get((3, 0))
     S = b[None, :].astype(np.float64) + cues.astype(np.float64) @ W.astype(np.float64)
     for q in range(cues.shape[0]):

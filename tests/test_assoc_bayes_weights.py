@@ -8,14 +8,28 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from neuroplastic.assoc.bcpnn_stable import bcpnn_s2, bcpnn_s3, build_rule, is_noise_aware
 from neuroplastic.assoc.counts import Counts, count
 from neuroplastic.assoc.cues import CueNoise
 from neuroplastic.assoc.free import bernoulli_patterns, counts_from_dense
 from neuroplastic.assoc.layouts import Free, KofN, Modular
-from neuroplastic.assoc.noise_weights import NoiseTable, noise_weights
+from neuroplastic.assoc.noise import NoiseTable
 from neuroplastic.assoc.patterns import random_patterns
-from neuroplastic.assoc.rules import build
+from neuroplastic.assoc.rules import build, is_noise_aware
+
+build_rule = build
+
+
+def noise_weights(rule, counts, layout, noise, **params):
+    """The noise-aware weights of ``rule`` for ``noise`` through the one builder."""
+    return build(rule, counts, layout, noise=noise, **params)
+
+
+def bcpnn_s2(counts, layout, noise, **params):
+    return noise_weights("bcpnn_s2", counts, layout, noise, **params)
+
+
+def bcpnn_s3(counts, layout, noise, **params):
+    return noise_weights("bcpnn_s3", counts, layout, noise, **params)
 
 LAY = KofN(60, 6)
 

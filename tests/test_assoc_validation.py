@@ -41,7 +41,7 @@ def _c():
      ValueError, "cues"),
     (lambda: A.recall(A.build("hebb", _c(), LAY), A.random_patterns(3, LAY, seed=0), T_max=0),
      ValueError, "T_max"),
-    (lambda: A.recall(A.build("hebb", _c(), A.KofN(20, 4)) if False else None, None), TypeError, "net"),
+    (lambda: A.recall(A.build("hebb", _c(), A.KofN(20, 4)) if False else None, None), TypeError, "source"),
     (lambda: A.exact_fraction(A.random_patterns(3, LAY, seed=0),
                               A.random_patterns(3, A.Modular(5, 4), seed=0)), ValueError, "targets"),
     (lambda: A.StorageTask("hebb", LAY, 9), ValueError, "nflip"),

@@ -1,4 +1,4 @@
-"""Associative memory with the Hebbian family of rules (ch01 Lansner et al. 2026, ch02 Knoblauch).
+"""Associative memory with the Hebbian family of rules and the exact Bayes rule.
 
 Quick API (all arrays numpy; every random entry point takes ``seed``)::
 
@@ -34,13 +34,27 @@ One call per figure (memoized via neuroplastic.book; grids run through neuroplas
 Rules (registry ``RULES``, ``list_rules()``; spec strings "name:key=value,..." for variants):
 hebb; covar (mean="unit"|"global"); precovar (variant="a"|"b"|"c"); hopfield
 (variant="sparse"|"pm1"); willshaw; bcpnn (eps="1/(P+1)"|float); bayes == bom (noise=CueNoise,
-alpha=0.01, p_min=1e-4, symmetrize=False, include_diagonal=False); boms = bayes symmetrised.
+alpha=0 (maximum likelihood), p_min=1e-4 (floor of p_m only), symmetrize=False,
+include_diagonal=False); boms = bayes symmetrised; bcpnn_s2, bcpnn_s3 (stabilized BCPNN [R],
+noise-aware). ``weight_source(rule, counts, layout)`` of a noise-aware rule without ``noise`` is
+the NoiseTable of every noise level that ANE reads.
 ``SEVEN_RULES`` = hebb, covar, precovar, hopfield, willshaw, bcpnn, boms. StorageTask and the
 figure helpers give Bayes rules ``noise = CueNoise.from_flips(nflip, layout)`` automatically.
 Examples of spec strings: "covar:mean=global", "precovar:variant=c", "hopfield:variant=pm1",
 "bom", "bayes:alpha=0.5,symmetrize=1".
 
+Retrieval with noise levels (one entry point)::
+
+    tab = A.weight_source("bayes", cnt, lay)                  # NoiseTable
+    res = A.recall(tab, X_cues, activation=A.KWTA(K), T_max=10, cue_key=(K // 2, 0),
+                   ane=A.ANE("posterior"), targets=X)         # Recall, states uint8[Q, N]
+
+Modules by concept: layouts, patterns, free (variable-activity ensembles), cues, counts, rules
+(registry and build), noise (noise-aware weights and tables), kernels (numba), activations,
+ane, recall, reference, measures, capacity, experiments, prototypes, retrieval_curves.
+
 Reference implementations (tests, benchmarks): ``recall_dense`` (numpy/BLAS), ``recall_torch``,
+``reference.recall_noise_direct``,
 ``rules.build_reference`` (numpy weight formulas; ``build`` uses a fused numba kernel).
 
 Exact ties: for the rules linear in the counts (hebb, willshaw, covar, hopfield, precovar b)
@@ -54,32 +68,30 @@ capacity_table 32×32 nrep 3: 2–6 s per rule (≈ 30 s for 8 rules).
 prototype_curves 7 rules × 7 Q × 2 reps at 20×20, (10, 2): ≈ 3 s CPU.
 """
 
-from .activations import HWTA, KWTA, Activation, default_activation
+from .activations import (HWTA, KWTA, MAP, Activation, Core, OracleKWTA, Schedule, Threshold,
+                          default_activation)
+from .ane import ANE
 from .capacity import (CapacitySearch, StorageTask, Sweep, capacity_search, capacity_sweep,
                        crossing, geometric_grid)
 from .counts import Counts, count, count_dense
 from .cues import CueNoise, flip_cues
 from .experiments import (capacity_table, curve_p90, curve_summary, prototype_curves,
                           prototype_windows, rule_symmetric, storage_curves)
-from .layouts import Free, KofN, Modular, parse_layout, removed_mask
-from .measures import (Window, binary_entropy, bits_per_synapse, bootstrap_ci, error_counts,
-                       exact_fraction, info_per_pattern, n_synapses, output_noise,
-                       prototype_score, score_window, transinformation)
-from .patterns import PatternSet, orthogonal_patterns, parent_patterns, random_patterns
-from .prototypes import PrototypeSet, prototype_curve, prototype_set
-from .recall import Recall, recall, supports
-from .reference import recall_dense, recall_torch
-from .rules import RULES, SEVEN_RULES, Network, build, list_rules, parse_rule
 from .free import (VarPatternSet, bernoulli_patterns, counts_from_dense, palm_patterns,
                    partial_cues)
-from .noise_weights import NoiseTable, noise_weights
-from .bcpnn_stable import bcpnn_s2, bcpnn_s3, build_rule, is_noise_aware
-from .activations_ch02 import MAP, Core, OracleKWTA, Schedule, Threshold
-from .ane import ANE, calibrate
-from .retrieval_bayes import NoiseRecall, recall_noise
-from .ch02_measures import (EpsCapacity, bootstrap_compare, bootstrap_eps_capacity,
-                            capacity_bits, eps_capacity)
-from .ch02_experiments import ANEStorageTask, ch02_curves, eps_curves, standard_configs
+from .layouts import Free, KofN, Modular, parse_layout, removed_mask
+from .measures import (EpsCapacity, Window, binary_entropy, bits_per_synapse, bootstrap_ci,
+                       bootstrap_compare, bootstrap_eps_capacity, capacity_bits, cue_information,
+                       eps_capacity, error_counts, exact_fraction, info_per_pattern, n_synapses,
+                       output_noise, prototype_score, score_window, transinformation)
+from .noise import NoiseTable
+from .patterns import PatternSet, orthogonal_patterns, parent_patterns, random_patterns
+from .prototypes import PrototypeSet, prototype_curve, prototype_set
+from .recall import Recall, calibrate, recall, supports
+from .reference import recall_dense, recall_torch
+from .retrieval_curves import ANEStorageTask, eps_curves, eps_curves_cached, standard_configs
+from .rules import (NOISE_AWARE, RULES, SEVEN_RULES, Network, build, is_noise_aware, list_rules,
+                    parse_rule, weight_source)
 
 __all__ = [
     "Activation", "CapacitySearch", "Counts", "CueNoise", "Free", "HWTA", "KWTA", "KofN",
@@ -94,10 +106,10 @@ __all__ = [
     "prototype_windows", "random_patterns", "recall", "recall_dense", "recall_torch",
     "removed_mask", "rule_symmetric", "score_window", "storage_curves", "supports",
     "transinformation",
-    # ch02: free ensembles, noise-aware weights, stabilized BCPNN, MAP/l-WTA/core, ANE
-    "ANE", "ANEStorageTask", "Core", "EpsCapacity", "MAP", "NoiseRecall", "NoiseTable",
-    "OracleKWTA", "Schedule", "Threshold", "VarPatternSet", "bcpnn_s2", "bcpnn_s3",
-    "bootstrap_compare", "bootstrap_eps_capacity", "build_rule", "calibrate", "capacity_bits",
-    "ch02_curves", "counts_from_dense", "eps_capacity", "eps_curves", "noise_weights",
-    "recall_noise", "standard_configs",
+    # noise-aware weights, thresholds and schedules, ANE, ε(P) curves
+    "ANE", "ANEStorageTask", "Core", "EpsCapacity", "MAP", "NOISE_AWARE", "NoiseTable",
+    "OracleKWTA", "Schedule", "Threshold", "VarPatternSet", "bootstrap_compare",
+    "bootstrap_eps_capacity", "calibrate", "capacity_bits", "counts_from_dense",
+    "cue_information", "eps_capacity", "eps_curves", "eps_curves_cached", "standard_configs",
+    "weight_source",
 ]

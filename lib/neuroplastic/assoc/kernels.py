@@ -310,9 +310,10 @@ def level_weights(M11, M1, P, pm, pf, alpha, kind, include_diagonal, groups, smo
     Bayes (kind 0) may contain ±∞: −∞ vetoes (L11 = 0, e.g. M11 = 0 with p_f = 0), +∞ certainty
     (L10 = 0, and the diagonal when p_f = 0); b_j = −∞ for a unit never stored active."""
     N = M1.shape[0]
-    pt = np.empty(N, dtype=np.float64)
-    for i in range(N):
-        pt[i] = (np.float64(M1[i]) + alpha) / (P + 2 * alpha)
+    pt = np.zeros(N, dtype=np.float64)
+    if smoothing != 0:
+        for i in range(N):
+            pt[i] = (np.float64(M1[i]) + alpha) / (P + 2 * alpha)
     W = np.zeros((N, N), dtype=np.float32)
     b = np.empty(N, dtype=np.float32)
     for j in prange(N):

@@ -34,6 +34,7 @@ from .counts import Counts
 from .cues import CueNoise
 from .kernels import precovar_c_acc, rule_kernel
 from .layouts import check_layout, removed_mask
+from .noise import NOISE_PARAMS, NoiseTable, clamp_noise, noise_arrays, symmetrize_veto
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,7 +145,6 @@ def _llr_np(a, b):
 def _bayes(counts, layout, D, noise=None, alpha=0.0, p_min=1e-4, symmetrize=False,
            include_diagonal=False):
     """numpy reference of the exact (maximum-likelihood) Bayes weights; see kernels.level_weights."""
-    from .noise_weights import clamp_noise, symmetrize_veto
 
     if noise is None:
         raise ValueError("noise must be a CueNoise (e.g. CueNoise.from_flips(nflip, layout)) "
@@ -182,6 +182,16 @@ def _bayes(counts, layout, D, noise=None, alpha=0.0, p_min=1e-4, symmetrize=Fals
     return W, b, bool(symmetrize)
 
 
+def _stabilized(name):
+    def weights(counts, layout, D, noise=None, **params):
+        if noise is None:
+            raise ValueError(f"rule {name!r} needs noise=CueNoise(p_miss, p_false)")
+        W, b, _ = noise_arrays(name, counts, layout, noise, **params)
+        return W.astype(np.float64), b.astype(np.float64), False
+    weights.__name__ = f"_{name}"
+    return weights
+
+
 def _boms(counts, layout, D, **params):
     if "symmetrize" in params and not params["symmetrize"]:
         raise ValueError("symmetrize must be True for 'boms' (use 'bayes' for the asymmetric rule)")
@@ -199,13 +209,19 @@ RULES = {
     "bayes": _bayes,
     "bom": _bayes,
     "boms": _boms,
+    "bcpnn_s2": _stabilized("bcpnn_s2"),
+    "bcpnn_s3": _stabilized("bcpnn_s3"),
 }
-"""Registry: rule name -> weight function (counts, layout, D, **params) -> (W, b, symmetric)."""
+"""Registry: rule name -> weight function (counts, layout, D, **params) -> (W, b, symmetric).
+The noise-aware rules (:data:`NOISE_AWARE`) are one more weight source: :func:`build` gives
+their weights for one cue noise, :func:`weight_source` without ``noise`` the lazily filled
+table of every noise level (:class:`~neuroplastic.assoc.noise.NoiseTable`) that ANE reads."""
 
 SEVEN_RULES = ("hebb", "covar", "precovar", "hopfield", "willshaw", "bcpnn", "boms")
 """The seven rules of the benchmark as shown in headline figures (Bayes as symmetric boms)."""
 
-NOISE_AWARE = ("bayes", "bom", "boms")
+NOISE_AWARE = ("bayes", "bom", "boms", "bcpnn_s2", "bcpnn_s3")
+"""Rules whose weights depend on the cue noise (need ``noise=CueNoise(...)`` in build)."""
 
 _ALLOWED = {
     "hebb": (), "covar": ("mean",), "precovar": ("variant",), "hopfield": ("variant",),
@@ -214,6 +230,8 @@ _ALLOWED = {
 }
 _ALLOWED["bom"] = _ALLOWED["bayes"]
 _ALLOWED["boms"] = _ALLOWED["bayes"]
+_ALLOWED["bcpnn_s2"] = ("noise", "alpha", "p_min", "include_diagonal", "smoothing")
+_ALLOWED["bcpnn_s3"] = _ALLOWED["bcpnn_s2"]
 
 
 def list_rules() -> list[str]:
@@ -222,7 +240,7 @@ def list_rules() -> list[str]:
 
 
 def is_noise_aware(rule: str) -> bool:
-    """True for rules whose weights depend on the cue noise (Bayes family)."""
+    """True for rules whose weights depend on the cue noise (bayes, bom, boms, bcpnn_s2/s3)."""
     check_choice("rule", rule, tuple(RULES))
     return rule in NOISE_AWARE
 
@@ -246,7 +264,7 @@ def build(rule: str, counts: Counts, layout, *, self_gain: float = 0.0, **params
                         f"accepted: {list(_ALLOWED[rule])}")
     incl = bool(params.get("include_diagonal", False))
     if rule in NOISE_AWARE:
-        return _build_bayes(rule, counts, layout, self_gain, params)
+        return _build_noise(rule, counts, layout, self_gain, params)
     code, fargs = _kernel_code(rule, params, counts, layout)
     if code is None:
         return build_reference(rule, counts, layout, self_gain=self_gain, **params)
@@ -261,27 +279,44 @@ def build(rule: str, counts: Counts, layout, *, self_gain: float = 0.0, **params
     return _attach_integer(net, rule, params, counts, layout, self_gain)
 
 
-def _build_bayes(rule, counts, layout, self_gain, params):
-    """Bayes through the one noise-aware kernel (:func:`kernels.level_weights`)."""
-    from .noise_weights import noise_weights
-
+def _build_noise(rule, counts, layout, self_gain, params):
+    """Noise-aware rules through the one kernel (:func:`kernels.level_weights`)."""
     noise = params.get("noise")
     if noise is None:
-        raise ValueError("noise must be a CueNoise (e.g. CueNoise.from_flips(nflip, layout)) "
-                         "for the bayes rule")
+        raise ValueError(f"noise must be a CueNoise (e.g. CueNoise.from_flips(nflip, layout)) "
+                         f"for the {rule} rule")
     if not isinstance(noise, CueNoise):
         raise TypeError(f"noise must be a CueNoise; got {type(noise).__name__}")
     if rule == "boms" and "symmetrize" in params and not params["symmetrize"]:
         raise ValueError("symmetrize must be True for 'boms' (use 'bayes' for the asymmetric rule)")
-    sym = rule == "boms" or bool(params.get("symmetrize", False))
-    incl = bool(params.get("include_diagonal", False))
-    net = noise_weights("bayes", counts, layout, noise, alpha=params.get("alpha", 0.0),
-                        p_min=params.get("p_min", 1e-4), include_diagonal=incl, symmetrize=sym)
-    W = net.W
-    if not incl and self_gain != 0.0:
+    kw = {k: v for k, v in params.items() if k != "noise"}
+    name = "bayes" if rule in ("bom", "boms") else rule
+    if rule == "boms":
+        kw["symmetrize"] = True
+    W, b, _ = noise_arrays(name, counts, layout, noise, **kw)
+    sym = bool(kw.get("symmetrize", False))
+    if not kw.get("include_diagonal", False) and self_gain != 0.0:
         W = W.copy()
         np.fill_diagonal(W, self_gain)
-    return Network(W, net.b, rule, dict(params), sym, layout, None)
+    return Network(W, b, rule, dict(params), sym, layout, None)
+
+
+def weight_source(rule: str, counts: Counts, layout, **params):
+    """What retrieval reads: a :class:`Network` for a fixed rule or a noise-aware rule with
+    ``noise``, and a :class:`~neuroplastic.assoc.noise.NoiseTable` (weights of every noise level,
+    built lazily) for a noise-aware rule without ``noise``."""
+    check_choice("rule", rule, tuple(RULES))
+    if rule in NOISE_AWARE and "noise" not in params:
+        name = "bayes" if rule in ("bom", "boms") else rule
+        p = dict(params)
+        if rule == "boms":
+            p["symmetrize"] = True
+        bad = set(p) - set(NOISE_PARAMS)
+        if bad:
+            raise TypeError(f"unknown parameter(s) {sorted(bad)} for rule {rule!r}; accepted: "
+                            f"{list(NOISE_PARAMS)}")
+        return NoiseTable(counts, layout, name, p)
+    return build(rule, counts, layout, **params)
 
 
 _SYMMETRIC = ("hebb", "covar", "hopfield", "willshaw", "bcpnn")

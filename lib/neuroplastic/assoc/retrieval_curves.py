@@ -1,9 +1,10 @@
-"""ch02 experiments: ε(P) curves of many retrieval configurations on shared networks, and the
-cross-paper entry of Bayes + ANE into ch01's storage-capacity harness.
+"""Retrieval curves: output noise ε(P) of many retrieval configurations on shared networks, and
+Bayes + ANE inside the storage-capacity harness (:class:`ANEStorageTask`).
 
 :func:`eps_curves` stores one nested pattern set per (ensemble, network) along a geometric P grid
-(counts extended incrementally), builds each rule once per P (noise-aware rules as lazily filled
-:class:`~neuroplastic.assoc.noise_weights.NoiseTable`), and runs every configuration on the same
+(counts extended incrementally), builds each rule's weight source once per P
+(:func:`~neuroplastic.assoc.rules.weight_source`: noise-aware rules as a lazily filled
+:class:`~neuroplastic.assoc.noise.NoiseTable`), and runs every configuration on the same
 queries (n_queries stored patterns drawn per P; the partial cue of pattern μ depends only on
 (seed, μ)). Configurations are dicts::
 
@@ -22,17 +23,17 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import check_choice, check_int, seed_int
-from .activations import HWTA, KWTA
-from .activations_ch02 import MAP, Core, OracleKWTA
-from .ane import ANE, calibrate
-from .bcpnn_stable import build_rule
+from .activations import HWTA, KWTA, MAP, Core, OracleKWTA
+from .ane import ANE
 from .capacity import StorageTask
 from .counts import Counts
 from .cues import flip_cues
-from .free import bernoulli_patterns, counts_from_dense, palm_patterns, partial_cues, VarPatternSet
+from .free import VarPatternSet, bernoulli_patterns, counts_from_dense, palm_patterns, partial_cues
 from .layouts import Free, KofN, Modular
-from .noise_weights import NOISE_RULES, NoiseTable
+from .noise import NoiseTable
 from .patterns import PatternSet, random_patterns
+from .recall import calibrate, recall
+from .rules import weight_source
 
 ENSEMBLES = ("bernoulli", "constk", "palm", "modular")
 ENSEMBLE_NAMES = {"bernoulli": "Bernoulli", "constk": "constant-k", "palm": "Palm P1",
@@ -136,11 +137,7 @@ def eps_curves(ensemble: str, N: int, K: int, c: int, f: int, P_grid, configs, *
         for cfg in configs:
             rk = _rule_key(cfg)
             if rk not in sources:
-                rule, params = cfg["rule"], dict(cfg["params"])
-                if rule in NOISE_RULES:
-                    sources[rk] = NoiseTable(counts, layout, rule, params)
-                else:
-                    sources[rk] = build_rule(rule, counts, layout, **params)
+                sources[rk] = weight_source(cfg["rule"], counts, layout, **dict(cfg["params"]))
             src = sources[rk]
             act = activation_of(cfg["act"], layout, K)
             Tm = T_max if cfg["iterative"] else 1
@@ -148,8 +145,10 @@ def eps_curves(ensemble: str, N: int, K: int, c: int, f: int, P_grid, configs, *
             if cfg["ane"] == "calibrated":
                 ane = calibrate(src, X[:P], cue_fn=lambda Y, s: make_cues(Y, layout, c, f, s),
                                 activation=act, T_max=Tm, cue_key=cue_key, seed=base + P)
-            src_key = cue_key if isinstance(src, NoiseTable) else None
-            r = recall_noise_cfg(src, cues, act, Tm, ane, targets, src_key, base + 3)
+            # every source gets the cue's (c, f): tables pick their level, Willshaw's threshold
+            # subtracts the f false units
+            r = recall(src, cues, activation=act, T_max=Tm, ane=ane, targets=targets,
+                       cue_key=cue_key, seed=base + 3)
             ov = (r.states & targets).sum(axis=1)
             miss = targets.sum(axis=1) - ov
             false = r.states.sum(axis=1) - ov
@@ -173,13 +172,6 @@ def _fill_mean(trace):
         gap = np.isnan(tr[t])
         tr[t][gap] = tr[t - 1][gap]
     return tr.mean(axis=1)
-
-
-def recall_noise_cfg(src, cues, act, T_max, ane, targets, cue_key, seed):
-    from .retrieval_bayes import recall_noise
-
-    return recall_noise(src, cues, activation=act, T_max=T_max, ane=ane, targets=targets,
-                        cue_key=cue_key, seed=seed)
 
 
 def run_eps_curves(ensemble: str, N: int, K: int, c: int, f: int, P_grid, configs, *, n_nets: int,
@@ -214,7 +206,7 @@ class ANEStorageTask(StorageTask):
     patterns and cues as StorageTask for the same (rep, seed)."""
 
     def __init__(self, layout, nflip, *, ane: str = "posterior", rule: str = "boms",
-                 T_max: int = 15, alpha: float = 0.01, p_min: float = 1e-4):
+                 T_max: int = 15, alpha: float = 0.0, p_min: float = 1e-4):
         check_choice("rule", rule, ("boms", "bayes"))
         check_choice("ane", ane, ("none", "posterior", "calibrated"))
         super().__init__(rule, layout, nflip, T_max=T_max, params={"alpha": alpha, "p_min": p_min})
@@ -241,9 +233,7 @@ class ANEStorageTask(StorageTask):
                 return flip_cues(ps, nf, seed=s).to_dense()
             ane = calibrate(table, targets, cue_fn=cue_fn, activation=act, T_max=self.T_max,
                             cue_key=key, seed=seed + P)
-        from .retrieval_bayes import recall_noise
-
-        r = recall_noise(table, st["cues"].prefix(P), activation=act, T_max=self.T_max, ane=ane,
+        r = recall(table, st["cues"].prefix(P), activation=act, T_max=self.T_max, ane=ane,
                          targets=targets, cue_key=key, seed=seed)
         ov = (r.states & targets).sum(axis=1)
         K = lay.K
@@ -261,33 +251,35 @@ the state counts itself among the Θ active inputs [R]."""
 
 
 def standard_configs(ensemble: str, stabilized: str = "bcpnn_s2") -> list[dict]:
-    """The configurations the chapter runs for ``ensemble`` (F1–F6, T1, T2); see the chapter."""
+    """The configurations the chapter runs for ``ensemble`` (F1–F6, T1, T2); see the chapter.
+
+    One-step Bayes has its diagonal on (a cue unit certifies itself; with f = 0 certainly);
+    iterative Bayes runs without and, on constant-k, with it ("bayes+diag")."""
     check_choice("ensemble", ensemble, ENSEMBLES)
     check_choice("stabilized", stabilized, ("bcpnn_s2", "bcpnn_s3"))
     S = stabilized
+    DIAG = {"include_diagonal": True}
     out = []
     if ensemble in ("bernoulli", "constk"):
-        for r in ("bayes", "bcpnn", S):
+        out.append(config("bayes", "map", False, params=DIAG))
+        for r in ("bcpnn", S):
             out.append(config(r, "map", False))
         out.append(config("willshaw", "map", False, params=WILLSHAW_THR))
-        for r in ("bayes", "bcpnn", S, "willshaw", "covar", "hebb"):
+        out.append(config("bayes", "kwta", False, params=DIAG))
+        for r in ("bcpnn", S, "willshaw", "covar", "hebb"):
             out.append(config(r, "kwta", False))
-        for act in ("map", "kwta"):
-            out.append(config("bayes", act, False, params={"include_diagonal": True},
-                              label=f"bayes+diag/{act}/one/none"))
-        # pseudo-count ablation (T2b): α spread over the cells by the marginals
-        out.append(config("bayes", "map", False, params={"smoothing": "marginal"},
-                          label="bayes[marginal α]/map/one/none"))
-        out.append(config("bayes", "map", False, params={"smoothing": "marginal",
-                                                         "include_diagonal": True},
-                          label="bayes[marginal α]+diag/map/one/none"))
+        # ablations of the exact rule (T2b): no diagonal; a pseudo-count α = 0.01 on each cell
+        out.append(config("bayes", "map", False, label="bayes-nodiag/map/one/none"))
+        out.append(config("bayes", "map", False, params={"alpha": 0.01, **DIAG},
+                          label="bayes[α=0.01]/map/one/none"))
+        out.append(config("bayes", "map", False, params={"alpha": 0.01},
+                          label="bayes[α=0.01]-nodiag/map/one/none"))
         for r in ("bayes", "bcpnn", S):
             out.append(config(r, "map", True))
     iter_rules = ("bayes", "bcpnn", S)
     if ensemble == "constk":
         iter_rules = ("bayes", "bcpnn", "bcpnn_s2", "bcpnn_s3", "willshaw", "covar", "hebb")
-        out.append(config("bayes", "kwta", True, params={"include_diagonal": True},
-                          label="bayes+diag/kwta/iter/none"))
+        out.append(config("bayes", "kwta", True, params=DIAG, label="bayes+diag/kwta/iter/none"))
     for r in iter_rules:
         out.append(config(r, "kwta", True))
     ane_rules = ("bayes", "bcpnn_s2", "bcpnn_s3") if ensemble == "constk" else ("bayes", S)
@@ -307,16 +299,24 @@ def standard_configs(ensemble: str, stabilized: str = "bcpnn_s2") -> list[dict]:
         out.append(config("bcpnn", "kwta", True, params={"eps": 1e-7}, label="bcpnn-raw/kwta/iter/none"))
         out.append(config("bcpnn_s2", "kwta", True, params={"smoothing": "cell"},
                           label="bcpnn_s2[cell α]/kwta/iter/none"))
-        out.append(config("bayes", "kwta", True, "posterior", params={"include_diagonal": True},
+        out.append(config("bayes", "kwta", True, "posterior", params=DIAG,
                           label="bayes+diag/kwta/iter/posterior"))
-        for pm in (1e-5, 1e-3):
-            out.append(config("bayes", "kwta", True, params={"p_min": pm},
-                              label=f"bayes[p_min={pm:g}]/kwta/iter/none"))
-        out.append(config("bayes", "kwta", True, params={"alpha": 0.5},
-                          label="bayes[alpha=0.5]/kwta/iter/none"))
+        for a in (0.01, 0.5):
+            out.append(config("bayes", "kwta", True, params={"alpha": a},
+                              label=f"bayes[α={a:g}]/kwta/iter/none"))
     labels = [c["label"] for c in out]
     assert len(labels) == len(set(labels)), "duplicate configuration labels"
     return out
+
+
+ASYMMETRIC = ("bayes", "bcpnn_s2", "bcpnn_s3")
+"""Rules whose weights are not symmetric (charged N² synapses in ch01's "sym" count)."""
+
+
+def label_symmetric(label: str) -> bool:
+    """False for a configuration label of an asymmetric rule (Bayes, S2, S3)."""
+    rule = label.split("/")[0].split("[")[0].split("+")[0].replace("-nodiag", "")
+    return rule not in ASYMMETRIC
 
 
 def _memo(fn):
@@ -328,7 +328,7 @@ def _memo(fn):
 
 
 @_memo
-def ch02_curves(ensemble: str, N: int, K: int, c: int, f: int, P_grid, configs, n_nets: int,
+def eps_curves_cached(ensemble: str, N: int, K: int, c: int, f: int, P_grid, configs, n_nets: int,
                 n_queries: int, T_max: int, seed: int, trace_P=None):
     """Memoized :func:`run_eps_curves` (cached under data/cache/results)."""
     return run_eps_curves(ensemble, N, K, c, f, P_grid, configs, n_nets=n_nets,
@@ -359,7 +359,7 @@ def ane_capacity_table(layouts, nflips, *, nrep: int, seed: int, T_max: int = 15
 
 
 @_memo
-def x1_table(layout_specs, nflips, nrep: int, seed: int, T_max: int = 15):
+def ane_capacity_table_cached(layout_specs, nflips, nrep: int, seed: int, T_max: int = 15):
     """Memoized :func:`ane_capacity_table` with layouts given as ch01 spec strings."""
     from .layouts import parse_layout
 

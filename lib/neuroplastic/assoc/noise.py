@@ -1,10 +1,16 @@
-"""Noise-aware weights (ch02): the Bayes rule and the two stabilized BCPNN forms, for any cue
-noise level, and the lazily built table of them used by adaptive noise estimation (ANE).
+"""Cue noise and the weights that depend on it: the exact Bayes rule and the two stabilized
+BCPNN forms for any noise level, and the lazily built table of them used by adaptive noise
+estimation (ANE, :mod:`neuroplastic.assoc.ane`).
 
 All three rules are functions of the counters (M11, M1, P) and of the noise parameters of the
-state that is fed to the network, p_m = P(state 0 | stored 1), p_f = P(state 1 | stored 0),
-clamped to [p_min, 1 − p_min]. A pseudo-count α is added to each cell M11, M10, M01, M00;
-M1_j = M11 + M01 and M0_j = M10 + M00 are then sums of pseudo-counted cells (per pair).
+state that is fed to the network, p_m = P(state 0 | stored 1), p_f = P(state 1 | stored 0).
+Bayes uses maximum-likelihood counts (α = 0, no pseudo-count: a pair that never co-occurred is a
+structural zero and, with p_f = 0, vetoes its target, W = −∞) and takes p_f at its word (p_f = 0
+for deletion-only cues, only capped at 1 − p_min); p_m is kept in [p_min, 1 − p_min] so that the
+silent-input terms, which go into the bias, stay finite. The stabilized forms S2/S3 [R] clamp
+both to [p_min, 1 − p_min] and use a pseudo-count α = 0.01 (spread over the cells by the
+marginals by default). With α, α is added to each cell M11, M10, M01, M00 and
+M1_j = M11 + M01, M0_j = M10 + M00 are sums of the (pseudo-counted) cells.
 Likelihoods (first index: state bit of the presynaptic unit i, second: true state of j):
 
     L11 = [M11(1−p_m) + M01 p_f]/M1_j      L01 = [M11 p_m + M01(1−p_f)]/M1_j
@@ -12,7 +18,9 @@ Likelihoods (first index: state bit of the presynaptic unit i, second: true stat
 
 * ``bayes`` (kind 0, log-odds): W = log(L11/L10) − log(L01/L00),
   b_j = log[(M1_j+α)/(P−M1_j+α)] + Σ_{i∉D} log(L01/L00); diagonal (``include_diagonal``)
-  W_jj = log[(1−p_m)(1−p_f)/(p_m p_f)] with bias term log[p_m/(1−p_f)].
+  W_jj = log[(1−p_m)(1−p_f)/(p_m p_f)] (+∞ for p_f = 0) with bias term log[p_m/(1−p_f)].
+  Limits: log(0/0) = 0 (no evidence), log(0/x) = −∞ (veto), log(x/0) = +∞; a unit never
+  stored active has b_j = −∞ and W[:, j] = 0.
 * ``bcpnn_s2`` (kind 1, log-posterior, "noise-aware BCPNN"):
   W = log{P'·[M11(1−p_m) + M01 p_f] / (M1_j·[M1_i(1−p_m) + M0_i p_f])} = log[P(ũ_i=1|u_j=1)/P(ũ_i=1)]
   with P' = M11+M10+M01+M00, M1_i = M11+M10, M0_i = M01+M00 (pseudo-counted);
@@ -21,8 +29,9 @@ Likelihoods (first index: state bit of the presynaptic unit i, second: true stat
   b_j = log[(M1_j+α)/(P−M1_j+α)]. Diagonal: log[(1−p_m)/p_f].
 
 D (removed synapses) = the diagonal unless ``include_diagonal``, plus every intra-hypercolumn pair
-of a modular layout; W = 0 there and D is left out of bias sums. Arithmetic in float64 (same
-operation order as :func:`neuroplastic.assoc.rules.build` for ``bayes``), stored float32.
+of a modular layout; W = 0 there and D is left out of bias sums. Arithmetic in float64 in the
+one kernel :func:`neuroplastic.assoc.kernels.level_weights` (used by ``rules.build`` and
+:class:`NoiseTable` alike), stored float32.
 Units: W and b are natural-log odds (kinds 0, 2) or log posterior ratios (kind 1), in nats.
 """
 
@@ -37,7 +46,6 @@ from .counts import Counts
 from .kernels import level_weights
 from .cues import CueNoise
 from .layouts import Modular, check_layout
-from .rules import Network
 
 NOISE_RULES = {"bayes": 0, "bcpnn_s2": 1, "bcpnn_s3": 2}
 """Rules whose weights depend on the noise of the state (the ANE handle); value = kernel kind."""
@@ -109,15 +117,20 @@ def _check_params(alpha, p_min, rule="bayes"):
     return alpha, p_min
 
 
-def noise_weights(rule: str, counts: Counts, layout, noise: CueNoise, *, alpha: float | None = None,
-                  p_min: float = 1e-4, include_diagonal: bool = False,
-                  symmetrize: bool = False, smoothing: str | None = None) -> Network:
-    """Network of a noise-aware ``rule`` ("bayes", "bcpnn_s2", "bcpnn_s3") for cue ``noise``.
+NOISE_PARAMS = ("alpha", "p_min", "include_diagonal", "symmetrize", "smoothing")
+
+
+def noise_arrays(rule: str, counts: Counts, layout, noise: CueNoise, *, alpha: float | None = None,
+                 p_min: float = 1e-4, include_diagonal: bool = False,
+                 symmetrize: bool = False, smoothing: str | None = None):
+    """(W float32[N, N], b float32[N], params) of a noise-aware ``rule`` ("bayes", "bcpnn_s2",
+    "bcpnn_s3") for cue ``noise``.
 
     alpha: pseudo-count (default :func:`default_alpha`: 0 for bayes). p_min: floor of p_m (and,
     for S2/S3 only, of p_f). ``symmetrize`` (bayes only, ch01's "boms"): W ← (W + Wᵀ)/2 after
     the float32 cast, b unchanged, −∞ dominant (:func:`symmetrize_veto`). ``smoothing``: "cell"
-    (α on each cell; default for bayes) or "marginal" (default for bcpnn_s2/s3)."""
+    (α on each cell; default for bayes) or "marginal" (default for bcpnn_s2/s3).
+    :func:`neuroplastic.assoc.rules.build` wraps the result in a Network."""
     check_choice("rule", rule, tuple(NOISE_RULES))
     smoothing = default_smoothing(rule) if smoothing is None else \
         check_choice("smoothing", smoothing, ("cell", "marginal"))
@@ -137,7 +150,7 @@ def noise_weights(rule: str, counts: Counts, layout, noise: CueNoise, *, alpha: 
         W = symmetrize_veto(W)
     params = {"noise": noise, "alpha": alpha, "p_min": p_min, "include_diagonal": bool(include_diagonal),
               "symmetrize": bool(symmetrize), "smoothing": smoothing}
-    return Network(W, b, rule, params, bool(symmetrize), layout)
+    return W, b, params
 
 
 class NoiseTable:
@@ -157,7 +170,7 @@ class NoiseTable:
         check_choice("rule", rule, tuple(NOISE_RULES))
         _check_counts(counts, layout)
         params = dict(params or {})
-        bad = set(params) - {"alpha", "p_min", "include_diagonal", "symmetrize", "smoothing"}
+        bad = set(params) - set(NOISE_PARAMS)
         if bad:
             raise TypeError(f"unknown parameter(s) {sorted(bad)} for a NoiseTable; accepted: "
                             "alpha, p_min, include_diagonal, symmetrize, smoothing")
@@ -196,11 +209,12 @@ class NoiseTable:
         if hit is not None:
             self._cache.move_to_end(key)
             return hit
-        net = noise_weights(self.rule, self.counts, self.layout, self.noise(key), alpha=self.alpha,
-                            p_min=self.p_min, include_diagonal=self.include_diagonal,
-                            symmetrize=self.symmetrize, smoothing=self.smoothing)
+        W, b, _ = noise_arrays(self.rule, self.counts, self.layout, self.noise(key),
+                               alpha=self.alpha, p_min=self.p_min,
+                               include_diagonal=self.include_diagonal,
+                               symmetrize=self.symmetrize, smoothing=self.smoothing)
         self.builds += 1
-        item = (net.W, net.b)
+        item = (W, b)
         self._cache[key] = item
         per = 4 * (self.N * self.N + self.N)
         while len(self._cache) > 1 and len(self._cache) * per > self.max_table_bytes:
@@ -209,3 +223,10 @@ class NoiseTable:
 
     def __repr__(self):
         return f"NoiseTable({self.rule}, N={self.N}, P={self.counts.P}, cached={len(self._cache)})"
+
+
+STABILIZED_FORMS = {"S1": ("bcpnn", {}), "S2": ("bcpnn_s2", {}), "S3": ("bcpnn_s3", {}),
+                    "raw": ("bcpnn", {"eps": 1e-7})}
+"""T2's BCPNN forms: name -> (rule, params). S1 is the floored BCPNN of ch01 (``bcpnn``), S2 the
+noise-aware BCPNN log[P(ũ_i=1|u_j=1)/P(ũ_i=1)], S3 Bayes on active inputs only, "raw" BCPNN with
+ε = 1e-7 [R]."""
