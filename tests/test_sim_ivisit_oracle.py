@@ -86,7 +86,8 @@ def _corpus():
     lines += ["#@IVISIT:SLIDER & w0 & [100,1] & [0,1,3,0.1] & w & 0 & float & 0.5",
               "#@IVISIT:SLIDER & w1 & [100,1] & [0,2,3,0.1] & w & 1 & double & 1.5",
               "#@IVISIT:SLIDER & r & [150,1] & [0.0,1.0,4.0,0.05] & r & -1 & float & 1e-1",
-              "  # @IVISIT:SLIDER & spaced & [200,1] & [0,10,5,1] & spaced & -1 & int & 7"]
+              "  # @IVISIT:SLIDER & spaced & [200,1] & [0,10,5,1] & spaced & -1 & int & 7",
+              "after_code = 1  #@IVISIT:SLIDER & after code & [200,1] & [0,10,5,1] & after_code & -1 & int & 4"]
     c["sliders"] = lines
     lines = ["#@IVISIT:SIMULATION & dicts",
              "#@IVISIT:DICTSLIDER & Kernel-Parameters & [200,20,-1,2,10] & dict_par & 1"]
@@ -275,6 +276,15 @@ def test_what_ivisit_rejects_we_reject_on_the_same_line(body, tmp_path):
         parse_directives(script)
     assert ours.value.path == str(script)
     assert f"line {ours.value.line_no} " in str(theirs.value)
+
+
+def test_marker_inside_a_string_is_not_a_directive_for_us(tmp_path):
+    """IVISIT reads '@IVISIT:' anywhere in a line, also inside a string literal; we read comments."""
+    script = tmp_path / "s.py"
+    script.write_text('#@IVISIT:SIMULATION & s\nmsg = "#@IVISIT:SLIDER & x"\n')
+    with pytest.raises(AssertionError, match="line 2"):
+        ivisit_db(script, tmp_path / "iv.db")
+    assert parse_directives(script)["s"].parameters == {}
 
 
 def test_directive_before_simulation_is_rejected_by_both(tmp_path):

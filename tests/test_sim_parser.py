@@ -148,7 +148,7 @@ def test_ivisit_type_aliases_and_textout_options():
                                                                                   size=(10, 1))
     assert s.parameters["m"].dtype == "int" and s.displays["i"].dtype == "binary"
     assert [s.displays[k].justify for k in ("t0", "t1", "t2")] == ["center", "right", "left"]
-    assert "c" in s.parameters and "z" not in s.parameters
+    assert "c" in s.parameters and "z" in s.parameters       # a directive after code counts, as in IVISIT
 
 
 @pytest.mark.parametrize("line,msg", [

@@ -1,7 +1,7 @@
 """IVISIT-style declarations in comment lines, and the common internal spec :class:`SimSpec`.
 
-A directive line is a comment line whose comment starts with ``@IVISIT:`` (``#@IVISIT:``,
-``# @IVISIT:``), then a KEYWORD (upper case, as IVISIT requires) and ``&``-separated, trimmed
+A directive is a comment that starts with ``@IVISIT:`` (``#@IVISIT:``, ``# @IVISIT:``, also
+after code: ``x = 1  #@IVISIT:...``), then a KEYWORD (upper case, as IVISIT requires) and ``&``-separated, trimmed
 fields; a later ``#`` starts a comment. Lists ``[a,b,c]`` hold ints, floats or strings (a string
 item may carry single quotes, which are removed, as IVISIT does). Field counts exclude the keyword
 (as in the ``ivisit`` 0.72 package's parser):
@@ -37,8 +37,8 @@ the problem; nothing is skipped silently. Where IVISIT's parser would substitute
 malformed value (``supy.utilities.parseStringAsList``/``asNumber`` print a warning and go on) or
 ignore range entries beyond the fourth, we raise instead; an unknown TEXT_OUT option (IVISIT ignores
 it; its own help text writes ``list_of_options``) is accepted with a :class:`DirectiveWarning`. Only
-comment lines are read: a marker inside a string literal or after code is not a directive (IVISIT
-reads ``@IVISIT:`` anywhere in a line). Two widgets on one scalar parameter are an error (IVISIT
+comments are read: a marker inside a string literal on its line is not a directive (IVISIT reads
+``@IVISIT:`` anywhere in a line). Two widgets on one scalar parameter are an error (IVISIT
 accepts them and lets the widget written last win); several widgets on one *list* parameter (list
 indices 0, 1, ...) are the way to share it. ``log`` sliders, SCOPE, PLOT and COMMENT are our
 extensions [R].
@@ -68,7 +68,7 @@ NUM_TYPES = {"int": "int", "INT": "int", "integer": "int", "INTEGER": "int",
 TEXT_TYPES = {"string": "text", "STRING": "text", "text": "text", "TEXT": "text"}
 BINARY_TYPES = {"binary": "binary", "bool": "binary", "boolean": "binary",
                 "BINARY": "binary", "BOOL": "binary", "BOOLEAN": "binary"}
-_MARKER_RE = re.compile(r"^\s*#[#\s]*@IVISIT:")
+_MARKER_RE = re.compile(r"\s*#[#\s]*@IVISIT:")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _INT = re.compile(r"^[+-]?\d+$")
 
@@ -300,6 +300,29 @@ class _Block:
         self.names.setdefault(name, ln.no)
 
 
+def _directive_start(raw):
+    """Index just after ``@IVISIT:`` when the line's comment (the first ``#`` outside a quoted
+    string on this line) starts with it; else None."""
+    if "@IVISIT:" not in raw:
+        return None
+    m = _MARKER_RE.match(raw)
+    if m is not None:
+        return m.end()
+    quote = None
+    for i, ch in enumerate(raw):
+        if quote is not None:
+            if ch == "\\":
+                continue
+            if ch == quote and raw[i - 1] != "\\":
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#":
+            m = _MARKER_RE.match(raw, i)
+            return m.end() if m is not None else None
+    return None
+
+
 def parse_directives(source) -> dict:
     """Parse ``#@IVISIT:`` comment lines from a text, a path, or a Python module/class (its source).
 
@@ -321,11 +344,11 @@ def parse_directives(source) -> dict:
 
     blocks, cur = {}, None
     for no, raw in enumerate(text.splitlines(), start=1):
-        m = _MARKER_RE.match(raw)
-        if m is None:
+        start = _directive_start(raw)
+        if start is None:
             continue
         ln = _Line(path, no, raw)
-        body = raw[m.end():]
+        body = raw[start:]
         if "#" in body:
             body = body[:body.index("#")]
         fields = [f.strip() for f in body.split("&")]
