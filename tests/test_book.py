@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from neuroplastic import book
-from neuroplastic.book import cache as cache_mod
+from neuroplastic import cache as cache_mod
 from neuroplastic.book import runner
 from neuroplastic.book.cli import main as cli_main
 
@@ -191,15 +191,68 @@ def test_memoize_caches_and_can_be_bypassed(build, monkeypatch):
 def test_memoize_key_depends_on_arguments_and_library(build, monkeypatch):
     k1, k2 = _square.cache_key(3), _square.cache_key(3, scale=2.0)
     assert k1 != k2
-    monkeypatch.setattr(cache_mod, "library_fingerprint", lambda scope=None: "other-version")
+    monkeypatch.setattr(cache_mod, "source_fingerprint", lambda module=None: "other-version")
     assert _square.cache_key(3) != k1
 
 
-def test_library_fingerprint_is_scoped_to_the_subpackage():
-    whole, assoc, pert = (book.library_fingerprint(s) for s in (None, "assoc", "perturbation"))
-    assert len({whole, assoc, pert}) == 3
-    assert book.library_fingerprint("no_such_package") == whole
-    assert cache_mod._scope(_square) is None  # tests are outside the library: whole fingerprint
+def test_fingerprint_follows_the_import_graph():
+    closure = cache_mod.module_closure("neuroplastic.perturbation.optimizers")
+    assert "neuroplastic.perturbation.optimizers" in closure and "neuroplastic" in closure
+    assert not any(m.startswith(("neuroplastic.assoc", "neuroplastic.competitive")) for m in closure)
+    assert "neuroplastic.assoc.kernels" in cache_mod.module_closure("neuroplastic.assoc.recall")
+    whole = cache_mod.source_fingerprint(None)
+    prints = {cache_mod.source_fingerprint(m) for m in (
+        "neuroplastic.assoc.recall", "neuroplastic.perturbation.optimizers")}
+    assert len(prints | {whole}) == 3
+    assert cache_mod.source_fingerprint(_square.__module__) == whole  # a test: whole library
+
+
+def test_fingerprint_changes_when_an_imported_source_changes(tmp_path, monkeypatch):
+    pkg = tmp_path / "neuroplastic"
+    (pkg / "kern").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("__version__ = '0'\n")
+    (pkg / "kern" / "__init__.py").write_text("")
+    (pkg / "kern" / "a.py").write_text("from . import b\n")
+    (pkg / "kern" / "b.py").write_text("X = 1\n")
+    (pkg / "kern" / "c.py").write_text("Y = 1\n")
+    monkeypatch.setattr(cache_mod, "_PKG", pkg)
+    for f in (cache_mod.module_closure, cache_mod.source_fingerprint):
+        f.cache_clear()
+    assert cache_mod.module_closure("neuroplastic.kern.a") == (
+        "neuroplastic", "neuroplastic.kern", "neuroplastic.kern.a", "neuroplastic.kern.b")
+    before = cache_mod.source_fingerprint("neuroplastic.kern.a")
+    (pkg / "kern" / "c.py").write_text("Y = 2\n")   # not imported by a: same fingerprint
+    cache_mod.source_fingerprint.cache_clear()
+    assert cache_mod.source_fingerprint("neuroplastic.kern.a") == before
+    (pkg / "kern" / "b.py").write_text("X = 2\n")   # imported by a: new fingerprint
+    cache_mod.source_fingerprint.cache_clear()
+    assert cache_mod.source_fingerprint("neuroplastic.kern.a") != before
+    for f in (cache_mod.module_closure, cache_mod.source_fingerprint):
+        f.cache_clear()
+
+
+@book.memoize(serializer="torch")
+def _tensor(n):
+    import torch
+
+    calls.append(("t", n))
+    return {"w": torch.arange(n, dtype=torch.float32)}
+
+
+def test_memoize_with_the_torch_serializer(build):
+    import torch
+
+    calls.clear()
+    first = _tensor(3)
+    again = _tensor(3)
+    assert calls == [("t", 3)] and torch.equal(first["w"], again["w"])
+    path = _tensor.cache_path(3)
+    assert path.suffix == ".pt"
+    path.write_bytes(b"garbage")
+    with pytest.raises(book.CacheError, match="refresh=True"):
+        _tensor(3)
+    with pytest.raises(ValueError, match="serializer"):
+        book.memoize(serializer="json")
 
 
 def test_damaged_cache_file_is_an_error_not_a_silent_recompute(build):

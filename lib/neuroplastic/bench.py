@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .book.paths import atomic_write_text, build_dir
+from .paths import atomic_write_text, build_dir
 
 
 def median_time(fn: Callable[[], object], *, repeat: int = 5) -> float:

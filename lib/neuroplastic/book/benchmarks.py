@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .paths import build_dir, project_root
+from ..paths import build_dir, project_root
 
 #: Extra record fields shown in the table's notes column (key -> label).
 NOTES = {"memory_ratio": "peak memory ref./ours", "ratio_full_estimate": "ratio on all queries",

@@ -36,7 +36,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .paths import atomic_write_text, build_dir
+from ..paths import atomic_write_text, build_dir
 from .profiles import check_profile
 
 HOLDS = "holds"

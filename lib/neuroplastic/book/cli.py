@@ -11,7 +11,7 @@ import sys
 
 from .. import __version__
 from . import runner
-from .paths import build_dir, cache_dir
+from ..paths import build_dir, cache_dir
 from .profiles import VALID_PROFILES
 
 

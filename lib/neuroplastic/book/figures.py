@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .paths import build_dir
+from ..paths import build_dir
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 

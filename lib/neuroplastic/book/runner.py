@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .benchmarks import benchmarks_figure, benchmarks_markdown
 from .claims import dashboard_markdown
-from .paths import atomic_write_text, build_dir, project_root
+from ..paths import atomic_write_text, build_dir, project_root
 from .profiles import check_profile
 
 _ID = re.compile(r"^(?:ch)?(\d{1,2})$")
