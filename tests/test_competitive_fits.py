@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from neuroplastic.competitive.fits import log_density_hump, best_fit
 from neuroplastic.competitive import (compare_fits, fit_distribution, normalize_weights, sample_kww,
                                       trunc_cdf, trunc_pdf)
 
@@ -62,3 +63,60 @@ def test_validation():
         fit_distribution(np.ones(5) * 0.5, "lognormal")
     with pytest.raises(ValueError, match="mode"):
         normalize_weights(np.ones((2, 2)), "row")
+
+
+def _powerlaw(n, alpha, x_min, seed=0):
+    """Inverse-CDF samples of x^-alpha on [x_min, 1]."""
+    u = np.random.default_rng(seed).uniform(size=n)
+    a = 1.0 - alpha
+    return (x_min**a + u * (1.0 - x_min**a)) ** (1.0 / a)
+
+
+def test_powerlaw_recovered_and_normalised():
+    x = _powerlaw(100_000, 1.4, 0.005)
+    r = fit_distribution(x, "powerlaw", 0.005)
+    assert abs(r.params["alpha"] - 1.4) < 0.02 and not r.degenerate
+    g = np.logspace(np.log10(0.005), 0, 20001)
+    for alpha in (1.4, 1.0, -0.5):
+        assert np.trapezoid(trunc_pdf("powerlaw", {"alpha": alpha}, g, 0.005), g) == pytest.approx(1.0, rel=2e-3)
+        c = trunc_cdf("powerlaw", {"alpha": alpha}, g, 0.005)
+        assert c[0] == pytest.approx(0, abs=1e-9) and c[-1] == pytest.approx(1, abs=1e-9)
+
+
+def test_degenerate_lognormal_rejected_for_a_power_law():
+    """A power law drives the lognormal's mu to its bound: that fit is flagged and left out of
+    the AIC contest, the power law wins, and the shape test finds no interior mode."""
+    x = _powerlaw(100_000, 1.4, 0.005, seed=3)
+    ln = fit_distribution(x, "lognormal", 0.005)
+    assert "mu" in ln.at_bound and ln.degenerate
+    df = compare_fits(x, 0.005)
+    assert df.family.iloc[0] == "powerlaw" and df.d_aic.iloc[0] == 0
+    row = df.set_index("family").loc["lognormal"]
+    assert row.degenerate and np.isnan(row.d_aic)
+    assert best_fit(df).family == "powerlaw"
+    assert not log_density_hump(x, 0.005)["interior"]
+
+
+def test_compressed_at_beta_one_is_degenerate():
+    """Stretched-like data push the compressed fit onto beta = 1 (a plain exponential)."""
+    x = sample_kww(100_000, 0.05, 0.5, 0.005, seed=2)
+    co = fit_distribution(x, "compressed", 0.005)
+    assert co.at_bound == ("beta",) and co.params["beta"] == pytest.approx(1.0)
+    df = compare_fits(x, 0.005).set_index("family")
+    assert df.loc["compressed"].degenerate and not df.loc["stretched"].degenerate
+    # a plain exponential sits on the shared edge beta = 1 of both halves: exactly one of them
+    # stays in the contest, with beta close to 1
+    e = sample_kww(100_000, 0.1, 1.0, 0.005, seed=4)
+    de = compare_fits(e, 0.005).set_index("family").loc[["stretched", "compressed"]]
+    kept = de[~de.degenerate.astype(bool)]
+    assert len(kept) == 1 and kept.beta.iloc[0] == pytest.approx(1.0, abs=0.02)
+
+
+def test_hump_detects_an_interior_lognormal_mode():
+    x = _lognormal(100_000, -3.0, 0.8, 0.005)
+    h = log_density_hump(x, 0.005)
+    assert h["interior"] and 0.02 < h["mode"] < 0.09
+    with pytest.raises(ValueError, match="bins"):
+        log_density_hump(x, 0.005, bins=3)
+    with pytest.raises(ValueError, match="rise"):
+        log_density_hump(x, 0.005, rise=0.5)

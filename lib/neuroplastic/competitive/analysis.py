@@ -9,14 +9,15 @@ import torch
 
 from ._util import unit_rows
 from .attacks import fgsm, masking_checks, pgd, robust_accuracy, transfer_accuracy
-from .fits import compare_fits, normalize_weights
+from .fits import CONTEST, compare_fits, normalize_weights
 from .metrics import (class_selectivity, dale_outgoing, kernel_prototype_cosine,
                       lifetime_sparseness, unit_label_information)
 
 
 def fit_table(W, exclude_rows=None, modes=("layer", "unit"), x_mins=(0.005,),
-              families=("lognormal", "stretched", "compressed")) -> pd.DataFrame:
-    """compare_fits for each normalisation mode and x_min (absolute weights)."""
+              families=CONTEST) -> pd.DataFrame:
+    """compare_fits for each normalisation mode and x_min (absolute weights); degenerate fits
+    (a parameter on its bound) are flagged and left out of the AIC ranking."""
     out = []
     for mode in modes:
         for xm in x_mins:
@@ -51,11 +52,7 @@ def attack_suite(models: dict, x, y, eps_grid, restarts=1, seed=0, source="BP",
     eps_grid = [float(e) for e in eps_grid]
     fg, pg, variants, p200 = {}, {}, {}, {}
     for name, m in models.items():
-        opts = [{}]
-        if hasattr(m, "mode"):
-            opts = [{"backward": None}, {"backward": "bpda"}, {"backward": "frozen"}]
-        elif hasattr(m, "own_loss"):
-            opts = [{"loss": "ce"}, {"loss": "own"}]
+        opts = attack_options(m)
         vf, vp = [], []
         variants[name] = {}
         for o in opts:
@@ -85,6 +82,48 @@ def attack_suite(models: dict, x, y, eps_grid, restarts=1, seed=0, source="BP",
     wide = lambda d: pd.DataFrame({"eps": eps_grid, **{n: t["accuracy"].values for n, t in d.items()}})  # noqa: E731
     return {"fgsm": wide(fg), "pgd": wide(pg), "transfer": tr, "pgd200": p200, "checks": checks,
             "variants": variants}
+
+
+def attack_options(model) -> list:
+    """The white-box variants run against ``model``: RR's three k-WTA threshold treatments
+    (exact, BPDA, frozen), KH's two losses (cross-entropy, its own), else cross-entropy."""
+    if hasattr(model, "mode"):
+        return [{"backward": None}, {"backward": "bpda"}, {"backward": "frozen"}]
+    if hasattr(model, "own_loss"):
+        return [{"loss": "ce"}, {"loss": "own"}]
+    return [{}]
+
+
+def robustness_by_seed(models: dict, x, y, eps_list=(0.1,), restarts=2, attack_seed=0,
+                       iters=40, batch_size=1000) -> pd.DataFrame:
+    """PGD accuracy (minimum over :func:`attack_options`) of every model at each eps.
+    ``models``: {(name, training seed): model}; every model is attacked on the same images
+    with the same attack seed, so differences between training seeds are the models' own.
+    Returns a DataFrame (model, seed, eps, accuracy, variant) with the weakest variant."""
+    rows = []
+    for (name, s), m in models.items():
+        for eps in eps_list:
+            best = None
+            for o in attack_options(m):
+                t = robust_accuracy(m, x, y, pgd, [float(eps)], batch_size, iters=iters,
+                                    restarts=restarts, seed=attack_seed, **o)
+                a = float(t["accuracy"].iloc[0])
+                if best is None or a < best[0]:
+                    best = (a, ",".join(f"{k}={v}" for k, v in o.items()) or "ce")
+            rows.append({"model": name, "seed": int(s), "eps": float(eps), "accuracy": best[0],
+                         "variant": best[1]})
+    return pd.DataFrame(rows)
+
+
+def paired_margin(table: pd.DataFrame, method: str, baseline: str, eps: float) -> dict:
+    """Mean, sd, min and per-seed values of accuracy(method) - accuracy(baseline) at ``eps``,
+    paired by training seed (seeds present for both)."""
+    t = table[np.isclose(table["eps"], eps)].pivot(index="seed", columns="model", values="accuracy")
+    d = (t[method] - t[baseline]).dropna()
+    if d.empty:
+        raise ValueError(f"no common seeds for {method!r} and {baseline!r} at eps={eps}")
+    return {"mean": float(d.mean()), "sd": float(d.std(ddof=1)) if len(d) > 1 else 0.0,
+            "min": float(d.min()), "n": int(len(d)), "per_seed": d.round(4).to_dict()}
 
 
 def checks_frame(checks: dict) -> pd.DataFrame:

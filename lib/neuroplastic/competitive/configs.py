@@ -39,13 +39,16 @@ class KHConfig:
 class KHReadoutConfig:
     """hopfield19 readout: h = relu(W x/|x|)^n, c = tanh(beta S h), loss sum |c - t|^m
     (m applied literally); Adam on S only. beta=None: chosen on validation from
-    (0.01, 0.1, 1)."""
+    ``beta_grid``, widened by factors of 10 beyond an edge that wins (at most
+    ``beta_widen`` times on each side) so that the chosen value is interior when it can be."""
     n: float = 4.5
     m: float = 6.0
     beta: float | None = None
     lr: float = 1e-3
     epochs: int = 60
     batch_size: int = 100
+    beta_grid: tuple = (0.01, 0.1, 1.0, 10.0)
+    beta_widen: int = 3
 
     def __post_init__(self):
         check_float("n", self.n, 1.0)
@@ -55,6 +58,13 @@ class KHReadoutConfig:
         check_float("lr", self.lr, 0.0, lo_open=True)
         check_int("epochs", self.epochs, 1)
         check_int("batch_size", self.batch_size, 1)
+        grid = tuple(self.beta_grid) if isinstance(self.beta_grid, (tuple, list)) else None
+        if not grid or any(isinstance(b, bool) or not isinstance(b, (int, float)) or not b > 0
+                           for b in grid) or list(grid) != sorted(set(grid)):
+            raise ValueError(f"beta_grid must be a non-empty increasing tuple of positive numbers, "
+                             f"got {self.beta_grid!r}")
+        object.__setattr__(self, "beta_grid", tuple(float(b) for b in grid))
+        check_int("beta_widen", self.beta_widen, 0, 10)
 
 
 @dataclass(frozen=True)

@@ -62,11 +62,41 @@ def _logreg(Xs, ys, Xte, seed, steps=1000, lr=1e-2, wd=1e-4):
         return (torch.tensor(Xte) @ W + c).argmax(1).numpy()
 
 
-def fewshot_task(name, spec, X, y, Xte, yte, n, seed, variant, pretrained=None, steps=1000):
+def train_shot_layer(kind, layer_cfg, X, y, n, seed, pool=None):
+    """Variant S: the unsupervised layer trained on the ``n``-shot set of ``seed`` only, with
+    the main run's number of updates (``len(X) // batch_size`` per epoch) at batch
+    min(100, 10 n)."""
+    check_choice("kind", kind, ("kh", "rr"))
+    idx = sample_shots(y, n, seed, pool)
+    bs = min(100, 10 * n)
+    upe = max(1, len(X) // layer_cfg.batch_size)  # the main run's updates per epoch
+    return (train_kh if kind == "kh" else train_rr)(
+        X[idx], dataclasses.replace(layer_cfg, batch_size=bs), seed=seed, updates_per_epoch=upe)
+
+
+def shot_layers(kind, layer_cfg, X, y, shots, seeds, pool=None, n_jobs=None,
+                backend="sequential") -> dict:
+    """{(n, seed): layer} for variant S, trained once and shared by every readout variant."""
+    seeds = list(range(seeds)) if isinstance(seeds, (int, np.integer)) else list(seeds)
+    keys = [(int(n), int(s)) for n in shots for s in seeds]
+    tasks = [dict(kind=kind, layer_cfg=layer_cfg, X=X, y=y, n=n, seed=s, pool=pool) for n, s in keys]
+    try:
+        from neuroplastic import parallel
+        res = parallel.sweep(train_shot_layer, tasks, n_jobs=n_jobs, backend=backend,
+                             desc=f"shot layers {kind}", progress=False)
+    except ImportError:
+        res = [train_shot_layer(**t) for t in tasks]
+    return dict(zip(keys, res))
+
+
+def fewshot_task(name, spec, X, y, Xte, yte, n, seed, variant, pretrained=None, steps=1000,
+                 pool=None):
     """One (model, shots, seed) point. ``spec``: ("bp", BPConfig) | ("kh", (KHConfig,
     KHReadoutConfig, beta)) | ("rr", (RRConfig, RRReadoutConfig)) | ("logreg", None) |
-    ("ncm", None). Returns per-image correctness on the test set (bool array)."""
-    idx = sample_shots(y, n, seed)
+    ("ncm", None). ``pretrained``: the layer (variant U), or a dict {(n, seed): layer} of
+    shot-trained layers (variant S, from :func:`shot_layers`). ``pool``: the indices the shots
+    are drawn from (default: all of ``y``). Returns per-image correctness on the test set."""
+    idx = sample_shots(y, n, seed, pool)
     Xs, ys = X[idx], y[idx]
     kind, cfg = spec
     bs = min(100, 10 * n)
@@ -82,10 +112,10 @@ def fewshot_task(name, spec, X, y, Xte, yte, n, seed, variant, pretrained=None, 
         lcfg, rcfg = cfg[0], cfg[1]
         if variant == "U":
             layer = pretrained
+        elif isinstance(pretrained, dict) and (n, seed) in pretrained:
+            layer = pretrained[n, seed]
         else:
-            upe = max(1, len(X) // lcfg.batch_size)  # the main run's updates per epoch
-            layer = (train_kh if kind == "kh" else train_rr)(
-                Xs, dataclasses.replace(lcfg, batch_size=bs), seed=seed, updates_per_epoch=upe)
+            layer = train_shot_layer(kind, lcfg, X, y, n, seed, pool)
         rcfg = dataclasses.replace(rcfg, batch_size=bs)
         beta = cfg[2] if kind == "kh" else None
         m = train_readout(layer, Xs, ys, rcfg, seed=seed, steps=steps, beta=beta)
@@ -96,9 +126,9 @@ def fewshot_task(name, spec, X, y, Xte, yte, n, seed, variant, pretrained=None, 
 
 
 def few_shot_curve(models: dict, X, y, Xte, yte, shots, seeds, variant="U", pretrained=None,
-                   steps=1000, n_jobs=None, backend="loky", progress=False):
+                   steps=1000, n_jobs=None, backend="loky", progress=False, pool=None):
     """Accuracy vs shots. ``models``: name -> spec (see ``fewshot_task``); ``pretrained``:
-    name -> layer for variant U. ``seeds``: an int (that many seeds 0..s-1) or a list.
+    name -> layer for variant U (for variant S optionally name -> {(n, seed): layer}). ``seeds``: an int (that many seeds 0..s-1) or a list.
     Returns (table DataFrame(model, shots, seed, accuracy), correct dict name ->
     bool array (n_shots, n_seeds, n_test))."""
     check_choice("variant", variant, ("U", "S"))
@@ -109,7 +139,7 @@ def few_shot_curve(models: dict, X, y, Xte, yte, shots, seeds, variant="U", pret
             if kind in ("kh", "rr") and (pretrained is None or name not in pretrained):
                 raise ValueError(f"variant 'U' needs pretrained[{name!r}]")
     tasks = [dict(name=name, spec=spec, X=X, y=y, Xte=Xte, yte=yte, n=n, seed=s, variant=variant,
-                  pretrained=(pretrained or {}).get(name), steps=steps)
+                  pretrained=(pretrained or {}).get(name), steps=steps, pool=pool)
              for name, spec in models.items() for n in shots for s in seeds]
     try:
         from neuroplastic import parallel
@@ -141,3 +171,54 @@ def paired_bootstrap_diff(correct_a, correct_b, n_boot=2000, seed=0):
         ii = rng.integers(0, nimg, nimg)
         boots[t] = np.take_along_axis(d[:, :, ii].mean(2), si, 1).mean()
     return float(per.mean()), float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))
+
+
+def validation_split(y, n_val=1000, seed=0):
+    """(pool, val): a class-balanced validation set of ``n_val`` training images and the rest,
+    the pool the tuning shots are drawn from (the test set is never used for tuning)."""
+    y = np.asarray(y)
+    n_cls = len(np.unique(y))
+    check_int("n_val", n_val, n_cls, len(y) - n_cls)
+    val = sample_shots(y, n_val // n_cls, seed)
+    return np.setdiff1d(np.arange(len(y)), val), val
+
+
+def tune_few_shot(name, make_spec, grid, X, y, shots, seeds, variant="U", pretrained=None,
+                  steps=1000, n_val=1000, split_seed=12345, factor=3.0, max_widen=2, min_points=0,
+                  layer_kind=None):
+    """Re-choose one hyperparameter for the few-shot regime on a validation split.
+
+    ``make_spec(value)`` gives the model spec for a value of the hyperparameter ``name``; the
+    score is the mean validation accuracy over ``shots`` and ``seeds`` (shots drawn from the
+    training images outside the validation set). ``grid`` is widened by ``factor`` beyond a
+    winning edge (at most ``max_widen`` times per side) and, alternately on both sides, until
+    it holds at least ``min_points`` values (so a method can get a baseline's budget). For
+    variant S with ``layer_kind`` set, the shot layers are trained once and shared by every
+    value. Returns (GridSearch over the values tried, number of configurations)."""
+    from neuroplastic.tuning import grid_search
+    from .models import _round3, widen_grid
+    check_choice("variant", variant, ("U", "S"))
+    seeds = list(range(seeds)) if isinstance(seeds, (int, np.integer)) else list(seeds)
+    pool, val = validation_split(y, n_val, split_seed)
+    Xv, yv = X[val], y[val]
+    if variant == "S" and layer_kind is not None:
+        lcfg = make_spec(grid[0])[1][0]
+        pretrained = shot_layers(layer_kind, lcfg, X, y, shots, seeds, pool)
+    cache = {}
+
+    def score(v):
+        if v not in cache:
+            accs = [fewshot_task(name, make_spec(v), X, y, Xv, yv, int(n), int(s), variant,
+                                 pretrained, steps, pool).mean() for n in shots for s in seeds]
+            cache[v] = float(np.mean(accs))
+        return cache[v]
+
+    gs = widen_grid(name, grid, score, max_widen, factor, maximize=True)
+    g = list(gs.grid)
+    side = 0
+    while len(g) < min_points:
+        g = [_round3(g[0] / factor)] + g if side == 0 else g + [_round3(g[-1] * factor)]
+        side = 1 - side
+    if len(g) > len(gs.grid):
+        gs = grid_search(name, g, [score(v) for v in g], minimize=False)
+    return gs, len(gs.grid)

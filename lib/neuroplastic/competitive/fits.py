@@ -4,21 +4,39 @@ Families (densities on [x_min, 1], normalised by Z):
 * lognormal: phi((ln x - mu)/sigma) / (x sigma [Phi(-mu/sigma) - Phi((ln x_min - mu)/sigma)]);
 * KWW: exp(-(x/lam)^beta) / Z, Z = (lam/beta) Gamma(1/beta) [P(1/beta, lam^-beta) - P(1/beta, (x_min/lam)^beta)],
   fitted as "stretched" (beta <= 1) and "compressed" (beta >= 1);
-* weibull: x^(beta-1) exp(-(x/lam)^beta) / Z (the other convention).
+* weibull: x^(beta-1) exp(-(x/lam)^beta) / Z (the other convention);
+* powerlaw: x^(-alpha) / Z, Z = (1 - x_min^(1-alpha)) / (1 - alpha) (= -ln x_min at alpha = 1).
 Weights are dimensionless (normalised to [0, 1]); L-BFGS-B on log-parameters from a
-3 x 3 start grid, float64; AIC = 2 * 2 + 2 NLL; KS D against the truncated CDF.
+3 x 3 start grid (the power law: a bounded 1-d search), float64; AIC = 2 k + 2 NLL with k
+the number of free parameters; KS D against the truncated CDF.
+
+Degenerate fits. Each family is fitted inside parameter bounds; a fit whose optimum sits on a
+bound is the family's way of approaching another one (a lognormal with mu at its lower bound is
+a power law in disguise; a compressed exponential at beta = 1 is a plain exponential, the
+stretched family's edge; a KWW with lam at its lower bound is deep in its power-law limit).
+``FitResult.at_bound`` names those parameters, and ``compare_fits`` leaves such fits out of the
+AIC contest (``drop_degenerate=True``). The shape itself is tested by :func:`log_density_hump`:
+a lognormal-like weight distribution has an interior mode of the density of ln x, which the AIC
+contest alone does not check.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-FAMILIES = ("lognormal", "stretched", "compressed", "weibull")
+FAMILIES = ("lognormal", "stretched", "compressed", "weibull", "powerlaw")
 _BETA_BOUNDS = {"stretched": (0.02, 1.0), "compressed": (1.0, 20.0), "weibull": (0.02, 20.0)}
+_MU_BOUNDS = (-30.0, 5.0)
+_SIGMA_BOUNDS = (0.01, 30.0)
+_LAM_BOUNDS = (1e-8, 1e3)
+_ALPHA_BOUNDS = (-20.0, 20.0)
+#: the 4 families of the chapter's AIC contest
+CONTEST = ("lognormal", "stretched", "compressed", "powerlaw")
 
 
 @dataclass(frozen=True)
@@ -30,6 +48,12 @@ class FitResult:
     ks_d: float
     ks_p: float
     n: int
+    at_bound: tuple = ()
+
+    @property
+    def degenerate(self) -> bool:
+        """True when a fitted parameter sits on its bound (the family's limit, not an optimum)."""
+        return bool(self.at_bound)
 
 
 def _check(family, x_min):
@@ -71,6 +95,14 @@ def _kww_logZ(lam, beta, x_min):
     return _logZ_quad(beta, lam, x_min)
 
 
+def _powerlaw_logZ(alpha, x_min):
+    """log int_{x_min}^1 x^-alpha dx = log((1 - x_min^(1-alpha)) / (1 - alpha))."""
+    a, L = 1.0 - alpha, np.log(x_min)
+    if abs(a) < 1e-12:
+        return float(np.log(-L))
+    return float(np.log(-np.expm1(a * L) / a))
+
+
 def _logpdf(family, params, x, x_min):
     if family == "lognormal":
         mu, s = params["mu"], params["sigma"]
@@ -80,6 +112,8 @@ def _logpdf(family, params, x, x_min):
         with np.errstate(divide="ignore"):
             logZ = lz + np.log1p(-np.exp(min(lzm - lz, -1e-300)))
         return -0.5 * z**2 - 0.5 * np.log(2 * np.pi) - np.log(x * s) - logZ
+    if family == "powerlaw":
+        return -params["alpha"] * np.log(x) - _powerlaw_logZ(params["alpha"], x_min)
     lam, beta = params["lam"], params["beta"]
     a = 1.0 / beta
     if family in ("stretched", "compressed"):
@@ -104,6 +138,11 @@ def trunc_cdf(family, params, x, x_min):
     """Truncated CDF on [x_min, 1]."""
     _check(family, x_min)
     x = np.clip(np.asarray(x, dtype=np.float64), x_min, 1.0)
+    if family == "powerlaw":
+        a, L = 1.0 - params["alpha"], np.log(x_min)
+        if abs(a) < 1e-12:
+            return (np.log(x) - L) / -L
+        return (np.exp(a * np.log(x)) - np.exp(a * L)) / -np.expm1(a * L)
     if family == "lognormal":
         mu, s = params["mu"], params["sigma"]
         lo, hi = stats.norm.cdf((np.log(x_min) - mu) / s), stats.norm.cdf(-mu / s)
@@ -129,13 +168,20 @@ def trunc_cdf(family, params, x, x_min):
 
 
 def _unpack(family, th):
+    if family == "powerlaw":
+        return {"alpha": float(th[0])}
     if family == "lognormal":
         return {"mu": th[0], "sigma": float(np.exp(th[1]))}
     return {"lam": float(np.exp(th[0])), "beta": float(np.exp(th[1]))}
 
 
+_BOUND_TOL = 1e-4  # a parameter within this fraction of its (log-)range of a bound is "at" it
+
+
 def fit_distribution(x, family, x_min=0.005) -> FitResult:
-    """MLE of ``family`` truncated to [x_min, 1] on the values of ``x`` in that range."""
+    """MLE of ``family`` truncated to [x_min, 1] on the values of ``x`` in that range.
+    ``at_bound`` of the result names the parameters whose optimum lies on a bound of the
+    search (within 1e-4 of the log-parameter range): such a fit is degenerate."""
     _check(family, x_min)
     x = np.asarray(x, dtype=np.float64).ravel()
     x = x[(x >= x_min) & (x <= 1.0)]
@@ -155,6 +201,8 @@ def fit_distribution(x, family, x_min=0.005) -> FitResult:
                 logZ = lz + np.log1p(-np.exp(min(lzm - lz, -1e-300)))
                 v = (0.5 * (s2 - 2 * mu * s1 + n * mu**2) / sg**2 + n * (0.5 * np.log(2 * np.pi) + np.log(sg))
                      + s1 + n * logZ)
+            elif family == "powerlaw":
+                v = prm["alpha"] * s1 + n * _powerlaw_logZ(prm["alpha"], x_min)
             elif family in ("stretched", "compressed"):
                 lam, beta = prm["lam"], prm["beta"]
                 v = np.exp(beta * (lx - np.log(lam))).sum() + n * _kww_logZ(lam, beta, x_min)
@@ -162,16 +210,19 @@ def fit_distribution(x, family, x_min=0.005) -> FitResult:
                 v = -np.sum(_logpdf(family, prm, x, x_min))
         return float(v) if np.isfinite(v) else 1e300
 
-    if family == "lognormal":
+    if family == "powerlaw":
+        starts = [(a,) for a in (-1.0, 0.5, 2.0)]
+        bounds = [_ALPHA_BOUNDS]
+    elif family == "lognormal":
         starts = [(m, np.log(s)) for m in (lx.mean() - 1, lx.mean(), lx.mean() + 1)
                   for s in (0.5 * lx.std(), lx.std(), 2 * lx.std())]
-        bounds = [(-30.0, 5.0), (np.log(0.01), np.log(30.0))]
+        bounds = [_MU_BOUNDS, (np.log(_SIGMA_BOUNDS[0]), np.log(_SIGMA_BOUNDS[1]))]
     else:
         bl, bh = _BETA_BOUNDS[family]
         betas = np.exp(np.linspace(np.log(bl) if family != "stretched" else np.log(0.15),
                                    np.log(bh) if family != "compressed" else np.log(4.0), 5)[[0, 2, 4]])
         starts = [(np.log(lam), np.log(b)) for lam in (x.mean() / 3, x.mean(), 3 * x.mean()) for b in betas]
-        bounds = [(np.log(1e-8), np.log(1e3)), (np.log(bl), np.log(bh))]
+        bounds = [(np.log(_LAM_BOUNDS[0]), np.log(_LAM_BOUNDS[1])), (np.log(bl), np.log(bh))]
     best = None
     for th0 in starts:
         th0 = np.clip(th0, [b[0] for b in bounds], [b[1] for b in bounds])
@@ -180,8 +231,12 @@ def fit_distribution(x, family, x_min=0.005) -> FitResult:
             best = r
     params = _unpack(family, best.x)
     ks = stats.kstest(x, lambda t: trunc_cdf(family, params, t, x_min))
-    return FitResult(family, params, float(best.fun), float(4 + 2 * best.fun), float(ks.statistic),
-                     float(ks.pvalue), int(len(x)))
+    names = list(params)
+    at_bound = tuple(names[i] for i, (lo, hi) in enumerate(bounds)
+                     if min(best.x[i] - lo, hi - best.x[i]) <= _BOUND_TOL * (hi - lo))
+    k = len(names)
+    return FitResult(family, params, float(best.fun), float(2 * k + 2 * best.fun), float(ks.statistic),
+                     float(ks.pvalue), int(len(x)), at_bound)
 
 
 def normalize_weights(W, mode="layer", x_min=0.005, exclude_rows=None) -> np.ndarray:
@@ -206,16 +261,70 @@ def normalize_weights(W, mode="layer", x_min=0.005, exclude_rows=None) -> np.nda
     return V[V >= x_min]
 
 
-def compare_fits(x, x_min=0.005, families=("lognormal", "stretched", "compressed")) -> pd.DataFrame:
-    """Fit each family; rows sorted by AIC with dAIC = AIC - min AIC."""
-    rows = []
+def compare_fits(x, x_min=0.005, families=CONTEST, drop_degenerate=True) -> pd.DataFrame:
+    """Fit each family; rows sorted by AIC. ``at_bound`` lists the parameters on a bound and
+    ``degenerate`` flags such fits; with ``drop_degenerate`` (default) they take no part in the
+    contest: their ``d_aic`` is NaN and they sort last. ``d_aic`` = AIC - the lowest AIC of a
+    non-degenerate fit (all fits count when every one is degenerate)."""
+    rows, res = [], {f: fit_distribution(x, f, x_min) for f in families}
+    st, co = res.get("stretched"), res.get("compressed")
+    if st is not None and co is not None and st.at_bound == ("beta",) and co.at_bound == ("beta",):
+        # both KWW halves on their shared edge beta = 1: the data are a plain exponential, an
+        # interior point of the whole KWW family; keep it once (as "stretched")
+        res["stretched"] = dataclasses.replace(st, at_bound=())
     for f in families:
-        r = fit_distribution(x, f, x_min)
-        rows.append({"family": f, **r.params, "n": r.n,
-                     "nll": r.nll, "aic": r.aic, "ks_d": r.ks_d, "ks_p": r.ks_p})
+        r = res[f]
+        rows.append({"family": f, **r.params, "n": r.n, "nll": r.nll, "aic": r.aic,
+                     "ks_d": r.ks_d, "ks_p": r.ks_p, "at_bound": ",".join(r.at_bound),
+                     "degenerate": r.degenerate})
     df = pd.DataFrame(rows)
-    df["d_aic"] = df["aic"] - df["aic"].min()
-    return df.sort_values("aic").reset_index(drop=True)
+    valid = ~df["degenerate"] if drop_degenerate and not df["degenerate"].all() else \
+        pd.Series(True, index=df.index)
+    df["d_aic"] = np.where(valid, df["aic"] - df.loc[valid, "aic"].min(), np.nan)
+    df["_key"] = np.where(valid, df["aic"], np.inf)
+    return df.sort_values(["_key", "aic"]).drop(columns="_key").reset_index(drop=True)
+
+
+def best_fit(table: pd.DataFrame) -> pd.Series:
+    """The winning row of a ``compare_fits`` table: the lowest AIC among non-degenerate fits
+    (``None``-like empty Series when every fit is degenerate)."""
+    ok = table[~table["degenerate"]]
+    return ok.sort_values("aic").iloc[0] if len(ok) else pd.Series(dtype=object)
+
+
+def log_density_hump(x, x_min=0.005, bins=40, smooth=3, rise=1.5) -> dict:
+    """Does the density of ln x on [ln x_min, 0] have an interior mode (a lognormal hump)?
+
+    Histogram of ln x in ``bins`` equal bins (the log-binned histogram of the chapter's figure,
+    as a density of ln x), smoothed by a ``smooth``-bin moving average. ``left``/``right`` are
+    the peak's ratio to the mean of the first/last ``smooth`` bins. The mode is interior when
+    it lies outside those edge bins and the density rises by at least ``rise`` from the left
+    edge to the peak and falls by at least ``rise`` from the peak to the right edge. A power law
+    (monotone in ln x) or a density piled up at x_min fails. Returns {"mode": x at the peak,
+    "left": ratio, "right": ratio, "interior": bool}."""
+    if not (isinstance(x_min, (int, float)) and 0 < x_min < 1):
+        raise ValueError(f"x_min must be in (0, 1), got {x_min!r}")
+    if not isinstance(bins, int) or bins < 6:
+        raise ValueError(f"bins must be an int >= 6, got {bins!r}")
+    if not isinstance(smooth, int) or not 1 <= smooth <= bins // 3:
+        raise ValueError(f"smooth must be an int in [1, bins // 3], got {smooth!r}")
+    if not rise >= 1:
+        raise ValueError(f"rise must be >= 1, got {rise!r}")
+    x = np.asarray(x, dtype=np.float64).ravel()
+    x = x[(x >= x_min) & (x <= 1.0)]
+    if len(x) < 10:
+        raise ValueError(f"x must hold at least 10 values in [x_min, 1], got {len(x)}")
+    edges = np.linspace(np.log(x_min), 0.0, bins + 1)
+    h, _ = np.histogram(np.log(x), edges)
+    hs = np.convolve(h.astype(float), np.ones(smooth) / smooth, mode="same")
+    m = int(np.argmax(hs))
+    peak = hs[m]
+    el, er = hs[:smooth].mean(), hs[-smooth:].mean()
+    left = peak / el if el > 0 else np.inf   # an empty edge (e.g. a pruning gap) is an infinite rise
+    right = peak / er if er > 0 else np.inf
+    interior = bool(smooth <= m < bins - smooth and left >= rise and right >= rise)
+    return {"mode": float(np.exp(0.5 * (edges[m] + edges[m + 1]))), "left": float(left),
+            "right": float(right), "interior": interior}
 
 
 def sample_kww(n, lam, beta, x_min, seed=0) -> np.ndarray:

@@ -245,6 +245,33 @@ def _kh_readout_fit(H, y, beta, cfg, seed, dev, steps=None):
     return S.detach()
 
 
+def widen_grid(name, grid, score, max_widen=3, factor=10.0, maximize=True):
+    """Grid search over the increasing ``grid`` with ``score(value)`` (higher is better when
+    ``maximize``), widened by ``factor`` beyond whichever edge wins, at most ``max_widen``
+    times per side, until the best value is interior (ties go to the smaller value).
+    Returns a :class:`neuroplastic.tuning.GridSearch` over every value tried, whose
+    ``on_edge`` says whether the widening stopped on an edge."""
+    from neuroplastic.tuning import grid_search
+    grid = sorted(float(g) for g in grid)
+    widened = {"lower": 0, "upper": 0}
+    while True:
+        scores = [score(g) for g in grid]
+        # ties to the smaller value: reverse so that the first maximum found is the smallest
+        gs = grid_search(name, grid, [-s if maximize else s for s in scores], minimize=True)
+        best = min(range(len(grid)), key=lambda i: (gs.scores[i], grid[i]))
+        edge = "lower" if best == 0 else "upper" if best == len(grid) - 1 else None
+        if edge is None or widened[edge] >= max_widen:
+            break
+        widened[edge] += 1
+        grid = [_round3(grid[0] / factor)] + grid if edge == "lower" else grid + [_round3(grid[-1] * factor)]
+    return grid_search(name, grid, scores, minimize=not maximize)
+
+
+def _round3(v: float) -> float:
+    """``v`` to 3 significant digits (grid values stay readable: 0.009, not 0.009000000000000001)."""
+    return float(f"{v:.3g}")
+
+
 def _stratified_val(y: np.ndarray, frac: float, seed: int):
     rng = np.random.default_rng(seed)
     val = []
@@ -299,17 +326,23 @@ def train_readout(layer, X, y, cfg, seed=0, device="cpu", steps: int | None = No
         W = layer.W.to(dev)
         with torch.no_grad():
             H = torch.relu(unit_rows(X) @ W.T).pow(cfg.n)
-        selection = {}
+        selection, search = {}, None
         b = beta if beta is not None else cfg.beta
         if b is None:
             tr, va = _stratified_val(y_np, val_frac, seed)
-            for cand in (0.01, 0.1, 1.0):
-                S = _kh_readout_fit(H[tr], yt[tr], cand, cfg, seed, dev, steps)
-                selection[cand] = float(((H[va] @ S.T).argmax(1) == yt[va]).float().mean())
-            b = max(selection, key=lambda k: (selection[k], -k))
+
+            def score(cand):
+                if cand not in selection:
+                    S = _kh_readout_fit(H[tr], yt[tr], cand, cfg, seed, dev, steps)
+                    selection[cand] = float(((H[va] @ S.T).argmax(1) == yt[va]).float().mean())
+                return selection[cand]
+
+            search = widen_grid("beta", list(cfg.beta_grid), score, cfg.beta_widen)
+            b = search.best
         S = _kh_readout_fit(H, yt, float(b), cfg, seed, dev, steps)
         model = KHClassifier(W, S, b, cfg.n, cfg.m, kind=layer.kind)
-        model.selection = selection
+        model.selection = dict(sorted(selection.items()))
+        model.beta_search = search
         return model.to(dev).eval()
     if isinstance(layer, RRLayer):
         if not isinstance(cfg, RRReadoutConfig):
@@ -349,3 +382,37 @@ def rr_readout_step(S, c, h, y, eta, cfg: RRReadoutConfig, g) -> None:
     c.sub_(gc, alpha=eta)
     if cfg.lambda_ > 0:
         S.copy_(S.sign() * (S.abs() - eta * cfg.lambda_).clamp_min(0.0))
+
+
+def tune_rr_readout(layer, X, y, cfg: RRReadoutConfig, grid=(0.1, 0.5, 2.0), seed=0, device="cpu",
+                    val_frac: float = 0.1, min_points: int = 0, factor: float = 4.0, max_widen: int = 2):
+    """RR's readout rate ``eta`` chosen on a stratified ``val_frac`` validation split of the
+    training data (the same protocol as hopfield19's beta), widened beyond a winning edge and
+    to at least ``min_points`` values (so that RR gets a baseline's tuning budget), then the
+    readout is retrained on all the data with the best value. Returns (model, GridSearch)."""
+    if not isinstance(layer, RRLayer):
+        raise TypeError(f"layer must be an RRLayer, got {type(layer).__name__}")
+    from dataclasses import replace
+    from neuroplastic.tuning import grid_search
+    check_int("min_points", min_points, 0)
+    X_np, y_np = np.asarray(X), np.asarray(y)
+    tr, va = _stratified_val(y_np, val_frac, check_seed(seed))
+    memo = {}
+
+    def score(eta):
+        if eta not in memo:
+            m = train_readout(layer, X_np[tr], y_np[tr], replace(cfg, eta=float(eta)), seed, device)
+            memo[eta] = m.accuracy(X_np[va], y_np[va])
+        return memo[eta]
+
+    gs = widen_grid("eta", list(grid), score, max_widen, factor, maximize=True)
+    g, side = list(gs.grid), 0
+    while len(g) < min_points:
+        g = [_round3(g[0] / factor)] + g if side == 0 else g + [_round3(g[-1] * factor)]
+        side = 1 - side
+    if len(g) > len(gs.grid):
+        gs = grid_search("eta", g, [score(v) for v in g], minimize=False)
+    model = train_readout(layer, X_np, y_np, replace(cfg, eta=float(gs.best)), seed, device)
+    model.layer = layer
+    model.eta_search = gs
+    return model, gs
