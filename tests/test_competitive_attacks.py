@@ -120,3 +120,28 @@ def test_validation(bp, data):
         fgsm(bp, x + 2, y, 0.1)
     with pytest.raises(ValueError, match="tables"):
         masking_checks({"pgd": None})
+
+
+def test_paired_margin_and_robustness_by_seed_are_deterministic():
+    import pandas as pd
+    from neuroplastic.competitive import analysis as A
+    t = pd.DataFrame({"model": ["RR", "BP"] * 3, "seed": [0, 0, 1, 1, 2, 2], "eps": 0.1,
+                      "accuracy": [0.5, 0.2, 0.4, 0.3, 0.6, 0.1]})
+    m = A.paired_margin(t, "RR", "BP", 0.1)
+    assert m["mean"] == pytest.approx(0.3) and m["min"] == pytest.approx(0.1) and m["n"] == 3
+    with pytest.raises(ValueError, match="common seeds"):
+        A.paired_margin(t, "RR", "BP", 0.2)
+    torch.manual_seed(0)
+    net = torch.nn.Linear(784, 10)
+
+    class Lin(torch.nn.Module):
+        device = torch.device("cpu")
+
+        def logits(self, x):
+            return net(x)
+
+    x = torch.rand(20, 784)
+    y = torch.randint(0, 10, (20,))
+    r1 = A.robustness_by_seed({("L", 0): Lin()}, x, y, [0.05], restarts=2, iters=3)
+    r2 = A.robustness_by_seed({("L", 0): Lin()}, x, y, [0.05], restarts=2, iters=3)
+    assert r1.equals(r2) and list(r1.columns) == ["model", "seed", "eps", "accuracy", "variant"]

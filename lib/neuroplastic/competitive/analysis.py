@@ -119,7 +119,7 @@ def paired_margin(table: pd.DataFrame, method: str, baseline: str, eps: float) -
     """Mean, sd, min and per-seed values of accuracy(method) - accuracy(baseline) at ``eps``,
     paired by training seed (seeds present for both)."""
     t = table[np.isclose(table["eps"], eps)].pivot(index="seed", columns="model", values="accuracy")
-    d = (t[method] - t[baseline]).dropna()
+    d = (t[method] - t[baseline]).dropna() if {method, baseline} <= set(t.columns) else pd.Series(dtype=float)
     if d.empty:
         raise ValueError(f"no common seeds for {method!r} and {baseline!r} at eps={eps}")
     return {"mean": float(d.mean()), "sd": float(d.std(ddof=1)) if len(d) > 1 else 0.0,
