@@ -3,10 +3,10 @@ import numpy as np
 import pytest
 
 from neuroplastic.sim import HeadlessRunner, count_user_lines, lif, mlkit, sim_spec
-from neuroplastic.sim.examples.classify import Classify
-from neuroplastic.sim.examples.gaussian import GaussData
-from neuroplastic.sim.examples.hello import HELLO_DIRECTIVES, Hello, HelloDirectives
-from neuroplastic.sim.examples.lif_scope import LIFPlot, LIFScope
+from neuroplastic.experiments.simulations.classify import Classify
+from neuroplastic.experiments.simulations.gaussian import GaussData
+from neuroplastic.experiments.simulations.hello import HELLO_DIRECTIVES, Hello, HelloDirectives
+from neuroplastic.experiments.simulations.lif_scope import LIFPlot, LIFScope
 
 
 def test_lif_isi_within_two_dt_of_analytic_and_silent_below_threshold():
@@ -92,7 +92,7 @@ def test_hello_world_both_ways_and_line_counts():
 
 
 def test_memory_explorer_perfect_at_stated_load_and_error_rises():
-    from neuroplastic.sim.examples.memory import MemoryExplorer
+    from neuroplastic.experiments.simulations.memory import MemoryExplorer
     r = HeadlessRunner(MemoryExplorer()).init()
     r.step()                                   # willshaw, N=1000, k=10, M=100, half cue
     assert r.sim.exact == 1.0
@@ -104,7 +104,7 @@ def test_memory_explorer_perfect_at_stated_load_and_error_rises():
 
 def test_mnist_trainer_quick_threshold():
     pytest.importorskip("torch")
-    from neuroplastic.sim.examples.mnist import MNISTTrainer
+    from neuroplastic.experiments.simulations.mnist import MNISTTrainer
     r = HeadlessRunner(MNISTTrainer()).init()
     r.step(2)
     assert r.sim.test_accuracy >= 0.75

@@ -25,7 +25,7 @@ from neuroplastic.sim import (DirectiveError, Listed, Store, TextOut, parse_dire
 from neuroplastic.sim.directives import DirectiveWarning
 
 HERE = Path(__file__).parent
-GAUSS_SCRIPT = Path(__file__).parents[1] / "lib/neuroplastic/sim/examples/ivisit_gauss_script.py"
+GAUSS_SCRIPT = Path(__file__).parents[1] / "lib/neuroplastic/experiments/simulations/ivisit_gauss_script.py"
 
 
 def _load_ivisit_parser():
@@ -402,7 +402,7 @@ def test_our_script_interface_has_ivisits_methods():
 
 def test_gauss_script_runs_unchanged_with_the_displays_of_the_chapter_example():
     from neuroplastic.sim import HeadlessRunner
-    from neuroplastic.sim.examples.gaussian import GaussData
+    from neuroplastic.experiments.simulations.gaussian import GaussData
     from neuroplastic.sim.ivisit import run_script
     r = run_script(GAUSS_SCRIPT, steps=2)
     g = HeadlessRunner(GaussData()).init().cycle()
@@ -489,7 +489,7 @@ def P_vec_is_same_list(iv):
 
 def test_script_opens_its_ivisit_database_like_ivisits_command_line(tmp_path):
     from neuroplastic.sim import HeadlessRunner, positions_from_layout
-    from neuroplastic.sim.examples.gaussian import GaussData
+    from neuroplastic.experiments.simulations.gaussian import GaussData
     from neuroplastic.sim.ivisit import run_script
     db = ivisit_db(GAUSS_SCRIPT, tmp_path / "gauss.db")
     c = sqlite3.connect(db)

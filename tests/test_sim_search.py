@@ -6,7 +6,7 @@ import pytest
 
 from neuroplastic.sim import (Checkbox, Displays, Dropdown, Parameters, Simulation, Slider, Store, lif, search,
                               space_from_spec)
-from neuroplastic.sim.examples.lif_scope import LIFScope
+from neuroplastic.experiments.simulations.lif_scope import LIFScope
 
 
 class Toy(Simulation):

@@ -111,7 +111,7 @@ def test_nan_rejected_naming_parameter(tmp_path):
 CRASH = textwrap.dedent("""
     import os, sys
     from neuroplastic.sim import Store
-    from neuroplastic.sim.examples.lif_scope import LIFScope
+    from neuroplastic.experiments.simulations.lif_scope import LIFScope
     st = Store(sys.argv[1])
     st.save(LIFScope(), "complete")
     st._after_row = lambda i: os._exit(3) if i == 4 else None
@@ -123,7 +123,7 @@ def test_crash_in_the_middle_of_a_save_leaves_store_consistent(tmp_path):
     path = tmp_path / "crash.db"
     res = subprocess.run([sys.executable, "-c", CRASH, str(path)], timeout=120, capture_output=True, text=True)
     assert res.returncode == 3, res.stderr
-    from neuroplastic.sim.examples.lif_scope import LIFScope
+    from neuroplastic.experiments.simulations.lif_scope import LIFScope
     with Store(path) as st:
         names = [c["name"] for c in st.list(LIFScope)]
         assert names == ["complete"]
@@ -134,7 +134,7 @@ def test_crash_in_the_middle_of_a_save_leaves_store_consistent(tmp_path):
 
 def _writer(path, tag, n):
     from neuroplastic.sim import Store
-    from neuroplastic.sim.examples.lif_scope import LIFScope
+    from neuroplastic.experiments.simulations.lif_scope import LIFScope
     sim = LIFScope()
     with Store(path, timeout=30) as st:
         for i in range(n):
@@ -256,8 +256,8 @@ def test_error_cases(tmp_path):
 
 def test_second_store_in_same_process_does_not_break_the_first(tmp_path):
     """Regression: opening the file outside SQLite dropped the process's locks (WAL corruption)."""
-    from neuroplastic.sim.examples.concurrency import concurrent_saves
-    from neuroplastic.sim.examples.lif_scope import LIFScope
+    from neuroplastic.experiments.simulations.concurrency import concurrent_saves
+    from neuroplastic.experiments.simulations.lif_scope import LIFScope
     path = tmp_path / "shared.db"
     first = Store(path)
     first.save(LIFScope(), "first")

@@ -10,9 +10,11 @@ Modules: ``specs`` (widget/display specs), ``params`` (Parameters, Displays), ``
 (the ``#@IVISIT:`` grammar, SimSpec), ``simulation`` (Simulation, Timing), ``displays``
 (image rendering, scope), ``runner`` (headless runner), ``store`` (SQLite), ``search``,
 ``ui`` (ipywidgets front end, static fallback), ``lif`` (LIF neurons), ``mlkit`` (numpy
-classifiers), ``examples`` (the chapter's examples), ``ivisit_db`` (original IVISIT databases:
+classifiers), ``ivisit_db`` (original IVISIT databases:
 :func:`read_ivisit`, :func:`write_ivisit`, ``Store.import_ivisit``/``export_ivisit``), ``ivisit``
 (IVISIT's script interface: ``from neuroplastic.sim.ivisit import *`` runs an IVISIT script).
+The chapter's example simulations live in the experiments layer,
+:mod:`neuroplastic.experiments.simulations`; this package imports nothing above it.
 """
 from . import lif, mlkit
 from .directives import DirectiveError, SimSpec, parse_directives

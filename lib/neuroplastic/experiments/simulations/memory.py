@@ -2,13 +2,15 @@
 import numpy as np
 
 from neuroplastic import assoc as A
-from neuroplastic.sim import Button, Displays, Dropdown, Image, Parameters, Plot, Simulation, Slider, TextOut
+from neuroplastic.sim import (Button, Displays, Dropdown, Image, Parameters, Plot, Simulation,
+                              Slider, TextOut)
 
 ACTIVATIONS = ("k-WTA",) + (("threshold",) if hasattr(A, "Threshold") else ())
 
 
 def make_cues(patterns, n_del, n_add, rng):
-    """Cues with ``n_del`` of the K active units deleted and ``n_add`` silent units added (per pattern)."""
+    """Cues with ``n_del`` of the K active units deleted and ``n_add`` silent units added (per
+    pattern)."""
     N, rows = patterns.N, []
     for p in patterns.idx:
         keep = rng.choice(p, len(p) - n_del, replace=False)
@@ -27,7 +29,8 @@ class MemoryExplorer(Simulation):
         M = Slider(10, 20000, step=10, default=100, dtype=int)
         rule = Dropdown(tuple(A.list_rules()), default="willshaw")
         activation = Dropdown(ACTIVATIONS, default="k-WTA")
-        deleted = Slider(0.0, 0.9, step=0.05, default=0.5)   # fraction of active units removed from the cue
+        # fraction of active units removed from the cue
+        deleted = Slider(0.0, 0.9, step=0.05, default=0.5)
         added = Slider(0, 50, step=1, default=0, dtype=int)  # false units added to the cue
         store_more = Button(text="Store 50 % more")
 
@@ -44,7 +47,8 @@ class MemoryExplorer(Simulation):
     def step(self):
         p = self.p
         if p.store_more:
-            self.p.M = min(int(p.M * 1.5) // 10 * 10, 20000)   # a value written by the simulation itself
+            # a value written by the simulation itself
+            self.p.M = min(int(p.M * 1.5) // 10 * 10, 20000)
         lay = A.KofN(p.N, p.k)
         pats = A.random_patterns(p.M, lay, seed=self.seed)
         net_args = {}

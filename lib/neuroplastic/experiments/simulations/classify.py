@@ -5,10 +5,10 @@ import time
 import numpy as np
 
 from neuroplastic.sim import Checkbox, Displays, Parameters, Plot, Radio, Slider, TextOut, mlkit
-from neuroplastic.sim.examples.gaussian import GaussData
+from neuroplastic.experiments.simulations.gaussian import GaussData
 
-ACTIONS = {"query": "click", "add class 0": "click", "add class 1": "click", "delete nearest": "click",
-           "move point": "drag"}
+ACTIONS = {"query": "click", "add class 0": "click", "add class 1": "click",
+           "delete nearest": "click", "move point": "drag"}
 
 
 class Classify(GaussData):
@@ -43,7 +43,8 @@ class Classify(GaussData):
             t0 = time.perf_counter()
             post = mlkit.posterior(m, X, y, [self.query], self.p.K)[0]
             err = mlkit.cv_error(m, X, y, K=self.p.K, S=self.p.S, seed=self.seed)
-            lines.append(f"{m:>18}: class {int(post > 0.5)}, P(1|x) = {post:.2f}, {self.p.S}-fold CV error = "
+            lines.append(f"{m:>18}: class {int(post > 0.5)}, P(1|x) = {post:.2f}, "
+                         f"{self.p.S}-fold CV error = "
                          f"{err:.3f} ({1e3 * (time.perf_counter() - t0):.0f} ms)")
         self.d.results = "\n".join(lines)
 
@@ -76,6 +77,7 @@ class Classify(GaussData):
             Z = mlkit.posterior(sel[0], X, y, G, self.p.K).reshape(self.grid, self.grid)
             ax.contourf(g, g, Z, levels=[0, 0.5, 1], colors=["#f6d5d5", "#d5def6"])
         ax.scatter(X[y == 0, 0], X[y == 0, 1], marker="x", s=14, c="tab:red")
-        ax.scatter(X[y == 1, 0], X[y == 1, 1], marker="o", s=14, facecolors="none", edgecolors="tab:blue")
+        ax.scatter(X[y == 1, 0], X[y == 1, 1], marker="o", s=14, facecolors="none",
+                   edgecolors="tab:blue")
         ax.plot(*self.query, "k*", ms=12)
         ax.set(xlim=(-8, 8), ylim=(-8, 8), xlabel="$x_1$", ylabel="$x_2$")

@@ -4,7 +4,8 @@ A script, not a module to import: it starts with ``from ivisit import *``. It ru
 IVISIT (``python ivisit_gauss_script.py``, Tk GUI) and under neuroplastic.sim through
 ``neuroplastic.sim.ivisit.run_script(path, steps=n)`` (headless) or, with the first import line
 replaced by ``from neuroplastic.sim.ivisit import *``, in Jupyter. It computes what
-:class:`~neuroplastic.sim.examples.gaussian.GaussData` computes (same seeds, same formulas), in
+:class:`~neuroplastic.experiments.simulations.gaussian.GaussData` computes (same seeds, same
+formulas), in
 IVISIT's style: parameter and data classes, ``isModified`` on widget names, a Matplotlib figure
 shown as an IMAGE through ``getMatplotlibImage``.
 """
@@ -36,7 +37,8 @@ from ivisit.matplotlib import getMatplotlibFigure, getMatplotlibImage
 class SimParameters:
     seed = 0
     class1 = {"N": 75, "mu_1": -1.0, "mu_2": 2.0, "Sigma_11": 2.0, "Sigma_22": 3.0, "Sigma_12": 0.5}
-    class2 = {"N": 100, "mu_1": 2.0, "mu_2": -1.0, "Sigma_11": 2.0, "Sigma_22": 1.0, "Sigma_12": 0.5}
+    class2 = {"N": 100, "mu_1": 2.0, "mu_2": -1.0,
+              "Sigma_11": 2.0, "Sigma_22": 1.0, "Sigma_12": 0.5}
 
 
 class SimData:

@@ -1,13 +1,17 @@
-"""S4 Gaussian data generation (parameter names and ranges from public IVISIT course scripts [C])."""
+"""S4 Gaussian data generation (parameter names and ranges from public IVISIT course scripts
+[C])."""
 import numpy as np
 
-from neuroplastic.sim import DictSlider, Displays, Parameters, Plot, Simulation, Slider, TextOut, mlkit
+from neuroplastic.sim import (DictSlider, Displays, Parameters, Plot, Simulation, Slider, TextOut,
+                              mlkit)
 
 
 def class_params(N, mu_1, mu_2, s11, s22, s12):
     return DictSlider({"N": Slider(0, 200, step=1, default=N, dtype=int),
-                       "mu_1": Slider(-5.0, 5.0, step=0.1, default=mu_1), "mu_2": Slider(-5.0, 5.0, step=0.1, default=mu_2),
-                       "Sigma_11": Slider(0.0, 5.0, step=0.1, default=s11), "Sigma_22": Slider(0.0, 5.0, step=0.1, default=s22),
+                       "mu_1": Slider(-5.0, 5.0, step=0.1, default=mu_1),
+                       "mu_2": Slider(-5.0, 5.0, step=0.1, default=mu_2),
+                       "Sigma_11": Slider(0.0, 5.0, step=0.1, default=s11),
+                       "Sigma_22": Slider(0.0, 5.0, step=0.1, default=s22),
                        "Sigma_12": Slider(-5.0, 5.0, step=0.1, default=s12)})
 
 
@@ -35,13 +39,15 @@ class GaussData(Simulation):
         for c, (name, rng) in enumerate(zip(("class1", "class2"), self.spawn(2))):
             q = getattr(self.p, name)
             try:
-                X = mlkit.gauss_2d(q["N"], q["mu_1"], q["mu_2"], q["Sigma_11"], q["Sigma_22"], q["Sigma_12"], rng)
+                X = mlkit.gauss_2d(q["N"], q["mu_1"], q["mu_2"], q["Sigma_11"], q["Sigma_22"],
+                                   q["Sigma_12"], rng)
                 m, S = mlkit.sample_stats(X)
                 self.msg.append(f"{name}: n={len(X)} mean=({m[0]:.2f}, {m[1]:.2f}) "
                                 f"cov=[{S[0, 0]:.2f} {S[0, 1]:.2f}; {S[1, 1]:.2f}]")
             except ValueError:
                 X = np.empty((0, 2))
-                self.msg.append(f"{name}: |Sigma_12| must be <= sqrt(Sigma_11 Sigma_22); nothing drawn")
+                self.msg.append(f"{name}: |Sigma_12| must be <= sqrt(Sigma_11 Sigma_22); "
+                                "nothing drawn")
             self.X.append(X)
 
     def step(self):

@@ -1,7 +1,8 @@
 """S6 A small torch trainer on the bundled MNIST subset: one step = one epoch (torch, 1 thread)."""
 import numpy as np
 
-from neuroplastic.sim import Button, Displays, Dropdown, Parameters, Plot, Simulation, Slider, TextOut
+from neuroplastic.sim import (Button, Displays, Dropdown, Parameters, Plot, Simulation, Slider,
+                              TextOut)
 
 
 def make_model(kind):
@@ -9,7 +10,8 @@ def make_model(kind):
     import torch.nn as nn
     if kind == "MLP":
         return nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
-    return nn.Sequential(nn.Unflatten(1, (1, 28, 28)), nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+    return nn.Sequential(nn.Unflatten(1, (1, 28, 28)), nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(),
+                         nn.MaxPool2d(2),
                          nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
                          nn.Linear(16 * 7 * 7, 10))
 
@@ -69,8 +71,9 @@ class MNISTTrainer(Simulation):
             self.pred = self.net(self.test[0]).argmax(1).numpy()
         acc_te = float((self.pred == self.test[1].numpy()).mean())
         self.hist.append((loss_sum / len(X), acc_tr, acc_te))
-        self.d.info = (f"{self.p.model}, epoch {len(self.hist)}: loss {self.hist[-1][0]:.3f}, train acc {acc_tr:.3f},"
-                       f" test acc {acc_te:.3f}\ndata: {self.data.source}, 4,000 train / 1,000 test")
+        self.d.info = (f"{self.p.model}, epoch {len(self.hist)}: loss {self.hist[-1][0]:.3f}, "
+                       f"train acc {acc_tr:.3f}, test acc {acc_te:.3f}\n"
+                       f"data: {self.data.source}, 4,000 train / 1,000 test")
 
     @property
     def test_accuracy(self):
@@ -93,7 +96,8 @@ class MNISTTrainer(Simulation):
             j = i * (len(X) // 16)
             ax.imshow(X[j].numpy().reshape(28, 28), cmap="gray_r")
             if self.pred is not None:
-                ax.set_title(str(self.pred[j]), color="k" if self.pred[j] == int(y[j]) else "red", fontsize=9)
+                ok = self.pred[j] == int(y[j])
+                ax.set_title(str(self.pred[j]), color="k" if ok else "red", fontsize=9)
             ax.axis("off")
 
     def draw_confusion(self, fig):

@@ -7,7 +7,7 @@ import multiprocessing as mp
 def writer(path: str, tag: str, n: int, timeout: float = 30.0) -> None:
     """Save ``n`` LIF configurations named ``<tag>-000`` ... into the store at ``path``."""
     from neuroplastic.sim import Store
-    from neuroplastic.sim.examples.lif_scope import LIFScope
+    from neuroplastic.experiments.simulations.lif_scope import LIFScope
     sim = LIFScope()
     with Store(path, timeout=timeout) as st:
         for i in range(n):
@@ -22,7 +22,8 @@ def concurrent_saves(path, n_procs: int = 2, n_each: int = 20, join_timeout: flo
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:
             raise ValueError(f"{nm} must be an int >= 1, got {v!r}")
     ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=writer, args=(str(path), f"proc{j}", n_each)) for j in range(n_procs)]
+    procs = [ctx.Process(target=writer, args=(str(path), f"proc{j}", n_each))
+             for j in range(n_procs)]
     for p in procs:
         p.start()
     for p in procs:

@@ -5,7 +5,7 @@ from neuroplastic.sim import lif, mlkit
 
 
 def make_lif():
-    from neuroplastic.sim.examples.lif_scope import LIFScope
+    from neuroplastic.experiments.simulations.lif_scope import LIFScope
     return LIFScope()
 
 
@@ -16,7 +16,7 @@ def rate_error_50(runner) -> float:
 
 
 def make_classify():
-    from neuroplastic.sim.examples.classify import Classify
+    from neuroplastic.experiments.simulations.classify import Classify
     return Classify(grid=10)
 
 

@@ -2,8 +2,8 @@
 Matplotlib plot (``LIFPlot``). Units: ms, mV, Hz. The model lives in :mod:`neuroplastic.sim.lif`."""
 import numpy as np
 
-from neuroplastic.sim import (DictSlider, Displays, Parameters, Plot, Scope, Simulation, Slider, TextOut,
-                              Timing, lif)
+from neuroplastic.sim import (DictSlider, Displays, Parameters, Plot, Scope, Simulation, Slider,
+                              TextOut, Timing, lif)
 
 E_L = V_R = -65.0  # resting and reset potential (mV)
 
@@ -19,7 +19,8 @@ class LIFScope(Simulation):
         t_ref = Slider(0.0, 10.0, step=0.1, default=2.0)       # refractory time (ms)
         sigma_v = Slider(0.0, 10.0, step=0.1, default=0.0)     # noise (mV)
         dt = Slider(0.01, 1.0, step=0.01, default=0.1)         # time step (ms)
-        RI = DictSlider({f"n{i + 1}": Slider(0.0, 50.0, step=0.5, default=v) for i, v in enumerate((16.0, 20.0, 30.0))})
+        RI = DictSlider({f"n{i + 1}": Slider(0.0, 50.0, step=0.5, default=v)
+                         for i, v in enumerate((16.0, 20.0, 30.0))})
         steps_per_frame = Slider(1, 200, step=1, default=10, dtype=int)
         window = Slider(10.0, 500.0, step=10.0, default=100.0)  # scope window (ms)
 
@@ -45,8 +46,8 @@ class LIFScope(Simulation):
             if self._modified & {"tau", "theta", "t_ref", "sigma_v", "dt", "RI"}:
                 self.spikes = [[], [], []]           # measure rates afresh after a change
         prev = self.V
-        self.V, self.refr, sp = lif.lif_step(self.V, self.refr, list(p.RI.values()), dt=p.dt, noise=p.sigma_v,
-                                             rng=self.rng, **self.model())
+        self.V, self.refr, sp = lif.lif_step(self.V, self.refr, list(p.RI.values()), dt=p.dt,
+                                             noise=p.sigma_v, rng=self.rng, **self.model())
         self.t += p.dt
         for j in np.flatnonzero(sp):
             self.spikes[j].append(self.t)
@@ -56,9 +57,10 @@ class LIFScope(Simulation):
         p = self.p
         measured = [lif.measured_rate(s, 0.0) if len(s) > 1 else 0.0 for s in self.spikes]
         analytic = lif.rate(list(p.RI.values()), **self.model())
-        self.d.rates = "\n".join([f"t = {self.t:8.1f} ms", "neuron  RI/mV  measured/Hz  analytic/Hz"] +
-                                 [f"  {k}   {ri:5.1f}  {m:10.1f}  {a:11.1f}"
-                                  for (k, ri), m, a in zip(p.RI.items(), measured, analytic)])
+        head = [f"t = {self.t:8.1f} ms", "neuron  RI/mV  measured/Hz  analytic/Hz"]
+        rows = [f"  {k}   {ri:5.1f}  {m:10.1f}  {a:11.1f}"
+                for (k, ri), m, a in zip(p.RI.items(), measured, analytic)]
+        self.d.rates = "\n".join(head + rows)
 
     def show(self, prev, sp):
         if self.is_modified("window"):
