@@ -78,3 +78,4 @@ class MemoryExplorer(Simulation):
             ax.plot(c[:, 0], c[:, 2], "s-", label="output noise")
             ax.legend()
         ax.set(xscale="log", xlabel="stored patterns M", ylabel="retrieval error")
+        fig.subplots_adjust(left=0.17, bottom=0.17, right=0.97, top=0.95)

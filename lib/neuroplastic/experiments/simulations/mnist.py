@@ -88,6 +88,7 @@ class MNISTTrainer(Simulation):
             ax.plot(e, h[:, 2], "s-", label="test")
             ax.legend()
         ax.set(xlabel="epoch", ylabel="accuracy")
+        fig.subplots_adjust(left=0.18, bottom=0.17, right=0.97, top=0.95)
 
     def draw_digits(self, fig):
         X, y = self.test
@@ -107,3 +108,4 @@ class MNISTTrainer(Simulation):
             np.add.at(C, (self.test[1].numpy(), self.pred), 1)
         ax.imshow(C, cmap="Blues")
         ax.set(xlabel="predicted", ylabel="true", xticks=range(10), yticks=range(10))
+        fig.subplots_adjust(bottom=0.15, top=0.95)
