@@ -8,14 +8,14 @@ Two training protocols (``protocol``):
   per unit over training is ``E N_train k_win / K``, constant in ``K``. The readout and BP keep
   their epochs (they have no winners).
 * ``"fixed"``: the same recipe at every width (only ``n_hidden`` changes); larger ``K`` then
-  means fewer wins per unit, so fewer synapses are consolidated and pruned.
+  means fewer wins per unit (each unit learns only when it wins).
 
 Each point (kind, K, seed) trains -- or loads from the model cache -- the model (RR's readout
-keeps ``k_h = K // 8``), then records
-test accuracy, non-silent synapses ``N_nz`` (both layers), ``N_nz / N_tot`` with
-``N_tot = D K + K C``, RR's wins per unit in the last epoch (mean, and the share of units with
-fewer than 10 wins) and, from a coarse one-shot input-layer pruning grid, ``N_min`` and
-``F = N_tot / N_min`` (0.5 pp absolute tolerance).
+keeps ``k_h = K // 8``), then records the protocol, the layer epochs, test accuracy, non-silent
+synapses ``N_nz`` (both layers), ``N_nz / N_tot`` with ``N_tot = D K + K C``, RR's wins per unit
+in the last epoch (mean, and the share of units with fewer than 10 wins) and over all of training
+(``wins_total = E N_train k_win / K``), and, from a coarse one-shot input-layer pruning grid,
+``N_min`` and ``F = N_tot / N_min`` (0.5 pp absolute tolerance).
 """
 
 from __future__ import annotations
