@@ -122,7 +122,8 @@ def test_rate_search_table_compares_with_the_analytic_current():
     t = ex.rate_search_table(SimpleNamespace(table=pd.DataFrame(rows)), [10.0], RI)
     exact = float(lif.current_for_rate(50.0, tau=10.0))
     assert t["analytic RI* (mV)"].iloc[0] == pytest.approx(exact)
-    assert bool(t["within one grid step"].iloc[0]) == (abs(t["best RI on grid (mV)"].iloc[0] - exact) <= 10)
+    best = t["best RI on grid (mV)"].iloc[0]
+    assert bool(t["within one grid step"].iloc[0]) == (abs(best - exact) <= 10)
     bad = [{"RI.n1": x, "tau": 10.0, "objective": -abs(x - 40.0)} for x in [10.0, 11.0, 40.0]]
     t2 = ex.rate_search_table(SimpleNamespace(table=pd.DataFrame(bad)), [10.0], [10.0, 11.0, 40.0])
     assert not t2["within one grid step"].iloc[0]
@@ -171,7 +172,8 @@ def test_claim_records_follow_the_checks():
     c4 = next(r for r in records if r["id"] == "C4")
     assert "S8" in c4["reason"]
     over = lines.assign(within=False)
-    assert _verdicts(ex.claim_records(ALL_RAN, over, True, 25.0, "quick"))["C2"] == book.NOT_ASSESSABLE
+    v = _verdicts(ex.claim_records(ALL_RAN, over, True, 25.0, "quick"))
+    assert v["C2"] == book.NOT_ASSESSABLE
 
 
 def test_claim_records_validate():
@@ -200,6 +202,11 @@ def test_figures():
     fi = ex.fi_curve([20.0, 30.0], n_steps=2000)
     plt.close(ex.plot_lif(np.zeros((10, 10, 3), np.uint8), fi))
     plt.close(ex.plot_before_after(np.zeros((4, 4, 3)), np.ones((4, 4, 3))))
+    rows = [{"RI.n1": x, "tau": tau, "objective": -abs(lif.rate(x, tau=tau) - 50.0)}
+            for tau in (5.0, 10.0) for x in (15.0, 20.0, 25.0)]
+    fig = ex.plot_rate_search(SimpleNamespace(table=pd.DataFrame(rows)), [5.0, 10.0])
+    assert len(fig.axes[0].get_lines()) == 4  # two curves, two analytic markers
+    plt.close(fig)
 
 
 def test_ivisit_round_trip(tmp_path):

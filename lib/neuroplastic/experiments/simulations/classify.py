@@ -4,8 +4,8 @@ import time
 
 import numpy as np
 
-from neuroplastic.sim import Checkbox, Displays, Parameters, Plot, Radio, Slider, TextOut, mlkit
 from neuroplastic.experiments.simulations.gaussian import GaussData
+from neuroplastic.sim import Checkbox, Displays, Plot, Radio, Slider, TextOut, mlkit
 
 ACTIONS = {"query": "click", "add class 0": "click", "add class 1": "click",
            "delete nearest": "click", "move point": "drag"}

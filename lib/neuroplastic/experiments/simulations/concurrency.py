@@ -6,8 +6,8 @@ import multiprocessing as mp
 
 def writer(path: str, tag: str, n: int, timeout: float = 30.0) -> None:
     """Save ``n`` LIF configurations named ``<tag>-000`` ... into the store at ``path``."""
-    from neuroplastic.sim import Store
     from neuroplastic.experiments.simulations.lif_scope import LIFScope
+    from neuroplastic.sim import Store
     sim = LIFScope()
     with Store(path, timeout=timeout) as st:
         for i in range(n):

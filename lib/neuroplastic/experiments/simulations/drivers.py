@@ -25,13 +25,13 @@ from .hello import HELLO_DIRECTIVES, Hello, HelloDirectives
 from .lif_scope import LIFPlot, LIFScope
 
 __all__ = [
-    "PROFILES", "C2_BUDGET", "source", "md_table", "POINTER_SCRIPT", "EveryKind", "hello_round_trip",
-    "lif_rate_table",
-    "fi_curve", "frame_times", "frame_time_table", "speedup", "gauss_independence",
-    "run_pointer_script", "train_mnist", "memory_curve", "save_lif_configs", "store_checks",
-    "rate_search_table", "graded_table", "edit_like_ivisit_gui", "ivisit_round_trip",
-    "user_lines", "every_kind_check", "claim_records", "plot_lif", "plot_frame_times",
-    "plot_before_after", "IVisitRoundTrip", "StoreChecks", "MNISTResult", "MemoryCurve",
+    "PROFILES", "C2_BUDGET", "source", "md_table", "POINTER_SCRIPT", "EveryKind",
+    "hello_round_trip", "lif_rate_table", "fi_curve", "frame_times", "frame_time_table",
+    "speedup", "gauss_independence", "run_pointer_script", "train_mnist", "memory_curve",
+    "save_lif_configs", "store_checks", "rate_search_table", "graded_table",
+    "edit_like_ivisit_gui", "ivisit_round_trip", "user_lines", "every_kind_check",
+    "claim_records", "plot_lif", "plot_frame_times", "plot_before_after", "plot_rate_search",
+    "IVisitRoundTrip", "StoreChecks", "MNISTResult", "MemoryCurve",
 ]
 
 #: Run sizes per profile: LIF steps (0.1 ms each), f-I points, timed frames, classifier grid,
@@ -603,6 +603,21 @@ def plot_frame_times(table: pd.DataFrame):
     ax.yaxis.set_major_locator(LogLocator(base=10))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.yaxis.set_minor_formatter(NullFormatter())
+    fig.tight_layout()
+    return fig
+
+
+def plot_rate_search(result, taus, target: float = 50.0):
+    """The rate error |f − target| (Hz) of every grid point of a rate search against the current
+    RI of neuron 1 (mV), one line per τ (ms), with the analytic RI*(target) as a dotted line."""
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    for tau in taus:
+        sub = result.table[result.table["tau"] == tau].sort_values("RI.n1")
+        line, = ax.plot(sub["RI.n1"], -sub["objective"], "o-", ms=3, label=f"τ = {tau:g} ms")
+        ax.axvline(float(lif.current_for_rate(target, tau=tau)), color=line.get_color(), ls=":")
+    ax.set(xlabel="RI of neuron 1 (mV)", ylabel=f"|f − {target:g} Hz| (Hz)")
+    ax.legend()
     fig.tight_layout()
     return fig
 

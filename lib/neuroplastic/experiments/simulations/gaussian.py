@@ -2,8 +2,16 @@
 [C])."""
 import numpy as np
 
-from neuroplastic.sim import (DictSlider, Displays, Parameters, Plot, Simulation, Slider, TextOut,
-                              mlkit)
+from neuroplastic.sim import (
+    DictSlider,
+    Displays,
+    Parameters,
+    Plot,
+    Simulation,
+    Slider,
+    TextOut,
+    mlkit,
+)
 
 
 def class_params(N, mu_1, mu_2, s11, s22, s12):
@@ -36,7 +44,7 @@ class GaussData(Simulation):
     def generate(self):
         """One spawned stream per class: changing one class leaves the other's samples unchanged."""
         self.X, self.msg, self.key = [], [], self.data_key()
-        for c, (name, rng) in enumerate(zip(("class1", "class2"), self.spawn(2))):
+        for name, rng in zip(("class1", "class2"), self.spawn(2)):
             q = getattr(self.p, name)
             try:
                 X = mlkit.gauss_2d(q["N"], q["mu_1"], q["mu_2"], q["Sigma_11"], q["Sigma_22"],

@@ -9,6 +9,7 @@ formulas), in
 IVISIT's style: parameter and data classes, ``isModified`` on widget names, a Matplotlib figure
 shown as an IMAGE through ``getMatplotlibImage``.
 """
+# ruff: noqa: F405
 #@IVISIT:SIMULATION     & gauss_data_ivisit
 #@IVISIT:SLIDER         & seed     & [200,1]          & [0,100,5,1]   & seed     & -1 & int & 0
 #@IVISIT:DICTSLIDER     & Class 1  & [200,20,-1,2,10] & class1 & 0
@@ -30,7 +31,7 @@ shown as an IMAGE through ``getMatplotlibImage``.
 import math
 
 import numpy as np
-from ivisit import *
+from ivisit import *  # noqa: F403 (an IVISIT script, run unchanged)
 from ivisit.matplotlib import getMatplotlibFigure, getMatplotlibImage
 
 

@@ -2,8 +2,18 @@
 Matplotlib plot (``LIFPlot``). Units: ms, mV, Hz. The model lives in :mod:`neuroplastic.sim.lif`."""
 import numpy as np
 
-from neuroplastic.sim import (DictSlider, Displays, Parameters, Plot, Scope, Simulation, Slider,
-                              TextOut, Timing, lif)
+from neuroplastic.sim import (
+    DictSlider,
+    Displays,
+    Parameters,
+    Plot,
+    Scope,
+    Simulation,
+    Slider,
+    TextOut,
+    Timing,
+    lif,
+)
 
 E_L = V_R = -65.0  # resting and reset potential (mV)
 

@@ -2,8 +2,17 @@
 import numpy as np
 
 from neuroplastic import assoc as A
-from neuroplastic.sim import (Button, Displays, Dropdown, Image, Parameters, Plot, Simulation,
-                              Slider, TextOut)
+from neuroplastic.sim import (
+    Button,
+    Displays,
+    Dropdown,
+    Image,
+    Parameters,
+    Plot,
+    Simulation,
+    Slider,
+    TextOut,
+)
 
 ACTIVATIONS = ("k-WTA",) + (("threshold",) if hasattr(A, "Threshold") else ())
 

@@ -1,8 +1,16 @@
 """S6 A small torch trainer on the bundled MNIST subset: one step = one epoch (torch, 1 thread)."""
 import numpy as np
 
-from neuroplastic.sim import (Button, Displays, Dropdown, Parameters, Plot, Simulation, Slider,
-                              TextOut)
+from neuroplastic.sim import (
+    Button,
+    Displays,
+    Dropdown,
+    Parameters,
+    Plot,
+    Simulation,
+    Slider,
+    TextOut,
+)
 
 
 def make_model(kind):
@@ -34,6 +42,7 @@ class MNISTTrainer(Simulation):
 
     def main_init(self):
         import torch
+
         from neuroplastic.data import load_mnist, stratified_split
         torch.set_num_threads(1)
         self.data = load_mnist()
