@@ -2,11 +2,11 @@
 import numpy as np
 import pytest
 
-from neuroplastic.sim import HeadlessRunner, count_user_lines, lif, mlkit, sim_spec
 from neuroplastic.experiments.simulations.classify import Classify
 from neuroplastic.experiments.simulations.gaussian import GaussData
 from neuroplastic.experiments.simulations.hello import HELLO_DIRECTIVES, Hello, HelloDirectives
 from neuroplastic.experiments.simulations.lif_scope import LIFPlot, LIFScope
+from neuroplastic.sim import HeadlessRunner, count_user_lines, lif, mlkit, sim_spec
 
 
 def test_lif_isi_within_two_dt_of_analytic_and_silent_below_threshold():

@@ -20,8 +20,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from neuroplastic.sim import (DirectiveError, Listed, Store, TextOut, parse_directives, read_ivisit,
-                              write_ivisit)
+from neuroplastic.sim import (
+    DirectiveError,
+    Listed,
+    Store,
+    TextOut,
+    parse_directives,
+    read_ivisit,
+    write_ivisit,
+)
 from neuroplastic.sim.directives import DirectiveWarning
 
 HERE = Path(__file__).parent
@@ -401,8 +408,8 @@ def test_our_script_interface_has_ivisits_methods():
 
 
 def test_gauss_script_runs_unchanged_with_the_displays_of_the_chapter_example():
-    from neuroplastic.sim import HeadlessRunner
     from neuroplastic.experiments.simulations.gaussian import GaussData
+    from neuroplastic.sim import HeadlessRunner
     from neuroplastic.sim.ivisit import run_script
     r = run_script(GAUSS_SCRIPT, steps=2)
     g = HeadlessRunner(GaussData()).init().cycle()
@@ -488,8 +495,8 @@ def P_vec_is_same_list(iv):
 
 
 def test_script_opens_its_ivisit_database_like_ivisits_command_line(tmp_path):
-    from neuroplastic.sim import HeadlessRunner, positions_from_layout
     from neuroplastic.experiments.simulations.gaussian import GaussData
+    from neuroplastic.sim import HeadlessRunner, positions_from_layout
     from neuroplastic.sim.ivisit import run_script
     db = ivisit_db(GAUSS_SCRIPT, tmp_path / "gauss.db")
     c = sqlite3.connect(db)
@@ -511,7 +518,9 @@ def test_script_opens_its_ivisit_database_like_ivisits_command_line(tmp_path):
 
 def test_ivisit_main_opens_our_front_end_at_the_databases_positions(tmp_path):
     import runpy
+
     import ipywidgets as W
+
     from neuroplastic.sim import App
     from neuroplastic.sim.ivisit import IVisit_main, ivisit_imports
     db = ivisit_db(GAUSS_SCRIPT, tmp_path / "gauss.db")

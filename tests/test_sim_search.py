@@ -4,9 +4,19 @@ import math
 import numpy as np
 import pytest
 
-from neuroplastic.sim import (Checkbox, Displays, Dropdown, Parameters, Simulation, Slider, Store, lif, search,
-                              space_from_spec)
 from neuroplastic.experiments.simulations.lif_scope import LIFScope
+from neuroplastic.sim import (
+    Checkbox,
+    Displays,
+    Dropdown,
+    Parameters,
+    Simulation,
+    Slider,
+    Store,
+    lif,
+    search,
+    space_from_spec,
+)
 
 
 class Toy(Simulation):

@@ -9,9 +9,27 @@ import textwrap
 
 import pytest
 
-from neuroplastic.sim import (Button, Checkbox, ConfigExists, ConfigNotFound, DictSlider, Displays, Dropdown,
-                              ForeignStoreError, Parameters, Radio, Simulation, Slider, Store, StoreCorruptError,
-                              StoreError, StoreVersionError, TextIn, TextOut, Timing)
+from neuroplastic.sim import (
+    Button,
+    Checkbox,
+    ConfigExists,
+    ConfigNotFound,
+    DictSlider,
+    Displays,
+    Dropdown,
+    ForeignStoreError,
+    Parameters,
+    Radio,
+    Simulation,
+    Slider,
+    Store,
+    StoreCorruptError,
+    StoreError,
+    StoreVersionError,
+    TextIn,
+    TextOut,
+    Timing,
+)
 from neuroplastic.sim.store import APPLICATION_ID
 
 HOSTILE = "it's a \"quote\"; '; DROP TABLE configurations; -- ünïcødé ✓"
@@ -133,8 +151,8 @@ def test_crash_in_the_middle_of_a_save_leaves_store_consistent(tmp_path):
 
 
 def _writer(path, tag, n):
-    from neuroplastic.sim import Store
     from neuroplastic.experiments.simulations.lif_scope import LIFScope
+    from neuroplastic.sim import Store
     sim = LIFScope()
     with Store(path, timeout=30) as st:
         for i in range(n):
@@ -271,6 +289,7 @@ def test_second_store_in_same_process_does_not_break_the_first(tmp_path):
 
 def test_import_ivisit_refuses_foreign_files_and_export_refuses_our_extensions(tmp_path):
     import sqlite3 as _sq
+
     from neuroplastic.sim import IVisitDBError, Scope, SimSpec, Slider, write_ivisit
     f = tmp_path / "other.db"
     _sq.connect(f).execute("CREATE TABLE t (x)").connection.commit()
