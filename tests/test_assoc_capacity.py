@@ -88,35 +88,6 @@ def test_sweep_default_grid_stops():
     assert 0 <= sw.at(sw.crossing(0.9)) <= 1
 
 
-def test_figure_helpers_quick(monkeypatch):
-    monkeypatch.setenv("NEUROPLASTIC_NO_CACHE", "1")      # no cache files from tests
-    lay = A.Modular(5, 8)
-    df = A.storage_curves(["willshaw", "bcpnn"], lay, 1, P_start=5, factor=1.4, nrep=2, seed=0,
-                          n_jobs=1, progress=False)
-    assert set(df.rule) == {"willshaw", "bcpnn"}
-    summ = A.curve_summary(df)
-    assert {"fcorr_mean", "fcorr_sd", "eps_mean"} <= set(summ.columns)
-    p90 = A.curve_p90(df, lay, n_boot=50)
-    assert (p90.P90 > 0).all() and (p90.C_L > p90.C_E).all()
-    tab = A.capacity_table(["willshaw", "bcpnn"], lay, 1, nrep=2, seed=0, n_jobs=1,
-                           progress=False)
-    assert list(tab.rule) == ["willshaw", "bcpnn"] and (tab.P90_mean > 0).all()
-    assert tab.eps_at_P90.between(0, 1).all() and (tab.C_L > tab.C_E).all()
-    cl = [A.bits_per_synapse(p, lay, info="v1", synapses="sym") for p in tab.P90_mean]
-    assert np.allclose(tab.C_L, cl)
-    pf = A.prototype_curves(["covar"], lay, [2, 4], n_inst=5, d_train=1, d_test=1, n_test=5,
-                            nrep=1, seed=0, n_jobs=1, progress=False)
-    assert len(pf) == 2 and pf.score.between(0, 1).all()
-    assert list(pf.n_test) == [10, 20]                    # Q × n_test
-    pm = A.prototype_curves(["covar"], lay, [2, 4], n_inst=5, d_train=1, d_test=1, n_test=5,
-                            nrep=1, seed=0, min_cues=30, n_jobs=1, progress=False)
-    assert list(pm.n_test) == [30, 32]                    # Q × max(5, ceil(30 / Q))
-    with pytest.raises(ValueError, match="min_cues"):
-        A.prototype_curves(["covar"], lay, [2], n_inst=5, d_train=1, d_test=1, n_test=5,
-                           min_cues=-1, progress=False)
-    assert len(A.prototype_windows(pf)) == 1
-
-
 def test_prototype_set_structure():
     lay = A.Modular(6, 10)
     ps = A.prototype_set(4, lay, n_inst=3, d_train=2, n_test=5, d_test=1, seed=0)

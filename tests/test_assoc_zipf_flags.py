@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from neuroplastic import assoc as A
-from neuroplastic.assoc.experiments import MIN_P90, flag_cells, order_within_ci
 from neuroplastic.assoc.patterns import (zipf_overlap, zipf_skew_for_overlap,
                                         zipf_unit_probabilities)
+from neuroplastic.experiments.hebbian import MIN_P90, capacity_table, flag_cells, order_within_ci
 
 
 def empirical_overlap(pats: A.PatternSet) -> float:
@@ -126,8 +126,8 @@ def test_capacity_table_reports_convergence(monkeypatch):
     reported as not converged and flagged; a normal one converges."""
     monkeypatch.setenv("NEUROPLASTIC_NO_CACHE", "1")
     lay = A.Modular(5, 8)
-    tab = A.capacity_table(["willshaw", "hopfield:variant=pm1"], lay, 1, nrep=2, seed=0,
-                           n_jobs=1, progress=False, max_steps=8)
+    tab = capacity_table(["willshaw", "hopfield:variant=pm1"], lay, 1, nrep=2, seed=0,
+                         n_jobs=1, progress=False, max_steps=8)
     t = tab.set_index("rule")
     assert t.loc["willshaw", "n_converged"] == 2 and t.loc["willshaw", "converged"]
     flagged = flag_cells(tab.rename(columns={"P90_mean": "P90"})).set_index("rule")

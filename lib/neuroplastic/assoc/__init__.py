@@ -20,16 +20,8 @@ Quick API (all arrays numpy; every random entry point takes ``seed``)::
     A.prototype_curve("bcpnn", lay, [2, 5, 10], n_inst=10, d_train=2, d_test=2, n_test=10,
                       nrep=2, seed=0)                     # DataFrame [rule, Q, rep, score, ...]
 
-One call per figure (memoized via neuroplastic.book; grids run through neuroplastic.parallel)::
-
-    df = A.storage_curves(A.SEVEN_RULES, lay, 1, factor=1.05, nrep=10, seed=0)  # long frame
-    A.curve_summary(df); A.curve_p90(df, lay)             # P90, 95 % CI, eps_at_P90, C_L, C_E
-    A.capacity_table(A.SEVEN_RULES, lay, nflip=2, nrep=5, seed=0)   # adaptive P90 per rule
-    A.capacity_table(["hebb", "bcpnn"], lay, skew=0.5, nrep=5)      # Zipf ensemble
-    A.capacity_table(["hebb", "bcpnn"], lay, redraw=0.6, nrep=5)    # parent-correlated
-    pf = A.prototype_curves(A.SEVEN_RULES, lay, [2, 5, 10, 20], n_inst=10, d_train=2,
-                            d_test=2, n_test=10, nrep=2, seed=0)
-    A.prototype_windows(pf, level=0.9)                    # intervals and upper edge per rule
+Chapter 1's figure drivers (storage curves, capacity tables, prototype curves; memoized) live
+in the experiments layer, :mod:`neuroplastic.experiments.hebbian`.
 
 Rules (registry ``RULES``, ``list_rules()``; spec strings "name:key=value,..." for variants):
 hebb; covar (mean="unit"|"global"); precovar (variant="a"|"b"|"c"); hopfield
@@ -51,7 +43,7 @@ Retrieval with noise levels (one entry point)::
 
 Modules by concept: layouts, patterns, free (variable-activity ensembles), cues, counts, rules
 (registry and build), noise (noise-aware weights and tables), kernels (numba), activations,
-ane, recall, reference, measures, capacity, experiments, prototypes, retrieval_curves.
+ane, recall, reference, measures, capacity, prototypes, retrieval_curves.
 
 Reference implementations (tests, benchmarks): ``recall_dense`` (numpy/BLAS), ``recall_torch``,
 ``reference.recall_noise_direct``,
@@ -75,8 +67,6 @@ from .capacity import (CapacitySearch, StorageTask, Sweep, capacity_search, capa
                        crossing, geometric_grid)
 from .counts import Counts, count, count_dense
 from .cues import CueNoise, flip_cues
-from .experiments import (capacity_table, curve_p90, curve_summary, prototype_curves,
-                          prototype_windows, rule_symmetric, storage_curves)
 from .free import (VarPatternSet, bernoulli_patterns, counts_from_dense, palm_patterns,
                    partial_cues)
 from .layouts import Free, KofN, Modular, parse_layout, removed_mask
@@ -97,14 +87,14 @@ __all__ = [
     "Activation", "CapacitySearch", "Counts", "CueNoise", "Free", "HWTA", "KWTA", "KofN",
     "Modular", "Network", "PatternSet", "PrototypeSet", "RULES", "Recall", "SEVEN_RULES",
     "StorageTask", "Sweep", "Window", "bernoulli_patterns", "binary_entropy", "bits_per_synapse",
-    "bootstrap_ci", "build", "capacity_search", "capacity_sweep", "capacity_table", "count",
-    "count_dense", "crossing", "curve_p90", "curve_summary", "default_activation",
+    "bootstrap_ci", "build", "capacity_search", "capacity_sweep", "count",
+    "count_dense", "crossing", "default_activation",
     "error_counts", "exact_fraction", "flip_cues", "geometric_grid", "info_per_pattern",
     "is_noise_aware", "list_rules", "n_synapses", "orthogonal_patterns", "output_noise",
     "palm_patterns", "parent_patterns", "parse_layout", "parse_rule", "partial_cues",
-    "prototype_curve", "prototype_curves", "prototype_score", "prototype_set",
-    "prototype_windows", "random_patterns", "recall", "recall_dense", "recall_torch",
-    "removed_mask", "rule_symmetric", "score_window", "storage_curves", "supports",
+    "prototype_curve", "prototype_score", "prototype_set",
+    "random_patterns", "recall", "recall_dense", "recall_torch",
+    "removed_mask", "score_window", "supports",
     "transinformation",
     # noise-aware weights, thresholds and schedules, ANE, ε(P) curves
     "ANE", "ANEStorageTask", "Core", "EpsCapacity", "MAP", "NOISE_AWARE", "NoiseTable",
