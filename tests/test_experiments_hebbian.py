@@ -195,3 +195,24 @@ def test_figures_and_md_table():
         hb.plain_log(ax, "z")
     md = hb.md_table(pd.DataFrame({"a": [1.234, np.nan], "b": ["x|y", True]}), 1)
     assert "1.2" in md.data and "–" in md.data and "x\\|y" in md.data
+
+
+def test_zipf_points_t1_and_tie():
+    lays = {"modular": A.Modular(10, 20), "kofn": A.KofN(200, 10)}
+    cal = hb.zipf_calibration(lays, [0.0, 1.0])
+    mod, kofn, raw = (hb.zipf_points(cal, "modular"), hb.zipf_points(cal, "kofn"),
+                      hb.zipf_points(cal, "kofn", raw=True))
+    assert [p[1]["skew"] for p in mod] == [0.0, 1.0]
+    assert kofn[1][1]["skew"] == pytest.approx(cal.s_kofn.iloc[1]) and kofn[1][0] == mod[1][0]
+    assert raw[1][1]["skew"] == 1.0 and raw[1][0] > mod[1][0]
+    assert raw[1][2].startswith("Zipf raw s 1.00")
+    with pytest.raises(ValueError, match="layout_key"):
+        hb.zipf_points(cal, "free")
+    st = _storage(BASE, fig="F1", cond="m").assign(sd=1.0, eps=0.0, P_eps=np.nan, layout="L")
+    t1 = hb.t1_table(hb.storage_table([st]))
+    assert t1["P90 (mean ± sd)"].iloc[0] == "10.0 ± 1.0" and len(t1) == 7
+    narrow = st.assign(ci_lo=st.P90 - 0.4, ci_hi=st.P90 + 0.4)
+    tie = hb.covariance_tie({"m": narrow})
+    assert tie.startswith("L: spread 11 %") and "CIs overlap" not in tie   # 19, 20, 21 ± 0.4
+    wide = st.assign(ci_lo=st.P90 - 5, ci_hi=st.P90 + 5)
+    assert "CIs overlap (tie)" in hb.covariance_tie({"m": wide})

@@ -927,7 +927,7 @@ def rank_figure(ranks: pd.DataFrame, excluded: pd.DataFrame):
         for j in range(m):
             ax.text(j, i, f"{ranks.iat[i, j]}" + (" †" if excluded.iat[i, j] else ""),
                     ha="center", va="center", fontsize=7,
-                    color="w" if ranks.iat[i, j] <= 2 else "k")
+                    color="w" if ranks.iat[i, j] >= 5 else "k")
     ax.set_xticks(range(m), [NAMES[r] for r in ranks.columns], rotation=30, ha="right",
                   fontsize=8)
     ax.set_yticks(range(n), [_short(c) for c in ranks.index], fontsize=7)
@@ -961,7 +961,7 @@ def variants_figure(variants: pd.DataFrame):
     ax.set_ylim(len(ids), -0.2)
     ax.set_yticks([i + 0.4 for i in range(len(ids))], ids)
     ax.set_xticks([j + 0.45 for j in range(width)], [str(j + 1) for j in range(width)])
-    ax.set_xlabel("variant (numbered as in the table below)")
+    ax.set_xlabel("variant (in the order of the claim's table)")
     seen = [v for v in _VERDICT_COLORS if v in set(variants.verdict)]
     ax.legend(handles=[Patch(color=_VERDICT_COLORS[v], label=v) for v in seen], fontsize=8,
               loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -993,3 +993,56 @@ def md_table(df: pd.DataFrame, digits: int = 2, index: bool = False):
     rule = "|" + "|".join("---" for _ in df.columns) + "|"
     rows = ["| " + " | ".join(cell(v) for v in r) + " |" for r in df.itertuples(index=False)]
     return Markdown("\n".join([head, rule, *rows]) + "\n")
+
+
+# ---------------------------------------------------------------- chapter tables
+
+#: T3: the variants of the reconstructed rules (spec string -> description)
+T3_VARIANTS = {"covar": "covar, unit mean (headline)",
+               "covar:mean=global": "covar, global mean a",
+               "precovar:variant=a": "precovar (a) p(j|i) − p_j",
+               "precovar:variant=b": "precovar (b) p_ij − a p_i",
+               "precovar:variant=c": "precovar (c) running mean",
+               "hopfield:variant=sparse": "Hopfield sparse (headline)",
+               "hopfield:variant=pm1": "Hopfield ±1 (pm1, control)",
+               "bom": "Bayes bom (asymmetric)", "boms": "Bayes boms (headline)",
+               "boms:alpha=0.5": "Bayes boms, α = 0.5"}
+
+
+def zipf_points(zipf: pd.DataFrame, layout_key: str, raw: bool = False) -> list:
+    """Levels of a Zipf sweep for :func:`capacity_levels` from :func:`zipf_calibration`:
+    (ρ, {"skew": s}, label) per level; the modular exponents for "modular" and for ``raw``,
+    else the calibrated K-of-N exponents."""
+    _check_frame("zipf", zipf, ["s", "rho", "s_kofn", "rho_kofn_raw"])
+    if layout_key not in ("modular", "kofn"):
+        raise ValueError(f"layout_key must be 'modular' or 'kofn'; got {layout_key!r}")
+    xs = zipf.s if (raw or layout_key == "modular") else zipf.s_kofn
+    rhos = zipf.rho_kofn_raw if raw else zipf.rho
+    label = "Zipf raw s {1:.2f} (ρ {0:.2f})" if raw else "Zipf ρ {0:.2f} (s {1:.2f})"
+    return [(float(r), {"skew": float(x)}, label.format(r, x)) for r, x in zip(rhos, xs)]
+
+
+def t1_table(storage: pd.DataFrame) -> pd.DataFrame:
+    """T1: the F1–F4 rows of the storage table as text columns for display."""
+    _check_frame("storage", storage, ["fig", "condition", "rule", "P90", "sd", "ci_lo", "ci_hi",
+                                      "eps", "P_eps", "C_L", "C_E", "flag"])
+    t = storage[storage.fig.isin(["F1", "F2", "F3", "F4"])]
+    t = t.assign(rule=t.rule.map(NAMES),
+                 P90=[f"{a:.1f} ± {b:.1f}" for a, b in zip(t.P90, t.sd)],
+                 CI=[f"[{a:.1f}, {b:.1f}]" for a, b in zip(t.ci_lo, t.ci_hi)])
+    return t[["fig", "condition", "rule", "P90", "CI", "eps", "P_eps", "C_L", "C_E", "flag"]] \
+        .rename(columns={"P90": "P90 (mean ± sd)", "CI": "95 % CI", "eps": "ε at P90",
+                         "P_eps": "P_0.01", "flag": "excluded from verdicts"})
+
+
+def covariance_tie(f12: dict) -> str:
+    """O3 in words: per layout the spread of P90 within the covariance family (covar, Hopfield
+    sparse, precovar) and whether all their 95 % CIs overlap."""
+    out = []
+    for k, df in f12.items():
+        d = df.set_index("rule").loc[["covar", "hopfield", "precovar"]]
+        spread = d.P90.max() / d.P90.min() - 1
+        tie = d.ci_lo.max() <= d.ci_hi.min()         # every pair of 95 % CIs overlaps
+        out.append(f"{df.layout.iloc[0]}: spread {100 * spread:.0f} %, "
+                   + ("CIs overlap (tie)" if tie else "some CIs separate"))
+    return "; ".join(out)
