@@ -15,7 +15,7 @@ import platform
 import statistics
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .paths import atomic_write_text, build_dir
@@ -58,7 +58,7 @@ def record(name: str, sizes: dict, ours_s: float, ref_s: float, agreed: bool,
            "ratio": ref_s / ours_s, "agreed": bool(agreed),
            "threads": os.environ.get("NUMBA_NUM_THREADS", str(os.cpu_count())),
            "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-           "when": datetime.now(timezone.utc).isoformat(timespec="seconds"), **extra}
+           "when": datetime.now(UTC).isoformat(timespec="seconds"), **extra}
     records = [r for r in records if r["name"] != name] + [rec]
     atomic_write_text(path, json.dumps(records, indent=2) + "\n")
     return rec

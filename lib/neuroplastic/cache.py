@@ -70,7 +70,7 @@ def _imports(name: str, path: Path) -> set[str]:
     return {".".join(m.split(".")[:i]) for m in found for i in range(1, m.count(".") + 2)}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def module_closure(name: str) -> tuple[str, ...]:
     """Every ``neuroplastic`` module that importing module ``name`` executes (sorted)."""
     seen, todo = set(), [name]
@@ -86,7 +86,7 @@ def module_closure(name: str) -> tuple[str, ...]:
     return tuple(sorted(seen))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def source_fingerprint(module: str | None = None) -> str:
     """``<version>-<sha256, first 16 hex>`` of the sources that module ``module`` depends on
     (:func:`module_closure`); of every library source when ``module`` is None or outside the

@@ -1,7 +1,8 @@
 """The performance appendix: the benchmark records as a figure and a table that fits the page.
 
 Records come from the committed reference run ``benchmarks/reference_run.json``, each replaced by
-this machine's latest ``make bench`` measurement where there is one (``_build/benchmarks.json``). Each record compares one of our
+this machine's latest ``make bench`` measurement where there is one (``_build/benchmarks.json``).
+Each record compares one of our
 kernels with a plain reference implementation of the same mathematics, timed in one run, as the
 ratio reference seconds / our seconds (above 1: ours is faster).
 """

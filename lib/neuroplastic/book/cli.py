@@ -10,8 +10,8 @@ import signal
 import sys
 
 from .. import __version__
-from . import runner
 from ..paths import build_dir, cache_dir
+from . import runner
 from .profiles import VALID_PROFILES
 
 
@@ -84,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="neuroplastic", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="list the chapters and their last measured runtimes").set_defaults(func=cmd_list)
+    p = sub.add_parser("list", help="list the chapters and their last measured runtimes")
+    p.set_defaults(func=cmd_list)
     p = sub.add_parser("run", help="execute chapters with papermill")
     p.add_argument("chapters", nargs="+", help="chapter ids (ch01, 1) or 'all'")
     p.add_argument("--profile", default="quick", choices=VALID_PROFILES)
@@ -93,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("book", help="execute every chapter and build the HTML book")
     p.add_argument("--profile", default="paper", choices=VALID_PROFILES)
-    p.add_argument("--skip-run", action="store_true", help="build from the notebooks already executed")
+    p.add_argument("--skip-run", action="store_true",
+                   help="build from the notebooks already executed")
     p.add_argument("--lenient", action="store_true", help="do not turn Sphinx warnings into errors")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=cmd_book)

@@ -17,12 +17,12 @@ import re
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
+from ..paths import atomic_write_text, build_dir, project_root
 from .benchmarks import benchmarks_figure, benchmarks_markdown
 from .claims import dashboard_markdown
-from ..paths import atomic_write_text, build_dir, project_root
 from .profiles import check_profile
 
 _ID = re.compile(r"^(?:ch)?(\d{1,2})$")
@@ -64,7 +64,8 @@ def resolve(chapter: str, root: Path | None = None) -> Path:
     sources = chapter_sources(root)
     m = _ID.match(str(chapter))
     for src in sources:
-        if (m and chapter_id(src) == f"ch{int(m.group(1)):02d}") or src.name == chapter or src.stem == chapter:
+        by_id = m and chapter_id(src) == f"ch{int(m.group(1)):02d}"
+        if by_id or chapter in (src.name, src.stem):
             return src
     valid = ", ".join(chapter_id(s) for s in sources) or "none"
     raise ValueError(f"chapter must be one of: {valid}; got {chapter!r}")
@@ -158,7 +159,7 @@ def record_timing(chapter: str, profile: str, seconds: float) -> None:
     data = json.loads(path.read_text()) if path.exists() else {}
     data.setdefault(chapter, {})[profile] = {
         "seconds": round(seconds, 1),
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
@@ -201,7 +202,8 @@ def timings_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-def build_html(root: Path | None = None, *, strict: bool = True, path_output: Path | None = None) -> Path:
+def build_html(root: Path | None = None, *, strict: bool = True,
+               path_output: Path | None = None) -> Path:
     """Run ``jupyter-book build`` (``-W -n --keep-going`` when ``strict``); return the html dir."""
     root = Path(root) if root else project_root()
     render_generated_pages()
