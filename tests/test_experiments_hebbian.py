@@ -216,3 +216,17 @@ def test_zipf_points_t1_and_tie():
     assert tie.startswith("L: spread 11 %") and "CIs overlap" not in tie   # 19, 20, 21 ± 0.4
     wide = st.assign(ci_lo=st.P90 - 5, ci_hi=st.P90 + 5)
     assert "CIs overlap (tie)" in hb.covariance_tie({"m": wide})
+
+
+def test_ablation_table_and_upper_edges():
+    curves = pd.DataFrame({"rule": ["a", "a", "b", "b"], "P": [20, 30, 20, 30],
+                           "fcorr": [1.0, 0.5, 0.8, 0.1]})
+    cells = pd.DataFrame({"rule": ["b", "a"], "P90": [10.0, 25.0], "sd": 1.0, "ci_lo": 0.0,
+                          "ci_hi": 1.0, "eps": 0.0, "C_L": 0.1, "flag": ""})
+    t = hb.ablation_table(curves, cells, {"a": "rule a", "b": "rule b"})
+    assert list(t.index) == ["a", "b"] and list(t.variant) == ["rule a", "rule b"]
+    assert list(t["fcorr at P = 20"]) == [1.0, 0.8] and list(t.P90) == [25.0, 10.0]
+    w = pd.DataFrame({"rule": ["hebb", "boms"], "setting": ["s1", "s1"], "upper": [5.0, np.nan]})
+    up = hb.upper_edges(w)
+    assert list(up.index) == list(hb.SEVEN) and up.loc["hebb", "s1"] == 5.0
+    assert np.isnan(up.loc["boms", "s1"]) and np.isnan(up.loc["covar", "s1"])

@@ -1046,3 +1046,25 @@ def covariance_tie(f12: dict) -> str:
         out.append(f"{df.layout.iloc[0]}: spread {100 * spread:.0f} %, "
                    + ("CIs overlap (tie)" if tie else "some CIs separate"))
     return "; ".join(out)
+
+
+def ablation_table(curves: pd.DataFrame, cells: pd.DataFrame, variants=None) -> pd.DataFrame:
+    """T3: per rule variant (``variants``: spec -> description, default :data:`T3_VARIANTS`) its
+    description, the mean recall fraction at the first load of the sweep ``curves``, and the
+    :func:`sweep_cells` columns ``cells`` (P90, sd, CI, ε, C_L); indexed by spec."""
+    variants = dict(T3_VARIANTS if variants is None else variants)
+    _check_frame("curves", curves, ["rule", "P", "fcorr"])
+    _check_frame("cells", cells, ["rule", "P90", "sd", "ci_lo", "ci_hi", "eps", "C_L"])
+    p_first = curves.P.min()
+    first = curves[curves.P == p_first].groupby("rule").fcorr.mean()
+    t = cells.set_index("rule").loc[list(variants)]
+    t.insert(0, "variant", list(variants.values()))
+    t.insert(1, f"fcorr at P = {p_first}", first.loc[list(variants)].to_numpy())
+    return t[["variant", f"fcorr at P = {p_first}", "P90", "sd", "ci_lo", "ci_hi", "eps", "C_L"]]
+
+
+def upper_edges(windows: pd.DataFrame, rules=SEVEN) -> pd.DataFrame:
+    """Upper edge of each rule's 90 % prototype window, rule × setting (NaN: empty window)."""
+    _check_frame("windows", windows, ["rule", "setting", "upper"])
+    return windows.pivot_table(index="rule", columns="setting", values="upper", sort=False,
+                               dropna=False).reindex(list(rules))
