@@ -230,3 +230,36 @@ def test_ablation_table_and_upper_edges():
     up = hb.upper_edges(w)
     assert list(up.index) == list(hb.SEVEN) and up.loc["hebb", "s1"] == 5.0
     assert np.isnan(up.loc["boms", "s1"]) and np.isnan(up.loc["covar", "s1"])
+
+
+def test_paper_only_paths():
+    """Branches that only the paper profile reaches: the F3 scale check (search rows and their
+    bar chart) and the parent-correlated F7 sweep (re-draw levels, reversed axis, retention
+    from r = 1 downwards)."""
+    import matplotlib.pyplot as plt
+
+    lay = A.Modular(5, 8)
+    rules = ["willshaw", "bcpnn"]
+    tab = hb.capacity_table(rules, lay, 1, nrep=2, seed=0, n_jobs=1, progress=False)
+    f3 = hb.search_cells("F3", f"{lay}, nflip 1", tab)
+    fig, ax = plt.subplots()
+    with pytest.raises(KeyError):          # the chart reads the seven rules
+        hb.plot_scale(ax, f3)
+    plt.close(fig)
+    fam = f"F7 parent {lay}"
+    par = hb.capacity_levels("F7", fam, lay, [(r, {"redraw": r}, f"redraw {r:g}")
+                                              for r in (1.0, 0.5)],
+                             p0={r: 10.0 for r in rules}, rules=rules, nrep=2, seed=0)
+    assert list(par.level.unique()) == [1.0, 0.5] and (par.zipf == "both").all()
+    seven = pd.concat([_levels(fam, [1.0, 0.5], [{r: 1.0 for r in hb.SEVEN},
+                                                 {r: 0.5 for r in hb.SEVEN}])])
+    r, easy, hard, _ = hb.retention(seven)
+    assert (easy, hard) == (1.0, 0.5) and np.allclose(r, 0.5)
+    fig = hb.plot_levels(seven.assign(sd=0.0), lambda f: "r")
+    assert fig.axes[0].xaxis_inverted()
+    plt.close(fig)
+    seven_f3 = _storage(BASE, fig="F3", cond="big").assign(sd=1.0, layout="L", nrep=3)
+    fig, ax = plt.subplots()
+    hb.plot_scale(ax, seven_f3)
+    assert len(ax.patches) == 7
+    plt.close(fig)
