@@ -283,8 +283,8 @@ def test_linear_probe_separable():
 
 
 def test_width_and_continual_validation():
-    from neuroplastic.competitive.continual import run_continual
-    from neuroplastic.competitive.widths import width_sweep, with_width
+    from neuroplastic.competitive.widths import with_width
+    from neuroplastic.experiments.competitive.information import run_continual, width_sweep
     c = with_width("bp", BPConfig(n_hidden=400), 25)
     assert c.n_hidden == 25 and c.epochs == BPConfig().epochs  # only the width changes
     lay, ro = with_width("rr", (RRConfig(), RRReadoutConfig()), 50)

@@ -14,7 +14,8 @@ from neuroplastic.competitive.counting import count_synapses
 from neuroplastic.competitive.information import compare_synaptic_capacity
 from neuroplastic.competitive.models import BPNet
 from neuroplastic.competitive.pruning import PruningCurve, point_at_minimum, prune_to_count
-from neuroplastic.competitive.widths import equal_wins_epochs, width_sweep, with_width
+from neuroplastic.competitive.widths import equal_wins_epochs, with_width
+from neuroplastic.experiments.competitive.information import width_sweep
 
 torch.set_num_threads(1)
 

@@ -1,11 +1,9 @@
-"""Continual learning without replay: digits 0-4, then digits 5-9 (ch04 §4.6).
+"""Measures of continual learning without replay: digits 0-4, then digits 5-9.
 
-Phase 1 trains a model (through the model cache) on the training images of the *old* classes;
-phase 2 continues every part of it (:func:`continuation.continue_training`, schedules restarted,
-RR's homeostasis and structural plasticity running) on the *new* classes only, with the
-10-way readout trained on the current phase's labels.
-
-Measured after each phase (accuracies are fractions):
+The experiment itself (phase 1 on the *old* classes through the model cache, phase 2 continuing
+every part of the model on the *new* classes with :func:`continuation.continue_training`) is
+:func:`neuroplastic.experiments.competitive.information.run_continual`; this module holds the
+measures it applies after each phase (accuracies are fractions):
 
 * task accuracy with the model's own readout on old-class and new-class test images
   (``A_old``, ``A_new``);
@@ -35,15 +33,11 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from neuroplastic import book
-
 from ._util import check_int, check_seed, generator
-from .cache import get_or_train
-from .continuation import clone_model, continue_training, model_kind
-from .counting import layer_weights
+from .continuation import clone_model, model_kind
 
 __all__ = ["ContinualResult", "class_split", "forgetting", "synapse_turnover", "preferred_classes",
-           "units_moved", "linear_probe", "masked_accuracy", "with_readout_of", "run_continual"]
+           "units_moved", "linear_probe", "masked_accuracy", "with_readout_of", "OLD", "NEW"]
 
 OLD = (0, 1, 2, 3, 4)
 NEW = (5, 6, 7, 8, 9)
@@ -222,62 +216,3 @@ class ContinualResult:
     def forgetting_rep_heads(self) -> float:
         """``F_rep`` of the features trained with per-phase heads (BP differs; RR/KH equal)."""
         return self.heads_probe_old[0] - self.heads_probe_old[1]
-
-
-def _acc_on(model, X, y, classes):
-    m = np.isin(y, classes)
-    return float((model.predict(X[m]) == y[m]).mean())
-
-
-def _phase_stats(model, Xtr, ytr, Xte, yte, seed, probe_epochs):
-    H_tr, H_te = model.hidden_np(Xtr), model.hidden_np(Xte)
-    per_class = linear_probe(H_tr, ytr, H_te, yte, seed=seed, epochs=probe_epochs)
-    W = layer_weights(model)[0][1].detach().cpu().numpy().copy()
-    return {"A_old": _acc_on(model, Xte, yte, OLD), "A_new": _acc_on(model, Xte, yte, NEW),
-            "P_old": float(np.nanmean(per_class[list(OLD)])), "P_new": float(np.nanmean(per_class[list(NEW)])),
-            "W": W, "pref": preferred_classes(H_tr, ytr)}
-
-
-@book.memoize
-def run_continual(kind: str, cfg, data, seed: int = 0, data_id: str = "mnist-subset-split0",
-                  probe_epochs: int = 30) -> ContinualResult:
-    """Phase 1 (old digits, cached model ``get_or_train(kind, cfg, data_id + "-digits0to4")``),
-    phase 2 (``continue_training`` on new digits for the config's own epochs and readout epochs),
-    and the measures of the module docstring. ``data = (Xtr, ytr, Xte, yte)``; ``kind`` and ``cfg``
-    as for ``get_or_train``. Memoized (``book.memoize``)."""
-    if kind not in ("bp", "kh", "rr"):
-        raise ValueError(f"kind must be 'bp', 'kh' or 'rr', got {kind!r}")
-    if not (isinstance(data, (tuple, list)) and len(data) == 4):
-        raise TypeError("data must be a tuple (Xtr, ytr, Xte, yte)")
-    seed = check_seed(seed)
-    Xtr, Xte = np.asarray(data[0], np.float32), np.asarray(data[2], np.float32)
-    ytr, yte = _labels("ytr", data[1]), _labels("yte", data[3])
-    i_old, i_new = class_split(ytr)
-    m1, status = get_or_train(kind, cfg, f"{data_id}-digits0to4", seed, data=(Xtr[i_old], ytr[i_old]),
-                              return_status=True)
-    model_kind(m1)
-    if kind == "bp":
-        m2 = continue_training(m1, Xtr[i_new], ytr[i_new], epochs=cfg.epochs, seed=seed + 1000, layer_cfg=cfg)
-    else:
-        lay, ro = cfg
-        m2 = continue_training(m1, Xtr[i_new], ytr[i_new], epochs=lay.epochs, seed=seed + 1000,
-                               layer_cfg=lay, readout_cfg=ro, readout_epochs=ro.epochs)
-    s1 = _phase_stats(m1, Xtr, ytr, Xte, yte, seed, probe_epochs)
-    s2 = _phase_stats(m2, Xtr, ytr, Xte, yte, seed, probe_epochs)
-    grown, lost = synapse_turnover(s1["W"], s2["W"])
-    # per-phase masked heads: BP's phase 2 trains through the new-task head alone
-    if kind == "bp":
-        m2h = continue_training(m1, Xtr[i_new], ytr[i_new], epochs=cfg.epochs, seed=seed + 1000,
-                                layer_cfg=cfg, classes=NEW)
-        p2h = _phase_stats(m2h, Xtr, ytr, Xte, yte, seed, probe_epochs)["P_old"]
-    else:
-        m2h, p2h = m2, s2["P_old"]
-    heads_old = (masked_accuracy(m1, Xte, yte, OLD), masked_accuracy(with_readout_of(m2h, m1), Xte, yte, OLD))
-    heads_new = (float("nan"), masked_accuracy(m2h, Xte, yte, NEW))
-    return ContinualResult(
-        kind=kind, task_old=(s1["A_old"], s2["A_old"]), task_new=(s1["A_new"], s2["A_new"]),
-        probe_old=(s1["P_old"], s2["P_old"]), probe_new=(s1["P_new"], s2["P_new"]),
-        silent_after_1=float((s1["W"] == 0).mean()), silent_after_2=float((s2["W"] == 0).mean()),
-        grown=grown, lost=lost, units_moved=units_moved(s1["pref"], s2["pref"]),
-        n_input_synapses=int(s1["W"].size), cache_status=status,
-        heads_task_old=heads_old, heads_task_new=heads_new, heads_probe_old=(s1["P_old"], p2h))
