@@ -250,11 +250,13 @@ WILLSHAW_THR = {"self_gain": 1.0}
 the state counts itself among the Θ active inputs [R]."""
 
 
-def standard_configs(ensemble: str, stabilized: str = "bcpnn_s2") -> list[dict]:
+def standard_configs(ensemble: str, stabilized: str = "bcpnn_s2", *,
+                     ablations: bool = True) -> list[dict]:
     """The configurations the chapter runs for ``ensemble`` (F1–F6, T1, T2); see the chapter.
 
     One-step Bayes has its diagonal on (a cue unit certifies itself; with f = 0 certainly);
-    iterative Bayes runs without and, on constant-k, with it ("bayes+diag")."""
+    iterative Bayes runs without and, on constant-k, with it ("bayes+diag"). ``ablations=False``
+    leaves out the ablations of T2/T2b and oracle ANE (the variant runs of the claims)."""
     check_choice("ensemble", ensemble, ENSEMBLES)
     check_choice("stabilized", stabilized, ("bcpnn_s2", "bcpnn_s3"))
     S = stabilized
@@ -269,11 +271,12 @@ def standard_configs(ensemble: str, stabilized: str = "bcpnn_s2") -> list[dict]:
         for r in ("bcpnn", S, "willshaw", "covar", "hebb"):
             out.append(config(r, "kwta", False))
         # ablations of the exact rule (T2b): no diagonal; a pseudo-count α = 0.01 on each cell
-        out.append(config("bayes", "map", False, label="bayes-nodiag/map/one/none"))
-        out.append(config("bayes", "map", False, params={"alpha": 0.01, **DIAG},
-                          label="bayes[α=0.01]/map/one/none"))
-        out.append(config("bayes", "map", False, params={"alpha": 0.01},
-                          label="bayes[α=0.01]-nodiag/map/one/none"))
+        if ablations:
+            out.append(config("bayes", "map", False, label="bayes-nodiag/map/one/none"))
+            out.append(config("bayes", "map", False, params={"alpha": 0.01, **DIAG},
+                              label="bayes[α=0.01]/map/one/none"))
+            out.append(config("bayes", "map", False, params={"alpha": 0.01},
+                              label="bayes[α=0.01]-nodiag/map/one/none"))
         for r in ("bayes", "bcpnn", S):
             out.append(config(r, "map", True))
     iter_rules = ("bayes", "bcpnn", S)
@@ -284,6 +287,8 @@ def standard_configs(ensemble: str, stabilized: str = "bcpnn_s2") -> list[dict]:
         out.append(config(r, "kwta", True))
     ane_rules = ("bayes", "bcpnn_s2", "bcpnn_s3") if ensemble == "constk" else ("bayes", S)
     kinds = ("posterior", "calibrated", "oracle") if ensemble == "constk" else ("posterior",)
+    if not ablations:
+        kinds = tuple(k for k in kinds if k != "oracle")
     for r in ane_rules:
         for k in kinds:
             out.append(config(r, "kwta", True, k))
@@ -293,8 +298,9 @@ def standard_configs(ensemble: str, stabilized: str = "bcpnn_s2") -> list[dict]:
         out.append(config(r, "core", True, "posterior"))
     if ensemble == "constk":
         out.append(config("willshaw", "map", True, params=WILLSHAW_THR))
-        for k in ("calibrated", "oracle"):
+        for k in ("calibrated", "oracle") if ablations else ("calibrated",):
             out.append(config("willshaw", "map", True, k, params=WILLSHAW_THR))
+    if ensemble == "constk" and ablations:
         # T2 ablations
         out.append(config("bcpnn", "kwta", True, params={"eps": 1e-7}, label="bcpnn-raw/kwta/iter/none"))
         out.append(config("bcpnn_s2", "kwta", True, params={"smoothing": "cell"},
