@@ -4,8 +4,8 @@ and chaotic-forecasting tasks of chapter 5.
 Modules: ``optimizers`` (WeightPerturbation, Dopamine, presets, make_optimizer), ``spectral``
 (spectral-radius reset), ``models`` (XORNet, ElmanRNN), ``tasks`` (XOR), ``chaos`` (Lorenz and
 Rossler by RK4, windows, naive baselines, Lyapunov exponent), ``forecast`` (training, free-running
-forecasts, valid prediction time), ``measure`` (compute and peak memory per step) and
-``experiments`` (the chapter's memoized entry points).
+forecasts, valid prediction time) and ``measure`` (compute and peak memory per step). The
+chapter's drivers are in :mod:`neuroplastic.experiments.dopamine`.
 """
 
 from .chaos import (LYAPUNOV, SYSTEMS, ForecastData, forecasting_data, lyapunov_exponent,
