@@ -1,12 +1,21 @@
 """FGSM / PGD: exactness at eps = 0, constraints, loss increase, masking checks."""
 
-import numpy as np
 import pandas as pd
 import pytest
 import torch
 
-from neuroplastic.competitive import (BPConfig, RRConfig, RRReadoutConfig, fgsm, masking_checks, pgd,
-                                      robust_accuracy, train_bp, train_readout, train_rr)
+from neuroplastic.competitive import (
+    BPConfig,
+    RRConfig,
+    RRReadoutConfig,
+    fgsm,
+    masking_checks,
+    pgd,
+    robust_accuracy,
+    train_bp,
+    train_readout,
+    train_rr,
+)
 from neuroplastic.data import load_mnist, stratified_split
 
 
@@ -60,7 +69,8 @@ def test_fgsm_linear_first_order():
     lin = torch.nn.Linear(20, 10)
     class M(torch.nn.Module):
         def __init__(self):
-            super().__init__(); self.l = lin
+            super().__init__()
+            self.l = lin
         @property
         def device(self):
             return torch.device("cpu")
@@ -120,28 +130,3 @@ def test_validation(bp, data):
         fgsm(bp, x + 2, y, 0.1)
     with pytest.raises(ValueError, match="tables"):
         masking_checks({"pgd": None})
-
-
-def test_paired_margin_and_robustness_by_seed_are_deterministic():
-    import pandas as pd
-    from neuroplastic.competitive import analysis as A
-    t = pd.DataFrame({"model": ["RR", "BP"] * 3, "seed": [0, 0, 1, 1, 2, 2], "eps": 0.1,
-                      "accuracy": [0.5, 0.2, 0.4, 0.3, 0.6, 0.1]})
-    m = A.paired_margin(t, "RR", "BP", 0.1)
-    assert m["mean"] == pytest.approx(0.3) and m["min"] == pytest.approx(0.1) and m["n"] == 3
-    with pytest.raises(ValueError, match="common seeds"):
-        A.paired_margin(t, "RR", "BP", 0.2)
-    torch.manual_seed(0)
-    net = torch.nn.Linear(784, 10)
-
-    class Lin(torch.nn.Module):
-        device = torch.device("cpu")
-
-        def logits(self, x):
-            return net(x)
-
-    x = torch.rand(20, 784)
-    y = torch.randint(0, 10, (20,))
-    r1 = A.robustness_by_seed({("L", 0): Lin()}, x, y, [0.05], restarts=2, iters=3)
-    r2 = A.robustness_by_seed({("L", 0): Lin()}, x, y, [0.05], restarts=2, iters=3)
-    assert r1.equals(r2) and list(r1.columns) == ["model", "seed", "eps", "accuracy", "variant"]
