@@ -29,6 +29,51 @@ def test_sweep_on_a_local_dask_cluster():
         assert sweep(_power, TASKS, backend="dask", progress=False) == EXPECTED
 
 
+def _where(i):
+    import os
+
+    return os.getpid()
+
+
+def test_the_scheduler_setting_sends_every_local_sweep_to_the_cluster(monkeypatch):
+    import os
+
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        monkeypatch.setenv("NEUROPLASTIC_SCHEDULER", cluster.scheduler_address)
+        assert sweep(_power, TASKS, progress=False) == EXPECTED
+        pids = set(sweep(_where, [{"i": i} for i in range(6)], progress=False))
+        workers = {w.pid for w in cluster.workers.values()}
+        assert pids <= workers and os.getpid() not in pids
+        inline = sweep(_where, [{"i": 0}], backend="sequential", progress=False)
+        assert inline == [os.getpid()]
+        client = distributed.default_client()
+        client.close()
+
+
+@pytest.mark.slow
+def test_a_chapter_on_a_cluster_gives_the_local_claims(tmp_path):
+    """Chapter 1 at the quick profile, once locally and once on a loopback LocalCluster."""
+    import json
+    import subprocess
+    import sys
+
+    distributed = pytest.importorskip("distributed")
+    claims = {}
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        for where, extra in (("local", []), ("cluster", ["--scheduler", cluster.scheduler_address])):
+            build = tmp_path / where
+            env = {**__import__("os").environ, "NEUROPLASTIC_BUILD": str(build),
+                   "NEUROPLASTIC_NO_CACHE": "1"}
+            subprocess.run([sys.executable, "-m", "neuroplastic.book.cli", "run", "ch01",
+                            "--profile", "quick", "--no-progress", *extra], check=True, env=env)
+            data = json.loads((build / "claims" / "ch01.json").read_text())
+            claims[where] = [(c["id"], c["verdict"], c["evidence"]) for c in data["claims"]]
+    assert claims["cluster"] == claims["local"]
+
+
 def test_dask_backend_without_a_client_is_a_clear_error():
     with pytest.raises(ValueError, match="Client"):
         sweep(_power, TASKS, backend="dask", progress=False)

@@ -5,6 +5,10 @@ default, a Dask cluster with ``backend="dask"`` (a ``dask.distributed.Client`` m
 joblib's dask backend sends the calls to it), or inline with ``backend="sequential"``. Results
 come back in task order. Inside workers, numba and torch run one thread each so that ``n_jobs``
 processes never oversubscribe the cores.
+
+One setting sends a whole chapter to a cluster: with ``NEUROPLASTIC_SCHEDULER=tcp://host:8786``
+(or ``neuroplastic run chNN --scheduler tcp://host:8786``) every sweep that would use local
+processes connects to that Dask scheduler instead; ``backend="sequential"`` stays inline.
 """
 
 from __future__ import annotations
@@ -15,6 +19,23 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 BACKENDS = ("loky", "dask", "sequential")
+SCHEDULER_ENV = "NEUROPLASTIC_SCHEDULER"
+
+
+def scheduler_client():
+    """The Dask client for ``NEUROPLASTIC_SCHEDULER`` (one per process), or None if unset."""
+    address = os.environ.get(SCHEDULER_ENV, "").strip()
+    if not address:
+        return None
+    from distributed import Client, default_client
+
+    try:
+        client = default_client()
+        if client.scheduler.address == address:
+            return client
+    except ValueError:
+        pass
+    return Client(address, set_as_default=True)
 
 
 def default_n_jobs() -> int:
@@ -67,6 +88,8 @@ def sweep(fn: Callable, tasks: Iterable[Mapping[str, Any]], *, n_jobs: int | Non
     n_jobs = default_n_jobs() if n_jobs is None else n_jobs
     if not isinstance(n_jobs, int) or n_jobs < 1:
         raise ValueError(f"n_jobs must be an int >= 1; got {n_jobs!r}")
+    if backend == "loky" and scheduler_client() is not None:
+        backend = "dask"
     bar = tqdm(total=len(tasks), desc=desc, disable=not progress, leave=False)
     if backend == "sequential" or (backend == "loky" and (n_jobs == 1 or len(tasks) <= 1)):
         out = []

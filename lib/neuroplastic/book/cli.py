@@ -32,7 +32,13 @@ def cmd_list(args) -> int:
     return 0
 
 
+def _use_scheduler(args) -> None:
+    if getattr(args, "scheduler", None):  # the chapter kernels inherit it
+        os.environ["NEUROPLASTIC_SCHEDULER"] = args.scheduler
+
+
 def cmd_run(args) -> int:
+    _use_scheduler(args)
     chapters = None if args.chapters == ["all"] else args.chapters
     html = build_dir() / "html" / "chapters"
     for nb in runner.run(chapters, args.profile, seed=args.seed, progress=not args.no_progress):
@@ -42,6 +48,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_book(args) -> int:
+    _use_scheduler(args)
     if not args.skip_run:
         runner.run(None, args.profile, progress=not args.no_progress)
     html = runner.build_html(strict=not args.lenient)
@@ -90,10 +97,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("chapters", nargs="+", help="chapter ids (ch01, 1) or 'all'")
     p.add_argument("--profile", default="quick", choices=VALID_PROFILES)
     p.add_argument("--seed", type=int, default=None, help="override the chapter's seed")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run every sweep on this Dask scheduler (e.g. tcp://host:8786)")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("book", help="execute every chapter and build the HTML book")
     p.add_argument("--profile", default="paper", choices=VALID_PROFILES)
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run every sweep on this Dask scheduler (e.g. tcp://host:8786)")
     p.add_argument("--skip-run", action="store_true",
                    help="build from the notebooks already executed")
     p.add_argument("--lenient", action="store_true", help="do not turn Sphinx warnings into errors")
