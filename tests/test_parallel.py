@@ -63,7 +63,8 @@ def test_a_chapter_on_a_cluster_gives_the_local_claims(tmp_path):
     claims = {}
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   host="127.0.0.1", dashboard_address=None) as cluster:
-        for where, extra in (("local", []), ("cluster", ["--scheduler", cluster.scheduler_address])):
+        runs = (("local", []), ("cluster", ["--scheduler", cluster.scheduler_address]))
+        for where, extra in runs:
             build = tmp_path / where
             env = {**__import__("os").environ, "NEUROPLASTIC_BUILD": str(build),
                    "NEUROPLASTIC_NO_CACHE": "1"}
