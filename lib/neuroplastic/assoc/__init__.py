@@ -79,7 +79,7 @@ from .patterns import PatternSet, orthogonal_patterns, parent_patterns, random_p
 from .prototypes import PrototypeSet, prototype_curve, prototype_set
 from .recall import Recall, calibrate, recall, supports
 from .reference import recall_dense, recall_torch
-from .retrieval_curves import ANEStorageTask, eps_curves, eps_curves_cached, standard_configs
+from .retrieval_curves import ANEStorageTask, eps_curves, standard_configs
 from .rules import (NOISE_AWARE, RULES, SEVEN_RULES, Network, build, is_noise_aware, list_rules,
                     parse_rule, weight_source)
 
@@ -100,6 +100,6 @@ __all__ = [
     "ANE", "ANEStorageTask", "Core", "EpsCapacity", "MAP", "NOISE_AWARE", "NoiseTable",
     "OracleKWTA", "Schedule", "Threshold", "VarPatternSet", "bootstrap_compare",
     "bootstrap_eps_capacity", "calibrate", "capacity_bits", "counts_from_dense",
-    "cue_information", "eps_capacity", "eps_curves", "eps_curves_cached", "standard_configs",
+    "cue_information", "eps_capacity", "eps_curves", "standard_configs",
     "weight_source",
 ]

@@ -325,22 +325,6 @@ def label_symmetric(label: str) -> bool:
     return rule not in ASYMMETRIC
 
 
-def _memo(fn):
-    try:
-        from ..book import memoize
-    except ImportError:  # pragma: no cover
-        return fn
-    return memoize(fn)
-
-
-@_memo
-def eps_curves_cached(ensemble: str, N: int, K: int, c: int, f: int, P_grid, configs, n_nets: int,
-                n_queries: int, T_max: int, seed: int, trace_P=None):
-    """Memoized :func:`run_eps_curves` (cached under data/cache/results)."""
-    return run_eps_curves(ensemble, N, K, c, f, P_grid, configs, n_nets=n_nets,
-                          n_queries=n_queries, T_max=T_max, seed=seed, trace_P=trace_P)
-
-
 def ane_capacity_table(layouts, nflips, *, nrep: int, seed: int, T_max: int = 15, P0=None,
                        max_steps: int = 20):
     """X1: ch01's adaptive P90 search (capacity_search) for bcpnn, boms and boms + posterior /
@@ -362,12 +346,3 @@ def ane_capacity_table(layouts, nflips, *, nrep: int, seed: int, T_max: int = 15
                 rows.append({"layout": str(lay), "nflip": nf, "rule": name, "P90": res.mean,
                              "sd": res.sd, "per_rep": list(np.round(res.per_rep, 1))})
     return pd.DataFrame(rows)
-
-
-@_memo
-def ane_capacity_table_cached(layout_specs, nflips, nrep: int, seed: int, T_max: int = 15):
-    """Memoized :func:`ane_capacity_table` with layouts given as ch01 spec strings."""
-    from .layouts import parse_layout
-
-    return ane_capacity_table([parse_layout(s) for s in layout_specs], list(nflips), nrep=nrep,
-                              seed=seed, T_max=T_max)

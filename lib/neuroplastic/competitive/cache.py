@@ -30,9 +30,10 @@ class CacheError(RuntimeError):
 
 
 def cache_dir() -> Path:
-    """``neuroplastic.book``'s cache directory (``data/cache``, env NEUROPLASTIC_CACHE) / competitive."""
-    from neuroplastic.book.paths import cache_dir as _book_cache
-    return _book_cache() / "competitive"
+    """The library's cache directory (``data/cache``, env NEUROPLASTIC_CACHE) / competitive."""
+    from ..paths import cache_dir as library_cache_dir
+
+    return library_cache_dir() / "competitive"
 
 
 def param_hash(kind, cfg, data_id, seed, device_type="cpu", rule_version=RULE_VERSION) -> str:
