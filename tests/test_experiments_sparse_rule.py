@@ -111,3 +111,94 @@ def test_figures_draw():
                                                  "eps": [0.1, 0.1], "accuracy": [0.4, 0.2]}))):
         assert fig.axes
         plt.close(fig)
+
+
+class _Net:
+    def __init__(self, W, k_h=None):
+        self._W, self.k_h = W, k_h
+
+    def input_weights(self):
+        return self._W
+
+
+class _Search:
+    def note(self):
+        return "best 0.1 of 3 (interior)"
+
+
+def _claim_inputs(margin):
+    rng = np.random.default_rng(0)
+    W = rng.random((10, 20)) * (rng.random((10, 20)) < 0.3)       # 70 % silent
+    M = {"RR": _Net(W, k_h=2), "BP": _Net(rng.normal(size=(10, 20))), "A4": _Net(W)}
+    dale = {"RR": {0.1: 0.9}, "BP": {0.1: 0.2}, "A4": {0.1: 0.4}}
+    ln = pd.Series({"degenerate": False, "at_bound": "", "mu": -3.0, "sigma": 0.7})
+    best = pd.Series({"family": "lognormal", "ks_d": 0.01})
+    hump = {"interior": True, "mode": 0.05, "left": 2.0, "right": 3.0}
+    c2 = {("layer", 0.005): (best, hump, ln), ("unit", 0.005): (None, hump, ln)}
+    rows = [{"model": m, "seed": s, "eps": e, "accuracy": a + (margin if m.startswith("RR") else 0)}
+            for m in ["RR", "RR-tuned", "BP", "BP-unit", "KH", "KH-nn"]
+            for s in range(3) for e, a in ((0.05, 0.5), (0.1, 0.2))]
+    rob = S.RobustRuns(pd.DataFrame(rows), {}, 4, 4, 2)
+    few = S.FewShotResults({}, {v: {"main": (0.05, 0.01, 0.09), "delta": (0.0, -0.02, 0.02)}
+                                for v in "US"}, _Search(), {"U": _Search(), "S": _Search()},
+                           3, {"U": 4, "S": 4})
+    rep = {n: {"lifetime_sparseness": 0.5, "kernel_class_cosine": 0.5, "SI": 0.3,
+               "info_bits": 0.1} for n in ("RR", "BP")}
+    snaps = pd.DataFrame({"model": "RR", "epoch": [1, 5], "SI": [0.3, 0.5],
+                          "info_bits": [0.1, 0.2]})
+    return dict(M=M, models={}, dale=dale, c2_cases=c2, rob=rob, masked_rr=False,
+                acc={"RR": 0.9, "BP": 0.95}, tr_acc={"RR": 0.92, "BP": 1.0}, few=few, rep=rep,
+                act_rr=0.2, n_hidden=10, snaps=snaps, acc_seeds=[0], robust_eps=[0.05, 0.1])
+
+
+def _outcomes(check):
+    return [v[1] for v in check.variants]
+
+
+def test_check_claims_follows_its_rules():
+    checks = {c.id: c for c in S.check_claims(**_claim_inputs(margin=0.15))}
+    assert list(checks) == ["C1", "C2", "C3a", "C3b", "C4", "C5", "C6-U", "C6-S", "C7", "C8"]
+    assert checks["C1"].holds is True and checks["C3a"].holds == S.BY_CONSTRUCTION
+    assert _outcomes(checks["C2"]) == [True, False]        # unit-max: every fit at a bound
+    assert _outcomes(checks["C3b"]) == [True, False]       # A4's D2 0.4 < 0.5
+    assert all(_outcomes(checks["C4"])) and checks["C4"].budget == ("RR", 4, "KH/KH-nn", 4)
+    assert _outcomes(checks["C5"]) == [False, True]        # lower test accuracy, smaller gap
+    assert _outcomes(checks["C6-U"]) == [True, False]
+    assert _outcomes(checks["C8"]) == [True, True]
+    weak = {c.id: c for c in S.check_claims(**_claim_inputs(margin=0.05))}
+    assert not any(_outcomes(weak["C4"]))                  # a 5 pp margin is below the 10 pp rule
+    with_masking = _claim_inputs(margin=0.15) | {"masked_rr": True}
+    assert not any(_outcomes({c.id: c for c in S.check_claims(**with_masking)}["C4"]))
+
+
+def test_claim_group_table_rows():
+    claims = pd.DataFrame({"verdict": ["holds", "depends on reconstruction"],
+                           "evidence": ["e1", "e2"]}, index=pd.Index(["C1", "C2"], name="id"))
+    variants = pd.DataFrame({"id": ["C2", "C2"], "variant": ["a", "b"],
+                             "verdict": ["holds", "does not hold"], "evidence": ["x", "y"]})
+    t = S.claim_group_table(claims, variants, ["C1", "C2"])
+    assert list(t.id) == ["C1", "C2", "C2"] and t.variant.iloc[0] == "–"
+    with pytest.raises(ValueError, match="claims"):
+        S.claim_group_table(claims, variants, ["C9"])
+
+
+def test_snapshot_table_and_representation_figure():
+    import matplotlib
+    matplotlib.use("Agg")
+    from types import SimpleNamespace as NS
+
+    import matplotlib.pyplot as plt
+    g = torch.Generator().manual_seed(0)
+    snaps_rr = {e: (torch.rand(12, 784, generator=g), torch.zeros(12)) for e in (0, 1, 3)}
+    snaps_kh = {e: torch.rand(12, 784, generator=g) for e in (0, 1, 3)}
+    rr = NS(layer=NS(snapshots=snaps_rr), k_h=3)
+    kh = NS(layer=NS(snapshots=snaps_kh))
+    X = np.random.default_rng(0).random((30, 784)).astype(np.float32)
+    y = np.arange(30) % 10
+    t = S.snapshot_table(rr, kh, X, y, X, y, [0, 1], {"RR": 3, "KH-nn": 3})
+    assert list(t.epoch) == [0, 1, 3, 0, 1, 3] and set(t.model) == {"RR", "KH-nn"}
+    assert (t[t.model == "RR"].active_units <= 12).all()
+    codes = {n: np.random.default_rng(1).random((30, 12)) for n in ("RR", "KH-nn", "BP")}
+    fig = S.plot_representation(codes, y, t)
+    assert len(fig.axes) == 2
+    plt.close(fig)
