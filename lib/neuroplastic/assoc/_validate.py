@@ -16,16 +16,29 @@ def check_int(name: str, value, *, lo: int | None = None, hi: int | None = None)
             raise TypeError(f"{name} must be an integer; got {value!r} ({type(value).__name__})")
     value = int(value)
     if lo is not None and value < lo:
-        raise ValueError(f"{name} must be >= {lo}" + (f" and <= {hi}" if hi is not None else "")
-                         + f"; got {value}")
+        raise ValueError(
+            f"{name} must be >= {lo}"
+            + (f" and <= {hi}" if hi is not None else "")
+            + f"; got {value}"
+        )
     if hi is not None and value > hi:
-        raise ValueError(f"{name} must be <= {hi}" + (f" and >= {lo}" if lo is not None else "")
-                         + f"; got {value}")
+        raise ValueError(
+            f"{name} must be <= {hi}"
+            + (f" and >= {lo}" if lo is not None else "")
+            + f"; got {value}"
+        )
     return value
 
 
-def check_float(name: str, value, *, lo: float | None = None, hi: float | None = None,
-                lo_open: bool = False, hi_open: bool = False) -> float:
+def check_float(
+    name: str,
+    value,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    lo_open: bool = False,
+    hi_open: bool = False,
+) -> float:
     """Return ``value`` as a finite float within the (open/closed) range."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.integer, np.floating)):
         raise TypeError(f"{name} must be a real number; got {value!r} ({type(value).__name__})")
@@ -64,7 +77,9 @@ BLOCK = 256
 
 
 def block_rng(seed: int, tag: int, block: int) -> np.random.Generator:
-    """Generator for block ``block`` of stream ``tag``: ``SeedSequence(seed, spawn_key=(tag, block))``.
+    """Generator for block ``block`` of stream ``tag``.
+
+    It is ``SeedSequence(seed, spawn_key=(tag, block))``.
 
     Every row-wise generator draws rows in blocks of :data:`BLOCK` from these, so the first P
     rows never depend on how many rows were requested (prefix consistency)."""

@@ -19,9 +19,8 @@ mode.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -151,12 +150,20 @@ class Core(Activation):
 def check_activation(activation, layout):
     """Validate an activation for ``layout`` (Bernoulli k-WTA needs the oracle)."""
     if not isinstance(activation, Activation):
-        raise TypeError(f"activation must be an Activation (MAP, Threshold, KWTA, OracleKWTA, HWTA, "
-                        f"Schedule, Core); got {type(activation).__name__}")
+        raise TypeError(
+            f"activation must be an Activation (MAP, Threshold, KWTA, OracleKWTA, HWTA, "
+            f"Schedule, Core); got {type(activation).__name__}"
+        )
     if isinstance(layout, Free) and isinstance(activation, KWTA):
-        raise ValueError("activation: k-WTA on Bernoulli (Free) patterns needs the true activity; "
-                         "use OracleKWTA() (or Core(oracle=True))")
-    if isinstance(layout, Free) and isinstance(activation, (Schedule, Core)) and not activation.oracle:
+        raise ValueError(
+            "activation: k-WTA on Bernoulli (Free) patterns needs the true activity; "
+            "use OracleKWTA() (or Core(oracle=True))"
+        )
+    if (
+        isinstance(layout, Free)
+        and isinstance(activation, (Schedule, Core))
+        and not activation.oracle
+    ):
         raise ValueError("activation: schedules on Bernoulli (Free) patterns need oracle=True")
     if isinstance(activation, HWTA) and not isinstance(layout, Modular):
         raise ValueError(f"activation HWTA needs a Modular layout; got {layout!r}")

@@ -9,8 +9,9 @@ p_f = (l − ĉ)/(N − K). Step 0 always uses the cue's known noise. Kinds:
 * ``posterior`` — ĉ = Σ_{j ∈ state} π_j, π_j = σ(x_j) for log-odds rules (bayes, bcpnn_s3) and
   min(1, e^{x_j}) for log-posterior rules (bcpnn_s2), from the potentials that produced the state.
 * ``calibrated`` — a per-step schedule ĉ_t learnt on a separate calibration batch
-  (:func:`~neuroplastic.assoc.recall.calibrate`: pass 1 without ANE records the mean overlap per step, pass 2 runs with
-  that schedule and records ĉ'_t; test cues use ĉ'_t). No per-query truth.
+  (:func:`~neuroplastic.assoc.recall.calibrate`: pass 1 without ANE records the mean overlap
+  per step, pass 2 runs with that schedule and records ĉ'_t; test cues use ĉ'_t). No per-query
+  truth.
 
 The retrieval engine (:func:`neuroplastic.assoc.recall.recall`) calls :meth:`ANE.estimate` after
 every step; :func:`neuroplastic.assoc.recall.calibrate` learns the calibrated schedule.
@@ -58,12 +59,16 @@ class ANE:
             return
         if rule == "willshaw" and not is_wta(activation):
             if self.kind == "posterior":
-                raise ValueError("ane: posterior ANE needs probabilistic potentials; Willshaw has "
-                                 "none (use oracle or calibrated)")
+                raise ValueError(
+                    "ane: posterior ANE needs probabilistic potentials; Willshaw has "
+                    "none (use oracle or calibrated)"
+                )
             return
-        raise ValueError(f"ane: rule {rule!r} has no noise handle under "
-                         f"{type(activation).__name__} (ANE acts on bayes, bcpnn_s2, bcpnn_s3, "
-                         "and on Willshaw under a threshold)")
+        raise ValueError(
+            f"ane: rule {rule!r} has no noise handle under "
+            f"{type(activation).__name__} (ANE acts on bayes, bcpnn_s2, bcpnn_s3, "
+            "and on Willshaw under a threshold)"
+        )
 
     def estimate(self, t: int, *, posterior, overlap):
         """ĉ for the state produced by step t (float64[Q]), or None without ANE. posterior: the

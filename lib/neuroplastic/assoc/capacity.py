@@ -40,9 +40,21 @@ class StorageTask:
 
     retrieve = staticmethod(recall)
 
-    def __init__(self, rule, layout, nflip, *, T_max: int = 15, params=None, skew: float = 0.0,
-                 redraw=None, n_parents: int = 10, self_gain: float = 0.0,
-                 activation: Activation | None = None, early_stop: bool = True):
+    def __init__(
+        self,
+        rule,
+        layout,
+        nflip,
+        *,
+        T_max: int = 15,
+        params=None,
+        skew: float = 0.0,
+        redraw=None,
+        n_parents: int = 10,
+        self_gain: float = 0.0,
+        activation: Activation | None = None,
+        early_stop: bool = True,
+    ):
         name, p, label = parse_rule(rule)
         self.rule = name
         self.label = label
@@ -71,14 +83,17 @@ class StorageTask:
         return d
 
     def __repr__(self):
-        return (f"StorageTask({self.label!r}, {self.layout}, nflip={self.nflip:g}, "
-                f"skew={self.skew:g}, redraw={self.redraw})")
+        return (
+            f"StorageTask({self.label!r}, {self.layout}, nflip={self.nflip:g}, "
+            f"skew={self.skew:g}, redraw={self.redraw})"
+        )
 
     def patterns(self, P: int, seed: int):
         if self.redraw is None:
             return random_patterns(P, self.layout, skew=self.skew, seed=seed)
-        return parent_patterns(P, self.layout, n_parents=self.n_parents, redraw=self.redraw,
-                               seed=seed)
+        return parent_patterns(
+            P, self.layout, n_parents=self.n_parents, redraw=self.redraw, seed=seed
+        )
 
     def _pool(self, key, P):
         st = self._state.get(key)
@@ -114,14 +129,25 @@ class StorageTask:
         net, st = self.network(P, rep, seed)
         seed = seed_int(seed)
         targets = st["pool"].prefix(P)
-        res = self.retrieve(net, st["cues"].prefix(P), activation=self.activation,
-                            T_max=self.T_max, early_stop=self.early_stop, seed=seed)
+        res = self.retrieve(
+            net,
+            st["cues"].prefix(P),
+            activation=self.activation,
+            T_max=self.T_max,
+            early_stop=self.early_stop,
+            seed=seed,
+        )
         miss, false = error_counts(res.states, targets)
         K = targets.K
-        return {"P": int(P), "fcorr": float(np.mean((miss == 0) & (false == 0))),
-                "eps": float(np.mean((miss + false) / K)), "miss": float(np.mean(miss / K)),
-                "false": float(np.mean(false / K)), "steps": float(res.steps.mean()),
-                "cycled": float(res.cycled.mean())}
+        return {
+            "P": int(P),
+            "fcorr": float(np.mean((miss == 0) & (false == 0))),
+            "eps": float(np.mean((miss + false) / K)),
+            "miss": float(np.mean(miss / K)),
+            "false": float(np.mean(false / K)),
+            "steps": float(res.steps.mean()),
+            "cycled": float(res.cycled.mean()),
+        }
 
     def __call__(self, P: int, rep: int = 0, seed=0) -> float:
         return self.evaluate(P, rep, seed)["fcorr"]
@@ -168,19 +194,30 @@ def search_one(task, *, target, P0, step, jitter, max_steps, rep, seed):
     else:
         tail = Ps[first_cross:]
         converged = True
-    half = tail[len(tail) // 2:]
+    half = tail[len(tail) // 2 :]
     return float(half.mean()), trace, converged
 
 
-def capacity_search(task, *, target: float = 0.9, P0, step: float = 0.5, jitter: float = 0.125,
-                    max_steps: int = 20, nrep: int = 10, seed=0, n_jobs=None,
-                    progress: bool = False) -> CapacitySearch:
+def capacity_search(
+    task,
+    *,
+    target: float = 0.9,
+    P0,
+    step: float = 0.5,
+    jitter: float = 0.125,
+    max_steps: int = 20,
+    nrep: int = 10,
+    seed=0,
+    n_jobs=None,
+    progress: bool = False,
+) -> CapacitySearch:
     """Adaptive search for the load P where fcorr crosses ``target``.
 
     Per repetition r (seed + 17 r): start at P0·(1 + U(−jitter, jitter)), relative step k = step;
     if fcorr > target P ← P(1+k) else P ← P/(1+k); k halves at every crossing of the target;
     stop when k ≤ 1/P or after max_steps evaluations. Estimate = mean P over the second half of
-    the steps from the first crossing on. Repetitions run through ``neuroplastic.parallel.sweep``."""
+    the steps from the first crossing on. Repetitions run through
+    ``neuroplastic.parallel.sweep``."""
     if not callable(task):
         raise TypeError("task must be callable task(P, rep, seed) -> fcorr (e.g. a StorageTask)")
     target = check_float("target", target, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
@@ -192,13 +229,25 @@ def capacity_search(task, *, target: float = 0.9, P0, step: float = 0.5, jitter:
     seed = seed_int(seed)
     from ..parallel import sweep
 
-    tasks = [dict(task=task, target=target, P0=P0, step=step, jitter=jitter, max_steps=max_steps,
-                  rep=r, seed=seed + 17 * r) for r in range(nrep)]
+    tasks = [
+        dict(
+            task=task,
+            target=target,
+            P0=P0,
+            step=step,
+            jitter=jitter,
+            max_steps=max_steps,
+            rep=r,
+            seed=seed + 17 * r,
+        )
+        for r in range(nrep)
+    ]
     out = sweep(search_one, tasks, n_jobs=n_jobs, desc="capacity search", progress=progress)
     est = np.array([o[0] for o in out])
     sd = float(est.std(ddof=1)) if nrep > 1 else 0.0
-    return CapacitySearch(float(est.mean()), sd, est, [o[1] for o in out],
-                          np.array([o[2] for o in out]))
+    return CapacitySearch(
+        float(est.mean()), sd, est, [o[1] for o in out], np.array([o[2] for o in out])
+    )
 
 
 def geometric_grid(P_start: int = 20, factor: float = 1.05, P_max: int = 10**7):
@@ -253,25 +302,44 @@ class Sweep:
     def frame(self):
         import pandas as pd
 
-        return pd.DataFrame({"P": self.P, "fcorr_mean": self.fcorr_mean,
-                             "fcorr_sd": self.fcorr_sd, "eps_mean": self.eps_mean})
+        return pd.DataFrame(
+            {
+                "P": self.P,
+                "fcorr_mean": self.fcorr_mean,
+                "fcorr_sd": self.fcorr_sd,
+                "eps_mean": self.eps_mean,
+            }
+        )
 
 
 def sweep_one(task, *, grid, stop_at, rep, seed):
     """Evaluate one repetition along ``grid`` (list) until fcorr ≤ stop_at (None: whole grid)."""
     rows = []
     for P in grid:
-        r = task.evaluate(P, rep, seed) if hasattr(task, "evaluate") else \
-            {"P": P, "fcorr": task(P, rep, seed), "eps": float("nan")}
+        r = (
+            task.evaluate(P, rep, seed)
+            if hasattr(task, "evaluate")
+            else {"P": P, "fcorr": task(P, rep, seed), "eps": float("nan")}
+        )
         rows.append(r)
         if stop_at is not None and r["fcorr"] <= stop_at:
             break
     return rows
 
 
-def capacity_sweep(task, *, P_start: int = 20, factor: float = 1.05, grid=None,
-                   stop_at: float = 0.001, nrep: int = 20, seed=0, n_jobs=None,
-                   P_max: int = 10**6, progress: bool = False) -> Sweep:
+def capacity_sweep(
+    task,
+    *,
+    P_start: int = 20,
+    factor: float = 1.05,
+    grid=None,
+    stop_at: float = 0.001,
+    nrep: int = 20,
+    seed=0,
+    n_jobs=None,
+    P_max: int = 10**6,
+    progress: bool = False,
+) -> Sweep:
     """fcorr on a geometric grid (P_start, ×factor, rounded, unique) until every repetition has
     fcorr ≤ stop_at, or on the given ``grid``; repetitions r use seed + 17 r. Repetitions that
     stopped earlier are evaluated on the rest of the common grid in a second pass."""
@@ -285,21 +353,38 @@ def capacity_sweep(task, *, P_start: int = 20, factor: float = 1.05, grid=None,
         g = [check_int("grid[i]", p, lo=1) for p in grid]
         if len(g) == 0 or any(b <= a for a, b in zip(g, g[1:])):
             raise ValueError("grid must be a non-empty increasing sequence of ints >= 1")
-        res = sweep(sweep_one, [dict(task=task, grid=g, stop_at=None, rep=r, seed=seed + 17 * r)
-                                for r in range(nrep)], n_jobs=n_jobs, progress=progress)
+        res = sweep(
+            sweep_one,
+            [dict(task=task, grid=g, stop_at=None, rep=r, seed=seed + 17 * r) for r in range(nrep)],
+            n_jobs=n_jobs,
+            progress=progress,
+        )
     else:
         P_start = check_int("P_start", P_start, lo=1)
         factor = check_float("factor", factor, lo=1.0, lo_open=True)
         stop_at = check_float("stop_at", stop_at, lo=0.0, hi=1.0)
         g = list(geometric_grid(P_start, factor, P_max))
-        res = sweep(sweep_one, [dict(task=task, grid=g, stop_at=stop_at, rep=r, seed=seed + 17 * r)
-                                for r in range(nrep)], n_jobs=n_jobs, progress=progress)
+        res = sweep(
+            sweep_one,
+            [
+                dict(task=task, grid=g, stop_at=stop_at, rep=r, seed=seed + 17 * r)
+                for r in range(nrep)
+            ],
+            n_jobs=n_jobs,
+            progress=progress,
+        )
         n = max(len(r) for r in res)
-        todo = [(r, g[len(res[r]):n]) for r in range(nrep) if len(res[r]) < n]
+        todo = [(r, g[len(res[r]) : n]) for r in range(nrep) if len(res[r]) < n]
         if todo:
-            more = sweep(sweep_one, [dict(task=task, grid=gg, stop_at=None, rep=r,
-                                          seed=seed + 17 * r) for r, gg in todo],
-                         n_jobs=n_jobs, progress=progress)
+            more = sweep(
+                sweep_one,
+                [
+                    dict(task=task, grid=gg, stop_at=None, rep=r, seed=seed + 17 * r)
+                    for r, gg in todo
+                ],
+                n_jobs=n_jobs,
+                progress=progress,
+            )
             for (r, _), m in zip(todo, more):
                 res[r] = res[r] + m
         g = g[:n]

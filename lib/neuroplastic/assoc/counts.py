@@ -35,19 +35,26 @@ class Counts:
         return self.M1.shape[0]
 
     @classmethod
-    def empty(cls, layout) -> "Counts":
+    def empty(cls, layout) -> Counts:
         N = layout.N
-        return cls(np.zeros((N, N), np.int32), np.zeros(N, np.int32), 0,
-                   rows=np.zeros((0, layout.K), np.int32), layout=layout)
+        return cls(
+            np.zeros((N, N), np.int32),
+            np.zeros(N, np.int32),
+            0,
+            rows=np.zeros((0, layout.K), np.int32),
+            layout=layout,
+        )
 
     def _check(self, patterns, name="patterns"):
         if not isinstance(patterns, PatternSet):
             raise TypeError(f"{name} must be a PatternSet; got {type(patterns).__name__}")
         if patterns.N != self.N or (self.layout is not None and patterns.layout != self.layout):
-            raise ValueError(f"{name} layout {patterns.layout!r} does not match the counts "
-                             f"({self.layout!r}, N = {self.N}) (mismatched layouts)")
+            raise ValueError(
+                f"{name} layout {patterns.layout!r} does not match the counts "
+                f"({self.layout!r}, N = {self.N}) (mismatched layouts)"
+            )
 
-    def add(self, patterns: PatternSet) -> "Counts":
+    def add(self, patterns: PatternSet) -> Counts:
         """Add patterns (appended after the current ones). Returns self."""
         self._check(patterns)
         scatter_counts(patterns.idx, self.M11, self.M1, np.int32(1))
@@ -58,7 +65,7 @@ class Counts:
             self.rows = None
         return self
 
-    def remove(self, patterns: PatternSet) -> "Counts":
+    def remove(self, patterns: PatternSet) -> Counts:
         """Remove patterns that were added before. Returns self. Raises ValueError if a count
         would become negative."""
         self._check(patterns)
@@ -69,16 +76,24 @@ class Counts:
             scatter_counts(patterns.idx, self.M11, self.M1, np.int32(1))
             raise ValueError("patterns: removing them makes counts negative (not stored here)")
         self.P -= patterns.P
-        if self.rows is not None and patterns.P <= self.rows.shape[0] and \
-                np.array_equal(self.rows[self.rows.shape[0] - patterns.P:], patterns.idx):
+        if (
+            self.rows is not None
+            and patterns.P <= self.rows.shape[0]
+            and np.array_equal(self.rows[self.rows.shape[0] - patterns.P :], patterns.idx)
+        ):
             self.rows = self.rows[: self.rows.shape[0] - patterns.P]
         else:
             self.rows = None
         return self
 
-    def copy(self) -> "Counts":
-        return Counts(self.M11.copy(), self.M1.copy(), self.P,
-                      None if self.rows is None else self.rows.copy(), self.layout)
+    def copy(self) -> Counts:
+        return Counts(
+            self.M11.copy(),
+            self.M1.copy(),
+            self.P,
+            None if self.rows is None else self.rows.copy(),
+            self.layout,
+        )
 
     def cells(self, dtype=np.float64):
         """(M11, M10, M01, M00) as float arrays [N, N] (first index presynaptic i)."""
@@ -104,5 +119,10 @@ def count_dense(patterns: PatternSet) -> Counts:
     """Reference: the same counters from the dense product XᵀX (benchmarks and tests)."""
     X = patterns.to_dense(np.float32)
     M11 = (X.T @ X).astype(np.int32)
-    return Counts(M11, X.sum(axis=0).astype(np.int32), patterns.P, rows=patterns.idx.copy(),
-                  layout=patterns.layout)
+    return Counts(
+        M11,
+        X.sum(axis=0).astype(np.int32),
+        patterns.P,
+        rows=patterns.idx.copy(),
+        layout=patterns.layout,
+    )

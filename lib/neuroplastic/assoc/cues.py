@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import BLOCK, block_rng, check_float, check_int, seed_int
-from .layouts import Free, KofN, Modular, check_layout
+from ._validate import BLOCK, block_rng, check_float, seed_int
+from .layouts import Free, Modular, check_layout
 from .patterns import TAG_CUES, PatternSet
 
 
@@ -49,7 +49,7 @@ def flip_cues(patterns: PatternSet, nflip: float, *, seed, tag: int = TAG_CUES) 
         idx = patterns.idx[s:e].astype(np.int64)
         keys = rng.random((BLOCK, K))[:n]
         rank = np.argsort(np.argsort(keys, axis=1), axis=1)
-        flip = rank < nf[:, None]                       # which active units / hypercolumns flip
+        flip = rank < nf[:, None]  # which active units / hypercolumns flip
         if isinstance(layout, Modular):
             M = layout.M
             off = rng.integers(1, M, size=(BLOCK, K))[:n]
@@ -59,7 +59,7 @@ def flip_cues(patterns: PatternSet, nflip: float, *, seed, tag: int = TAG_CUES) 
         else:
             keys_in = rng.random((BLOCK, N))[:n]
             r = np.arange(n)[:, None]
-            keys_in[r, idx] = np.inf                    # active units are never switched on
+            keys_in[r, idx] = np.inf  # active units are never switched on
             nfmax = int(nf.max()) if n else 0
             if nfmax:
                 cand = np.argpartition(keys_in, nfmax - 1, axis=1)[:, :nfmax]
@@ -86,7 +86,7 @@ class CueNoise:
         object.__setattr__(self, "p_false", check_float("p_false", self.p_false, lo=0.0, hi=1.0))
 
     @classmethod
-    def from_flips(cls, nflip: float, layout) -> "CueNoise":
+    def from_flips(cls, nflip: float, layout) -> CueNoise:
         """p_m = nflip/K, p_f = nflip/(N − K) (flip cues keep the activity)."""
         check_layout(layout)
         K, N = layout.K, layout.N
@@ -94,7 +94,7 @@ class CueNoise:
         return cls(nflip / K, nflip / (N - K))
 
     @classmethod
-    def from_counts(cls, c: float, f: float, layout) -> "CueNoise":
+    def from_counts(cls, c: float, f: float, layout) -> CueNoise:
         """Cue with c correct and f false active units: p_m = (K − c)/K, p_f = f/(N − K)."""
         check_layout(layout)
         K, N = layout.K, layout.N

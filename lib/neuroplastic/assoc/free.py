@@ -42,8 +42,13 @@ class VarPatternSet:
         check_layout(self.layout)
         ptr = np.ascontiguousarray(self.indptr, dtype=np.int64)
         ind = np.ascontiguousarray(self.indices, dtype=np.int32)
-        if ptr.ndim != 1 or ptr.size < 1 or ptr[0] != 0 or np.any(np.diff(ptr) < 0) \
-                or ptr[-1] != ind.size:
+        if (
+            ptr.ndim != 1
+            or ptr.size < 1
+            or ptr[0] != 0
+            or np.any(np.diff(ptr) < 0)
+            or ptr[-1] != ind.size
+        ):
             raise ValueError("indptr must start at 0, be non-decreasing and end at len(indices)")
         if ind.size and (ind.min() < 0 or ind.max() >= self.layout.N):
             raise ValueError(f"indices must lie in [0, {self.layout.N - 1}]")
@@ -66,9 +71,9 @@ class VarPatternSet:
     def __len__(self):
         return self.P
 
-    def prefix(self, P: int) -> "VarPatternSet":
+    def prefix(self, P: int) -> VarPatternSet:
         P = check_int("P", P, lo=0, hi=self.P)
-        return VarPatternSet(self.indptr[:P + 1], self.indices[:self.indptr[P]], self.layout)
+        return VarPatternSet(self.indptr[: P + 1], self.indices[: self.indptr[P]], self.layout)
 
     def to_dense(self, dtype=np.uint8) -> np.ndarray:
         out = np.zeros((self.P, self.N), dtype=dtype)
@@ -77,7 +82,7 @@ class VarPatternSet:
         return out
 
     @classmethod
-    def from_dense(cls, X, layout) -> "VarPatternSet":
+    def from_dense(cls, X, layout) -> VarPatternSet:
         X = np.asarray(X)
         if X.ndim != 2 or X.shape[1] != layout.N:
             raise ValueError(f"X must have shape [P, {layout.N}]; got {X.shape}")
@@ -87,8 +92,10 @@ class VarPatternSet:
         return cls(ptr, c.astype(np.int32), layout)
 
     def __repr__(self):
-        return f"VarPatternSet(P={self.P}, mean activity={self.sizes.mean() if self.P else 0:.2f}, " \
-               f"layout={self.layout!r})"
+        return (
+            f"VarPatternSet(P={self.P}, mean activity={self.sizes.mean() if self.P else 0:.2f}, "
+            f"layout={self.layout!r})"
+        )
 
 
 def dense(patterns, dtype=np.uint8) -> np.ndarray:
@@ -199,8 +206,9 @@ def partial_cues(patterns, *, c=None, f=None, lam=None, kappa=None, seed):
     added units of pattern μ depend only on (seed, μ). Returns a PatternSet (fixed-K input and
     count form) or a VarPatternSet (otherwise)."""
     if not isinstance(patterns, (PatternSet, VarPatternSet)):
-        raise TypeError(f"patterns must be a PatternSet or VarPatternSet; got "
-                        f"{type(patterns).__name__}")
+        raise TypeError(
+            f"patterns must be a PatternSet or VarPatternSet; got {type(patterns).__name__}"
+        )
     if (c is None) == (lam is None):
         raise ValueError("give exactly one of c (count of kept ones) or lam (fraction kept)")
     if f is not None and kappa is not None:
@@ -233,11 +241,13 @@ def partial_cues(patterns, *, c=None, f=None, lam=None, kappa=None, seed):
         rng = block_rng(seed, TAG_PARTIAL, b)
         keys = rng.random((BLOCK, N))[: e - s]
         Xb = X[s:e].astype(bool)
-        on = np.where(Xb, keys, np.inf)         # rank ones by key, keep the c smallest
-        off = np.where(Xb, np.inf, keys)         # rank zeros by key, add the f smallest
+        on = np.where(Xb, keys, np.inf)  # rank ones by key, keep the c smallest
+        off = np.where(Xb, np.inf, keys)  # rank zeros by key, add the f smallest
         ron = np.argsort(np.argsort(on, axis=1), axis=1)
         roff = np.argsort(np.argsort(off, axis=1), axis=1)
-        out[s:e] = ((Xb & (ron < cvec[s:e, None])) | (~Xb & (roff < fvec[s:e, None]))).astype(np.uint8)
+        out[s:e] = ((Xb & (ron < cvec[s:e, None])) | (~Xb & (roff < fvec[s:e, None]))).astype(
+            np.uint8
+        )
     if isinstance(patterns, PatternSet) and c is not None and kappa is None:
         k = c + fvec[0] if P else c + (f or 0)
         idx = np.nonzero(out)[1].reshape(P, k) if P else np.zeros((0, k), dtype=np.int32)

@@ -50,10 +50,12 @@ def tie_key(seed, query, unit):
 def tie_keys_numpy(seed: int, queries: np.ndarray, N: int) -> np.ndarray:
     """Vectorised :func:`tie_key` for dense references: int64[len(queries), N]."""
     with np.errstate(over="ignore"):
+
         def mix(z):
             z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
             z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
             return z ^ (z >> np.uint64(31))
+
         c1 = np.uint64(0x9E3779B97F4A7C15)
         z = mix(np.uint64(seed) + c1)
         zq = mix((z ^ np.asarray(queries, dtype=np.uint64)) + c1)[:, None]
@@ -278,14 +280,13 @@ def support_kernel(W, b, cue_ptr, cue_ind):
     out = np.empty((Q, N), dtype=np.float32)
     for q in prange(Q):
         n = cue_ptr[q + 1] - cue_ptr[q]
-        _supports(W, b, cue_ind[cue_ptr[q]:cue_ptr[q + 1]], n, out[q])
+        _supports(W, b, cue_ind[cue_ptr[q] : cue_ptr[q + 1]], n, out[q])
     return out
 
 
 # --------------------------------------------------------------------------------------------
 # noise-aware weights (Bayes, S2, S3): the one implementation, used by rules.build and NoiseTable
 # --------------------------------------------------------------------------------------------
-
 
 
 @njit(cache=True, inline="always")
@@ -368,7 +369,9 @@ def level_weights(M11, M1, P, pm, pf, alpha, kind, include_diagonal, groups, smo
                     M1j = a11 + a01
                     M1i = a11 + a10
                     M0i = a01 + a00
-                    w = np.log(Pp * (a11 * (1 - pm) + a01 * pf) / (M1j * (M1i * (1 - pm) + M0i * pf)))
+                    w = np.log(
+                        Pp * (a11 * (1 - pm) + a01 * pf) / (M1j * (M1i * (1 - pm) + M0i * pf))
+                    )
                 W[i, j] = w
             else:
                 if diag:
@@ -387,8 +390,16 @@ def level_weights(M11, M1, P, pm, pf, alpha, kind, include_diagonal, groups, smo
     return W, b
 
 
-RULE_CODES = {"hebb": 0, "covar_unit": 1, "covar_global": 2, "precovar_a": 3, "precovar_b": 4,
-              "hopfield_pm1": 5, "willshaw": 6, "bcpnn": 7}
+RULE_CODES = {
+    "hebb": 0,
+    "covar_unit": 1,
+    "covar_global": 2,
+    "precovar_a": 3,
+    "precovar_b": 4,
+    "hopfield_pm1": 5,
+    "willshaw": 6,
+    "bcpnn": 7,
+}
 
 
 @njit(cache=True, inline="always")

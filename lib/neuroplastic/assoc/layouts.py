@@ -87,8 +87,9 @@ class Free:
 
     def __post_init__(self):
         object.__setattr__(self, "N", check_int("N", self.N, lo=2))
-        object.__setattr__(self, "p", check_float("p", self.p, lo=0.0, hi=1.0, lo_open=True,
-                                                  hi_open=True))
+        object.__setattr__(
+            self, "p", check_float("p", self.p, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
+        )
 
     @property
     def K(self) -> float:
@@ -115,7 +116,9 @@ LAYOUT_TYPES = (KofN, Modular, Free)
 
 def check_layout(layout, name: str = "layout"):
     if not isinstance(layout, LAYOUT_TYPES):
-        raise TypeError(f"{name} must be a KofN, Modular or Free layout; got {type(layout).__name__}")
+        raise TypeError(
+            f"{name} must be a KofN, Modular or Free layout; got {type(layout).__name__}"
+        )
     return layout
 
 
@@ -145,10 +148,15 @@ def parse_layout(spec):
                 n, k = rest.split("/")
                 return KofN(int(n), int(k))
         except ValueError as exc:
-            raise ValueError(f"layout string must look like 'modular:20x20' or 'kofn:400/20'; "
-                             f"got {spec!r}") from exc
-        raise ValueError(f"layout string must look like 'modular:20x20' or 'kofn:400/20'; got {spec!r}")
-    raise TypeError(f"layout must be a KofN/Modular/Free, a dict or a string; got {type(spec).__name__}")
+            raise ValueError(
+                f"layout string must look like 'modular:20x20' or 'kofn:400/20'; got {spec!r}"
+            ) from exc
+        raise ValueError(
+            f"layout string must look like 'modular:20x20' or 'kofn:400/20'; got {spec!r}"
+        )
+    raise TypeError(
+        f"layout must be a KofN/Modular/Free, a dict or a string; got {type(spec).__name__}"
+    )
 
 
 def removed_mask(layout, *, include_diagonal: bool = False) -> np.ndarray:

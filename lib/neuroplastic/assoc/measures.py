@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validate import check_choice, check_float, check_int, seed_int
-from .layouts import KofN, Modular, check_layout
+from .layouts import Modular, check_layout
 from .patterns import PatternSet, check_same
 
 
@@ -41,7 +41,7 @@ def _overlap(states: PatternSet, targets: PatternSet) -> np.ndarray:
     a, b = states.idx, targets.idx
     out = np.zeros(a.shape[0], dtype=np.int64)
     for x in range(a.shape[1]):
-        out += (a[:, x:x + 1] == b).any(axis=1)
+        out += (a[:, x : x + 1] == b).any(axis=1)
     return out
 
 
@@ -60,7 +60,9 @@ def exact_fraction(states: PatternSet, targets: PatternSet) -> float:
 
 
 def error_counts(states: PatternSet, targets: PatternSet):
-    """(miss, false): int arrays [Q], target units not in the state, state units not in the target."""
+    """(miss, false): int arrays [Q].
+
+    miss: target units not in the state; false: state units not in the target."""
     if not isinstance(states, PatternSet):
         raise TypeError(f"states must be a PatternSet; got {type(states).__name__}")
     check_same(states, targets, "targets")
@@ -89,8 +91,14 @@ def transinformation(N: int, K: float, q_m: float, q_f: float) -> float:
     q_m = check_float("q_m", q_m, lo=0.0, hi=1.0)
     q_f = check_float("q_f", q_f, lo=0.0, hi=1.0)
     p = K / N
-    return float(N * (binary_entropy(p * (1 - q_m) + (1 - p) * q_f) - p * binary_entropy(q_m)
-                      - (1 - p) * binary_entropy(q_f)))
+    return float(
+        N
+        * (
+            binary_entropy(p * (1 - q_m) + (1 - p) * q_f)
+            - p * binary_entropy(q_m)
+            - (1 - p) * binary_entropy(q_f)
+        )
+    )
 
 
 def info_per_pattern(layout, info: str = "v1", errors=None) -> float:
@@ -135,8 +143,9 @@ def n_synapses(layout, synapses: str = "sym", symmetric: bool = True) -> float:
     return directed / 2 if symmetric else float(directed)
 
 
-def bits_per_synapse(P, layout, *, info: str = "v1", synapses: str = "sym", errors=None,
-                     symmetric: bool = True) -> float:
+def bits_per_synapse(
+    P, layout, *, info: str = "v1", synapses: str = "sym", errors=None, symmetric: bool = True
+) -> float:
     """C = P · I / S in bits per synapse (I from :func:`info_per_pattern`, S from
     :func:`n_synapses`). Headline of ch01: C_L = P90·N·H_b(a)/S_sym; T1: C_E with
     info="error_corrected", synapses="exist"."""
@@ -208,6 +217,7 @@ def bootstrap_ci(values, *, stat=np.mean, n_boot: int = 1000, level: float = 0.9
 
 # --- ε(P) curves (output noise against load) ----------------------------------------------
 
+
 @dataclass(frozen=True)
 class EpsCapacity:
     """P_ε and its status: censored None | "below" | "above"; recrossed: ε fell back ≤ ε0 later."""
@@ -239,7 +249,7 @@ def eps_capacity(P, eps, eps0: float) -> EpsCapacity:
     a = b - 1
     la, lb = math.log(P[a]), math.log(P[b])
     x = la + (eps0 - e[a]) / (e[b] - e[a]) * (lb - la)
-    recrossed = bool(np.any(e[b + 1:] <= eps0))
+    recrossed = bool(np.any(e[b + 1 :] <= eps0))
     return EpsCapacity(float(math.exp(x)), None, recrossed)
 
 
@@ -267,13 +277,15 @@ def _boot_curves(E, n_boot, rng):
     for b in range(n_boot):
         nets = rng.integers(0, n_nets, n_nets)
         qs = rng.integers(0, nq, (n_nets, nq))
-        sel = E[nets[:, None], :, qs]            # [n_nets, nq, n_P]
+        sel = E[nets[:, None], :, qs]  # [n_nets, nq, n_P]
         out[b] = np.nanmean(sel, axis=(0, 1))
     return out
 
 
 def bootstrap_eps_capacity(df, eps0: float, *, K: float, n_boot: int = 1000, seed=0):
-    """(P_ε of the mean curve, lo, hi, censored) with a 95 % bootstrap CI over networks and queries."""
+    """(P_ε of the mean curve, lo, hi, censored).
+
+    lo and hi bound a 95 % bootstrap CI over networks and queries."""
     eps0 = _check_eps0(eps0)
     n_boot = check_int("n_boot", n_boot, lo=1)
     rng = np.random.default_rng(seed_int(seed))
@@ -306,8 +318,15 @@ def bootstrap_compare(df_a, df_b, eps0: float, *, K: float, n_boot: int = 1000, 
         vb = eps_capacity(Ps, np.nanmean(Eb[nets[:, None], :, qs], axis=(0, 1)), eps0).value
         ra[b] = va / vb
     lo, hi = np.percentile(ra, [2.5, 97.5])
-    return {"ratio": ca.value / cb.value, "lo": float(lo), "hi": float(hi), "a": ca.value,
-            "b": cb.value, "a_censored": ca.censored, "b_censored": cb.censored}
+    return {
+        "ratio": ca.value / cb.value,
+        "lo": float(lo),
+        "hi": float(hi),
+        "a": ca.value,
+        "b": cb.value,
+        "a_censored": ca.censored,
+        "b_censored": cb.censored,
+    }
 
 
 def rates_at(df, P_eps: float, *, K: float, N: int):
@@ -326,8 +345,17 @@ def cue_information(N: int, K: float, c: float, f: float) -> float:
     return transinformation(N, K, (K - c) / K, f / (N - K))
 
 
-def capacity_bits(P_eps: float, N: int, K: float, q_m: float, q_f: float, *,
-                  synapses: str = "all", symmetric: bool = True, cue=None) -> float:
+def capacity_bits(
+    P_eps: float,
+    N: int,
+    K: float,
+    q_m: float,
+    q_f: float,
+    *,
+    synapses: str = "all",
+    symmetric: bool = True,
+    cue=None,
+) -> float:
     """C_ε = P_ε·(T − T_cue)/S bits per synapse.
 
     T: transinformation of the output about the pattern at the error rates (q_m, q_f);
@@ -355,8 +383,18 @@ def mean_curve(df, label: str, *, K: float):
     return g.index.to_numpy(), g.to_numpy()
 
 
-def eps_summary(df, labels, *, K: float, N: int, eps0s=(0.01, 0.03, 0.1), n_boot: int = 1000,
-                seed=0, cue=None, symmetric=None):
+def eps_summary(
+    df,
+    labels,
+    *,
+    K: float,
+    N: int,
+    eps0s=(0.01, 0.03, 0.1),
+    n_boot: int = 1000,
+    seed=0,
+    cue=None,
+    symmetric=None,
+):
     """DataFrame[label, eps0, P_eps, lo, hi, censored, C_all, C_sym] for each label and ε0.
 
     C_all = completion bits per synapse over N² (with ``cue`` = (c, f); the whole pattern's
@@ -374,11 +412,18 @@ def eps_summary(df, labels, *, K: float, N: int, eps0s=(0.01, 0.03, 0.1), n_boot
             v, lo, hi, cens = bootstrap_eps_capacity(d, e0, K=K, n_boot=n_boot, seed=seed)
             qm, qf = rates_at(d, v, K=K, N=N)
             sym = True if symmetric is None else bool(symmetric(lab))
-            rows.append({"label": lab, "eps0": e0, "P_eps": v, "lo": lo, "hi": hi,
-                         "censored": cens or "",
-                         "C_all": capacity_bits(v, N, K, qm, qf, cue=cue),
-                         "C_sym": capacity_bits(v, N, K, qm, qf, synapses="sym", symmetric=sym,
-                                                cue=cue)})
+            rows.append(
+                {
+                    "label": lab,
+                    "eps0": e0,
+                    "P_eps": v,
+                    "lo": lo,
+                    "hi": hi,
+                    "censored": cens or "",
+                    "C_all": capacity_bits(v, N, K, qm, qf, cue=cue),
+                    "C_sym": capacity_bits(v, N, K, qm, qf, synapses="sym", symmetric=sym, cue=cue),
+                }
+            )
     return pd.DataFrame(rows)
 
 

@@ -22,7 +22,8 @@ Likelihoods (first index: state bit of the presynaptic unit i, second: true stat
   Limits: log(0/0) = 0 (no evidence), log(0/x) = −∞ (veto), log(x/0) = +∞; a unit never
   stored active has b_j = −∞ and W[:, j] = 0.
 * ``bcpnn_s2`` (kind 1, log-posterior, "noise-aware BCPNN"):
-  W = log{P'·[M11(1−p_m) + M01 p_f] / (M1_j·[M1_i(1−p_m) + M0_i p_f])} = log[P(ũ_i=1|u_j=1)/P(ũ_i=1)]
+  W = log{P'·[M11(1−p_m) + M01 p_f] / (M1_j·[M1_i(1−p_m) + M0_i p_f])}
+    = log[P(ũ_i=1|u_j=1)/P(ũ_i=1)]
   with P' = M11+M10+M01+M00, M1_i = M11+M10, M0_i = M01+M00 (pseudo-counted);
   b_j = log[(M1_j+α)/(P+2α)]. Diagonal: log[(1−p_m)/(p_j(1−p_m) + (1−p_j)p_f)].
 * ``bcpnn_s3`` (kind 2, log-odds on active inputs only): W = log(L11/L10),
@@ -43,25 +44,37 @@ import numpy as np
 
 from ._validate import check_choice, check_float, check_int
 from .counts import Counts
-from .kernels import level_weights
 from .cues import CueNoise
+from .kernels import level_weights
 from .layouts import Modular, check_layout
 
 NOISE_RULES = {"bayes": 0, "bcpnn_s2": 1, "bcpnn_s3": 2}
 """Rules whose weights depend on the noise of the state (the ANE handle); value = kernel kind."""
 
-POTENTIAL_KIND = {"bayes": "logodds", "bcpnn_s3": "logodds", "bcpnn_s2": "logpost",
-                  "bcpnn": "logpost", "willshaw": "count", "hebb": "none", "covar": "none"}
+POTENTIAL_KIND = {
+    "bayes": "logodds",
+    "bcpnn_s3": "logodds",
+    "bcpnn_s2": "logpost",
+    "bcpnn": "logpost",
+    "willshaw": "count",
+    "hebb": "none",
+    "covar": "none",
+}
 """What a rule's potential x_j means: log-odds (MAP threshold 0, posterior σ(x)), log-posterior
 (threshold log ½, posterior min(1, e^x)), an integer input count (Willshaw) or nothing."""
 
 
-def clamp_noise(p_miss: float, p_false: float, p_min: float,
-                exact_false: bool = False) -> tuple[float, float]:
+def clamp_noise(
+    p_miss: float, p_false: float, p_min: float, exact_false: bool = False
+) -> tuple[float, float]:
     """(p_m, p_f) clamped to [p_min, 1 − p_min]; with ``exact_false`` (Bayes) p_f is only capped
     at 1 − p_min and may be 0: a cue model without false units is taken at its word."""
     pm = min(max(float(p_miss), p_min), 1 - p_min)
-    pf = min(float(p_false), 1 - p_min) if exact_false else min(max(float(p_false), p_min), 1 - p_min)
+    pf = (
+        min(float(p_false), 1 - p_min)
+        if exact_false
+        else min(max(float(p_false), p_min), 1 - p_min)
+    )
     return pm, pf
 
 
@@ -87,7 +100,7 @@ def symmetrize_veto(W: np.ndarray) -> np.ndarray:
 
 
 def default_smoothing(rule: str) -> str:
-    """"cell" for bayes (the spec's pseudo-count on each cell), "marginal" for the stabilized
+    """ "cell" for bayes (the spec's pseudo-count on each cell), "marginal" for the stabilized
     BCPNN forms: with α on each cell, a never-used unit j gets P(ũ_i = 1 | u_j = 1) ≈ ½ from the
     pseudo-counts alone and fires under S2/S3, which (unlike Bayes) lack the inactive-input terms
     that veto it (shown in T2 of ch02)."""
@@ -99,8 +112,9 @@ def _check_counts(counts, layout):
         raise TypeError(f"counts must be a Counts; got {type(counts).__name__}")
     check_layout(layout)
     if counts.N != layout.N:
-        raise ValueError(f"layout N = {layout.N} does not match counts N = {counts.N} "
-                         "(mismatched layouts)")
+        raise ValueError(
+            f"layout N = {layout.N} does not match counts N = {counts.N} (mismatched layouts)"
+        )
 
 
 def default_alpha(rule: str) -> float:
@@ -120,9 +134,18 @@ def _check_params(alpha, p_min, rule="bayes"):
 NOISE_PARAMS = ("alpha", "p_min", "include_diagonal", "symmetrize", "smoothing")
 
 
-def noise_arrays(rule: str, counts: Counts, layout, noise: CueNoise, *, alpha: float | None = None,
-                 p_min: float = 1e-4, include_diagonal: bool = False,
-                 symmetrize: bool = False, smoothing: str | None = None):
+def noise_arrays(
+    rule: str,
+    counts: Counts,
+    layout,
+    noise: CueNoise,
+    *,
+    alpha: float | None = None,
+    p_min: float = 1e-4,
+    include_diagonal: bool = False,
+    symmetrize: bool = False,
+    smoothing: str | None = None,
+):
     """(W float32[N, N], b float32[N], params) of a noise-aware ``rule`` ("bayes", "bcpnn_s2",
     "bcpnn_s3") for cue ``noise``.
 
@@ -132,24 +155,42 @@ def noise_arrays(rule: str, counts: Counts, layout, noise: CueNoise, *, alpha: f
     (α on each cell; default for bayes) or "marginal" (default for bcpnn_s2/s3).
     :func:`neuroplastic.assoc.rules.build` wraps the result in a Network."""
     check_choice("rule", rule, tuple(NOISE_RULES))
-    smoothing = default_smoothing(rule) if smoothing is None else \
-        check_choice("smoothing", smoothing, ("cell", "marginal"))
+    smoothing = (
+        default_smoothing(rule)
+        if smoothing is None
+        else check_choice("smoothing", smoothing, ("cell", "marginal"))
+    )
     _check_counts(counts, layout)
     if not isinstance(noise, CueNoise):
         raise TypeError(f"noise must be a CueNoise; got {type(noise).__name__}")
     alpha, p_min = _check_params(default_alpha(rule) if alpha is None else alpha, p_min, rule)
     pm, pf = clamp_noise(noise.p_miss, noise.p_false, p_min, exact_false=rule == "bayes")
-    W, b = level_weights(counts.M11, counts.M1, np.float64(counts.P), pm, pf, alpha,
-                         NOISE_RULES[rule], bool(include_diagonal), groups_of(layout),
-                         0 if smoothing == "cell" else 1)
+    W, b = level_weights(
+        counts.M11,
+        counts.M1,
+        np.float64(counts.P),
+        pm,
+        pf,
+        alpha,
+        NOISE_RULES[rule],
+        bool(include_diagonal),
+        groups_of(layout),
+        0 if smoothing == "cell" else 1,
+    )
     if np.isnan(W).any() or np.isnan(b).any():
         raise FloatingPointError(f"rule {rule!r} produced NaN weights")
     if symmetrize:
         if rule != "bayes":
             raise ValueError("symmetrize is only defined for rule 'bayes'")
         W = symmetrize_veto(W)
-    params = {"noise": noise, "alpha": alpha, "p_min": p_min, "include_diagonal": bool(include_diagonal),
-              "symmetrize": bool(symmetrize), "smoothing": smoothing}
+    params = {
+        "noise": noise,
+        "alpha": alpha,
+        "p_min": p_min,
+        "include_diagonal": bool(include_diagonal),
+        "symmetrize": bool(symmetrize),
+        "smoothing": smoothing,
+    }
     return W, b, params
 
 
@@ -162,23 +203,33 @@ class NoiseTable:
     k-WTA every state after step 0 has l = K, so only K + 1 levels (plus the cue's) exist.
     Tables are kept in an LRU cache capped at ``max_table_bytes`` (each costs 4(N² + N) bytes).
 
-    params: ``alpha`` (:func:`default_alpha`), ``p_min`` (1e-4), ``include_diagonal`` (False), ``symmetrize``
-    (False, bayes only), ``smoothing`` (:func:`default_smoothing`)."""
+    params: ``alpha`` (:func:`default_alpha`), ``p_min`` (1e-4), ``include_diagonal`` (False),
+    ``symmetrize`` (False, bayes only), ``smoothing`` (:func:`default_smoothing`)."""
 
-    def __init__(self, counts: Counts, layout, rule: str, params: dict | None = None, *,
-                 max_table_bytes: int = 2**29):
+    def __init__(
+        self,
+        counts: Counts,
+        layout,
+        rule: str,
+        params: dict | None = None,
+        *,
+        max_table_bytes: int = 2**29,
+    ):
         check_choice("rule", rule, tuple(NOISE_RULES))
         _check_counts(counts, layout)
         params = dict(params or {})
         bad = set(params) - set(NOISE_PARAMS)
         if bad:
-            raise TypeError(f"unknown parameter(s) {sorted(bad)} for a NoiseTable; accepted: "
-                            "alpha, p_min, include_diagonal, symmetrize, smoothing")
+            raise TypeError(
+                f"unknown parameter(s) {sorted(bad)} for a NoiseTable; accepted: "
+                "alpha, p_min, include_diagonal, symmetrize, smoothing"
+            )
         self.smoothing = params.get("smoothing") or default_smoothing(rule)
         check_choice("smoothing", self.smoothing, ("cell", "marginal"))
         a = params.get("alpha")
-        self.alpha, self.p_min = _check_params(default_alpha(rule) if a is None else a,
-                                               params.get("p_min", 1e-4), rule)
+        self.alpha, self.p_min = _check_params(
+            default_alpha(rule) if a is None else a, params.get("p_min", 1e-4), rule
+        )
         self.include_diagonal = bool(params.get("include_diagonal", False))
         self.symmetrize = bool(params.get("symmetrize", False))
         if self.symmetrize and rule != "bayes":
@@ -196,11 +247,11 @@ class NoiseTable:
         K, N = self.K, self.N
         return CueNoise(min(max((K - c) / K, 0.0), 1.0), min(max(f / (N - K), 0.0), 1.0))
 
-    def key(self, l: int, c_hat: float) -> tuple:
-        """Key of a state with ``l`` active units and ĉ estimated correct ones."""
-        l = int(l)
-        c = int(min(max(round(float(c_hat)), 0), l))
-        return (c, l - c)
+    def key(self, n_active: int, c_hat: float) -> tuple:
+        """Key of a state with ``n_active`` active units and ĉ estimated correct ones."""
+        n_active = int(n_active)
+        c = int(min(max(round(float(c_hat)), 0), n_active))
+        return (c, n_active - c)
 
     def get(self, key) -> tuple[np.ndarray, np.ndarray]:
         """(W float32[N, N], b float32[N]) for the noise level ``key`` = (c, f)."""
@@ -209,10 +260,17 @@ class NoiseTable:
         if hit is not None:
             self._cache.move_to_end(key)
             return hit
-        W, b, _ = noise_arrays(self.rule, self.counts, self.layout, self.noise(key),
-                               alpha=self.alpha, p_min=self.p_min,
-                               include_diagonal=self.include_diagonal,
-                               symmetrize=self.symmetrize, smoothing=self.smoothing)
+        W, b, _ = noise_arrays(
+            self.rule,
+            self.counts,
+            self.layout,
+            self.noise(key),
+            alpha=self.alpha,
+            p_min=self.p_min,
+            include_diagonal=self.include_diagonal,
+            symmetrize=self.symmetrize,
+            smoothing=self.smoothing,
+        )
         self.builds += 1
         item = (W, b)
         self._cache[key] = item
@@ -225,8 +283,12 @@ class NoiseTable:
         return f"NoiseTable({self.rule}, N={self.N}, P={self.counts.P}, cached={len(self._cache)})"
 
 
-STABILIZED_FORMS = {"S1": ("bcpnn", {}), "S2": ("bcpnn_s2", {}), "S3": ("bcpnn_s3", {}),
-                    "raw": ("bcpnn", {"eps": 1e-7})}
+STABILIZED_FORMS = {
+    "S1": ("bcpnn", {}),
+    "S2": ("bcpnn_s2", {}),
+    "S3": ("bcpnn_s3", {}),
+    "raw": ("bcpnn", {"eps": 1e-7}),
+}
 """T2's BCPNN forms: name -> (rule, params). S1 is the floored BCPNN of ch01 (``bcpnn``), S2 the
 noise-aware BCPNN log[P(ũ_i=1|u_j=1)/P(ũ_i=1)], S3 Bayes on active inputs only, "raw" BCPNN with
 ε = 1e-7 [R]."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validate import BLOCK, block_rng, check_float, check_int, seed_int
-from .layouts import Free, KofN, Modular, check_layout
+from .layouts import Free, Modular, check_layout
 
 # stream tags (distinct random streams derived from one seed)
 TAG_PATTERNS = 1
@@ -59,12 +59,12 @@ class PatternSet:
     def __len__(self):
         return self.P
 
-    def prefix(self, P: int) -> "PatternSet":
+    def prefix(self, P: int) -> PatternSet:
         """The first P patterns (0 <= P <= self.P)."""
         P = check_int("P", P, lo=0, hi=self.P)
         return PatternSet(self.idx[:P], self.layout)
 
-    def rows(self, index) -> "PatternSet":
+    def rows(self, index) -> PatternSet:
         """The patterns at ``index`` (slice or integer array)."""
         return PatternSet(self.idx[index], self.layout)
 
@@ -76,7 +76,7 @@ class PatternSet:
         return out
 
     @classmethod
-    def from_dense(cls, X, layout) -> "PatternSet":
+    def from_dense(cls, X, layout) -> PatternSet:
         """From a 0/1 matrix [P, N] whose rows all have the same number of ones."""
         X = np.asarray(X)
         if X.ndim != 2 or X.shape[1] != layout.N:
@@ -87,7 +87,7 @@ class PatternSet:
         idx = np.nonzero(X)[1].reshape(X.shape[0], -1) if X.shape[0] else np.zeros((0, 0))
         return cls(idx.astype(np.int32), layout)
 
-    def equal_rows(self, other: "PatternSet") -> np.ndarray:
+    def equal_rows(self, other: PatternSet) -> np.ndarray:
         """bool[P]: row μ of self equals row μ of other."""
         check_same(self, other, "other")
         if self.K != other.K:
@@ -95,8 +95,12 @@ class PatternSet:
         return np.all(self.idx == other.idx, axis=1)
 
     def __eq__(self, other):
-        return (isinstance(other, PatternSet) and self.layout == other.layout
-                and self.idx.shape == other.idx.shape and bool(np.all(self.idx == other.idx)))
+        return (
+            isinstance(other, PatternSet)
+            and self.layout == other.layout
+            and self.idx.shape == other.idx.shape
+            and bool(np.all(self.idx == other.idx))
+        )
 
     def __repr__(self):
         return f"PatternSet(P={self.P}, K={self.K}, layout={self.layout!r})"
@@ -106,15 +110,18 @@ def check_same(a: PatternSet, b: PatternSet, name: str):
     if not isinstance(b, PatternSet):
         raise TypeError(f"{name} must be a PatternSet; got {type(b).__name__}")
     if a.layout != b.layout:
-        raise ValueError(f"{name} has layout {b.layout!r}, expected {a.layout!r} (mismatched layouts)")
+        raise ValueError(
+            f"{name} has layout {b.layout!r}, expected {a.layout!r} (mismatched layouts)"
+        )
     if a.P != b.P:
         raise ValueError(f"{name} has {b.P} patterns, expected {a.P}")
 
 
 def _check_fixed(layout, fn):
     if isinstance(layout, Free):
-        raise ValueError(f"{fn}: layout Free (Bernoulli) is not supported here; "
-                         "use bernoulli_patterns (ch02)")
+        raise ValueError(
+            f"{fn}: layout Free (Bernoulli) is not supported here; use bernoulli_patterns (ch02)"
+        )
 
 
 def _blocks(P: int):
@@ -150,7 +157,7 @@ def _draw_block(layout, n: int, rng: np.random.Generator, logw: np.ndarray | Non
     g = rng.gumbel(size=(n, layout.N))
     if logw is not None:
         g = g + logw
-    top = np.argpartition(-g, layout.K - 1, axis=1)[:, :layout.K]
+    top = np.argpartition(-g, layout.K - 1, axis=1)[:, : layout.K]
     return np.sort(top, axis=1).astype(np.int32)
 
 
@@ -168,8 +175,9 @@ def random_patterns(P: int, layout, *, skew: float = 0.0, seed) -> PatternSet:
     logw = _unit_logweights(layout, skew, seed) if skew > 0 else None
     out = np.empty((P, layout.K), dtype=np.int32)
     for b, n in _blocks(P):
-        out[b * BLOCK: b * BLOCK + n] = _draw_block(layout, BLOCK, block_rng(seed, TAG_PATTERNS, b),
-                                                    logw)[:n]
+        out[b * BLOCK : b * BLOCK + n] = _draw_block(
+            layout, BLOCK, block_rng(seed, TAG_PATTERNS, b), logw
+        )[:n]
     return PatternSet(out, layout)
 
 
@@ -188,8 +196,9 @@ def parent_patterns(P: int, layout, *, n_parents: int = 10, redraw: float, seed)
     seed = seed_int(seed)
     parents = np.empty((n_parents, layout.K), dtype=np.int32)
     for b, n in _blocks(n_parents):
-        parents[b * BLOCK: b * BLOCK + n] = _draw_block(layout, BLOCK,
-                                                        block_rng(seed, TAG_PARENTS, b), None)[:n]
+        parents[b * BLOCK : b * BLOCK + n] = _draw_block(
+            layout, BLOCK, block_rng(seed, TAG_PARENTS, b), None
+        )[:n]
     out = np.empty((P, layout.K), dtype=np.int32)
     for b, n in _blocks(P):
         rng = block_rng(seed, TAG_PARENT_ROWS, b)
@@ -202,10 +211,10 @@ def parent_patterns(P: int, layout, *, n_parents: int = 10, redraw: float, seed)
         else:
             keys = rng.random((BLOCK, layout.N))
             r = np.arange(BLOCK)[:, None]
-            keys[r, base] = np.where(redo, 2.0, -1.0)     # kept units first, redrawn units never
-            top = np.argpartition(keys, layout.K - 1, axis=1)[:, :layout.K]
+            keys[r, base] = np.where(redo, 2.0, -1.0)  # kept units first, redrawn units never
+            top = np.argpartition(keys, layout.K - 1, axis=1)[:, : layout.K]
             rows = np.sort(top, axis=1)
-        out[b * BLOCK: b * BLOCK + n] = rows[:n]
+        out[b * BLOCK : b * BLOCK + n] = rows[:n]
     return PatternSet(out, layout)
 
 
@@ -218,10 +227,10 @@ def orthogonal_patterns(P: int, layout) -> PatternSet:
     return PatternSet(idx.astype(np.int32), layout)
 
 
-
 # ---------------------------------------------------------------------------------------------
 # Zipf ensembles: unit-usage probabilities, mean pattern overlap, calibration of the exponent
 # ---------------------------------------------------------------------------------------------
+
 
 def _zipf_ranked_weights(n: int, skew: float) -> np.ndarray:
     """(r + 1)^(-skew) for ranks r = 0..n-1 (largest first)."""
@@ -245,7 +254,7 @@ def _kofn_inclusion(w: np.ndarray, K: int, n_t: int = 256, chunk: int = 128) -> 
     if K >= N:
         return np.ones(N)
 
-    def tail_le(t):                      # P(at most K arrivals among all units by time t)
+    def tail_le(t):  # P(at most K arrivals among all units by time t)
         c = np.zeros(K + 1)
         c[0] = 1.0
         for wj in w:
@@ -266,24 +275,24 @@ def _kofn_inclusion(w: np.ndarray, K: int, n_t: int = 256, chunk: int = 128) -> 
     tw[[0, -1]] *= 0.5
     pi = np.zeros(N)
     for a in range(0, n_t, chunk):
-        t = np.exp(u[a:a + chunk])                                   # [T]
-        p = -np.expm1(-np.outer(w, t))                               # [N, T]
+        t = np.exp(u[a : a + chunk])  # [T]
+        p = -np.expm1(-np.outer(w, t))  # [N, T]
         q = np.exp(-np.outer(w, t))
-        pre = np.zeros((N + 1, t.size, K))                           # counts of units < i
+        pre = np.zeros((N + 1, t.size, K))  # counts of units < i
         pre[0, :, 0] = 1.0
         for i in range(N):
             pre[i + 1] = pre[i] * q[i][:, None]
             pre[i + 1, :, 1:] += pre[i, :, :-1] * p[i][:, None]
-        suf = np.zeros((N + 1, t.size, K))                           # counts of units >= i
+        suf = np.zeros((N + 1, t.size, K))  # counts of units >= i
         suf[N, :, 0] = 1.0
         for i in range(N - 1, -1, -1):
             suf[i] = suf[i + 1] * q[i][:, None]
             suf[i, :, 1:] += suf[i + 1, :, :-1] * p[i][:, None]
-        S = np.cumsum(suf[1:], axis=2)                               # P(suffix count <= b)
+        S = np.cumsum(suf[1:], axis=2)  # P(suffix count <= b)
         # P(others <= K-1) = Σ_a pre[i][a] · S[i+1][K-1-a]
-        F = np.einsum("itk,itk->it", pre[:N], S[:, :, ::-1])         # [N, T]
-        dens = (w[:, None] * t[None, :]) * q * F                     # w t e^{-w t} F (du = dt/t)
-        pi += dens @ tw[a:a + chunk]
+        F = np.einsum("itk,itk->it", pre[:N], S[:, :, ::-1])  # [N, T]
+        dens = (w[:, None] * t[None, :]) * q * F  # w t e^{-w t} F (du = dt/t)
+        pi += dens @ tw[a : a + chunk]
     return pi
 
 
@@ -315,8 +324,9 @@ def zipf_overlap(layout, skew: float) -> float:
     return float(np.sum(zipf_unit_probabilities(layout, skew) ** 2))
 
 
-def zipf_skew_for_overlap(layout, overlap: float, *, tol: float = 1e-6,
-                          skew_max: float = 64.0) -> float:
+def zipf_skew_for_overlap(
+    layout, overlap: float, *, tol: float = 1e-6, skew_max: float = 64.0
+) -> float:
     """The Zipf exponent s ≥ 0 at which :func:`zipf_overlap` of ``layout`` equals ``overlap``.
 
     Calibrates ensembles of different layouts to the same correlation: e.g. the K-of-N exponent
@@ -329,8 +339,9 @@ def zipf_skew_for_overlap(layout, overlap: float, *, tol: float = 1e-6,
     tol = check_float("tol", tol, lo=0.0, lo_open=True)
     skew_max = check_float("skew_max", skew_max, lo=0.0, lo_open=True)
     lo_ov = zipf_overlap(layout, 0.0)
-    overlap = check_float("overlap", overlap, lo=lo_ov * (1 - 1e-12), hi=float(layout.K),
-                          hi_open=True)
+    overlap = check_float(
+        "overlap", overlap, lo=lo_ov * (1 - 1e-12), hi=float(layout.K), hi_open=True
+    )
     if overlap <= lo_ov:
         return 0.0
     from scipy.optimize import brentq
@@ -341,7 +352,9 @@ def zipf_skew_for_overlap(layout, overlap: float, *, tol: float = 1e-6,
     lo, hi = 0.0, 0.5
     while f(hi) < 0:
         if hi >= skew_max:
-            raise ValueError(f"overlap {overlap:g} is not reached by skew <= skew_max = "
-                             f"{skew_max:g}; raise skew_max")
+            raise ValueError(
+                f"overlap {overlap:g} is not reached by skew <= skew_max = "
+                f"{skew_max:g}; raise skew_max"
+            )
         lo, hi = hi, min(2.0 * hi, skew_max)
     return float(brentq(f, lo, hi, xtol=tol))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validate import check_float, check_int, seed_int
-from .activations import Activation, default_activation
+from .activations import default_activation
 from .counts import count
 from .cues import CueNoise, flip_cues
 from .layouts import check_layout
@@ -31,8 +31,9 @@ class PrototypeSet:
     train_label: np.ndarray
 
 
-def prototype_set(Q: int, layout, *, n_inst: int, d_train: float, n_test: int, d_test: float,
-                  seed) -> PrototypeSet:
+def prototype_set(
+    Q: int, layout, *, n_inst: int, d_train: float, n_test: int, d_test: float, seed
+) -> PrototypeSet:
     """Prototypes, training instances and labelled test instances (see module docstring)."""
     Q = check_int("Q", Q, lo=1)
     check_layout(layout)
@@ -45,30 +46,69 @@ def prototype_set(Q: int, layout, *, n_inst: int, d_train: float, n_test: int, d
     rep_te = protos.rows(np.repeat(np.arange(Q), n_test))
     train = flip_cues(rep_tr, check_float("d_train", d_train, lo=0.0), seed=seed, tag=TAG_TRAIN)
     test = flip_cues(rep_te, check_float("d_test", d_test, lo=0.0), seed=seed, tag=TAG_TEST)
-    return PrototypeSet(protos, train, test, np.repeat(np.arange(Q), n_test).astype(np.int32),
-                        np.repeat(np.arange(Q), n_inst).astype(np.int32))
+    return PrototypeSet(
+        protos,
+        train,
+        test,
+        np.repeat(np.arange(Q), n_test).astype(np.int32),
+        np.repeat(np.arange(Q), n_inst).astype(np.int32),
+    )
 
 
-def prototype_one(rule, layout, Q, *, n_inst, d_train, d_test, n_test, rep, seed, params=None,
-                  T_max=15, activation=None) -> dict:
+def prototype_one(
+    rule,
+    layout,
+    Q,
+    *,
+    n_inst,
+    d_train,
+    d_test,
+    n_test,
+    rep,
+    seed,
+    params=None,
+    T_max=15,
+    activation=None,
+) -> dict:
     """Score of one (rule, Q, repetition) (top-level for the sweep helper)."""
     name, p, label = parse_rule(rule)
     params = {**p, **dict(params or {})}
     if name in NOISE_AWARE and "noise" not in params:
         params["noise"] = CueNoise.from_flips(d_test, layout)
-    ps = prototype_set(Q, layout, n_inst=n_inst, d_train=d_train, n_test=n_test, d_test=d_test,
-                       seed=seed)
+    ps = prototype_set(
+        Q, layout, n_inst=n_inst, d_train=d_train, n_test=n_test, d_test=d_test, seed=seed
+    )
     net = build(name, count(ps.train), layout, **params)
-    res = recall(net, ps.test, activation=activation or default_activation(layout), T_max=T_max,
-                 seed=seed)
+    res = recall(
+        net, ps.test, activation=activation or default_activation(layout), T_max=T_max, seed=seed
+    )
     ok = res.states.equal_rows(ps.prototypes.rows(ps.test_label))
-    return {"rule": label, "Q": int(Q), "rep": int(rep), "score": float(ok.mean()),
-            "n_train": ps.train.P, "n_test": ps.test.P}
+    return {
+        "rule": label,
+        "Q": int(Q),
+        "rep": int(rep),
+        "score": float(ok.mean()),
+        "n_train": ps.train.P,
+        "n_test": ps.test.P,
+    }
 
 
-def prototype_curve(rule, layout, Q_values, *, n_inst: int, d_train: float, d_test: float,
-                    n_test: int, nrep: int, seed=0, params=None, T_max: int = 15,
-                    n_jobs=None, progress: bool = False):
+def prototype_curve(
+    rule,
+    layout,
+    Q_values,
+    *,
+    n_inst: int,
+    d_train: float,
+    d_test: float,
+    n_test: int,
+    nrep: int,
+    seed=0,
+    params=None,
+    T_max: int = 15,
+    n_jobs=None,
+    progress: bool = False,
+):
     """Prototype score vs Q: DataFrame [rule, Q, rep, score, n_train, n_test]; repetition r uses
     seed + 17 r. All (Q, rep) cells run through ``neuroplastic.parallel.sweep``."""
     import pandas as pd
@@ -80,8 +120,23 @@ def prototype_curve(rule, layout, Q_values, *, n_inst: int, d_train: float, d_te
     nrep = check_int("nrep", nrep, lo=1)
     seed = seed_int(seed)
     parse_rule(rule)
-    tasks = [dict(rule=rule, layout=layout, Q=q, n_inst=n_inst, d_train=d_train, d_test=d_test,
-                  n_test=n_test, rep=r, seed=seed + 17 * r, params=params, T_max=T_max)
-             for q in Qs for r in range(nrep)]
-    return pd.DataFrame(sweep(prototype_one, tasks, n_jobs=n_jobs, desc="prototypes",
-                              progress=progress))
+    tasks = [
+        dict(
+            rule=rule,
+            layout=layout,
+            Q=q,
+            n_inst=n_inst,
+            d_train=d_train,
+            d_test=d_test,
+            n_test=n_test,
+            rep=r,
+            seed=seed + 17 * r,
+            params=params,
+            T_max=T_max,
+        )
+        for q in Qs
+        for r in range(nrep)
+    ]
+    return pd.DataFrame(
+        sweep(prototype_one, tasks, n_jobs=n_jobs, desc="prototypes", progress=progress)
+    )

@@ -25,17 +25,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
 from numba import njit, prange
 from numba.typed import List
 
 from ._validate import check_int, seed_int
-from .activations import (HWTA, KWTA, LOG_HALF, MAP, Activation, Core, OracleKWTA, Schedule,
-                          Threshold, check_activation, default_activation)
+from .activations import (
+    HWTA,
+    KWTA,
+    LOG_HALF,
+    MAP,
+    Activation,
+    Core,
+    OracleKWTA,
+    Schedule,
+    Threshold,
+    check_activation,
+    default_activation,
+)
 from .ane import ANE
-from .kernels import _better as _beats, _sift_down as _sift
-from .kernels import recall_kernel, support_kernel, tie_key, veto_nan
 from .free import dense
+from .kernels import _better as _beats
+from .kernels import _sift_down as _sift
+from .kernels import recall_kernel, support_kernel, tie_key, veto_nan
 from .layouts import Modular
 from .noise import POTENTIAL_KIND, NoiseTable
 from .patterns import PatternSet
@@ -71,13 +82,16 @@ def _check_inputs(net, cues, activation, T_max, seed):
     if not isinstance(cues, PatternSet):
         raise TypeError(f"cues must be a PatternSet; got {type(cues).__name__}")
     if cues.N != net.N or (net.layout is not None and cues.layout != net.layout):
-        raise ValueError(f"cues layout {cues.layout!r} does not match the network "
-                         f"({net.layout!r}) (mismatched layouts)")
+        raise ValueError(
+            f"cues layout {cues.layout!r} does not match the network "
+            f"({net.layout!r}) (mismatched layouts)"
+        )
     if activation is None:
         activation = default_activation(cues.layout)
     if not isinstance(activation, Activation):
-        raise TypeError(f"activation must be an Activation (KWTA, HWTA, ...); got "
-                        f"{type(activation).__name__}")
+        raise TypeError(
+            f"activation must be an Activation (KWTA, HWTA, ...); got {type(activation).__name__}"
+        )
     T_max = check_int("T_max", T_max, lo=1, hi=10000)
     seed = seed_int(seed)
     return activation, T_max, seed
@@ -85,13 +99,24 @@ def _check_inputs(net, cues, activation, T_max, seed):
 
 def _csr(cues: PatternSet):
     P, K = cues.idx.shape
-    ptr = (np.arange(P + 1, dtype=np.int64) * K)
+    ptr = np.arange(P + 1, dtype=np.int64) * K
     return ptr, cues.idx.reshape(-1)
 
 
-def recall(source, cues, *, activation: Activation | None = None, T_max: int = 15,
-           early_stop: bool = True, seed=0, ane: ANE | None = None, targets=None, cue_key=None,
-           K=None, q_offset: int = 0) -> Recall:
+def recall(
+    source,
+    cues,
+    *,
+    activation: Activation | None = None,
+    T_max: int = 15,
+    early_stop: bool = True,
+    seed=0,
+    ane: ANE | None = None,
+    targets=None,
+    cue_key=None,
+    K=None,
+    q_offset: int = 0,
+) -> Recall:
     """Retrieve from all ``cues`` at once.
 
     source: a Network (fixed weights) or a NoiseTable (weights per noise level; needs
@@ -104,24 +129,41 @@ def recall(source, cues, *, activation: Activation | None = None, T_max: int = 1
     ANE/activity need them; they give ``correct`` or the traces). seed: tie-breaking key seed
     (int); q_offset: query id of the first cue (tie keys use q_offset + row), so a subset of
     cues can reproduce the full run."""
-    fast = (isinstance(source, Network) and isinstance(cues, PatternSet) and ane is None
-            and cue_key is None and K is None
-            and (activation is None or type(activation) in (KWTA, HWTA)))
+    fast = (
+        isinstance(source, Network)
+        and isinstance(cues, PatternSet)
+        and ane is None
+        and cue_key is None
+        and K is None
+        and (activation is None or type(activation) in (KWTA, HWTA))
+    )
     if not fast:
-        return _recall_levels(source, cues, activation=activation, T_max=T_max, ane=ane,
-                              targets=targets, cue_key=cue_key, seed=seed, K=K,
-                              q_offset=q_offset, early_stop=early_stop)
+        return _recall_levels(
+            source,
+            cues,
+            activation=activation,
+            T_max=T_max,
+            ane=ane,
+            targets=targets,
+            cue_key=cue_key,
+            seed=seed,
+            K=K,
+            q_offset=q_offset,
+            early_stop=early_stop,
+        )
     net = source
     activation, T_max, seed = _check_inputs(net, cues, activation, T_max, seed)
     mode, k, M = activation.kernel_mode(cues.layout)
     ptr, ind = _csr(cues)
     W, b = net.kernel_arrays()
-    states, steps, cycled = recall_kernel(W, b, ptr, ind, mode, k, M, T_max,
-                                          bool(early_stop), np.int64(seed), np.int64(q_offset))
+    states, steps, cycled = recall_kernel(
+        W, b, ptr, ind, mode, k, M, T_max, bool(early_stop), np.int64(seed), np.int64(q_offset)
+    )
     st = PatternSet(states, cues.layout)
     correct = None
     if targets is not None:
         from .measures import correct_rows
+
         correct = correct_rows(st, targets)
     return Recall(st, steps, cycled, correct)
 
@@ -234,9 +276,20 @@ def _as_dense(x, N, name):
     return np.ascontiguousarray(X)
 
 
-def _recall_levels(source, cues, *, activation, T_max: int = 10, ane: ANE | None = None,
-                   targets=None, cue_key=None, seed=0, K=None, q_offset: int = 0,
-                   early_stop: bool = True) -> Recall:
+def _recall_levels(
+    source,
+    cues,
+    *,
+    activation,
+    T_max: int = 10,
+    ane: ANE | None = None,
+    targets=None,
+    cue_key=None,
+    seed=0,
+    K=None,
+    q_offset: int = 0,
+    early_stop: bool = True,
+) -> Recall:
     """The level engine of :func:`recall` (see the module doc); states uint8[Q, N]."""
     rule, layout = _source(source)
     N = layout.N
@@ -264,12 +317,14 @@ def _recall_levels(source, cues, *, activation, T_max: int = 10, ane: ANE | None
     if oracle_act and T is None:
         raise ValueError("activation with oracle activity needs targets")
     if isinstance(activation, (MAP, Threshold)):
-        if kind == "none" and not (isinstance(activation, Threshold)
-                                   and not isinstance(activation.theta, str)):
+        if kind == "none" and not (
+            isinstance(activation, Threshold) and not isinstance(activation.theta, str)
+        ):
             raise ValueError(f"activation: rule {rule!r} has no principled threshold; use a WTA")
         mode = 2
-    elif isinstance(activation, HWTA) or (isinstance(layout, Modular)
-                                          and isinstance(activation, (Schedule, Core))):
+    elif isinstance(activation, HWTA) or (
+        isinstance(layout, Modular) and isinstance(activation, (Schedule, Core))
+    ):
         mode = 0
     else:
         mode = 1
@@ -296,8 +351,9 @@ def _recall_levels(source, cues, *, activation, T_max: int = 10, ane: ANE | None
     if ane.kind == "posterior":
         post = 1 if kind == "logodds" else 2 if kind == "logpost" else 0
         if post == 0:
-            raise ValueError(f"ane: posterior ANE needs probabilistic potentials; rule {rule!r} "
-                             "has none")
+            raise ValueError(
+                f"ane: posterior ANE needs probabilistic potentials; rule {rule!r} has none"
+            )
     is_table = isinstance(source, NoiseTable)
     if is_table and cue_key is None:
         raise ValueError("cue_key (c, f) of the cues is required with a NoiseTable")
@@ -367,8 +423,9 @@ def _recall_levels(source, cues, *, activation, T_max: int = 10, ane: ANE | None
             else:
                 theta[:] = 0.0
         kq = k_at(t)
-        step_kernel(Ws, bs, tix, state, todo, mode, kq, theta, M, post, np.int64(seed), qids,
-                    out, chat)
+        step_kernel(
+            Ws, bs, tix, state, todo, mode, kq, theta, M, post, np.int64(seed), qids, out, chat
+        )
         new = out
         # level for the next step
         nl = new.sum(axis=1).astype(np.int64)
@@ -384,7 +441,11 @@ def _recall_levels(source, cues, *, activation, T_max: int = 10, ane: ANE | None
             new_lev[rows, 0] = nl[rows]
         same = np.all(new[rows] == state[rows], axis=1) & np.all(new_lev[rows] == lev[rows], axis=1)
         fin = bool(l_final(t)) and bool(l_final(t + 1))
-        cyc = np.all(new[rows] == prev[rows], axis=1) & np.all(new_lev[rows] == prev_lev[rows], axis=1) & ~same
+        cyc = (
+            np.all(new[rows] == prev[rows], axis=1)
+            & np.all(new_lev[rows] == prev_lev[rows], axis=1)
+            & ~same
+        )
         cycled[rows[cyc]] = True
         prev[rows] = state[rows]
         prev_lev[rows] = lev[rows]
@@ -405,8 +466,18 @@ def _recall_levels(source, cues, *, activation, T_max: int = 10, ane: ANE | None
     return Recall(state, steps, cycled, None, noise_trace, true_trace, ov_trace, bool(oracle_act))
 
 
-def calibrate(source, patterns_dense, *, cue_fn, activation, T_max: int, cue_key, n_calib: int = 100,
-              seed=0, K=None) -> ANE:
+def calibrate(
+    source,
+    patterns_dense,
+    *,
+    cue_fn,
+    activation,
+    T_max: int,
+    cue_key,
+    n_calib: int = 100,
+    seed=0,
+    K=None,
+) -> ANE:
     """Learn the ``calibrated`` schedule on ``n_calib`` fresh cues of stored patterns.
 
     source: NoiseTable or Network; patterns_dense: uint8[P, N] stored patterns; cue_fn(X, seed)
@@ -420,10 +491,29 @@ def calibrate(source, patterns_dense, *, cue_fn, activation, T_max: int, cue_key
     rows = np.sort(rows)
     X = patterns_dense[rows]
     cues = cue_fn(X, seed + 1000003)
-    r1 = recall(source, cues, activation=activation, T_max=T_max, ane=ANE("none"),
-                      targets=X, cue_key=cue_key, seed=seed + 7, K=K, q_offset=10**6)
+    r1 = recall(
+        source,
+        cues,
+        activation=activation,
+        T_max=T_max,
+        ane=ANE("none"),
+        targets=X,
+        cue_key=cue_key,
+        seed=seed + 7,
+        K=K,
+        q_offset=10**6,
+    )
     s1 = tuple(r1.overlap_trace.mean(axis=1))
-    r2 = recall(source, cues, activation=activation, T_max=T_max,
-                      ane=ANE("calibrated", n_calib, s1), targets=X, cue_key=cue_key,
-                      seed=seed + 7, K=K, q_offset=10**6)
+    r2 = recall(
+        source,
+        cues,
+        activation=activation,
+        T_max=T_max,
+        ane=ANE("calibrated", n_calib, s1),
+        targets=X,
+        cue_key=cue_key,
+        seed=seed + 7,
+        K=K,
+        q_offset=10**6,
+    )
     return ANE("calibrated", n_calib, tuple(r2.overlap_trace.mean(axis=1)))

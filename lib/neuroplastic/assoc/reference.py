@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import HWTA, KWTA, LOG_HALF, MAP, OracleKWTA
+from .activations import KWTA, LOG_HALF, MAP, OracleKWTA
 from .ane import ANE
 from .cues import CueNoise
 from .kernels import tie_keys_numpy
@@ -50,13 +50,22 @@ def _wta_numpy(S, keys, mode, k, M):
         m = np.where(S3 == top, K3, -1).argmax(axis=2)
         return (np.arange(H)[None, :] * M + m).astype(np.int32)
     idx = np.empty((Q, k), dtype=np.int32)
-    for q in range(Q):          # lexicographic descending by (S, key)
+    for q in range(Q):  # lexicographic descending by (S, key)
         idx[q] = np.sort(np.lexsort((-keys[q], -S[q]))[:k])
     return idx
 
 
-def recall_dense(net, cues: PatternSet, *, activation=None, T_max: int = 15,
-                 early_stop: bool = False, seed=0, q_offset: int = 0, dtype=np.float32) -> Recall:
+def recall_dense(
+    net,
+    cues: PatternSet,
+    *,
+    activation=None,
+    T_max: int = 15,
+    early_stop: bool = False,
+    seed=0,
+    q_offset: int = 0,
+    dtype=np.float32,
+) -> Recall:
     """numpy/BLAS reference of :func:`neuroplastic.assoc.recall` (same tie keys and semantics).
 
     early_stop=False (default) runs all T_max steps for all cues; with early_stop=True rows that
@@ -106,8 +115,16 @@ def recall_dense(net, cues: PatternSet, *, activation=None, T_max: int = 15,
     return Recall(PatternSet(final, cues.layout), steps, cycled)
 
 
-def recall_torch(net, cues: PatternSet, *, activation=None, T_max: int = 15, seed=0,
-                 q_offset: int = 0, device: str = "cpu") -> Recall:
+def recall_torch(
+    net,
+    cues: PatternSet,
+    *,
+    activation=None,
+    T_max: int = 15,
+    seed=0,
+    q_offset: int = 0,
+    device: str = "cpu",
+) -> Recall:
     """torch reference: T_max dense steps for all cues (no early stop); same tie keys."""
     import torch
 
@@ -123,7 +140,7 @@ def recall_torch(net, cues: PatternSet, *, activation=None, T_max: int = 15, see
     ar = torch.arange(Q, device=device)[:, None]
     idx = None
     finite = bool(torch.isfinite(W).all()) and bool(torch.isfinite(b).all())
-    if not finite:      # Bayes ±∞: same rule as dense_supports (no 0·∞)
+    if not finite:  # Bayes ±∞: same rule as dense_supports (no 0·∞)
         Wf = torch.where(torch.isfinite(W), W, torch.zeros_like(W))
         bf = torch.where(torch.isfinite(b), b, torch.zeros_like(b))
         Wneg, Wpos = torch.isneginf(W).float(), torch.isposinf(W).float()
@@ -132,15 +149,19 @@ def recall_torch(net, cues: PatternSet, *, activation=None, T_max: int = 15, see
             S = torch.addmm(b[None, :].expand(Q, N), X, W)
         else:
             S = torch.addmm(bf[None, :].expand(Q, N), X, Wf)
-            S = torch.where(((X @ Wpos) > 0) | torch.isposinf(b)[None, :],
-                            torch.full_like(S, float("inf")), S)
-            S = torch.where(((X @ Wneg) > 0) | torch.isneginf(b)[None, :],
-                            torch.full_like(S, float("-inf")), S)
+            S = torch.where(
+                ((X @ Wpos) > 0) | torch.isposinf(b)[None, :], torch.full_like(S, float("inf")), S
+            )
+            S = torch.where(
+                ((X @ Wneg) > 0) | torch.isneginf(b)[None, :], torch.full_like(S, float("-inf")), S
+            )
         if mode == 0:
             H = N // M
             S3 = S.view(Q, H, M)
             top = S3.max(dim=2, keepdim=True).values
-            cand = torch.where(S3 == top, keys.view(Q, H, M), torch.full_like(keys.view(Q, H, M), -1))
+            cand = torch.where(
+                S3 == top, keys.view(Q, H, M), torch.full_like(keys.view(Q, H, M), -1)
+            )
             m = cand.argmax(dim=2)
             idx = torch.arange(H, device=device)[None, :] * M + m
         else:
@@ -170,8 +191,20 @@ def _topk(x, key, k):
     return out
 
 
-def recall_noise_direct(counts, layout, rule: str, params: dict, cues, *, activation, T_max: int,
-                        ane: ANE, targets=None, cue_key, seed: int = 0):
+def recall_noise_direct(
+    counts,
+    layout,
+    rule: str,
+    params: dict,
+    cues,
+    *,
+    activation,
+    T_max: int,
+    ane: ANE,
+    targets=None,
+    cue_key,
+    seed: int = 0,
+):
     """(states uint8[Q, N], steps int16[Q]) computed query by query with freshly built weights."""
     X = np.ascontiguousarray(cues, dtype=np.uint8)
     Q, N = X.shape
@@ -190,7 +223,7 @@ def recall_noise_direct(counts, layout, rule: str, params: dict, cues, *, activa
             with np.errstate(invalid="ignore"):
                 for i in np.nonzero(st)[0]:
                     x += W[i]
-            x[np.isnan(x)] = -np.inf          # a veto beats a certainty (kernels.veto_nan)
+            x[np.isnan(x)] = -np.inf  # a veto beats a certainty (kernels.veto_nan)
             if isinstance(activation, MAP):
                 new = (x >= np.float32(0.0 if kind == "logodds" else LOG_HALF)).astype(np.uint8)
             elif isinstance(activation, OracleKWTA):

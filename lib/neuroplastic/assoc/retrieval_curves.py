@@ -36,8 +36,12 @@ from .recall import calibrate, recall
 from .rules import weight_source
 
 ENSEMBLES = ("bernoulli", "constk", "palm", "modular")
-ENSEMBLE_NAMES = {"bernoulli": "Bernoulli", "constk": "constant-k", "palm": "Palm P1",
-                  "modular": "modular"}
+ENSEMBLE_NAMES = {
+    "bernoulli": "Bernoulli",
+    "constk": "constant-k",
+    "palm": "Palm P1",
+    "modular": "modular",
+}
 
 
 def ensemble_layout(ensemble: str, N: int, K: int):
@@ -91,16 +95,35 @@ def config(rule, act, iterative, ane="none", params=None, label=None) -> dict:
     """A configuration dict (see module doc); label defaults to rule/act/iter|one/ane."""
     params = dict(params or {})
     lab = label or f"{rule}/{act}/{'iter' if iterative else 'one'}/{ane}"
-    return {"label": lab, "rule": rule, "params": params, "act": act, "iterative": bool(iterative),
-            "ane": ane}
+    return {
+        "label": lab,
+        "rule": rule,
+        "params": params,
+        "act": act,
+        "iterative": bool(iterative),
+        "ane": ane,
+    }
 
 
 def _rule_key(cfg):
     return (cfg["rule"], tuple(sorted(cfg["params"].items())))
 
 
-def eps_curves(ensemble: str, N: int, K: int, c: int, f: int, P_grid, configs, *, net: int,
-               n_queries: int, T_max: int, seed: int, trace_P: int | None = None):
+def eps_curves(
+    ensemble: str,
+    N: int,
+    K: int,
+    c: int,
+    f: int,
+    P_grid,
+    configs,
+    *,
+    net: int,
+    n_queries: int,
+    T_max: int,
+    seed: int,
+    trace_P: int | None = None,
+):
     """Per-query errors of every configuration along ``P_grid`` for one network.
 
     Returns dict(df = DataFrame[label, P, net, query, miss, false, exact, steps, cycled],
@@ -128,7 +151,7 @@ def eps_curves(ensemble: str, N: int, K: int, c: int, f: int, P_grid, configs, *
     t_P = None if trace_P is None else min(P_grid, key=lambda p: abs(np.log(p / trace_P)))
     builds = 0
     for P in P_grid:
-        counts = counts_from_dense(X[counts.P:P], layout, start=counts)
+        counts = counts_from_dense(X[counts.P : P], layout, start=counts)
         rng = np.random.default_rng(np.random.SeedSequence([base, P, 7]))
         q = np.sort(rng.choice(P, size=n_queries, replace=P < n_queries))
         targets = X[q]
@@ -143,20 +166,45 @@ def eps_curves(ensemble: str, N: int, K: int, c: int, f: int, P_grid, configs, *
             Tm = T_max if cfg["iterative"] else 1
             ane = ANE(cfg["ane"])
             if cfg["ane"] == "calibrated":
-                ane = calibrate(src, X[:P], cue_fn=lambda Y, s: make_cues(Y, layout, c, f, s),
-                                activation=act, T_max=Tm, cue_key=cue_key, seed=base + P)
+                ane = calibrate(
+                    src,
+                    X[:P],
+                    cue_fn=lambda Y, s: make_cues(Y, layout, c, f, s),
+                    activation=act,
+                    T_max=Tm,
+                    cue_key=cue_key,
+                    seed=base + P,
+                )
             # every source gets the cue's (c, f): tables pick their level, Willshaw's threshold
             # subtracts the f false units
-            r = recall(src, cues, activation=act, T_max=Tm, ane=ane, targets=targets,
-                       cue_key=cue_key, seed=base + 3)
+            r = recall(
+                src,
+                cues,
+                activation=act,
+                T_max=Tm,
+                ane=ane,
+                targets=targets,
+                cue_key=cue_key,
+                seed=base + 3,
+            )
             ov = (r.states & targets).sum(axis=1)
             miss = targets.sum(axis=1) - ov
             false = r.states.sum(axis=1) - ov
-            rows.append(pd.DataFrame({
-                "label": cfg["label"], "P": P, "net": net, "query": np.arange(n_queries),
-                "miss": miss.astype(np.int32), "false": false.astype(np.int32),
-                "exact": (miss == 0) & (false == 0), "steps": r.steps.astype(np.int16),
-                "cycled": r.cycled}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "label": cfg["label"],
+                        "P": P,
+                        "net": net,
+                        "query": np.arange(n_queries),
+                        "miss": miss.astype(np.int32),
+                        "false": false.astype(np.int32),
+                        "exact": (miss == 0) & (false == 0),
+                        "steps": r.steps.astype(np.int16),
+                        "cycled": r.cycled,
+                    }
+                )
+            )
             if P == t_P and cfg["iterative"]:
                 traces[cfg["label"]] = (_fill_mean(r.noise_trace), _fill_mean(r.true_trace))
         builds += sum(s.builds for s in sources.values() if isinstance(s, NoiseTable))
@@ -174,9 +222,23 @@ def _fill_mean(trace):
     return tr.mean(axis=1)
 
 
-def run_eps_curves(ensemble: str, N: int, K: int, c: int, f: int, P_grid, configs, *, n_nets: int,
-                   n_queries: int, T_max: int, seed: int, trace_P: int | None = None,
-                   n_jobs=None, progress: bool = True):
+def run_eps_curves(
+    ensemble: str,
+    N: int,
+    K: int,
+    c: int,
+    f: int,
+    P_grid,
+    configs,
+    *,
+    n_nets: int,
+    n_queries: int,
+    T_max: int,
+    seed: int,
+    trace_P: int | None = None,
+    n_jobs=None,
+    progress: bool = True,
+):
     """:func:`eps_curves` for networks 0..n_nets−1 through ``neuroplastic.parallel.sweep``;
     returns dict(df (all networks), traces (mean over networks), builds)."""
     import pandas as pd
@@ -184,9 +246,23 @@ def run_eps_curves(ensemble: str, N: int, K: int, c: int, f: int, P_grid, config
     from ..parallel import sweep
 
     n_nets = check_int("n_nets", n_nets, lo=1)
-    tasks = [dict(ensemble=ensemble, N=N, K=K, c=c, f=f, P_grid=list(P_grid), configs=list(configs),
-                  net=n, n_queries=n_queries, T_max=T_max, seed=seed, trace_P=trace_P)
-             for n in range(n_nets)]
+    tasks = [
+        dict(
+            ensemble=ensemble,
+            N=N,
+            K=K,
+            c=c,
+            f=f,
+            P_grid=list(P_grid),
+            configs=list(configs),
+            net=n,
+            n_queries=n_queries,
+            T_max=T_max,
+            seed=seed,
+            trace_P=trace_P,
+        )
+        for n in range(n_nets)
+    ]
     out = sweep(eps_curves, tasks, n_jobs=n_jobs, desc=f"ε(P) {ensemble}", progress=progress)
     df = pd.concat([o["df"] for o in out], ignore_index=True)
     df["label"] = df["label"].astype(str)
@@ -205,8 +281,17 @@ class ANEStorageTask(StorageTask):
     "calibrated"; the noise level of the flip cue is (c, f) = (K − nflip, nflip). Same nested
     patterns and cues as StorageTask for the same (rep, seed)."""
 
-    def __init__(self, layout, nflip, *, ane: str = "posterior", rule: str = "boms",
-                 T_max: int = 15, alpha: float = 0.0, p_min: float = 1e-4):
+    def __init__(
+        self,
+        layout,
+        nflip,
+        *,
+        ane: str = "posterior",
+        rule: str = "boms",
+        T_max: int = 15,
+        alpha: float = 0.0,
+        p_min: float = 1e-4,
+    ):
         check_choice("rule", rule, ("boms", "bayes"))
         check_choice("ane", ane, ("none", "posterior", "calibrated"))
         super().__init__(rule, layout, nflip, T_max=T_max, params={"alpha": alpha, "p_min": p_min})
@@ -219,30 +304,59 @@ class ANEStorageTask(StorageTask):
         cnt, st = self.counts(P, rep, seed)
         seed = seed_int(seed)
         lay = self.layout
-        table = NoiseTable(cnt, lay, "bayes", {"alpha": self.params["alpha"],
-                                              "p_min": self.params["p_min"],
-                                              "symmetrize": self.rule == "boms"})
+        table = NoiseTable(
+            cnt,
+            lay,
+            "bayes",
+            {
+                "alpha": self.params["alpha"],
+                "p_min": self.params["p_min"],
+                "symmetrize": self.rule == "boms",
+            },
+        )
         nf = int(self.nflip)
         key = (lay.K - nf, nf)
         act = HWTA() if isinstance(lay, Modular) else KWTA(lay.K)
         targets = st["pool"].prefix(P).to_dense()
         ane = ANE(self.ane_kind)
         if self.ane_kind == "calibrated":
+
             def cue_fn(Y, s):
                 ps = PatternSet(np.nonzero(Y)[1].reshape(Y.shape[0], -1).astype(np.int32), lay)
                 return flip_cues(ps, nf, seed=s).to_dense()
-            ane = calibrate(table, targets, cue_fn=cue_fn, activation=act, T_max=self.T_max,
-                            cue_key=key, seed=seed + P)
-        r = recall(table, st["cues"].prefix(P), activation=act, T_max=self.T_max, ane=ane,
-                         targets=targets, cue_key=key, seed=seed)
+
+            ane = calibrate(
+                table,
+                targets,
+                cue_fn=cue_fn,
+                activation=act,
+                T_max=self.T_max,
+                cue_key=key,
+                seed=seed + P,
+            )
+        r = recall(
+            table,
+            st["cues"].prefix(P),
+            activation=act,
+            T_max=self.T_max,
+            ane=ane,
+            targets=targets,
+            cue_key=key,
+            seed=seed,
+        )
         ov = (r.states & targets).sum(axis=1)
         K = lay.K
         miss = K - ov
         false = r.states.sum(axis=1) - ov
-        return {"P": int(P), "fcorr": float(np.mean((miss == 0) & (false == 0))),
-                "eps": float(np.mean((miss + false) / K)), "miss": float(np.mean(miss / K)),
-                "false": float(np.mean(false / K)), "steps": float(r.steps.mean()),
-                "cycled": float(r.cycled.mean())}
+        return {
+            "P": int(P),
+            "fcorr": float(np.mean((miss == 0) & (false == 0))),
+            "eps": float(np.mean((miss + false) / K)),
+            "miss": float(np.mean(miss / K)),
+            "false": float(np.mean(false / K)),
+            "steps": float(r.steps.mean()),
+            "cycled": float(r.cycled.mean()),
+        }
 
 
 WILLSHAW_THR = {"self_gain": 1.0}
@@ -250,8 +364,9 @@ WILLSHAW_THR = {"self_gain": 1.0}
 the state counts itself among the Θ active inputs [R]."""
 
 
-def standard_configs(ensemble: str, stabilized: str = "bcpnn_s2", *,
-                     ablations: bool = True) -> list[dict]:
+def standard_configs(
+    ensemble: str, stabilized: str = "bcpnn_s2", *, ablations: bool = True
+) -> list[dict]:
     """The configurations the chapter runs for ``ensemble`` (F1–F6, T1, T2); see the chapter.
 
     One-step Bayes has its diagonal on (a cue unit certifies itself; with f = 0 certainly);
@@ -273,10 +388,24 @@ def standard_configs(ensemble: str, stabilized: str = "bcpnn_s2", *,
         # ablations of the exact rule (T2b): no diagonal; a pseudo-count α = 0.01 on each cell
         if ablations:
             out.append(config("bayes", "map", False, label="bayes-nodiag/map/one/none"))
-            out.append(config("bayes", "map", False, params={"alpha": 0.01, **DIAG},
-                              label="bayes[α=0.01]/map/one/none"))
-            out.append(config("bayes", "map", False, params={"alpha": 0.01},
-                              label="bayes[α=0.01]-nodiag/map/one/none"))
+            out.append(
+                config(
+                    "bayes",
+                    "map",
+                    False,
+                    params={"alpha": 0.01, **DIAG},
+                    label="bayes[α=0.01]/map/one/none",
+                )
+            )
+            out.append(
+                config(
+                    "bayes",
+                    "map",
+                    False,
+                    params={"alpha": 0.01},
+                    label="bayes[α=0.01]-nodiag/map/one/none",
+                )
+            )
         for r in ("bayes", "bcpnn", S):
             out.append(config(r, "map", True))
     iter_rules = ("bayes", "bcpnn", S)
@@ -302,14 +431,38 @@ def standard_configs(ensemble: str, stabilized: str = "bcpnn_s2", *,
             out.append(config("willshaw", "map", True, k, params=WILLSHAW_THR))
     if ensemble == "constk" and ablations:
         # T2 ablations
-        out.append(config("bcpnn", "kwta", True, params={"eps": 1e-7}, label="bcpnn-raw/kwta/iter/none"))
-        out.append(config("bcpnn_s2", "kwta", True, params={"smoothing": "cell"},
-                          label="bcpnn_s2[cell α]/kwta/iter/none"))
-        out.append(config("bayes", "kwta", True, "posterior", params=DIAG,
-                          label="bayes+diag/kwta/iter/posterior"))
+        out.append(
+            config("bcpnn", "kwta", True, params={"eps": 1e-7}, label="bcpnn-raw/kwta/iter/none")
+        )
+        out.append(
+            config(
+                "bcpnn_s2",
+                "kwta",
+                True,
+                params={"smoothing": "cell"},
+                label="bcpnn_s2[cell α]/kwta/iter/none",
+            )
+        )
+        out.append(
+            config(
+                "bayes",
+                "kwta",
+                True,
+                "posterior",
+                params=DIAG,
+                label="bayes+diag/kwta/iter/posterior",
+            )
+        )
         for a in (0.01, 0.5):
-            out.append(config("bayes", "kwta", True, params={"alpha": a},
-                              label=f"bayes[α={a:g}]/kwta/iter/none"))
+            out.append(
+                config(
+                    "bayes",
+                    "kwta",
+                    True,
+                    params={"alpha": a},
+                    label=f"bayes[α={a:g}]/kwta/iter/none",
+                )
+            )
     labels = [c["label"] for c in out]
     assert len(labels) == len(set(labels)), "duplicate configuration labels"
     return out
@@ -325,8 +478,9 @@ def label_symmetric(label: str) -> bool:
     return rule not in ASYMMETRIC
 
 
-def ane_capacity_table(layouts, nflips, *, nrep: int, seed: int, T_max: int = 15, P0=None,
-                       max_steps: int = 20):
+def ane_capacity_table(
+    layouts, nflips, *, nrep: int, seed: int, T_max: int = 15, P0=None, max_steps: int = 20
+):
     """X1: ch01's adaptive P90 search (capacity_search) for bcpnn, boms and boms + posterior /
     calibrated ANE on each (layout, nflip). Returns a DataFrame."""
     import pandas as pd
@@ -336,13 +490,23 @@ def ane_capacity_table(layouts, nflips, *, nrep: int, seed: int, T_max: int = 15
     rows = []
     for lay in layouts:
         for nf in nflips:
-            tasks = {"bcpnn": StorageTask("bcpnn", lay, nf, T_max=T_max),
-                     "boms": StorageTask("boms", lay, nf, T_max=T_max),
-                     "boms + posterior ANE": ANEStorageTask(lay, nf, ane="posterior", T_max=T_max),
-                     "boms + calibrated ANE": ANEStorageTask(lay, nf, ane="calibrated", T_max=T_max)}
+            tasks = {
+                "bcpnn": StorageTask("bcpnn", lay, nf, T_max=T_max),
+                "boms": StorageTask("boms", lay, nf, T_max=T_max),
+                "boms + posterior ANE": ANEStorageTask(lay, nf, ane="posterior", T_max=T_max),
+                "boms + calibrated ANE": ANEStorageTask(lay, nf, ane="calibrated", T_max=T_max),
+            }
             p0 = P0 or max(20, int(1.2 * lay.N))
             for name, task in tasks.items():
                 res = capacity_search(task, P0=p0, nrep=nrep, seed=seed, max_steps=max_steps)
-                rows.append({"layout": str(lay), "nflip": nf, "rule": name, "P90": res.mean,
-                             "sd": res.sd, "per_rep": list(np.round(res.per_rep, 1))})
+                rows.append(
+                    {
+                        "layout": str(lay),
+                        "nflip": nf,
+                        "rule": name,
+                        "P90": res.mean,
+                        "sd": res.sd,
+                        "per_rep": list(np.round(res.per_rep, 1)),
+                    }
+                )
     return pd.DataFrame(rows)

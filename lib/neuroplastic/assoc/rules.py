@@ -95,8 +95,10 @@ def _precovar(counts, layout, D, variant="a"):
     if variant == "b":
         return pij - layout.activity * p[:, None], np.zeros(layout.N), False
     if counts.rows is None or counts.rows.shape[0] != P:
-        raise ValueError("variant 'c' (incremental) needs the ordered pattern rows in counts "
-                         "(counts built by count()/add() and only shrunk from the end)")
+        raise ValueError(
+            "variant 'c' (incremental) needs the ordered pattern rows in counts "
+            "(counts built by count()/add() and only shrunk from the end)"
+        )
     R = precovar_c_acc(counts.rows, layout.N)
     W = (counts.M11.astype(np.float64) - R) / max(P, 1)
     return W, np.zeros(layout.N), False
@@ -142,13 +144,17 @@ def _llr_np(a, b):
     return np.where((a != 0) & (b == 0), np.inf, out)
 
 
-def _bayes(counts, layout, D, noise=None, alpha=0.0, p_min=1e-4, symmetrize=False,
-           include_diagonal=False):
-    """numpy reference of the exact (maximum-likelihood) Bayes weights; see kernels.level_weights."""
+def _bayes(
+    counts, layout, D, noise=None, alpha=0.0, p_min=1e-4, symmetrize=False, include_diagonal=False
+):
+    """numpy reference of the exact (maximum-likelihood) Bayes weights.
+
+    See kernels.level_weights."""
 
     if noise is None:
-        raise ValueError("noise must be a CueNoise (e.g. CueNoise.from_flips(nflip, layout)) "
-                         "for the bayes rule")
+        raise ValueError(
+            "noise must be a CueNoise (e.g. CueNoise.from_flips(nflip, layout)) for the bayes rule"
+        )
     if not isinstance(noise, CueNoise):
         raise TypeError(f"noise must be a CueNoise; got {type(noise).__name__}")
     alpha = check_float("alpha", alpha, lo=0.0)
@@ -165,7 +171,7 @@ def _bayes(counts, layout, D, noise=None, alpha=0.0, p_min=1e-4, symmetrize=Fals
         L00 = (M10 * pm + M00 * (1 - pf)) / M0j
     off = _llr_np(L01, L00)
     W = _llr_np(L11, L10) - off
-    dead = ((M1j == 0) | (M0j == 0))
+    dead = (M1j == 0) | (M0j == 0)
     W = np.where(dead, 0.0, W)
     off = np.where(dead, 0.0, off)
     if include_diagonal:
@@ -188,6 +194,7 @@ def _stabilized(name):
             raise ValueError(f"rule {name!r} needs noise=CueNoise(p_miss, p_false)")
         W, b, _ = noise_arrays(name, counts, layout, noise, **params)
         return W.astype(np.float64), b.astype(np.float64), False
+
     weights.__name__ = f"_{name}"
     return weights
 
@@ -224,8 +231,12 @@ NOISE_AWARE = ("bayes", "bom", "boms", "bcpnn_s2", "bcpnn_s3")
 """Rules whose weights depend on the cue noise (need ``noise=CueNoise(...)`` in build)."""
 
 _ALLOWED = {
-    "hebb": (), "covar": ("mean",), "precovar": ("variant",), "hopfield": ("variant",),
-    "willshaw": (), "bcpnn": ("eps",),
+    "hebb": (),
+    "covar": ("mean",),
+    "precovar": ("variant",),
+    "hopfield": ("variant",),
+    "willshaw": (),
+    "bcpnn": ("eps",),
     "bayes": ("noise", "alpha", "p_min", "symmetrize", "include_diagonal"),
 }
 _ALLOWED["bom"] = _ALLOWED["bayes"]
@@ -255,26 +266,41 @@ def build(rule: str, counts: Counts, layout, *, self_gain: float = 0.0, **params
         raise TypeError(f"counts must be a Counts; got {type(counts).__name__}")
     check_layout(layout)
     if counts.N != layout.N or (counts.layout is not None and counts.layout != layout):
-        raise ValueError(f"layout {layout!r} does not match counts (N = {counts.N}) "
-                         "(mismatched layouts)")
+        raise ValueError(
+            f"layout {layout!r} does not match counts (N = {counts.N}) (mismatched layouts)"
+        )
     self_gain = check_float("self_gain", self_gain, lo=0.0)
     bad = set(params) - set(_ALLOWED[rule])
     if bad:
-        raise TypeError(f"unknown parameter(s) {sorted(bad)} for rule {rule!r}; "
-                        f"accepted: {list(_ALLOWED[rule])}")
+        raise TypeError(
+            f"unknown parameter(s) {sorted(bad)} for rule {rule!r}; "
+            f"accepted: {list(_ALLOWED[rule])}"
+        )
     incl = bool(params.get("include_diagonal", False))
     if rule in NOISE_AWARE:
         return _build_noise(rule, counts, layout, self_gain, params)
     code, fargs = _kernel_code(rule, params, counts, layout)
     if code is None:
         return build_reference(rule, counts, layout, self_gain=self_gain, **params)
-    W, b = rule_kernel(code, counts.M11, counts.M1, counts.P, _groups(layout), incl,
-                       float(layout.activity), fargs[0], fargs[1], fargs[2], self_gain,
-                       bool(fargs[3]))
+    W, b = rule_kernel(
+        code,
+        counts.M11,
+        counts.M1,
+        counts.P,
+        _groups(layout),
+        incl,
+        float(layout.activity),
+        fargs[0],
+        fargs[1],
+        fargs[2],
+        self_gain,
+        bool(fargs[3]),
+    )
     if not np.all(np.isfinite(b)) or not np.isfinite(W).all():
         raise FloatingPointError(f"rule {rule!r} produced non-finite weights")
-    symmetric = rule in _SYMMETRIC or (rule in NOISE_AWARE and
-                                       (rule == "boms" or bool(params.get("symmetrize", False))))
+    symmetric = rule in _SYMMETRIC or (
+        rule in NOISE_AWARE and (rule == "boms" or bool(params.get("symmetrize", False)))
+    )
     net = Network(W, b.astype(np.float32), rule, dict(params), symmetric, layout, None)
     return _attach_integer(net, rule, params, counts, layout, self_gain)
 
@@ -283,8 +309,10 @@ def _build_noise(rule, counts, layout, self_gain, params):
     """Noise-aware rules through the one kernel (:func:`kernels.level_weights`)."""
     noise = params.get("noise")
     if noise is None:
-        raise ValueError(f"noise must be a CueNoise (e.g. CueNoise.from_flips(nflip, layout)) "
-                         f"for the {rule} rule")
+        raise ValueError(
+            f"noise must be a CueNoise (e.g. CueNoise.from_flips(nflip, layout)) "
+            f"for the {rule} rule"
+        )
     if not isinstance(noise, CueNoise):
         raise TypeError(f"noise must be a CueNoise; got {type(noise).__name__}")
     if rule == "boms" and "symmetrize" in params and not params["symmetrize"]:
@@ -313,15 +341,23 @@ def weight_source(rule: str, counts: Counts, layout, **params):
             p["symmetrize"] = True
         bad = set(p) - set(NOISE_PARAMS)
         if bad:
-            raise TypeError(f"unknown parameter(s) {sorted(bad)} for rule {rule!r}; accepted: "
-                            f"{list(NOISE_PARAMS)}")
+            raise TypeError(
+                f"unknown parameter(s) {sorted(bad)} for rule {rule!r}; accepted: "
+                f"{list(NOISE_PARAMS)}"
+            )
         return NoiseTable(counts, layout, name, p)
     return build(rule, counts, layout, **params)
 
 
 _SYMMETRIC = ("hebb", "covar", "hopfield", "willshaw", "bcpnn")
-_INT_CODES = {"hebb": 0, "covar_unit": 1, "covar_global": 2, "precovar_b": 4, "hopfield_pm1": 5,
-              "willshaw": 6}
+_INT_CODES = {
+    "hebb": 0,
+    "covar_unit": 1,
+    "covar_global": 2,
+    "precovar_b": 4,
+    "hopfield_pm1": 5,
+    "willshaw": 6,
+}
 
 
 def _groups(layout):
@@ -375,10 +411,17 @@ def _attach_integer(net, rule, params, counts, layout, self_gain):
     fr = Fraction(int(layout.K), int(layout.N))
     num, den = fr.numerator, fr.denominator
     P = max(counts.P, 1)
-    scale = {"hebb": P, "willshaw": 1, "covar_unit": P * P, "covar_global": P * den * den,
-             "precovar_b": P * den, "hopfield_pm1": P}[key]
-    Wi, mx = integer_kernel(_INT_CODES[key], counts.M11, counts.M1, counts.P, _groups(layout),
-                            num, den)
+    scale = {
+        "hebb": P,
+        "willshaw": 1,
+        "covar_unit": P * P,
+        "covar_global": P * den * den,
+        "precovar_b": P * den,
+        "hopfield_pm1": P,
+    }[key]
+    Wi, mx = integer_kernel(
+        _INT_CODES[key], counts.M11, counts.M1, counts.P, _groups(layout), num, den
+    )
     if int(np.ceil(layout.K)) * mx >= 2**24:
         return net
     object.__setattr__(net, "int_scale", float(scale))
@@ -386,8 +429,9 @@ def _attach_integer(net, rule, params, counts, layout, self_gain):
     return net
 
 
-def build_reference(rule: str, counts: Counts, layout, *, self_gain: float = 0.0,
-                    **params) -> Network:
+def build_reference(
+    rule: str, counts: Counts, layout, *, self_gain: float = 0.0, **params
+) -> Network:
     """The same weights as :func:`build`, computed with plain numpy from the formulas of the
     module docstring (readable reference; no integer support path)."""
     check_choice("rule", rule, tuple(RULES))
@@ -397,15 +441,21 @@ def build_reference(rule: str, counts: Counts, layout, *, self_gain: float = 0.0
     D = removed_mask(layout, include_diagonal=incl)
     W, b, symmetric = RULES[rule](counts, layout, D, **dict(params))
     W = np.where(D, 0.0, W)
-    if symmetric:       # exact symmetry in floating point (e.g. 4p_ij − 2p_i − 2p_j + 1)
+    if symmetric:  # exact symmetry in floating point (e.g. 4p_ij − 2p_i − 2p_j + 1)
         W = 0.5 * (W + W.T)
     if not incl:
         np.fill_diagonal(W, self_gain)
     finite = np.isnan if rule in NOISE_AWARE else (lambda x: ~np.isfinite(x))
     if finite(W).any() or finite(b).any():
         raise FloatingPointError(f"rule {rule!r} produced non-finite weights")
-    return Network(np.ascontiguousarray(W, dtype=np.float32), np.asarray(b, dtype=np.float32),
-                   rule, dict(params), bool(symmetric), layout)
+    return Network(
+        np.ascontiguousarray(W, dtype=np.float32),
+        np.asarray(b, dtype=np.float32),
+        rule,
+        dict(params),
+        bool(symmetric),
+        layout,
+    )
 
 
 def parse_rule(spec):
@@ -425,7 +475,9 @@ def parse_rule(spec):
         for item in filter(None, rest.split(",")):
             k, sep, v = item.partition("=")
             if not sep:
-                raise ValueError(f"rule spec parameters must be key=value; got {item!r} in {spec!r}")
+                raise ValueError(
+                    f"rule spec parameters must be key=value; got {item!r} in {spec!r}"
+                )
             k = k.strip()
             v = v.strip()
             if k in ("symmetrize", "include_diagonal"):
@@ -435,11 +487,15 @@ def parse_rule(spec):
             else:
                 params[k] = v
     else:
-        raise TypeError(f"rule must be a name, 'name:key=value,...', a (name, params) pair or a "
-                        f"dict; got {type(spec).__name__}")
+        raise TypeError(
+            f"rule must be a name, 'name:key=value,...', a (name, params) pair or a "
+            f"dict; got {type(spec).__name__}"
+        )
     check_choice("rule", name, tuple(RULES))
     bad = set(params) - set(_ALLOWED[name])
     if bad:
-        raise ValueError(f"unknown parameter(s) {sorted(bad)} for rule {name!r}; "
-                         f"accepted: {list(_ALLOWED[name])}")
+        raise ValueError(
+            f"unknown parameter(s) {sorted(bad)} for rule {name!r}; "
+            f"accepted: {list(_ALLOWED[name])}"
+        )
     return name, params, label

@@ -9,5 +9,12 @@ reads the four standard IDX files, verified against ``data/registry.txt``.
 from .idx import IDXError, read_idx, write_idx
 from .mnist import Digits, load_mnist, registry_path, stratified_split
 
-__all__ = ["Digits", "IDXError", "load_mnist", "read_idx", "registry_path",
-           "stratified_split", "write_idx"]
+__all__ = [
+    "Digits",
+    "IDXError",
+    "load_mnist",
+    "read_idx",
+    "registry_path",
+    "stratified_split",
+    "write_idx",
+]

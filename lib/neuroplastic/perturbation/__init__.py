@@ -8,22 +8,72 @@ forecasts, valid prediction time) and ``measure`` (compute and peak memory per s
 chapter's drivers are in :mod:`neuroplastic.experiments.dopamine`.
 """
 
-from .chaos import (LYAPUNOV, SYSTEMS, ForecastData, forecasting_data, lyapunov_exponent,
-                    make_forecasting_data, naive_baselines, simulate)
-from .forecast import (DIVERGE_FACTOR, TrainResult, free_run, is_diverged, persistence_free_run,
-                       rnn_loss, train, val_mse, valid_prediction_time)
+from .chaos import (
+    LYAPUNOV,
+    SYSTEMS,
+    ForecastData,
+    forecasting_data,
+    lyapunov_exponent,
+    make_forecasting_data,
+    naive_baselines,
+    simulate,
+)
+from .forecast import (
+    DIVERGE_FACTOR,
+    TrainResult,
+    free_run,
+    is_diverged,
+    persistence_free_run,
+    rnn_loss,
+    train,
+    val_mse,
+    valid_prediction_time,
+)
 from .models import ElmanRNN, XORNet, state_hash
-from .optimizers import (METHODS, PERTURBATIVE, PRESETS, Dopamine, WeightPerturbation,
-                         make_optimizer, presets)
+from .optimizers import (
+    METHODS,
+    PERTURBATIVE,
+    PRESETS,
+    Dopamine,
+    WeightPerturbation,
+    make_optimizer,
+    presets,
+)
 from .spectral import SpectralReset, spectral_radius
 from .tasks import xor_data, xor_loss, xor_run, xor_summary
 
 __all__ = [
-    "LYAPUNOV", "SYSTEMS", "ForecastData", "forecasting_data", "lyapunov_exponent",
-    "make_forecasting_data", "naive_baselines", "simulate", "DIVERGE_FACTOR", "is_diverged",
-    "TrainResult", "free_run",
-    "persistence_free_run", "rnn_loss", "train", "val_mse", "valid_prediction_time", "ElmanRNN",
-    "XORNet", "state_hash", "METHODS", "PERTURBATIVE", "PRESETS", "Dopamine",
-    "WeightPerturbation", "make_optimizer", "presets", "SpectralReset", "spectral_radius",
-    "xor_data", "xor_loss", "xor_run", "xor_summary",
+    "LYAPUNOV",
+    "SYSTEMS",
+    "ForecastData",
+    "forecasting_data",
+    "lyapunov_exponent",
+    "make_forecasting_data",
+    "naive_baselines",
+    "simulate",
+    "DIVERGE_FACTOR",
+    "is_diverged",
+    "TrainResult",
+    "free_run",
+    "persistence_free_run",
+    "rnn_loss",
+    "train",
+    "val_mse",
+    "valid_prediction_time",
+    "ElmanRNN",
+    "XORNet",
+    "state_hash",
+    "METHODS",
+    "PERTURBATIVE",
+    "PRESETS",
+    "Dopamine",
+    "WeightPerturbation",
+    "make_optimizer",
+    "presets",
+    "SpectralReset",
+    "spectral_radius",
+    "xor_data",
+    "xor_loss",
+    "xor_run",
+    "xor_summary",
 ]

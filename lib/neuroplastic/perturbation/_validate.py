@@ -1,4 +1,6 @@
-"""Small argument checks shared by the perturbation modules (messages name the argument and range)."""
+"""Small argument checks shared by the perturbation modules.
+
+The messages name the argument and its range."""
 
 from __future__ import annotations
 
@@ -14,13 +16,22 @@ def check_int(name: str, value, lo: int | None = None, hi: int | None = None) ->
         raise TypeError(f"{name} must be an int; got {type(value).__name__}")
     value = int(value)
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise ValueError(f"{name} must be in [{lo if lo is not None else '-inf'}, "
-                         f"{hi if hi is not None else 'inf'}]; got {value}")
+        raise ValueError(
+            f"{name} must be in [{lo if lo is not None else '-inf'}, "
+            f"{hi if hi is not None else 'inf'}]; got {value}"
+        )
     return value
 
 
-def check_float(name: str, value, lo: float | None = None, hi: float | None = None, *,
-                lo_open: bool = False, hi_open: bool = False) -> float:
+def check_float(
+    name: str,
+    value,
+    lo: float | None = None,
+    hi: float | None = None,
+    *,
+    lo_open: bool = False,
+    hi_open: bool = False,
+) -> float:
     """Return ``value`` as a finite float inside the stated interval (open or closed ends)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number; got {type(value).__name__}")

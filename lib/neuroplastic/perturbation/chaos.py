@@ -55,13 +55,21 @@ def _rk4_step(f, X, Y, Z, dt):
     k3 = f(X + 0.5 * dt * k2[0], Y + 0.5 * dt * k2[1], Z + 0.5 * dt * k2[2])
     k4 = f(X + dt * k3[0], Y + dt * k3[1], Z + dt * k3[2])
     h = dt / 6.0
-    return (X + h * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]),
-            Y + h * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1]),
-            Z + h * (k1[2] + 2 * k2[2] + 2 * k3[2] + k4[2]))
+    return (
+        X + h * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]),
+        Y + h * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1]),
+        Z + h * (k1[2] + 2 * k2[2] + 2 * k3[2] + k4[2]),
+    )
 
 
-def simulate(system: str, n_steps: int = 5000, dt: float = 0.01, x0=(1.0, 0.0, 0.0),
-             burn_in: int = 1000, extra: int = 0) -> np.ndarray:
+def simulate(
+    system: str,
+    n_steps: int = 5000,
+    dt: float = 0.01,
+    x0=(1.0, 0.0, 0.0),
+    burn_in: int = 1000,
+    extra: int = 0,
+) -> np.ndarray:
     """RK4 trajectory: states x_burn_in, ..., x_{burn_in + n_steps + extra - 1}, shape [n+extra, 3].
 
     x_0 = ``x0``; the first ``burn_in`` states are discarded (0 keeps x_0 as the first row).
@@ -87,8 +95,14 @@ def simulate(system: str, n_steps: int = 5000, dt: float = 0.01, x0=(1.0, 0.0, 0
     return out
 
 
-def lyapunov_exponent(system: str, n_steps: int = 100_000, dt: float = 0.01, seed=0,
-                      transient: int = 2000, d0: float = 1e-8) -> float:
+def lyapunov_exponent(
+    system: str,
+    n_steps: int = 100_000,
+    dt: float = 0.01,
+    seed=0,
+    transient: int = 2000,
+    d0: float = 1e-8,
+) -> float:
     """Largest Lyapunov exponent lambda_1 (per time unit) by Benettin et al. (1980).
 
     A reference and a companion trajectory at distance d0 (random direction from ``seed``) are
@@ -150,9 +164,15 @@ class ForecastData:
         return y_hat if self.target == "state" else X[:, -1] + y_hat
 
 
-def make_forecasting_data(series: np.ndarray, lookback: int = 32, train_frac: float = 0.8,
-                          stride: int = 8, target: str = "state", n_used: int | None = 5000,
-                          device: str | torch.device = "cpu") -> ForecastData:
+def make_forecasting_data(
+    series: np.ndarray,
+    lookback: int = 32,
+    train_frac: float = 0.8,
+    stride: int = 8,
+    target: str = "state",
+    n_used: int | None = 5000,
+    device: str | torch.device = "cpu",
+) -> ForecastData:
     """Windows of a trajectory from :func:`simulate` (see module docstring).
 
     ``n_used`` states (default 5000; None = all) make the train/validation split; the rest is the
@@ -168,15 +188,17 @@ def make_forecasting_data(series: np.ndarray, lookback: int = 32, train_frac: fl
     n_used = series.shape[0] if n_used is None else check_int("n_used", n_used, 2, series.shape[0])
     n_train = int(round(train_frac * n_used))
     if n_train < lookback + 1 or n_used - n_train < lookback + 1:
-        raise ValueError(f"lookback={lookback} leaves no window in a segment; need both segments "
-                         f"> lookback (train {n_train}, validation {n_used - n_train})")
+        raise ValueError(
+            f"lookback={lookback} leaves no window in a segment; need both segments "
+            f"> lookback (train {n_train}, validation {n_used - n_train})"
+        )
     mean = series[:n_train].mean(axis=0)
     std = series[:n_train].std(axis=0)
     z = (series - mean) / std
 
     def windows(first_target: int, last_target: int, step: int):
         idx = np.arange(first_target, last_target + 1, step)
-        X = np.stack([z[i - lookback:i] for i in idx])
+        X = np.stack([z[i - lookback : i] for i in idx])
         return idx, X
 
     tr_idx, Xtr = windows(lookback, n_train - 1, stride)
@@ -187,8 +209,22 @@ def make_forecasting_data(series: np.ndarray, lookback: int = 32, train_frac: fl
     else:
         ytr, yva = ytr_state, yva_state
     t = lambda a: torch.as_tensor(a, dtype=torch.float32, device=device)  # noqa: E731
-    return ForecastData(t(Xtr), t(ytr), t(Xva), t(yva), t(yva_state), tr_idx, va_idx, mean, std,
-                        z.astype(np.float32), n_train, n_used, lookback, target)
+    return ForecastData(
+        t(Xtr),
+        t(ytr),
+        t(Xva),
+        t(yva),
+        t(yva_state),
+        tr_idx,
+        va_idx,
+        mean,
+        std,
+        z.astype(np.float32),
+        n_train,
+        n_used,
+        lookback,
+        target,
+    )
 
 
 def naive_baselines(data: ForecastData) -> dict:
@@ -199,13 +235,25 @@ def naive_baselines(data: ForecastData) -> dict:
     y = data.yv_state.double()
     last, prev = X[:, -1], X[:, -2] if X.shape[1] > 1 else X[:, -1]
     mse = lambda p: float(((p - y) ** 2).mean())  # noqa: E731
-    return {"persistence": mse(last), "linear": mse(2 * last - prev), "mean": mse(torch.zeros_like(y))}
+    return {
+        "persistence": mse(last),
+        "linear": mse(2 * last - prev),
+        "mean": mse(torch.zeros_like(y)),
+    }
 
 
-def forecasting_data(system: str, lookback: int = 32, stride: int = 8, target: str = "state",
-                     burn_in: int = 1000, n_used: int = 5000, extra: int = 0,
-                     device="cpu") -> ForecastData:
+def forecasting_data(
+    system: str,
+    lookback: int = 32,
+    stride: int = 8,
+    target: str = "state",
+    burn_in: int = 1000,
+    n_used: int = 5000,
+    extra: int = 0,
+    device="cpu",
+) -> ForecastData:
     """:func:`simulate` then :func:`make_forecasting_data` with the spec's defaults."""
     series = simulate(system, n_steps=n_used, burn_in=burn_in, extra=extra)
-    return make_forecasting_data(series, lookback=lookback, stride=stride, target=target,
-                                 n_used=n_used, device=device)
+    return make_forecasting_data(
+        series, lookback=lookback, stride=stride, target=target, n_used=n_used, device=device
+    )

@@ -29,7 +29,6 @@ from .models import ElmanRNN, state_hash
 from .optimizers import METHODS, PERTURBATIVE, make_optimizer
 from .spectral import SpectralReset
 
-
 #: a training loss above this multiple of the initial training loss counts as diverged
 DIVERGE_FACTOR = 100.0
 
@@ -70,13 +69,17 @@ def _start_indices(data: ForecastData, starts: int, horizon: int) -> np.ndarray:
     last = data.n_used - 1
     idx = np.linspace(first, last, starts).round().astype(int)
     if idx[-1] + horizon > data.series_z.shape[0]:
-        raise ValueError(f"horizon={horizon} needs {idx[-1] + horizon - data.series_z.shape[0]} "
-                         "more continuation states (simulate with a larger extra)")
+        raise ValueError(
+            f"horizon={horizon} needs {idx[-1] + horizon - data.series_z.shape[0]} "
+            "more continuation states (simulate with a larger extra)"
+        )
     return idx
 
 
 @torch.no_grad()
-def free_run(model: ElmanRNN, data: ForecastData, starts: int = 10, horizon: int = 300) -> np.ndarray:
+def free_run(
+    model: ElmanRNN, data: ForecastData, starts: int = 10, horizon: int = 300
+) -> np.ndarray:
     """RMS z-scored error e(t), t = 1..horizon, of the closed-loop forecast: [starts, horizon]."""
     _check_data(data)
     starts = check_int("starts", starts, 1)
@@ -84,7 +87,7 @@ def free_run(model: ElmanRNN, data: ForecastData, starts: int = 10, horizon: int
     idx = _start_indices(data, starts, horizon)
     z = torch.as_tensor(data.series_z, dtype=torch.float32, device=data.X_val.device)
     L = data.lookback
-    window = torch.stack([z[i - L:i] for i in idx])  # [S, L, 3]
+    window = torch.stack([z[i - L : i] for i in idx])  # [S, L, 3]
     err = np.empty((starts, horizon))
     for t in range(horizon):
         pred = data.to_state(model(window), window)
@@ -103,13 +106,16 @@ def persistence_free_run(data: ForecastData, starts: int = 10, horizon: int = 30
     z = data.series_z.astype(np.float64)
     out = np.empty((starts, horizon))
     for j, i in enumerate(idx):
-        out[j] = np.sqrt(((z[i:i + horizon] - z[i - 1]) ** 2).mean(-1))
+        out[j] = np.sqrt(((z[i : i + horizon] - z[i - 1]) ** 2).mean(-1))
     return out
 
 
-def valid_prediction_time(err, threshold: float = 0.5, dt: float = 0.01,
-                          lyap: float = 0.9056) -> float:
-    """Median over rows of (steps before err first exceeds threshold) * dt * lyap (Lyapunov times)."""
+def valid_prediction_time(
+    err, threshold: float = 0.5, dt: float = 0.01, lyap: float = 0.9056
+) -> float:
+    """Median over rows of (steps before err first exceeds threshold) * dt * lyap.
+
+    In Lyapunov times."""
     err = np.atleast_2d(np.asarray(err, dtype=np.float64))
     if err.ndim != 2 or err.shape[1] < 1:
         raise ValueError(f"err must be [horizon] or [starts, horizon]; got shape {err.shape}")
@@ -155,14 +161,29 @@ class TrainResult:
             return {"steps": np.nan, "steps_after": np.nan, "fpe": np.nan, "wall_s": np.nan}
         r = self.curve[hit[0]]
         prev = float(self.curve[hit[0] - 1, 0]) if hit[0] > 0 else -1.0
-        return {"steps": float(r[0]), "steps_after": prev, "fpe": float(r[3]),
-                "wall_s": float(r[2])}
+        return {
+            "steps": float(r[0]),
+            "steps_after": prev,
+            "fpe": float(r[3]),
+            "wall_s": float(r[2]),
+        }
 
 
-def train(model: ElmanRNN, method: str, data: ForecastData, steps: int, lr: float, seed=0, *,
-          eval_every: int = 50, eval_dense: int = 0, sigma: float = 1e-4,
-          spectral_every: int | None = None, diverge_factor: float = DIVERGE_FACTOR,
-          **opt_overrides) -> TrainResult:
+def train(
+    model: ElmanRNN,
+    method: str,
+    data: ForecastData,
+    steps: int,
+    lr: float,
+    seed=0,
+    *,
+    eval_every: int = 50,
+    eval_dense: int = 0,
+    sigma: float = 1e-4,
+    spectral_every: int | None = None,
+    diverge_factor: float = DIVERGE_FACTOR,
+    **opt_overrides,
+) -> TrainResult:
     """Full-batch training of ``model`` on ``data.X_train`` for ``steps`` steps.
 
     Gradient methods ("sgd", "adam") use full BPTT over the window; perturbative ones call
@@ -184,11 +205,21 @@ def train(model: ElmanRNN, method: str, data: ForecastData, steps: int, lr: floa
     if not isinstance(model, ElmanRNN):
         raise TypeError(f"model must be an ElmanRNN; got {type(model).__name__}")
     init_hash = state_hash(model)
-    spectral = (SpectralReset([model.recurrent_weight], every=spectral_every)
-                if spectral_every is not None else None)
+    spectral = (
+        SpectralReset([model.recurrent_weight], every=spectral_every)
+        if spectral_every is not None
+        else None
+    )
     pert = method in PERTURBATIVE
-    opt = make_optimizer(method, model.parameters(), lr, sigma=sigma, seed=seed,
-                         spectral=spectral if pert else None, **opt_overrides)
+    opt = make_optimizer(
+        method,
+        model.parameters(),
+        lr,
+        sigma=sigma,
+        seed=seed,
+        spectral=spectral if pert else None,
+        **opt_overrides,
+    )
     X, y = data.X_train, data.y_train
 
     def closure():
@@ -225,18 +256,32 @@ def train(model: ElmanRNN, method: str, data: ForecastData, steps: int, lr: floa
             diverged = True
             curve.append((t + 1, np.inf, wall, fpe_count))
             break
-    fpe_step = (float(opt.last["passes"]) if pert and opt.last else
-                _forward_time_ratio(model, X, float(np.median(step_times))) if not pert else 2.0)
+    fpe_step = (
+        float(opt.last["passes"])
+        if pert and opt.last
+        else _forward_time_ratio(model, X, float(np.median(step_times)))
+        if not pert
+        else 2.0
+    )
     curve = np.array(curve, dtype=np.float64)
     curve[:, 3] = curve[:, 0] * fpe_step
     finals = curve[:, 1]
-    return TrainResult(method=method, lr=lr, seed=int(seed), curve=curve,
-                       final_val=float(finals[-1]) if not diverged else np.inf,
-                       best_val=float(np.min(finals)), forward_passes=model.forward_passes,
-                       wall_time=wall, time_per_step=float(np.median(step_times)),
-                       fpe_per_step=fpe_step,
-                       diverged=diverged, init_hash=init_hash, train_loss=np.array(losses),
-                       resets=spectral.n_resets if spectral is not None else 0)
+    return TrainResult(
+        method=method,
+        lr=lr,
+        seed=int(seed),
+        curve=curve,
+        final_val=float(finals[-1]) if not diverged else np.inf,
+        best_val=float(np.min(finals)),
+        forward_passes=model.forward_passes,
+        wall_time=wall,
+        time_per_step=float(np.median(step_times)),
+        fpe_per_step=fpe_step,
+        diverged=diverged,
+        init_hash=init_hash,
+        train_loss=np.array(losses),
+        resets=spectral.n_resets if spectral is not None else 0,
+    )
 
 
 @torch.no_grad()

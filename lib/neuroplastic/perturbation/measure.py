@@ -5,8 +5,9 @@ the model and the optimizer, take one warm-up step, then for each repeat: collec
 glibc ``malloc_trim(0)``, read VmRSS, reset the high-water mark by writing "5" to
 ``/proc/self/clear_refs``, take one step and read VmHWM. The step's peak is VmHWM - RSS_before
 (bytes), the median over ``repeats`` (the allocator adds or hides up to about 1 MB per step, which
-the maximum would amplify for a step whose true peak is below that). If the reset is refused, ``ru_maxrss`` is used instead
-(KB on Linux, bytes on macOS) and the row is flagged (``method_used``). On CUDA the peak is
+the maximum would amplify for a step whose true peak is below that). If the reset is refused,
+``ru_maxrss`` is used instead (KB on Linux, bytes on macOS) and the row is flagged
+(``method_used``). On CUDA the peak is
 ``max_memory_allocated`` after ``reset_peak_memory_stats``.
 
 Exact counters beside it: bytes saved for backward (unique tensors packed by
@@ -94,10 +95,12 @@ def lorenz_windows(T: int, B: int, device="cpu", seed: int = 0):
     n = B + T + 1
     s = simulate("lorenz", n_steps=max(n, 1000), burn_in=1000)
     z = (s - s.mean(0)) / s.std(0)
-    X = np.stack([z[i:i + T] for i in range(B)])
-    y = z[T:T + B]
-    return (torch.as_tensor(X, dtype=torch.float32, device=device),
-            torch.as_tensor(y, dtype=torch.float32, device=device))
+    X = np.stack([z[i : i + T] for i in range(B)])
+    y = z[T : T + B]
+    return (
+        torch.as_tensor(X, dtype=torch.float32, device=device),
+        torch.as_tensor(y, dtype=torch.float32, device=device),
+    )
 
 
 def _build(method, T, H, B, device, seed):
@@ -111,13 +114,16 @@ def _build(method, T, H, B, device, seed):
         return rnn_loss(model, X, y)
 
     if method in PERTURBATIVE:
+
         def step():
             opt.step(closure)
     else:
+
         def step():
             opt.zero_grad(set_to_none=True)
             closure().backward()
             opt.step()
+
     return model, opt, closure, step
 
 
@@ -192,17 +198,35 @@ def _measure(method, T, H, B, device, repeats, time_repeats, seed):
     else:
         saved = saved_tensor_bytes(closure)
     t_step, t_fwd = float(np.median(times)), float(np.median(fwd))
-    return {"method": method, "T": T, "H": H, "B": B, "device": str(device),
-            "peak_bytes": int(np.median(peaks)), "saved_bytes": int(saved),
-            "state_bytes": _state_bytes(opt), "time_s": t_step, "forward_s": t_fwd,
-            "forward_passes": int(passes),
-            "fpe_per_step": float(passes) if method in PERTURBATIVE else t_step / t_fwd,
-            "n_params": model.n_params, "method_used": used}
+    return {
+        "method": method,
+        "T": T,
+        "H": H,
+        "B": B,
+        "device": str(device),
+        "peak_bytes": int(np.median(peaks)),
+        "saved_bytes": int(saved),
+        "state_bytes": _state_bytes(opt),
+        "time_s": t_step,
+        "forward_s": t_fwd,
+        "forward_passes": int(passes),
+        "fpe_per_step": float(passes) if method in PERTURBATIVE else t_step / t_fwd,
+        "n_params": model.n_params,
+        "method_used": used,
+    }
 
 
-def measure_step_cost(method: str, T: int, H: int = 64, B: int = 500, device: str = "cpu",
-                      repeats: int = 5, time_repeats: int = 5, seed: int = 0,
-                      isolate: bool = True) -> dict:
+def measure_step_cost(
+    method: str,
+    T: int,
+    H: int = 64,
+    B: int = 500,
+    device: str = "cpu",
+    repeats: int = 5,
+    time_repeats: int = 5,
+    seed: int = 0,
+    isolate: bool = True,
+) -> dict:
     """Peak memory, saved bytes, state bytes, time and passes of one training step (see module).
 
     ``method`` in STEP_METHODS ("sgd"/"adam" are BPTT). With ``isolate=True`` (default) the
@@ -215,7 +239,9 @@ def measure_step_cost(method: str, T: int, H: int = 64, B: int = 500, device: st
     repeats = check_int("repeats", repeats, 1)
     time_repeats = check_int("time_repeats", time_repeats, 1)
     if not isinstance(device, str):
-        raise TypeError(f"device must be a string ('cpu' or 'cuda[:i]'); got {type(device).__name__}")
+        raise TypeError(
+            f"device must be a string ('cpu' or 'cuda[:i]'); got {type(device).__name__}"
+        )
     if device.startswith("cuda") and not torch.cuda.is_available():
         raise ValueError(f"device={device!r} but CUDA is not available; use 'cpu'")
     args = (method, T, H, B, device, repeats, time_repeats, seed)
@@ -227,15 +253,26 @@ def measure_step_cost(method: str, T: int, H: int = 64, B: int = 500, device: st
 def _fresh(args) -> dict:
     """Run ``_measure(*args)`` in a fresh Python interpreter (1 thread) and return its dict."""
     env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", MALLOC_MMAP_THRESHOLD_="65536")
-    proc = subprocess.run([sys.executable, "-m", "neuroplastic.perturbation.measure",
-                           json.dumps(list(args))], capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "neuroplastic.perturbation.measure", json.dumps(list(args))],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"measurement process failed for {args}:\n{proc.stderr[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def memory_scaling(methods, Ts, H: int = 64, B: int = 500, device: str = "cpu",
-                   n_jobs: int | None = None, progress: bool = False):
+def memory_scaling(
+    methods,
+    Ts,
+    H: int = 64,
+    B: int = 500,
+    device: str = "cpu",
+    n_jobs: int | None = None,
+    progress: bool = False,
+):
     """DataFrame of :func:`measure_step_cost` over methods x Ts, each in its own fresh process.
 
     Up to ``n_jobs`` (default: the sweep helper's default, <= 2) spawned processes run at once;

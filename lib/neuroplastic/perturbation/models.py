@@ -69,8 +69,11 @@ class XORNet(nn.Module):
         W1, b1, W2, b2 = [], [], [], []
         for s in seeds:
             g = _generator(s)
-            u = lambda *shape: (torch.rand(shape, generator=g) * 2 - 1) * init_scale  # noqa: E731
-            W1.append(u(H, 2)); b1.append(u(H)); W2.append(u(H)); b2.append(u(1))
+            u = lambda *shape, g=g: (torch.rand(shape, generator=g) * 2 - 1) * init_scale  # noqa: E731
+            W1.append(u(H, 2))
+            b1.append(u(H))
+            W2.append(u(H))
+            b2.append(u(1))
         stack = (lambda xs: xs[0]) if self.replicas is None else torch.stack
         self.W1 = nn.Parameter(stack(W1))
         self.b1 = nn.Parameter(stack(b1))
@@ -81,10 +84,10 @@ class XORNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x [N, 2] -> outputs [N] (plain) or [R, N] (replicas), in (0, 1)."""
         self.forward_passes += 1
-        W1 = self.W1.unsqueeze(-3)            # [.., 1, H, 2]
-        pre = (W1 * x[:, None, :]).sum(-1) + self.b1.unsqueeze(-2)   # [.., N, H]
+        W1 = self.W1.unsqueeze(-3)  # [.., 1, H, 2]
+        pre = (W1 * x[:, None, :]).sum(-1) + self.b1.unsqueeze(-2)  # [.., N, H]
         h = torch.tanh(pre)
-        out = (h * self.W2.unsqueeze(-2)).sum(-1) + self.b2           # [.., N]
+        out = (h * self.W2.unsqueeze(-2)).sum(-1) + self.b2  # [.., N]
         return torch.sigmoid(out)
 
 
@@ -100,8 +103,15 @@ class ElmanRNN(nn.Module):
     seed : int >= 0 or numpy Generator.
     """
 
-    def __init__(self, n_in: int = 3, hidden: int = 64, n_out: int = 3,
-                 nonlinearity: str = "tanh", g: float = 0.9, seed=0):
+    def __init__(
+        self,
+        n_in: int = 3,
+        hidden: int = 64,
+        n_out: int = 3,
+        nonlinearity: str = "tanh",
+        g: float = 0.9,
+        seed=0,
+    ):
         super().__init__()
         self.n_in = check_int("n_in", n_in, 1)
         self.hidden = H = check_int("hidden", hidden, 1)
@@ -110,7 +120,7 @@ class ElmanRNN(nn.Module):
         g_ = check_float("g", g, 0.0)
         gen = _generator(seed)
         self.W_in = nn.Parameter(torch.randn(H, n_in, generator=gen) * (1.0 / 3.0) ** 0.5)
-        self.W_hh = nn.Parameter(torch.randn(H, H, generator=gen) * (g_ / H ** 0.5))
+        self.W_hh = nn.Parameter(torch.randn(H, H, generator=gen) * (g_ / H**0.5))
         self.b = nn.Parameter(torch.zeros(H))
         self.W_out = nn.Parameter(torch.randn(n_out, H, generator=gen) * (1.0 / H) ** 0.5)
         self.b_out = nn.Parameter(torch.zeros(n_out))

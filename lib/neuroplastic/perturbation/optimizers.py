@@ -75,17 +75,29 @@ class WeightPerturbation(Optimizer):
 
     lr_law = "constant"
 
-    def __init__(self, params, lr: float, sigma: float = 1e-3, n_perturbations: int = 1,
-                 antithetic: bool = False, normalize_by_sigma2: bool = True,
-                 regenerate_noise: bool = True, replicas: int | None = None,
-                 spectral: SpectralReset | None = None, report_unperturbed: bool = True,
-                 seed=0):
+    def __init__(
+        self,
+        params,
+        lr: float,
+        sigma: float = 1e-3,
+        n_perturbations: int = 1,
+        antithetic: bool = False,
+        normalize_by_sigma2: bool = True,
+        regenerate_noise: bool = True,
+        replicas: int | None = None,
+        spectral: SpectralReset | None = None,
+        report_unperturbed: bool = True,
+        seed=0,
+    ):
         lr = check_float("lr", lr, 0.0)
         self.sigma = check_float("sigma", sigma, 0.0, lo_open=True)
         self.n_perturbations = check_int("n_perturbations", n_perturbations, 1)
-        for name, flag in (("antithetic", antithetic), ("normalize_by_sigma2", normalize_by_sigma2),
-                           ("regenerate_noise", regenerate_noise),
-                           ("report_unperturbed", report_unperturbed)):
+        for name, flag in (
+            ("antithetic", antithetic),
+            ("normalize_by_sigma2", normalize_by_sigma2),
+            ("regenerate_noise", regenerate_noise),
+            ("report_unperturbed", report_unperturbed),
+        ):
             if not isinstance(flag, bool):
                 raise TypeError(f"{name} must be a bool; got {type(flag).__name__}")
         self.antithetic = antithetic
@@ -93,13 +105,17 @@ class WeightPerturbation(Optimizer):
         self.regenerate_noise = regenerate_noise
         self.report_unperturbed = report_unperturbed
         if spectral is not None and not isinstance(spectral, SpectralReset):
-            raise TypeError(f"spectral must be None or a SpectralReset; got {type(spectral).__name__}")
+            raise TypeError(
+                f"spectral must be None or a SpectralReset; got {type(spectral).__name__}"
+            )
         self.spectral = spectral
         self.seed = seed_to_int(seed)
         super().__init__(params, dict(lr=lr))
         if len(self.param_groups) != 1:
-            raise ValueError("params must form exactly 1 parameter group (all parameters are "
-                             f"perturbed jointly); got {len(self.param_groups)}")
+            raise ValueError(
+                "params must form exactly 1 parameter group (all parameters are "
+                f"perturbed jointly); got {len(self.param_groups)}"
+            )
         self._params = list(self.param_groups[0]["params"])
         if not self._params:
             raise ValueError("params must hold at least one tensor")
@@ -107,8 +123,10 @@ class WeightPerturbation(Optimizer):
         if self.replicas is not None:
             for i, p in enumerate(self._params):
                 if p.dim() < 1 or p.shape[0] != self.replicas:
-                    raise ValueError(f"params[{i}] must have leading dimension replicas="
-                                     f"{self.replicas}; got shape {tuple(p.shape)}")
+                    raise ValueError(
+                        f"params[{i}] must have leading dimension replicas="
+                        f"{self.replicas}; got shape {tuple(p.shape)}"
+                    )
         device = self._params[0].device
         self._gen = torch.Generator(device=device)
         self._gen.manual_seed(self.seed)
@@ -158,8 +176,10 @@ class WeightPerturbation(Optimizer):
                 raise ValueError(f"closure must return a scalar loss; got shape {tuple(out.shape)}")
             out = out.reshape(())
         elif out.shape != (self.replicas,):
-            raise ValueError(f"closure must return {self.replicas} losses (replicas); "
-                             f"got shape {tuple(out.shape)}")
+            raise ValueError(
+                f"closure must return {self.replicas} losses (replicas); "
+                f"got shape {tuple(out.shape)}"
+            )
         self.total_passes += 1
         return out
 
@@ -185,7 +205,7 @@ class WeightPerturbation(Optimizer):
                 L0 = self._eval(closure)
             one = torch.ones((), dtype=torch.float64, device=self._params[0].device)
             deltas, states, stores = [], [], []
-            fused = (K == 1 and not self.antithetic)  # undo + update in one re-draw
+            fused = K == 1 and not self.antithetic  # undo + update in one re-draw
             for _ in range(K):
                 state, stored = self._perturb()
                 Lp = self._eval(closure)
@@ -209,7 +229,7 @@ class WeightPerturbation(Optimizer):
             delta_safe = torch.where(torch.isfinite(delta), delta, torch.zeros_like(delta))
             eta = self._learning_rate(delta_safe)
             eta = torch.where(nonfinite, torch.zeros_like(eta), eta)
-            nu = self.sigma ** 2 if self.normalize_by_sigma2 else 1.0
+            nu = self.sigma**2 if self.normalize_by_sigma2 else 1.0
             for k in range(K):
                 coef = -eta * delta_safe[k] / (nu * K)
                 if fused:
@@ -219,9 +239,14 @@ class WeightPerturbation(Optimizer):
             self._t += 1
             if L0 is None:
                 L0 = report
-            self.last = dict(delta=delta, eta=eta, passes=self.total_passes - passes0,
-                             reset=reset, loss=L0,
-                             nonfinite=bool(nonfinite) if self.replicas is None else nonfinite)
+            self.last = dict(
+                delta=delta,
+                eta=eta,
+                passes=self.total_passes - passes0,
+                reset=reset,
+                loss=L0,
+                nonfinite=bool(nonfinite) if self.replicas is None else nonfinite,
+            )
         return float(L0) if self.replicas is None else L0
 
     # ------------------------------------------------------------------ state
@@ -242,7 +267,9 @@ class WeightPerturbation(Optimizer):
 
     def load_state_dict(self, state_dict: dict) -> None:
         if "perturbation" not in state_dict:
-            raise ValueError("state_dict must hold the 'perturbation' entry written by state_dict()")
+            raise ValueError(
+                "state_dict must hold the 'perturbation' entry written by state_dict()"
+            )
         sd = dict(state_dict)
         extra = sd.pop("perturbation")
         super().load_state_dict(sd)
@@ -263,19 +290,32 @@ class Dopamine(WeightPerturbation):
         2 -> tonic).
     beta_s : surprise-trace decay in [0, 1) (default 0.9 for variant 1, 0.99 for variant 2).
     beta_eta : learning-rate-trace decay in [0, 1) (tonic law; default 0.99).
-    s0 : initial surprise s_0: a float >= 0, ``"auto"`` (s_1 = |delta_1|) or ``"sigma"`` (s_0 = sigma).
-    eta_gain : kappa > 0, or ``"auto"``: eta = eta_0 for the first 10 steps, then kappa = eta_0/s_10.
+    s0 : initial surprise s_0: a float >= 0, ``"auto"`` (s_1 = |delta_1|) or ``"sigma"``
+        (s_0 = sigma).
+    eta_gain : kappa > 0, or ``"auto"``: eta = eta_0 for the first 10 steps, then
+        kappa = eta_0/s_10.
     eta_ema_order : "standard" (eta = b eta + (1-b) kappa s) or "as_quoted" (weights swapped).
     lr_clamp : (eta_min, eta_max) with 0 <= eta_min <= eta_max, None for no clamp, or "default"
         (variant 1: none; variant 2: (0, 10 eta_0)).
     eps : eps > 0 in the adaptive-coding denominator.
     """
 
-    def __init__(self, params, lr: float, sigma: float = 1e-3, variant: int = 1,
-                 lr_law: str | None = None, beta_s: float | None = None,
-                 beta_eta: float | None = None, s0="auto", eta_gain="auto",
-                 eta_ema_order: str = "standard", lr_clamp="default", eps: float = 1e-12,
-                 **wp_options):
+    def __init__(
+        self,
+        params,
+        lr: float,
+        sigma: float = 1e-3,
+        variant: int = 1,
+        lr_law: str | None = None,
+        beta_s: float | None = None,
+        beta_eta: float | None = None,
+        s0="auto",
+        eta_gain="auto",
+        eta_ema_order: str = "standard",
+        lr_clamp="default",
+        eps: float = 1e-12,
+        **wp_options,
+    ):
         variant = check_int("variant", variant, 1, 2)
         self.variant = variant
         if lr_law is None:
@@ -313,8 +353,8 @@ class Dopamine(WeightPerturbation):
             lr_clamp = (lo, hi)
         self.lr_clamp = lr_clamp
         super().__init__(params, lr, sigma=sigma, **wp_options)
-        self._s = None      # surprise trace (float64, [] or [R])
-        self._eta = None    # learning-rate trace
+        self._s = None  # surprise trace (float64, [] or [R])
+        self._eta = None  # learning-rate trace
         self._kappa = None if eta_gain == "auto" else float(eta_gain)
 
     @classmethod
@@ -367,9 +407,11 @@ class Dopamine(WeightPerturbation):
 
     def _extra_state(self) -> dict:
         d = super()._extra_state()
-        d.update(s=None if self._s is None else self._s.clone(),
-                 eta=None if self._eta is None else self._eta.clone(),
-                 kappa=self._kappa.clone() if isinstance(self._kappa, torch.Tensor) else self._kappa)
+        d.update(
+            s=None if self._s is None else self._s.clone(),
+            eta=None if self._eta is None else self._eta.clone(),
+            kappa=self._kappa.clone() if isinstance(self._kappa, torch.Tensor) else self._kappa,
+        )
         return d
 
     def _load_extra_state(self, extra: dict) -> None:
@@ -382,19 +424,50 @@ class Dopamine(WeightPerturbation):
 
 # name -> flags (constructor keywords of Dopamine) and the source label of the spec
 PRESETS = {
-    "wp": {"flags": dict(variant=1, lr_law="constant", normalize_by_sigma2=True, lr_clamp=None),
-           "source": "[A] weight perturbation baseline"},
-    "dopamine1": {"flags": dict(variant=1, lr_law="adaptive_coding", normalize_by_sigma2=True,
-                                beta_s=0.9, s0="auto", eps=1e-12, lr_clamp=None),
-                  "source": "[R] adaptive coding (Tobler et al. 2005)"},
-    "dopamine2": {"flags": dict(variant=2, lr_law="tonic", normalize_by_sigma2=True,
-                                beta_s=0.99, beta_eta=0.99, s0="auto", eta_gain="auto",
-                                eta_ema_order="standard", lr_clamp="default"),
-                  "source": "[T] structure, [R] details (ordering, gain, 1/sigma^2)"},
-    "dopamine2_as_quoted": {"flags": dict(variant=2, lr_law="tonic", normalize_by_sigma2=False,
-                                          beta_s=0.9998, beta_eta=0.9998, s0="sigma", eta_gain=1.0,
-                                          eta_ema_order="as_quoted", lr_clamp=(1e-8, 5e-2)),
-                            "source": "[T] Algorithm 1 as quoted (+ spectral reset every step)"},
+    "wp": {
+        "flags": dict(variant=1, lr_law="constant", normalize_by_sigma2=True, lr_clamp=None),
+        "source": "[A] weight perturbation baseline",
+    },
+    "dopamine1": {
+        "flags": dict(
+            variant=1,
+            lr_law="adaptive_coding",
+            normalize_by_sigma2=True,
+            beta_s=0.9,
+            s0="auto",
+            eps=1e-12,
+            lr_clamp=None,
+        ),
+        "source": "[R] adaptive coding (Tobler et al. 2005)",
+    },
+    "dopamine2": {
+        "flags": dict(
+            variant=2,
+            lr_law="tonic",
+            normalize_by_sigma2=True,
+            beta_s=0.99,
+            beta_eta=0.99,
+            s0="auto",
+            eta_gain="auto",
+            eta_ema_order="standard",
+            lr_clamp="default",
+        ),
+        "source": "[T] structure, [R] details (ordering, gain, 1/sigma^2)",
+    },
+    "dopamine2_as_quoted": {
+        "flags": dict(
+            variant=2,
+            lr_law="tonic",
+            normalize_by_sigma2=False,
+            beta_s=0.9998,
+            beta_eta=0.9998,
+            s0="sigma",
+            eta_gain=1.0,
+            eta_ema_order="as_quoted",
+            lr_clamp=(1e-8, 5e-2),
+        ),
+        "source": "[T] Algorithm 1 as quoted (+ spectral reset every step)",
+    },
 }
 
 # presets that come with a spectral reset every step when a recurrent matrix exists
@@ -419,9 +492,17 @@ METHODS = ("sgd", "adam", "wp", "dopamine1", "dopamine2", "dopamine2_as_quoted")
 PERTURBATIVE = ("wp", "dopamine1", "dopamine2", "dopamine2_as_quoted")
 
 
-def make_optimizer(method: str, params, lr: float, *, sigma: float = 1e-3, seed=0,
-                   spectral: SpectralReset | None = None, replicas: int | None = None,
-                   **overrides):
+def make_optimizer(
+    method: str,
+    params,
+    lr: float,
+    *,
+    sigma: float = 1e-3,
+    seed=0,
+    spectral: SpectralReset | None = None,
+    replicas: int | None = None,
+    **overrides,
+):
     """Optimizer for ``method`` in METHODS.
 
     "sgd" (no momentum) and "adam" (betas 0.9/0.999, eps 1e-8) are ``torch.optim`` classes (the
@@ -435,5 +516,13 @@ def make_optimizer(method: str, params, lr: float, *, sigma: float = 1e-3, seed=
         return torch.optim.SGD(params, lr=lr, momentum=0.0)
     if method == "adam":
         return torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), eps=1e-8)
-    return Dopamine.from_preset(params, method, lr, sigma=sigma, seed=seed, spectral=spectral,
-                                replicas=replicas, **overrides)
+    return Dopamine.from_preset(
+        params,
+        method,
+        lr,
+        sigma=sigma,
+        seed=seed,
+        spectral=spectral,
+        replicas=replicas,
+        **overrides,
+    )

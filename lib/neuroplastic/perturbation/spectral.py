@@ -16,8 +16,10 @@ def _check_square(W: torch.Tensor, name: str = "W") -> None:
     if not isinstance(W, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor; got {type(W).__name__}")
     if W.dim() < 2 or W.shape[-1] != W.shape[-2]:
-        raise ValueError(f"{name} must be square in its last two dimensions (n x n, optionally "
-                         f"with leading replica dims); got shape {tuple(W.shape)}")
+        raise ValueError(
+            f"{name} must be square in its last two dimensions (n x n, optionally "
+            f"with leading replica dims); got shape {tuple(W.shape)}"
+        )
 
 
 def _radius(W: torch.Tensor, method: str = "eig", iters: int = 50) -> torch.Tensor:
@@ -76,11 +78,14 @@ class SpectralReset:
 
     @torch.no_grad()
     def apply(self) -> None:
-        """Rescale every matrix to spectral radius ``radius`` now (matrices with rho = 0 are left)."""
+        """Rescale every matrix to spectral radius ``radius`` now.
+
+        Matrices with rho = 0 are left as they are."""
         for W in self.params:
             rho = _radius(W, self.method)
-            scale = torch.where(rho > 0, self.radius / torch.where(rho > 0, rho, 1.0),
-                                torch.ones_like(rho))
+            scale = torch.where(
+                rho > 0, self.radius / torch.where(rho > 0, rho, 1.0), torch.ones_like(rho)
+            )
             W.mul_(scale.to(W.dtype)[..., None, None])
         self.n_resets += 1
 

@@ -43,9 +43,21 @@ def _beta_overrides(method: str, beta):
     raise ValueError(f"beta applies to dopamine1/dopamine2 only; got method={method!r}")
 
 
-def xor_run(method: str, hidden: int, seeds, budget: int, lr: float, *, criterion: float = 0.01,
-            sigma: float = 1e-3, beta: float | None = None, early_stop: bool = True,
-            record_every: int = 0, device: str = "cpu", **overrides) -> dict:
+def xor_run(
+    method: str,
+    hidden: int,
+    seeds,
+    budget: int,
+    lr: float,
+    *,
+    criterion: float = 0.01,
+    sigma: float = 1e-3,
+    beta: float | None = None,
+    early_stop: bool = True,
+    record_every: int = 0,
+    device: str = "cpu",
+    **overrides,
+) -> dict:
     """Train R = len(seeds) XOR nets (replica r initialised from seeds[r]) for ``budget`` epochs.
 
     Returns a dict of numpy arrays over seeds: ``epochs`` (float, nan = failure), ``success``,
@@ -68,8 +80,15 @@ def xor_run(method: str, hidden: int, seeds, budget: int, lr: float, *, criterio
     X, y = xor_data(device)
     overrides = {**_beta_overrides(method, beta), **overrides}
     pert = method in PERTURBATIVE
-    opt = make_optimizer(method, model.parameters(), lr, sigma=sigma, replicas=R if pert else None,
-                         seed=1_000_003 + seeds[0], **overrides)
+    opt = make_optimizer(
+        method,
+        model.parameters(),
+        lr,
+        sigma=sigma,
+        replicas=R if pert else None,
+        seed=1_000_003 + seeds[0],
+        **overrides,
+    )
 
     def closure():
         return xor_loss(model, X, y)
@@ -109,12 +128,24 @@ def xor_run(method: str, hidden: int, seeds, budget: int, lr: float, *, criterio
     grad_fpe = None
     if not pert:
         grad_fpe = _grad_fpe(model, opt, closure)
-    return {"method": method, "hidden": hidden, "lr": lr, "beta": beta, "seeds": seeds,
-            "epochs": epochs, "success": ~np.isnan(epochs), "diverged": diverged,
-            "init_loss": init_loss, "final_loss": final,
-            "curve": np.array(curve) if curve else None, "record_every": record_every,
-            "passes_per_epoch": passes, "grad_fpe_per_epoch": grad_fpe, "wall_time": wall,
-            "init_hash": init_hash}
+    return {
+        "method": method,
+        "hidden": hidden,
+        "lr": lr,
+        "beta": beta,
+        "seeds": seeds,
+        "epochs": epochs,
+        "success": ~np.isnan(epochs),
+        "diverged": diverged,
+        "init_loss": init_loss,
+        "final_loss": final,
+        "curve": np.array(curve) if curve else None,
+        "record_every": record_every,
+        "passes_per_epoch": passes,
+        "grad_fpe_per_epoch": grad_fpe,
+        "wall_time": wall,
+        "init_hash": init_hash,
+    }
 
 
 def _grad_fpe(model, opt, closure, repeats: int = 50) -> float:
@@ -140,13 +171,25 @@ def _grad_fpe(model, opt, closure, repeats: int = 50) -> float:
 def xor_summary(run: dict) -> dict:
     """Success rate (%), median and IQR of epochs to criterion among successes, and FPE."""
     ep = run["epochs"][run["success"]]
-    per_epoch = run["passes_per_epoch"] if run["passes_per_epoch"] is not None else run["grad_fpe_per_epoch"]
+    per_epoch = (
+        run["passes_per_epoch"]
+        if run["passes_per_epoch"] is not None
+        else run["grad_fpe_per_epoch"]
+    )
     q = np.percentile(ep, [25, 50, 75]) if ep.size else (np.nan,) * 3
-    return {"method": run["method"], "hidden": run["hidden"], "lr": run["lr"], "beta": run["beta"],
-            "success_%": 100.0 * float(run["success"].mean()), "median_epochs": float(q[1]),
-            "q25": float(q[0]), "q75": float(q[2]),
-            "median_fpe": float(q[1] * per_epoch) if ep.size else np.nan,
-            "fpe_per_epoch": float(per_epoch), "wall_s": run["wall_time"]}
+    return {
+        "method": run["method"],
+        "hidden": run["hidden"],
+        "lr": run["lr"],
+        "beta": run["beta"],
+        "success_%": 100.0 * float(run["success"].mean()),
+        "median_epochs": float(q[1]),
+        "q25": float(q[0]),
+        "q75": float(q[2]),
+        "median_fpe": float(q[1] * per_epoch) if ep.size else np.nan,
+        "fpe_per_epoch": float(per_epoch),
+        "wall_s": run["wall_time"],
+    }
 
 
 def rank_key(summary: dict):
