@@ -12,21 +12,113 @@ the overparameterisation factor), ``continuation`` (further training of cached m
 5–9: forgetting and free synapses) and ``widths`` (sweeps over the hidden width).
 """
 
-from ._util import RULE_VERSION, resolve_device
 from . import analysis
+from ._util import RULE_VERSION, resolve_device
 from .attacks import fgsm, masking_checks, pgd, robust_accuracy, transfer_accuracy
 from .cache import CacheError, cache_dir, get_or_train, param_hash, resolve_data
-from .configs import (BPConfig, KHConfig, KHReadoutConfig, RRConfig, RRReadoutConfig,
-                      ablation_configs, model_configs)
+from .configs import (
+    BPConfig,
+    KHConfig,
+    KHReadoutConfig,
+    RRConfig,
+    RRReadoutConfig,
+    ablation_configs,
+    model_configs,
+)
 from .fewshot import few_shot_curve, paired_bootstrap_diff, sample_shots
-from .fits import (FitResult, compare_fits, fit_distribution, normalize_weights, sample_kww,
-                   trunc_cdf, trunc_pdf)
+from .fits import (
+    FitResult,
+    compare_fits,
+    fit_distribution,
+    normalize_weights,
+    sample_kww,
+    trunc_cdf,
+    trunc_pdf,
+)
 from .kh import KHLayer, kh_step, train_kh
-from .metrics import (active_units, class_selectivity, dale_input, dale_outgoing, dead_units,
-                      hoyer, kernel_prototype_cosine, lifetime_sparseness, population_sparseness,
-                      silent_fraction, unit_label_information)
-from .models import (BPNet, CompetitiveClassifier, KHClassifier, RRClassifier, delta_grad,
-                     node_perturbation_grad, train_bp, train_readout)
+from .metrics import (
+    active_units,
+    class_selectivity,
+    dale_input,
+    dale_outgoing,
+    dead_units,
+    hoyer,
+    kernel_prototype_cosine,
+    lifetime_sparseness,
+    population_sparseness,
+    silent_fraction,
+    unit_label_information,
+)
+from .models import (
+    BPNet,
+    CompetitiveClassifier,
+    KHClassifier,
+    RRClassifier,
+    delta_grad,
+    node_perturbation_grad,
+    train_bp,
+    train_readout,
+)
 from .rr import RRLayer, RRState, rr_step, rr_structural, train_rr
 
-__all__ = [n for n in dir() if not n.startswith("_")]
+__all__ = [
+    "BPConfig",
+    "BPNet",
+    "CacheError",
+    "CompetitiveClassifier",
+    "FitResult",
+    "KHClassifier",
+    "KHConfig",
+    "KHLayer",
+    "KHReadoutConfig",
+    "RRClassifier",
+    "RRConfig",
+    "RRLayer",
+    "RRReadoutConfig",
+    "RRState",
+    "RULE_VERSION",
+    "ablation_configs",
+    "active_units",
+    "analysis",
+    "cache_dir",
+    "class_selectivity",
+    "compare_fits",
+    "dale_input",
+    "dale_outgoing",
+    "dead_units",
+    "delta_grad",
+    "few_shot_curve",
+    "fgsm",
+    "fit_distribution",
+    "get_or_train",
+    "hoyer",
+    "kernel_prototype_cosine",
+    "kh_step",
+    "lifetime_sparseness",
+    "masking_checks",
+    "model_configs",
+    "node_perturbation_grad",
+    "normalize_weights",
+    "paired_bootstrap_diff",
+    "param_hash",
+    "pgd",
+    "population_sparseness",
+    "resolve_data",
+    "resolve_device",
+    "robust_accuracy",
+    "rr_step",
+    "rr_structural",
+    "sample_kww",
+    "sample_shots",
+    "silent_fraction",
+    "train_bp",
+    "train_kh",
+    "train_readout",
+    "train_rr",
+    "transfer_accuracy",
+    "trunc_cdf",
+    "trunc_pdf",
+    "unit_label_information",
+]
+# the submodules, which the former dir()-based __all__ also exported
+__all__ += ["attacks", "cache", "configs", "fewshot", "fits", "kh", "metrics", "models", "rr"]

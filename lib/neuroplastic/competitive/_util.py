@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import numbers
+import os
 
 import numpy as np
 import torch
@@ -25,8 +25,9 @@ def check_float(name, value, lo=None, hi=None, lo_open=False, hi_open=False):
     v = float(value)
     if not np.isfinite(v):
         raise ValueError(f"{name} must be finite, got {v}")
-    bad = (lo is not None and (v < lo or (lo_open and v == lo))) or \
-          (hi is not None and (v > hi or (hi_open and v == hi)))
+    bad = (lo is not None and (v < lo or (lo_open and v == lo))) or (
+        hi is not None and (v > hi or (hi_open and v == hi))
+    )
     if bad:
         lb = "(" if lo_open else "["
         rb = ")" if hi_open else "]"

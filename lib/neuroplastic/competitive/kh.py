@@ -17,8 +17,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from ._util import (as_tensor, check_float, check_int, configure_threads, generator,
-                    resolve_device, check_seed)
+from ._util import (
+    as_tensor,
+    check_float,
+    check_int,
+    check_seed,
+    configure_threads,
+    generator,
+    resolve_device,
+)
 from .configs import KHConfig
 
 
@@ -40,17 +47,17 @@ def _kh_update(W, v, p, k, delta, eps, R, nonneg, work=None):
     tensor like W that holds sgn(W)|W|^{p-1}; reusing it across steps avoids allocating (and
     page-faulting) a K x D tensor per minibatch, which otherwise costs as much as the product."""
     B = v.shape[0]
-    I = v @ _signed_power(W, p, work).T                 # (B, K)
-    top = torch.topk(I, k, dim=1, sorted=True).indices  # (B, k)
+    cur = v @ _signed_power(W, p, work).T  # (B, K)
+    top = torch.topk(cur, k, dim=1, sorted=True).indices  # (B, k)
     i1, ik = top[:, 0], top[:, k - 1]
     ar = torch.arange(B, device=W.device)
     Rp = float(R) ** p
     units, inv = torch.unique(torch.cat([i1, ik]), return_inverse=True)
-    j1, jk = inv[:B], inv[B:]                           # rows of ds for each sample's units
+    j1, jk = inv[:B], inv[B:]  # rows of ds for each sample's units
     xx = torch.zeros(len(units), dtype=W.dtype, device=W.device)
-    xx.index_add_(0, j1, I[ar, i1])
-    xx.index_add_(0, jk, I[ar, ik], alpha=-delta)
-    ds = W[units] * xx.neg_().unsqueeze(1)              # -(sum_b g I) W on the active rows
+    xx.index_add_(0, j1, cur[ar, i1])
+    xx.index_add_(0, jk, cur[ar, ik], alpha=-delta)
+    ds = W[units] * xx.neg_().unsqueeze(1)  # -(sum_b g cur) W on the active rows
     ds.index_add_(0, j1, v, alpha=Rp)
     ds.index_add_(0, jk, v, alpha=-delta * Rp)
     lo, hi = torch.aminmax(ds)
@@ -61,8 +68,16 @@ def _kh_update(W, v, p, k, delta, eps, R, nonneg, work=None):
     return i1
 
 
-def kh_step(W: torch.Tensor, v, p: float = 3.0, k: int = 7, delta: float = 0.4,
-            eps: float = 0.04, R: float = 1.0, nonneg: bool = False) -> torch.Tensor:
+def kh_step(
+    W: torch.Tensor,
+    v,
+    p: float = 3.0,
+    k: int = 7,
+    delta: float = 0.4,
+    eps: float = 0.04,
+    R: float = 1.0,
+    nonneg: bool = False,
+) -> torch.Tensor:
     """One Krotov–Hopfield minibatch update of ``W`` (K x D, modified in place).
 
     ``v``: minibatch (B x D). Returns ``W``. See the module docstring for the math.
@@ -83,6 +98,7 @@ def kh_step(W: torch.Tensor, v, p: float = 3.0, k: int = 7, delta: float = 0.4,
 class KHLayer:
     """A trained KH layer: W (K x D tensor, on CPU), per-unit wins in the last epoch,
     per-epoch history and the requested snapshots {epoch: W copy} (epoch 0 = init)."""
+
     W: torch.Tensor
     wins: np.ndarray
     history: list = field(default_factory=list)
@@ -105,19 +121,26 @@ def _batches(n, batch_size, updates, g, device):
     ``updates`` is given, that many batches cycling through permutations."""
     if updates is None:
         perm = torch.randperm(n, generator=g, device=device)
-        return [perm[i:i + batch_size] for i in range(0, n, batch_size)]
+        return [perm[i : i + batch_size] for i in range(0, n, batch_size)]
     out, perm, pos = [], torch.randperm(n, generator=g, device=device), 0
     bs = min(batch_size, n)
     for _ in range(updates):
         if pos + bs > n:
             perm, pos = torch.randperm(n, generator=g, device=device), 0
-        out.append(perm[pos:pos + bs])
+        out.append(perm[pos : pos + bs])
         pos += bs
     return out
 
 
-def train_kh(X, cfg: KHConfig, seed=0, snapshots=(), device="cpu",
-             updates_per_epoch: int | None = None, progress: bool = False) -> KHLayer:
+def train_kh(
+    X,
+    cfg: KHConfig,
+    seed=0,
+    snapshots=(),
+    device="cpu",
+    updates_per_epoch: int | None = None,
+    progress: bool = False,
+) -> KHLayer:
     """Train a KH (or KH-nn, ``cfg.nonneg``) layer on raw inputs ``X`` (N x D in [0, 1]).
 
     Init W ~ N(0, 1) (KH-nn: |N(0, 1)|); eps_e = eps0 (1 - e/E); data reshuffled
@@ -145,6 +168,7 @@ def train_kh(X, cfg: KHConfig, seed=0, snapshots=(), device="cpu",
     it = range(cfg.epochs)
     if progress:
         from tqdm.auto import tqdm
+
         it = tqdm(it, desc="KH-nn" if cfg.nonneg else "KH", leave=False)
     for e in it:
         eps = cfg.eps0 * (1.0 - e / cfg.epochs)
@@ -153,16 +177,28 @@ def train_kh(X, cfg: KHConfig, seed=0, snapshots=(), device="cpu",
         Xp = X[torch.cat(batches)]  # one permuted contiguous copy per epoch
         pos = 0
         for b in batches:
-            v = Xp[pos:pos + len(b)]
+            v = Xp[pos : pos + len(b)]
             pos += len(b)
             i1 = _kh_update(W, v, cfg.p, cfg.k, cfg.delta, eps, cfg.R, cfg.nonneg, work)
             wins.index_add_(0, i1, torch.ones_like(i1, dtype=wins.dtype))
         wins_total += wins
         norms = W.abs().pow(cfg.p).sum(1).pow(1.0 / cfg.p)
-        history.append({"epoch": e + 1, "eps": eps, "median_norm": float(norms.median()),
-                        "active_units": int((wins >= 1).sum())})
+        history.append(
+            {
+                "epoch": e + 1,
+                "eps": eps,
+                "median_norm": float(norms.median()),
+                "active_units": int((wins >= 1).sum()),
+            }
+        )
         if e + 1 in snaps:
             out_snaps[e + 1] = W.detach().cpu().clone()
-    return KHLayer(W=W.detach().cpu(), wins=wins.cpu().numpy().astype(np.int64), history=history,
-                   snapshots=out_snaps, config=cfg, kind="kh_nn" if cfg.nonneg else "kh",
-                   wins_total=wins_total.cpu().numpy().astype(np.int64))
+    return KHLayer(
+        W=W.detach().cpu(),
+        wins=wins.cpu().numpy().astype(np.int64),
+        history=history,
+        snapshots=out_snaps,
+        config=cfg,
+        kind="kh_nn" if cfg.nonneg else "kh",
+        wins_total=wins_total.cpu().numpy().astype(np.int64),
+    )

@@ -67,7 +67,9 @@ def active_units(H) -> np.ndarray:
 
 
 def dale_input(W) -> float:
-    """D1: share of inputs (columns) whose non-zero weights share a sign (all-zero columns count)."""
+    """D1: share of inputs (columns) whose non-zero weights share a sign.
+
+    All-zero columns count."""
     W = _arr2(W)
     pos, neg = (W > 0).any(0), (W < 0).any(0)
     return float((~(pos & neg)).mean())
@@ -85,7 +87,7 @@ def dale_outgoing(S, rel_threshold=0.0):
     if not have.any():
         return float("nan"), float("nan")
     single = ((npos == 0) | (nneg == 0))[have]
-    soft = (np.maximum(npos, nneg)[have] / tot[have])
+    soft = np.maximum(npos, nneg)[have] / tot[have]
     return float(single.mean()), float(soft.mean())
 
 
@@ -94,8 +96,9 @@ def class_means(H, y, n_classes=10):
     y = np.asarray(y)
     if y.shape != (H.shape[0],):
         raise ValueError("y must have one label per row of H")
-    return np.stack([H[y == c].mean(0) if (y == c).any() else np.zeros(H.shape[1])
-                     for c in range(n_classes)])
+    return np.stack(
+        [H[y == c].mean(0) if (y == c).any() else np.zeros(H.shape[1]) for c in range(n_classes)]
+    )
 
 
 def class_selectivity(H, y, n_classes=10) -> np.ndarray:

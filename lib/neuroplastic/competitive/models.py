@@ -17,8 +17,16 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._util import (as_labels, as_tensor, check_int, check_seed, configure_threads, generator,
-                    resolve_device, unit_rows)
+from ._util import (
+    as_labels,
+    as_tensor,
+    check_int,
+    check_seed,
+    configure_threads,
+    generator,
+    resolve_device,
+    unit_rows,
+)
 from .configs import BPConfig, KHReadoutConfig, RRReadoutConfig
 from .kh import KHLayer, _batches
 from .rr import RRLayer
@@ -35,8 +43,13 @@ class CompetitiveClassifier(nn.Module):
     @torch.no_grad()
     def predict(self, x, batch_size: int = 2000) -> np.ndarray:
         x = as_tensor(x, "x", self.device, 2, 784 if self.input_dim is None else self.input_dim)
-        return torch.cat([self.logits(x[i:i + batch_size]).argmax(1)
-                          for i in range(0, len(x), batch_size)]).cpu().numpy()
+        return (
+            torch.cat(
+                [self.logits(x[i : i + batch_size]).argmax(1) for i in range(0, len(x), batch_size)]
+            )
+            .cpu()
+            .numpy()
+        )
 
     @torch.no_grad()
     def accuracy(self, x, y) -> float:
@@ -45,7 +58,11 @@ class CompetitiveClassifier(nn.Module):
     @torch.no_grad()
     def hidden_np(self, x, batch_size: int = 2000) -> np.ndarray:
         x = as_tensor(x, "x", self.device, 2)
-        return torch.cat([self.hidden(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]).cpu().numpy()
+        return (
+            torch.cat([self.hidden(x[i : i + batch_size]) for i in range(0, len(x), batch_size)])
+            .cpu()
+            .numpy()
+        )
 
     @property
     def device(self):
@@ -110,7 +127,9 @@ class RRClassifier(CompetitiveClassifier):
         s = self.scores(x)
         if self.threshold_mode == "frozen":
             if self._frozen is None or self._frozen.shape[0] != s.shape[0]:
-                raise RuntimeError("threshold_mode='frozen' needs freeze_threshold(x) on this batch")
+                raise RuntimeError(
+                    "threshold_mode='frozen' needs freeze_threshold(x) on this batch"
+                )
             thr = self._frozen
         else:
             thr = self.threshold(s)
@@ -167,6 +186,7 @@ class BPNet(CompetitiveClassifier):
 
 # --------------------------------------------------------------------------- training
 
+
 def _adam(params, lr):
     """Adam with the fused CPU/CUDA kernel when available (same math, fewer launches)."""
     params = list(params)
@@ -187,7 +207,9 @@ def _batch_plan(n, batch_size, epochs, steps, g, dev):
     """([(t, batch)], horizon): one shuffled pass per epoch (t = epoch, horizon = epochs) or,
     when ``steps`` is given, exactly that many batches (t = step, horizon = steps)."""
     if steps is None:
-        return [(e, b) for e in range(epochs) for b in _batches(n, batch_size, None, g, dev)], epochs
+        return [
+            (e, b) for e in range(epochs) for b in _batches(n, batch_size, None, g, dev)
+        ], epochs
     return list(enumerate(_batches(n, batch_size, steps, g, dev))), steps
 
 
@@ -252,6 +274,7 @@ def widen_grid(name, grid, score, max_widen=3, factor=10.0, maximize=True):
     Returns a :class:`neuroplastic.tuning.GridSearch` over every value tried, whose
     ``on_edge`` says whether the widening stopped on an edge."""
     from neuroplastic.tuning import grid_search
+
     grid = sorted(float(g) for g in grid)
     widened = {"lower": 0, "upper": 0}
     while True:
@@ -263,12 +286,18 @@ def widen_grid(name, grid, score, max_widen=3, factor=10.0, maximize=True):
         if edge is None or widened[edge] >= max_widen:
             break
         widened[edge] += 1
-        grid = [_round3(grid[0] / factor)] + grid if edge == "lower" else grid + [_round3(grid[-1] * factor)]
+        grid = (
+            [_round3(grid[0] / factor)] + grid
+            if edge == "lower"
+            else grid + [_round3(grid[-1] * factor)]
+        )
     return grid_search(name, grid, scores, minimize=not maximize)
 
 
 def _round3(v: float) -> float:
-    """``v`` to 3 significant digits (grid values stay readable: 0.009, not 0.009000000000000001)."""
+    """``v`` to 3 significant digits.
+
+    Grid values stay readable: 0.009, not 0.009000000000000001."""
     return float(f"{v:.3g}")
 
 
@@ -277,7 +306,7 @@ def _stratified_val(y: np.ndarray, frac: float, seed: int):
     val = []
     for c in np.unique(y):
         idx = rng.permutation(np.flatnonzero(y == c))
-        val.append(idx[:max(1, int(round(frac * len(idx))))])
+        val.append(idx[: max(1, int(round(frac * len(idx))))])
     val = np.sort(np.concatenate(val))
     return np.setdiff1d(np.arange(len(y)), val), val
 
@@ -289,7 +318,7 @@ def node_perturbation_grad(z, y, h, sigma, g):
     the postsynaptic perturbation and the presynaptic activity (three factors)."""
     xi = torch.randn(z.shape, generator=g, device=z.device) * sigma
     d = F.cross_entropy(z + xi, y, reduction="none") - F.cross_entropy(z - xi, y, reduction="none")
-    e = (d.unsqueeze(1) * xi) / (2.0 * sigma ** 2 * z.shape[0])
+    e = (d.unsqueeze(1) * xi) / (2.0 * sigma**2 * z.shape[0])
     return e.T @ h, e.sum(0)
 
 
@@ -305,8 +334,17 @@ def _rr_features(W, b, X, k_h):
     return torch.relu(s - thr)
 
 
-def train_readout(layer, X, y, cfg, seed=0, device="cpu", steps: int | None = None, beta=None,
-                  val_frac: float = 0.1):
+def train_readout(
+    layer,
+    X,
+    y,
+    cfg,
+    seed=0,
+    device="cpu",
+    steps: int | None = None,
+    beta=None,
+    val_frac: float = 0.1,
+):
     """Train the readout of a frozen layer. ``layer``: KHLayer (with KHReadoutConfig) or
     RRLayer (with RRReadoutConfig). For KH with ``cfg.beta is None`` and no ``beta``
     given, beta is picked from (0.01, 0.1, 1) on a stratified ``val_frac`` split of the
@@ -384,8 +422,19 @@ def rr_readout_step(S, c, h, y, eta, cfg: RRReadoutConfig, g) -> None:
         S.copy_(S.sign() * (S.abs() - eta * cfg.lambda_).clamp_min(0.0))
 
 
-def tune_rr_readout(layer, X, y, cfg: RRReadoutConfig, grid=(0.1, 0.5, 2.0), seed=0, device="cpu",
-                    val_frac: float = 0.1, min_points: int = 0, factor: float = 4.0, max_widen: int = 2):
+def tune_rr_readout(
+    layer,
+    X,
+    y,
+    cfg: RRReadoutConfig,
+    grid=(0.1, 0.5, 2.0),
+    seed=0,
+    device="cpu",
+    val_frac: float = 0.1,
+    min_points: int = 0,
+    factor: float = 4.0,
+    max_widen: int = 2,
+):
     """RR's readout rate ``eta`` chosen on a stratified ``val_frac`` validation split of the
     training data (the same protocol as hopfield19's beta), widened beyond a winning edge and
     to at least ``min_points`` values (so that RR gets a baseline's tuning budget), then the
@@ -393,7 +442,9 @@ def tune_rr_readout(layer, X, y, cfg: RRReadoutConfig, grid=(0.1, 0.5, 2.0), see
     if not isinstance(layer, RRLayer):
         raise TypeError(f"layer must be an RRLayer, got {type(layer).__name__}")
     from dataclasses import replace
+
     from neuroplastic.tuning import grid_search
+
     check_int("min_points", min_points, 0)
     X_np, y_np = np.asarray(X), np.asarray(y)
     tr, va = _stratified_val(y_np, val_frac, check_seed(seed))

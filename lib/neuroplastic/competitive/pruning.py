@@ -34,9 +34,19 @@ from .continuation import clone_model, model_kind, refit_readout
 from .counting import count_synapses, layer_weights
 from .information import confusion_matrix, transinformation
 
-__all__ = ["PruningCurve", "prune_magnitude", "fraction_for_count", "pruning_curve",
-           "minimal_synapses", "bootstrap_minimal_synapses", "overparameterization_factor",
-           "redundancy", "readout_refitter", "prune_to_count", "point_at_minimum"]
+__all__ = [
+    "PruningCurve",
+    "prune_magnitude",
+    "fraction_for_count",
+    "pruning_curve",
+    "minimal_synapses",
+    "bootstrap_minimal_synapses",
+    "overparameterization_factor",
+    "redundancy",
+    "readout_refitter",
+    "prune_to_count",
+    "point_at_minimum",
+]
 
 _LAYERS = ("input", "both")
 
@@ -115,6 +125,7 @@ class PruningCurve:
     """One pruning curve, sorted by level. ``n_nonzero``: non-zero synapses of both layers;
     ``acc``: test accuracy (fraction); ``T``: plug-in transinformation (bits); ``correct``:
     bool (levels x examples); ``refined``: which points came from bisection; ``n_total``."""
+
     levels: np.ndarray
     n_nonzero: np.ndarray
     acc: np.ndarray
@@ -127,8 +138,16 @@ class PruningCurve:
 
     def frame(self):
         import pandas as pd
-        return pd.DataFrame({"level": self.levels, "n_nonzero": self.n_nonzero, "acc": self.acc,
-                             "T_bits": self.T, "refined": self.refined})
+
+        return pd.DataFrame(
+            {
+                "level": self.levels,
+                "n_nonzero": self.n_nonzero,
+                "acc": self.acc,
+                "T_bits": self.T,
+                "refined": self.refined,
+            }
+        )
 
 
 def _evaluate(model, X, y_np, q, layers, refit, seed):
@@ -174,8 +193,18 @@ def _bracket(levels, acc, tol, mode):
     return levels[i], levels[i + 1]
 
 
-def pruning_curve(model, X, y, levels, layers: str = "input", refit=None, seed=0,
-                  refine_steps: int = 0, tol: float = 0.005, mode: str = "absolute") -> PruningCurve:
+def pruning_curve(
+    model,
+    X,
+    y,
+    levels,
+    layers: str = "input",
+    refit=None,
+    seed=0,
+    refine_steps: int = 0,
+    tol: float = 0.005,
+    mode: str = "absolute",
+) -> PruningCurve:
     """Evaluate ``model`` pruned at every level (batched: the whole ``X`` per level).
 
     ``refit``: ``None`` or a callable ``refit(model, seed=...) -> model`` applied after pruning
@@ -211,10 +240,16 @@ def pruning_curve(model, X, y, levels, layers: str = "input", refit=None, seed=0
                     hi = mid
     qs = np.array(sorted(rows))
     return PruningCurve(
-        levels=qs, n_nonzero=np.array([rows[q][0] for q in qs], dtype=np.int64),
-        acc=np.array([rows[q][1] for q in qs]), T=np.array([rows[q][2] for q in qs]),
-        correct=np.stack([rows[q][3] for q in qs]), refined=np.array([q in refined for q in qs]),
-        n_total=count_synapses(model).total, layers=layers, refit=refit is not None)
+        levels=qs,
+        n_nonzero=np.array([rows[q][0] for q in qs], dtype=np.int64),
+        acc=np.array([rows[q][1] for q in qs]),
+        T=np.array([rows[q][2] for q in qs]),
+        correct=np.stack([rows[q][3] for q in qs]),
+        refined=np.array([q in refined for q in qs]),
+        n_total=count_synapses(model).total,
+        layers=layers,
+        refit=refit is not None,
+    )
 
 
 def _check_curve(curve):
@@ -268,8 +303,14 @@ def point_at_minimum(curve, tol: float = 0.005, mode: str = "absolute"):
     return n_min, level, float(curve.acc[j]), float(curve.T[j])
 
 
-def bootstrap_minimal_synapses(curve, tol: float = 0.005, n_boot: int = 200, seed=0,
-                               mode: str = "absolute", level: float = 0.95):
+def bootstrap_minimal_synapses(
+    curve,
+    tol: float = 0.005,
+    n_boot: int = 200,
+    seed=0,
+    mode: str = "absolute",
+    level: float = 0.95,
+):
     """``(N_min, lo, hi)``: ``N_min`` on all test examples and a percentile bootstrap interval
     from ``n_boot`` resamples of the test examples applied to the stored correctness vectors."""
     _check_curve(curve)

@@ -22,8 +22,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from ._util import (as_tensor, check_int, check_seed, configure_threads, generator,
-                    resolve_device, unit_rows)
+from ._util import (
+    as_tensor,
+    check_int,
+    check_seed,
+    configure_threads,
+    generator,
+    resolve_device,
+    unit_rows,
+)
 from .configs import RRConfig
 from .kh import _batches, _check_snapshots
 
@@ -33,6 +40,7 @@ _TINY = 1e-30
 @dataclass
 class RRState:
     """Mutable training state: W (K x D, >= 0), b (K), wins counted since the last reset."""
+
     W: torch.Tensor
     b: torch.Tensor
     wins: torch.Tensor
@@ -54,12 +62,12 @@ def rr_step(state: RRState, x, eta: float, cfg: RRConfig) -> RRState:
     B, K = x.shape[0], W.shape[0]
     s = rr_scores(W, b, x)
     top = torch.topk(s, cfg.k_anti, dim=1, sorted=True).indices
-    win = top[:, :cfg.k_win].reshape(-1)                     # (B * k_win,)
+    win = top[:, : cfg.k_win].reshape(-1)  # (B * k_win,)
     anti = top[:, cfg.k_anti - 1]
     rowsum = W.sum(1).clamp_min(_TINY)
     xw = x.repeat_interleave(cfg.k_win, dim=0) if cfg.k_win > 1 else x
 
-    ibar_w = (xw * W[win]).sum(1) / rowsum[win]                # Ibar of each (sample, winner)
+    ibar_w = (xw * W[win]).sum(1) / rowsum[win]  # Ibar of each (sample, winner)
     ibar_a = (x * W[anti]).sum(1) / rowsum[anti]
     ones_w = torch.ones_like(ibar_w)
     n_w = torch.zeros(K, device=W.device).index_add_(0, win, ones_w)
@@ -114,6 +122,7 @@ def rr_structural(state: RRState, epoch: int, cfg: RRConfig, generator: torch.Ge
 class RRLayer:
     """A trained RR layer: W (K x D, CPU), b (K), wins in the last epoch, the silent
     history (one dict per epoch, epoch 0 = init) and snapshots {epoch: (W, b)}."""
+
     W: torch.Tensor
     b: torch.Tensor
     wins: np.ndarray
@@ -125,12 +134,22 @@ class RRLayer:
 
 def _silent_record(W, epoch):
     mx = float(W.max())
-    return {"epoch": epoch, "silent_exact": float((W == 0).float().mean()),
-            "silent_below_0.005": float((W < 0.005 * mx).float().mean())}
+    return {
+        "epoch": epoch,
+        "silent_exact": float((W == 0).float().mean()),
+        "silent_below_0.005": float((W < 0.005 * mx).float().mean()),
+    }
 
 
-def train_rr(X, cfg: RRConfig, seed=0, snapshots=(), device="cpu",
-             updates_per_epoch: int | None = None, progress: bool = False) -> RRLayer:
+def train_rr(
+    X,
+    cfg: RRConfig,
+    seed=0,
+    snapshots=(),
+    device="cpu",
+    updates_per_epoch: int | None = None,
+    progress: bool = False,
+) -> RRLayer:
     """Train RR on raw inputs ``X`` (N x D in [0, 1]). Init W ~ U(0.5, 1) then row-normalised
     (dense, uniform), b = 0. ``updates_per_epoch``: minibatches per epoch (few-shot S)."""
     if not isinstance(cfg, RRConfig):
@@ -147,12 +166,15 @@ def train_rr(X, cfg: RRConfig, seed=0, snapshots=(), device="cpu",
     g = generator(seed, dev)
     W = torch.rand(cfg.n_hidden, X.shape[1], generator=g, device=dev) * 0.5 + 0.5
     W.div_(W.sum(1, keepdim=True))
-    state = RRState(W=W, b=torch.zeros(cfg.n_hidden, device=dev), wins=torch.zeros(cfg.n_hidden, device=dev))
+    state = RRState(
+        W=W, b=torch.zeros(cfg.n_hidden, device=dev), wins=torch.zeros(cfg.n_hidden, device=dev)
+    )
     hist = [_silent_record(W, 0)]
     out_snaps = {0: (W.cpu().clone(), state.b.cpu().clone())} if 0 in snaps else {}
     it = range(cfg.epochs)
     if progress:
         from tqdm.auto import tqdm
+
         it = tqdm(it, desc="RR", leave=False)
     for e in it:
         eta = cfg.eta0 * (1.0 - e / cfg.epochs)
@@ -161,12 +183,18 @@ def train_rr(X, cfg: RRConfig, seed=0, snapshots=(), device="cpu",
         Xp = X[torch.cat(batches)]
         pos = 0
         for bidx in batches:
-            rr_step(state, Xp[pos:pos + len(bidx)], eta, cfg)
+            rr_step(state, Xp[pos : pos + len(bidx)], eta, cfg)
             pos += len(bidx)
         rr_structural(state, e, cfg, g)
         hist.append(_silent_record(state.W, e + 1))
         if e + 1 in snaps:
             out_snaps[e + 1] = (state.W.cpu().clone(), state.b.cpu().clone())
-    return RRLayer(W=state.W.cpu(), b=state.b.cpu(), wins=state.wins.cpu().numpy().astype(np.int64),
-                   silent_history=hist, snapshots=out_snaps, config=cfg,
-                   kind="rr" if cfg.plasticity == "multiplicative" else "rr_additive")
+    return RRLayer(
+        W=state.W.cpu(),
+        b=state.b.cpu(),
+        wins=state.wins.cpu().numpy().astype(np.int64),
+        silent_history=hist,
+        snapshots=out_snaps,
+        config=cfg,
+        kind="rr" if cfg.plasticity == "multiplicative" else "rr_additive",
+    )

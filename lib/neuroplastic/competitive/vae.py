@@ -39,7 +39,9 @@ def _codes(name, H):
     if not isinstance(H, np.ndarray):
         raise TypeError(f"{name} must be a numpy array or torch tensor, got {type(H).__name__}")
     if H.ndim != 2 or H.shape[0] < 2 or H.shape[1] < 1:
-        raise ValueError(f"{name} must be 2-d (examples x units) with >= 2 rows, got shape {H.shape}")
+        raise ValueError(
+            f"{name} must be 2-d (examples x units) with >= 2 rows, got shape {H.shape}"
+        )
     H = H.astype(np.float64)
     if not np.all(np.isfinite(H)):
         raise ValueError(f"{name} must be finite")
@@ -51,7 +53,9 @@ def standardize_codes(H_train, H_test, min_std: float = 1e-8):
     rest z-scored with the training mean and standard deviation (float32). ``kept``: indices."""
     A, B = _codes("H_train", H_train), _codes("H_test", H_test)
     if A.shape[1] != B.shape[1]:
-        raise ValueError(f"H_train and H_test must have the same units, got {A.shape[1]} and {B.shape[1]}")
+        raise ValueError(
+            f"H_train and H_test must have the same units, got {A.shape[1]} and {B.shape[1]}"
+        )
     mu, sd = A.mean(0), A.std(0)
     kept = np.flatnonzero(sd > min_std)
     if kept.size == 0:
@@ -77,6 +81,7 @@ def gaussian_rate_distortion(eigenvalues, tau) -> float:
 class VAERate:
     """``rate_bits`` per code vector (test), ``distortion`` (MSE per unit), ``n_dims`` encoded,
     ``dropped_units`` (filled by callers that standardised first; 0 otherwise)."""
+
     rate_bits: float
     distortion: float
     n_dims: int
@@ -92,28 +97,43 @@ class _VAE(nn.Module):
 
     def encode(self, h):
         out = self.enc(h)
-        return out[:, :self.latent], out[:, self.latent:].clamp(-30.0, 20.0)
+        return out[:, : self.latent], out[:, self.latent :].clamp(-30.0, 20.0)
 
 
 def _kl(mu, logvar):
     return 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(1)
 
 
-def vae_rate(H_train, H_test, latent: int = 16, hidden: int = 128, tau: float = 0.1,
-             epochs: int = 30, batch_size: int = 100, lr: float = 1e-3, seed=0,
-             dropped_units: int = 0) -> VAERate:
+def vae_rate(
+    H_train,
+    H_test,
+    latent: int = 16,
+    hidden: int = 128,
+    tau: float = 0.1,
+    epochs: int = 30,
+    batch_size: int = 100,
+    lr: float = 1e-3,
+    seed=0,
+    dropped_units: int = 0,
+) -> VAERate:
     """Fit the VAE of the module docstring on ``H_train`` (examples x units, used as given --
     call :func:`standardize_codes` first) and return its rate and distortion on ``H_test``."""
     A, B = _codes("H_train", H_train), _codes("H_test", H_test)
     if A.shape[1] != B.shape[1]:
-        raise ValueError(f"H_train and H_test must have the same units, got {A.shape[1]} and {B.shape[1]}")
+        raise ValueError(
+            f"H_train and H_test must have the same units, got {A.shape[1]} and {B.shape[1]}"
+        )
     latent = check_int("latent", latent, 1)
     hidden = check_int("hidden", hidden, 1)
     epochs = check_int("epochs", epochs, 1)
     batch_size = check_int("batch_size", batch_size, 1)
     dropped_units = check_int("dropped_units", dropped_units, 0)
     for name, v in (("tau", tau), ("lr", lr)):
-        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not (v > 0 and math.isfinite(v)):
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, numbers.Real)
+            or not (v > 0 and math.isfinite(v))
+        ):
             raise ValueError(f"{name} must be a finite number > 0, got {v!r}")
     seed = check_seed(seed)
     configure_threads()
@@ -131,7 +151,7 @@ def vae_rate(H_train, H_test, latent: int = 16, hidden: int = 128, tau: float = 
     for _ in range(epochs):
         perm = torch.randperm(len(At), generator=g)
         for i in range(0, len(At), batch_size):
-            h = At[perm[i:i + batch_size]]
+            h = At[perm[i : i + batch_size]]
             mu, logvar = net.encode(h)
             z = mu + torch.randn(mu.shape, generator=g) * (0.5 * logvar).exp()
             rec = (net.dec(z) - h).pow(2).sum(1) * inv2tau
@@ -143,4 +163,6 @@ def vae_rate(H_train, H_test, latent: int = 16, hidden: int = 128, tau: float = 
         mu, logvar = net.encode(Bt)
         rate = float(_kl(mu, logvar).mean()) / math.log(2.0)
         dist = float((net.dec(mu) - Bt).pow(2).mean())
-    return VAERate(rate_bits=rate, distortion=dist, n_dims=int(A.shape[1]), dropped_units=dropped_units)
+    return VAERate(
+        rate_bits=rate, distortion=dist, n_dims=int(A.shape[1]), dropped_units=dropped_units
+    )

@@ -51,6 +51,8 @@ def with_width(kind: str, cfg, n_hidden: int, protocol: str = "fixed", k_ref: in
             raise TypeError(f"cfg for kind {kind!r} must be a (layer config, readout config) tuple")
         epochs = lay.epochs
         if protocol == "equal_wins":
-            epochs = equal_wins_epochs(lay.epochs, n_hidden, lay.n_hidden if k_ref is None else k_ref)
+            epochs = equal_wins_epochs(
+                lay.epochs, n_hidden, lay.n_hidden if k_ref is None else k_ref
+            )
         return (dataclasses.replace(lay, n_hidden=n_hidden, epochs=epochs), ro)
     raise ValueError(f"kind must be 'bp', 'rr' or 'kh', got {kind!r}")
