@@ -34,9 +34,20 @@ def test_chapter_reexecutes_identically(executed_chapters, chapter):
         pytest.fail(f"{chapter} did not execute: {notebook}")
     assert "NBVAL_CHECK_OUTPUT" in notebook.read_text(), f"{chapter} marks no cell for nbval"
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-q",
-         "-p", "no:cacheprovider", str(notebook)],
-        capture_output=True, text=True, cwd=notebook.parent,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "--nbval-current-env",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            str(notebook),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=notebook.parent,
         env=os.environ | {"NEUROPLASTIC_STATIC": "1", "NEUROPLASTIC_NO_CACHE": "1"},
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]

@@ -24,13 +24,13 @@ from neuroplastic.book import DOES_NOT_HOLD, VERDICTS
 pytestmark = pytest.mark.chapters
 
 EXPECTED_QUICK = {
-    "C1": "holds",           # spec: holds in both profiles
-    "C2a": "holds",          # spec: holds in both profiles
+    "C1": "holds",  # spec: holds in both profiles
+    "C2a": "holds",  # spec: holds in both profiles
     "C2b": "does not hold",  # open in the spec; fixed from the reviewed run, never tuned
-    "C3": "holds",           # spec: holds in both profiles
-    "C4": "holds",           # spec: holds in both profiles
-    "C5": "holds",           # open at quick; fixed from the reviewed run, never tuned
-    "C6": "holds",           # open at quick; fixed from the reviewed run, never tuned
+    "C3": "holds",  # spec: holds in both profiles
+    "C4": "holds",  # spec: holds in both profiles
+    "C5": "holds",  # open at quick; fixed from the reviewed run, never tuned
+    "C6": "holds",  # open at quick; fixed from the reviewed run, never tuned
 }
 
 ZIPF_VARIANTS = ("Zipf at equal mean overlap (calibrated)", "Zipf at the raw exponent s")
@@ -42,8 +42,8 @@ def test_ch01_claims_file(claims_json):
     assert [c["id"] for c in data["claims"]] == list(EXPECTED_QUICK)
     for c in data["claims"]:
         assert any(ch.isdigit() for ch in c["evidence"]), c  # the evidence gives numbers
-        assert c["verdict"] in VERDICTS, c                   # one of the five verdicts
-        assert c["variants"], c                              # every claim rests on [R] choices
+        assert c["verdict"] in VERDICTS, c  # one of the five verdicts
+        assert c["variants"], c  # every claim rests on [R] choices
         if c["verdict"] == DOES_NOT_HOLD:
             assert len(c["variants"]) >= 2, c
         for v in c["variants"]:

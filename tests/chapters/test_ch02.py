@@ -44,12 +44,15 @@ def test_ch02_claims_file(claims_json):
     for c in data["claims"]:
         assert c["evidence"].strip()
         assert c["verdict"] in VERDICTS, c
-        assert len(c["variants"]) >= 2, c              # both cue regimes at least
+        assert len(c["variants"]) >= 2, c  # both cue regimes at least
         names = " ".join(v["variant"] for v in c["variants"])
         assert "deletion-only" in names and "false-unit" in names, c
         if c["verdict"] == DOES_NOT_HOLD:
-            assert all(v["verdict"] == DOES_NOT_HOLD for v in c["variants"]
-                       if v["verdict"] in ("holds", "does not hold")), c
+            assert all(
+                v["verdict"] == DOES_NOT_HOLD
+                for v in c["variants"]
+                if v["verdict"] in ("holds", "does not hold")
+            ), c
         for v in c["variants"]:
             assert v["verdict"] in VERDICTS and v["evidence"].strip(), v
     by_id = {c["id"]: c for c in data["claims"]}

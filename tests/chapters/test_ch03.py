@@ -16,7 +16,13 @@ from conftest import verdicts
 
 pytestmark = pytest.mark.chapters
 
-VERDICTS = ("holds", "does not hold", "depends on reconstruction", "by construction", "not assessable")
+VERDICTS = (
+    "holds",
+    "does not hold",
+    "depends on reconstruction",
+    "by construction",
+    "not assessable",
+)
 
 EXPECTED_QUICK = {
     "C1": "holds",

@@ -15,13 +15,13 @@ from neuroplastic import book
 pytestmark = pytest.mark.chapters
 
 EXPECTED_QUICK = {
-    "C1": "does not hold",    # XOR 2-2-1 and the (untuned, quick) RNN variant fail; beta 0.9998 n/a
-    "C2": "does not hold",    # XOR 2-2-1 below the gradient methods; BPTT far lower on the RNN
-    "C3": "does not hold",    # to target: many times Adam's steps (RNN) and epochs (XOR)
-    "C5": "holds",            # XOR 2-2-1: success rate and converging grid share >= WP's
-    "C6": "not assessable",   # plausibility is not decidable by simulation
+    "C1": "does not hold",  # XOR 2-2-1 and the (untuned, quick) RNN variant fail; beta 0.9998 n/a
+    "C2": "does not hold",  # XOR 2-2-1 below the gradient methods; BPTT far lower on the RNN
+    "C3": "does not hold",  # to target: many times Adam's steps (RNN) and epochs (XOR)
+    "C5": "holds",  # XOR 2-2-1: success rate and converging grid share >= WP's
+    "C6": "not assessable",  # plausibility is not decidable by simulation
     "C7": "depends on reconstruction",  # beta 0.99 beats Dopamine-1, the quoted ordering does not
-    "E2": "holds",            # spec-pinned: the rule as quoted cannot learn
+    "E2": "holds",  # spec-pinned: the rule as quoted cannot learn
 }
 IDS = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "E2"]
 UNPINNED = {"C4"}  # a memory reading (peak RSS): its verdict is not deterministic

@@ -14,7 +14,13 @@ from conftest import verdicts
 pytestmark = pytest.mark.chapters
 
 EXPECTED_QUICK = {"C1": "holds", "C2": "holds", "C3": "holds", "C4": "holds", "C5": "holds"}
-VERDICTS = ("holds", "does not hold", "depends on reconstruction", "by construction", "not assessable")
+VERDICTS = (
+    "holds",
+    "does not hold",
+    "depends on reconstruction",
+    "by construction",
+    "not assessable",
+)
 
 
 def test_ch06_claims(claims_json):
