@@ -16,6 +16,7 @@ classifiers), ``ivisit_db`` (original IVISIT databases:
 The chapter's example simulations live in the experiments layer,
 :mod:`neuroplastic.experiments.simulations`; this package imports nothing above it.
 """
+
 from . import lif, mlkit
 from .directives import DirectiveError, SimSpec, parse_directives
 from .displays import PointerMap, ScopeBuffer, figure_to_array, pixel_to_data, to_uint8
@@ -25,17 +26,84 @@ from .params import Displays, Parameters
 from .runner import HeadlessRunner
 from .search import SearchResult, search, space_from_spec
 from .simulation import Simulation, Timing, sim_spec
-from .specs import (Button, Checkbox, Comment, DictSlider, Dropdown, Image, Listed, Plot, Radio, Scope, Slider,
-                    TextIn, TextOut, checkbox_from_str, checkbox_to_str)
-from .store import (ConfigExists, ConfigNotFound, ForeignStoreError, Store, StoreCorruptError, StoreError,
-                    StoreVersionError)
+from .specs import (
+    Button,
+    Checkbox,
+    Comment,
+    DictSlider,
+    Dropdown,
+    Image,
+    Listed,
+    Plot,
+    Radio,
+    Scope,
+    Slider,
+    TextIn,
+    TextOut,
+    checkbox_from_str,
+    checkbox_to_str,
+)
+from .store import (
+    ConfigExists,
+    ConfigNotFound,
+    ForeignStoreError,
+    Store,
+    StoreCorruptError,
+    StoreError,
+    StoreVersionError,
+)
 from .ui import App, build_controls, launch, positions_from_layout, show_static
 
 __all__ = [
-    "App", "Button", "Checkbox", "Comment", "ConfigExists", "ConfigNotFound", "DictSlider", "DirectiveError",
-    "Displays", "Dropdown", "ForeignStoreError", "HeadlessRunner", "IVisitDBError", "IVisitImport", "Image", "Listed", "Parameters", "Plot",
-    "PointerMap", "Radio", "Scope", "ScopeBuffer", "SearchResult", "SimSpec", "Simulation", "Slider", "Store",
-    "StoreCorruptError", "StoreError", "StoreVersionError", "TextIn", "TextOut", "Timing", "build_controls",
-    "checkbox_from_str", "checkbox_to_str", "count_user_lines", "figure_to_array", "launch", "lif", "mlkit",
-    "parse_directives", "pixel_to_data", "positions_from_layout", "read_ivisit", "search", "show_static", "sim_spec", "space_from_spec", "to_uint8", "write_ivisit",
+    "App",
+    "Button",
+    "Checkbox",
+    "Comment",
+    "ConfigExists",
+    "ConfigNotFound",
+    "DictSlider",
+    "DirectiveError",
+    "Displays",
+    "Dropdown",
+    "ForeignStoreError",
+    "HeadlessRunner",
+    "IVisitDBError",
+    "IVisitImport",
+    "Image",
+    "Listed",
+    "Parameters",
+    "Plot",
+    "PointerMap",
+    "Radio",
+    "Scope",
+    "ScopeBuffer",
+    "SearchResult",
+    "SimSpec",
+    "Simulation",
+    "Slider",
+    "Store",
+    "StoreCorruptError",
+    "StoreError",
+    "StoreVersionError",
+    "TextIn",
+    "TextOut",
+    "Timing",
+    "build_controls",
+    "checkbox_from_str",
+    "checkbox_to_str",
+    "count_user_lines",
+    "figure_to_array",
+    "launch",
+    "lif",
+    "mlkit",
+    "parse_directives",
+    "pixel_to_data",
+    "positions_from_layout",
+    "read_ivisit",
+    "search",
+    "show_static",
+    "sim_spec",
+    "space_from_spec",
+    "to_uint8",
+    "write_ivisit",
 ]

@@ -1,7 +1,8 @@
 """IVISIT-style declarations in comment lines, and the common internal spec :class:`SimSpec`.
 
 A directive is a comment that starts with ``@IVISIT:`` (``#@IVISIT:``, ``# @IVISIT:``, also
-after code: ``x = 1  #@IVISIT:...``), then a KEYWORD (upper case, as IVISIT requires) and ``&``-separated, trimmed
+after code: ``x = 1  #@IVISIT:...``), then a KEYWORD (upper case, as IVISIT requires) and
+``&``-separated, trimmed
 fields; a later ``#`` starts a comment. Lists ``[a,b,c]`` hold ints, floats or strings (a string
 item may carry single quotes, which are removed, as IVISIT does). Field counts exclude the keyword
 (as in the ``ivisit`` 0.72 package's parser):
@@ -43,9 +44,9 @@ accepts them and lets the widget written last win); several widgets on one *list
 indices 0, 1, ...) are the way to share it. ``log`` sliders, SCOPE, PLOT and COMMENT are our
 extensions [R].
 """
+
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import re
@@ -53,28 +54,78 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .specs import (Button, Checkbox, Comment, DictSlider, Dropdown, Image, Listed, Plot, Radio, Scope,
-                    Slider, TextIn, TextOut, checkbox_from_str, checkbox_to_str)
+from .specs import (
+    Button,
+    Checkbox,
+    Comment,
+    DictSlider,
+    Dropdown,
+    Image,
+    Listed,
+    Plot,
+    Radio,
+    Scope,
+    Slider,
+    TextIn,
+    TextOut,
+    checkbox_from_str,
+    checkbox_to_str,
+)
 
-__all__ = ["DirectiveError", "DirectiveWarning", "SimSpec", "parse_directives", "MARKER", "FIELD_COUNTS"]
+__all__ = [
+    "DirectiveError",
+    "DirectiveWarning",
+    "SimSpec",
+    "parse_directives",
+    "MARKER",
+    "FIELD_COUNTS",
+]
 
 MARKER = "#@IVISIT:"
-FIELD_COUNTS = {"SIMULATION": 1, "SLIDER": 7, "DICTSLIDER": 4, "DICTSLIDERITEM": 5, "LISTSEL": 7,
-                "CHECKBOX": 4, "RADIOBUTTON": 4, "BUTTON": 3, "TEXT_IN": 5, "IMAGE": 5, "TEXT_OUT": 4,
-                "SCOPE": 4, "PLOT": 3, "COMMENT": 2}
+FIELD_COUNTS = {
+    "SIMULATION": 1,
+    "SLIDER": 7,
+    "DICTSLIDER": 4,
+    "DICTSLIDERITEM": 5,
+    "LISTSEL": 7,
+    "CHECKBOX": 4,
+    "RADIOBUTTON": 4,
+    "BUTTON": 3,
+    "TEXT_IN": 5,
+    "IMAGE": 5,
+    "TEXT_OUT": 4,
+    "SCOPE": 4,
+    "PLOT": 3,
+    "COMMENT": 2,
+}
 _JUSTIFY_OPTS = ("just_left", "just_center", "just_right", "None", "NONE")
-NUM_TYPES = {"int": "int", "INT": "int", "integer": "int", "INTEGER": "int",
-             "float": "float", "FLOAT": "float", "double": "float", "DOUBLE": "float"}
+NUM_TYPES = {
+    "int": "int",
+    "INT": "int",
+    "integer": "int",
+    "INTEGER": "int",
+    "float": "float",
+    "FLOAT": "float",
+    "double": "float",
+    "DOUBLE": "float",
+}
 TEXT_TYPES = {"string": "text", "STRING": "text", "text": "text", "TEXT": "text"}
-BINARY_TYPES = {"binary": "binary", "bool": "binary", "boolean": "binary",
-                "BINARY": "binary", "BOOL": "binary", "BOOLEAN": "binary"}
+BINARY_TYPES = {
+    "binary": "binary",
+    "bool": "binary",
+    "boolean": "binary",
+    "BINARY": "binary",
+    "BOOL": "binary",
+    "BOOLEAN": "binary",
+}
 _MARKER_RE = re.compile(r"\s*#[#\s]*@IVISIT:")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _INT = re.compile(r"^[+-]?\d+$")
 
 
 class DirectiveError(ValueError):
-    """A malformed ``#@IVISIT:`` line: ``path``, ``line_no`` (1-based), ``line_text``, ``message``."""
+    """A malformed ``#@IVISIT:`` line: ``path``, ``line_no`` (1-based), ``line_text``,
+    ``message``."""
 
     def __init__(self, path, line_no, line_text, message):
         self.path, self.line_no, self.line_text, self.message = path, line_no, line_text, message
@@ -82,7 +133,8 @@ class DirectiveError(ValueError):
 
 
 class DirectiveWarning(UserWarning):
-    """A directive token that IVISIT ignores (an unknown TEXT_OUT option): accepted, and reported."""
+    """A directive token that IVISIT ignores (an unknown TEXT_OUT option): accepted, and
+    reported."""
 
 
 @dataclass
@@ -94,18 +146,24 @@ class SimSpec:
     displays: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {"name": self.name,
-                "parameters": {k: s.to_dict() for k, s in self.parameters.items()},
-                "displays": {k: s.to_dict() for k, s in self.displays.items()}}
+        return {
+            "name": self.name,
+            "parameters": {k: s.to_dict() for k, s in self.parameters.items()},
+            "displays": {k: s.to_dict() for k, s in self.displays.items()},
+        }
 
     @classmethod
-    def from_dict(cls, d: dict) -> "SimSpec":
+    def from_dict(cls, d: dict) -> SimSpec:
         from .specs import spec_from_dict
-        return cls(d["name"], {k: spec_from_dict(v) for k, v in d["parameters"].items()},
-                   {k: spec_from_dict(v) for k, v in d["displays"].items()})
+
+        return cls(
+            d["name"],
+            {k: spec_from_dict(v) for k, v in d["parameters"].items()},
+            {k: spec_from_dict(v) for k, v in d["displays"].items()},
+        )
 
     @classmethod
-    def from_json(cls, text: str) -> "SimSpec":
+    def from_json(cls, text: str) -> SimSpec:
         return cls.from_dict(json.loads(text))
 
     def to_json(self) -> str:
@@ -149,27 +207,80 @@ def _param_lines(name, s, index=-1):
             lines.extend(_param_lines(name, item, i))
         return lines
     if isinstance(s, Slider):
-        return [MARKER + J(["SLIDER", s.label, _lst(s.size), _lst([s.min, s.max, s.ticks, s.step]), name,
-                            str(index), _slider_type(s), _fmt(s.default)])]
+        return [
+            MARKER
+            + J(
+                [
+                    "SLIDER",
+                    s.label,
+                    _lst(s.size),
+                    _lst([s.min, s.max, s.ticks, s.step]),
+                    name,
+                    str(index),
+                    _slider_type(s),
+                    _fmt(s.default),
+                ]
+            )
+        ]
     if isinstance(s, DictSlider):
         w, cols, rows, fs = s.size
-        lines = [MARKER + J(["DICTSLIDER", s.label, _lst([w, cols, rows, s.mode, fs]), name, str(s.selected)])]
+        lines = [
+            MARKER
+            + J(["DICTSLIDER", s.label, _lst([w, cols, rows, s.mode, fs]), name, str(s.selected)])
+        ]
         for key, it in s.items.items():
-            lines.append(MARKER + J(["DICTSLIDERITEM", it.label, _lst([it.min, it.max, it.ticks, it.step]), key,
-                                     _slider_type(it), _fmt(it.default)]))
+            lines.append(
+                MARKER
+                + J(
+                    [
+                        "DICTSLIDERITEM",
+                        it.label,
+                        _lst([it.min, it.max, it.ticks, it.step]),
+                        key,
+                        _slider_type(it),
+                        _fmt(it.default),
+                    ]
+                )
+            )
         return lines
     if isinstance(s, Dropdown):
-        return [MARKER + J(["LISTSEL", s.label, _lst(s.size), _lst(s.options), name, str(index), s.dtype,
-                            _fmt(s.default)])]
+        return [
+            MARKER
+            + J(
+                [
+                    "LISTSEL",
+                    s.label,
+                    _lst(s.size),
+                    _lst(s.options),
+                    name,
+                    str(index),
+                    s.dtype,
+                    _fmt(s.default),
+                ]
+            )
+        ]
     if isinstance(s, Checkbox):
-        return [MARKER + J(["CHECKBOX", s.label, _lst(s.options), name, checkbox_to_str(s.default)])]
+        return [
+            MARKER + J(["CHECKBOX", s.label, _lst(s.options), name, checkbox_to_str(s.default)])
+        ]
     if isinstance(s, Radio):
         return [MARKER + J(["RADIOBUTTON", s.label, _lst(s.options), name, _fmt(s.default)])]
     if isinstance(s, Button):
-        return [MARKER + J(["BUTTON", s.label, _lst([s.caption if s.caption is not None else s.label, s.text]),
-                            name])]
+        return [
+            MARKER
+            + J(
+                [
+                    "BUTTON",
+                    s.label,
+                    _lst([s.caption if s.caption is not None else s.label, s.text]),
+                    name,
+                ]
+            )
+        ]
     if isinstance(s, TextIn):
-        return [MARKER + J(["TEXT_IN", s.label, _lst([s.cols, s.rows]), name, str(index), s.default])]
+        return [
+            MARKER + J(["TEXT_IN", s.label, _lst([s.cols, s.rows]), name, str(index), s.default])
+        ]
     raise TypeError(f"parameter {name!r}: {type(s).__name__} has no directive form")
 
 
@@ -179,10 +290,22 @@ def _display_lines(name, s):
         rng = s.range if s.range is not None else (0, 255)
         return [MARKER + J(["IMAGE", s.label, _fmt(float(s.scale)), _lst(rng), name, s.dtype])]
     if isinstance(s, TextOut):
-        return [MARKER + J(["TEXT_OUT", s.label, _lst([s.cols, s.rows]), "just_" + s.justify, name])]
+        return [
+            MARKER + J(["TEXT_OUT", s.label, _lst([s.cols, s.rows]), "just_" + s.justify, name])
+        ]
     if isinstance(s, Scope):
-        return [MARKER + J(["SCOPE", s.label, _lst([s.width, s.height]),
-                            _lst([float(s.t_window), s.y_range[0], s.y_range[1]]), name])]
+        return [
+            MARKER
+            + J(
+                [
+                    "SCOPE",
+                    s.label,
+                    _lst([s.width, s.height]),
+                    _lst([float(s.t_window), s.y_range[0], s.y_range[1]]),
+                    name,
+                ]
+            )
+        ]
     if isinstance(s, Plot):
         return [MARKER + J(["PLOT", s.label, _lst(s.figsize), name])]
     if isinstance(s, Comment):
@@ -263,8 +386,10 @@ def _build(ln, ctor, *args, **kw):
 def _slider(ln, label, rng_tok, typ, init_tok, size=(200, 1)):
     mn, mx, nt, res = _list(ln, rng_tok, "range [min,max,nticks,resolution]", n=4, numeric=True)
     if typ != "log" and typ not in NUM_TYPES:
-        raise ln.error(f"unknown type {typ!r}; expected int, float (or an IVISIT alias: INT, integer, "
-                       f"INTEGER, FLOAT, double, DOUBLE) or log")
+        raise ln.error(
+            f"unknown type {typ!r}; expected int, float (or an IVISIT alias: INT, integer, "
+            f"INTEGER, FLOAT, double, DOUBLE) or log"
+        )
     typ = NUM_TYPES.get(typ, typ)
     nt = int(round(nt))
     if typ == "int":
@@ -278,24 +403,37 @@ def _slider(ln, label, rng_tok, typ, init_tok, size=(200, 1)):
     init = _number(ln, init_tok, "init", integer=typ == "int")
     if not mn <= init <= mx:
         raise ln.error(f"init {init} is out of range [{mn}, {mx}]")
-    return _build(ln, Slider, mn, mx, step=res, default=init, ticks=nt, log=typ == "log",
-                  dtype="int" if typ == "int" else "float", label=label, size=tuple(size))
+    return _build(
+        ln,
+        Slider,
+        mn,
+        mx,
+        step=res,
+        default=init,
+        ticks=nt,
+        log=typ == "log",
+        dtype="int" if typ == "int" else "float",
+        label=label,
+        size=tuple(size),
+    )
 
 
 class _Block:
     def __init__(self, name):
         self.spec = SimSpec(name)
-        self.lists = {}        # name -> {index: (spec, line)}
+        self.lists = {}  # name -> {index: (spec, line)}
         self.dict_open = None  # (name, label, size, mode, selected, items, line)
-        self.names = {}        # name -> line
+        self.names = {}  # name -> line
 
     def claim(self, ln, name, listed=False):
         if name in self.lists and not listed:
             raise ln.error(f"list index -1 on list parameter {name!r} (declared with list indices)")
         if name in self.names and not (listed and name in self.lists):
             if listed:
-                raise ln.error(f"list index on a non-list parameter {name!r} (declared as a scalar "
-                               f"on line {self.names[name]})")
+                raise ln.error(
+                    f"list index on a non-list parameter {name!r} (declared as a scalar "
+                    f"on line {self.names[name]})"
+                )
             raise ln.error(f"duplicate name {name!r} (first declared on line {self.names[name]})")
         self.names.setdefault(name, ln.no)
 
@@ -330,8 +468,12 @@ def parse_directives(source) -> dict:
     import inspect
 
     path = "<string>"
-    if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and MARKER not in source
-                                    and source.endswith((".py", ".txt", ".ivisit"))):
+    if isinstance(source, Path) or (
+        isinstance(source, str)
+        and "\n" not in source
+        and MARKER not in source
+        and source.endswith((".py", ".txt", ".ivisit"))
+    ):
         path = str(source)
         text = Path(source).read_text(encoding="utf-8")
     elif isinstance(source, str):
@@ -340,7 +482,9 @@ def parse_directives(source) -> dict:
         path = getattr(source, "__file__", None) or getattr(source, "__name__", "<object>")
         text = inspect.getsource(source)
     else:
-        raise TypeError(f"source must be a str, a Path, a module or a class, got {type(source).__name__}")
+        raise TypeError(
+            f"source must be a str, a Path, a module or a class, got {type(source).__name__}"
+        )
 
     blocks, cur = {}, None
     for no, raw in enumerate(text.splitlines(), start=1):
@@ -350,14 +494,16 @@ def parse_directives(source) -> dict:
         ln = _Line(path, no, raw)
         body = raw[start:]
         if "#" in body:
-            body = body[:body.index("#")]
+            body = body[: body.index("#")]
         fields = [f.strip() for f in body.split("&")]
         kw = fields[0]
         if not kw:
             raise ln.error("missing keyword after #@IVISIT:")
         if kw not in FIELD_COUNTS:
             hint = " (keywords are upper case, as in IVISIT)" if kw.upper() in FIELD_COUNTS else ""
-            raise ln.error(f"unknown keyword {fields[0]!r}{hint}; expected one of {sorted(FIELD_COUNTS)}")
+            raise ln.error(
+                f"unknown keyword {fields[0]!r}{hint}; expected one of {sorted(FIELD_COUNTS)}"
+            )
         f = fields[1:]
         if len(f) != FIELD_COUNTS[kw]:
             raise ln.error(f"{kw} expects {FIELD_COUNTS[kw]} fields, got {len(f)}")
@@ -399,7 +545,9 @@ def _close_dict(b):
         raise ln.error(f"DICTSLIDER {name!r} has no DICTSLIDERITEM lines")
     if sel >= len(items):
         raise ln.error(f"selected index {sel} out of range for {len(items)} items")
-    b.spec.parameters[name] = _build(ln, DictSlider, items, selected=sel, mode=mode, label=label, size=size)
+    b.spec.parameters[name] = _build(
+        ln, DictSlider, items, selected=sel, mode=mode, label=label, size=size
+    )
 
 
 def _finish(b):
@@ -417,7 +565,9 @@ def _put(ln, b, name, index, spec):
         b.spec.parameters[name] = spec
     else:
         b.claim(ln, name, listed=True)
-        b.spec.parameters.setdefault(name, None)   # keeps the place of the first widget (as IVISIT does)
+        b.spec.parameters.setdefault(
+            name, None
+        )  # keeps the place of the first widget (as IVISIT does)
         slot = b.lists.setdefault(name, {})
         if index in slot:
             raise ln.error(f"duplicate list index {index} for parameter {name!r}")
@@ -448,8 +598,10 @@ def _parse_item(ln, kw, f, b):
         opts = _list(ln, opts, "options")
         name, idx = _name(ln, name), _index(ln, idx)
         if typ not in NUM_TYPES and typ not in TEXT_TYPES:
-            raise ln.error(f"unknown type {typ!r}; expected text, int or float (or an IVISIT alias: string, "
-                           f"STRING, TEXT, INT, integer, INTEGER, FLOAT, double, DOUBLE)")
+            raise ln.error(
+                f"unknown type {typ!r}; expected text, int or float (or an IVISIT alias: string, "
+                f"STRING, TEXT, INT, integer, INTEGER, FLOAT, double, DOUBLE)"
+            )
         typ = NUM_TYPES.get(typ) or TEXT_TYPES[typ]
         conv = {"text": str, "int": int, "float": float}[typ]
         try:
@@ -459,8 +611,15 @@ def _parse_item(ln, kw, f, b):
             raise ln.error(f"options and init must be of type {typ}") from None
         if init not in opts:
             raise ln.error(f"init {init!r} is not one of the options {opts}")
-        _put(ln, b, name, idx, _build(ln, Dropdown, tuple(opts), default=init, dtype=typ, label=label,
-                                      size=tuple(size)))
+        _put(
+            ln,
+            b,
+            name,
+            idx,
+            _build(
+                ln, Dropdown, tuple(opts), default=init, dtype=typ, label=label, size=tuple(size)
+            ),
+        )
     elif kw == "CHECKBOX":
         label, opts, name, init = f
         opts = [str(o) for o in _list(ln, opts, "options")]
@@ -468,7 +627,9 @@ def _parse_item(ln, kw, f, b):
         try:
             val = checkbox_from_str(init)
         except ValueError:
-            raise ln.error(f"checkbox init must be a string of 0/1 like '0110', got {init!r}") from None
+            raise ln.error(
+                f"checkbox init must be a string of 0/1 like '0110', got {init!r}"
+            ) from None
         if len(val) != len(opts):
             raise ln.error(f"checkbox init {init!r} has {len(val)} entries for {len(opts)} options")
         _put(ln, b, name, -1, _build(ln, Checkbox, tuple(opts), default=val, label=label))
@@ -489,7 +650,13 @@ def _parse_item(ln, kw, f, b):
             raise ln.error("TEXT_IN has an empty label")
         size = _list(ln, size, "size [cols,rows]", n=2, numeric=True)
         name, idx = _name(ln, name), _index(ln, idx)
-        _put(ln, b, name, idx, _build(ln, TextIn, default=init, cols=int(size[0]), rows=int(size[1]), label=label))
+        _put(
+            ln,
+            b,
+            name,
+            idx,
+            _build(ln, TextIn, default=init, cols=int(size[0]), rows=int(size[1]), label=label),
+        )
     else:
         _parse_display(ln, kw, f, b)
 
@@ -506,8 +673,10 @@ def _parse_display(ln, kw, f, b):
         if not rng[0] < rng[1]:
             raise ln.error(f"range needs lo < hi, got {rng}")
         if typ not in NUM_TYPES and typ not in BINARY_TYPES:
-            raise ln.error(f"unknown type {typ!r}; expected int, float or binary (or an IVISIT alias: INT, "
-                           f"integer, INTEGER, FLOAT, double, DOUBLE, bool, boolean, BINARY, BOOL, BOOLEAN)")
+            raise ln.error(
+                f"unknown type {typ!r}; expected int, float or binary (or an IVISIT alias: INT, "
+                f"integer, INTEGER, FLOAT, double, DOUBLE, bool, boolean, BINARY, BOOL, BOOLEAN)"
+            )
         typ = NUM_TYPES.get(typ) or BINARY_TYPES[typ]
         spec = _build(ln, Image, scale=float(scale), range=tuple(rng), dtype=typ, label=label)
     elif kw == "TEXT_OUT":
@@ -517,20 +686,38 @@ def _parse_display(ln, kw, f, b):
         if any(o == "" for o in opts):
             raise ln.error(f"TEXT_OUT options {just!r} hold an empty entry")
         for o in opts:
-            if o not in _JUSTIFY_OPTS:   # IVISIT ignores it (its own help text writes 'list_of_options')
-                warnings.warn(f"{ln.path}:{ln.no}: TEXT_OUT option {o!r} is none of just_left, just_center, "
-                              f"just_right; ignored, as IVISIT does", DirectiveWarning, stacklevel=4)
+            if (
+                o not in _JUSTIFY_OPTS
+            ):  # IVISIT ignores it (its own help text writes 'list_of_options')
+                warnings.warn(
+                    f"{ln.path}:{ln.no}: TEXT_OUT option {o!r} is none of just_left, just_center, "
+                    f"just_right; ignored, as IVISIT does",
+                    DirectiveWarning,
+                    stacklevel=4,
+                )
         justify = "right" if "just_right" in opts else "left" if "just_left" in opts else "center"
         spec = TextOut(justify=justify, cols=int(size[0]), rows=int(size[1]), label=label)
     elif kw == "SCOPE":
         label, size, rng, name = f
         w, h = _list(ln, size, "size [w,h]", n=2, numeric=True)
         tw, lo, hi = _list(ln, rng, "[t_window,ymin,ymax]", n=3, numeric=True)
-        spec = _build(ln, Scope, width=int(w), height=int(h), t_window=float(tw), y_range=(lo, hi), label=label)
+        spec = _build(
+            ln,
+            Scope,
+            width=int(w),
+            height=int(h),
+            t_window=float(tw),
+            y_range=(lo, hi),
+            label=label,
+        )
     elif kw == "PLOT":
         label, size, name = f
-        spec = _build(ln, Plot, figsize=tuple(_list(ln, size, "size [width,height]", n=2, numeric=True)),
-                      label=label)
+        spec = _build(
+            ln,
+            Plot,
+            figsize=tuple(_list(ln, size, "size [width,height]", n=2, numeric=True)),
+            label=label,
+        )
     else:  # COMMENT
         name, text = f
         label = name

@@ -1,11 +1,13 @@
 """Rendering of display contents to uint8 images: images, figures, and the fast scope.
 
 * :func:`to_uint8` maps an image content to ``uint8[H, W]`` or ``uint8[H, W, 3]``: uint8 as is,
-  float linearly from the declared range [lo, hi] to 0..255 (clipped; default [0, 1]), bool to 0/255,
+  float linearly from the declared range [lo, hi] to 0..255 (clipped; default [0, 1]), bool to
+  0/255,
   a Matplotlib Figure through Agg.
 * :class:`ScopeBuffer` is an analogue-style oscilloscope on an ``H x W x 3`` uint8 array.
 * :func:`pixel_to_data` inverts the last rendered axes transform (or the image scale).
 """
+
 from __future__ import annotations
 
 import math
@@ -60,12 +62,22 @@ class ScopeBuffer:
     ``y`` may be a scalar or one value per trace; ``color`` an index into the colours or RGB.
     """
 
-    def __init__(self, width=400, height=150, t_window=100.0, y_range=(-80.0, 0.0), colors=None,
-                 background=(0, 0, 0), zero_color=(90, 90, 90)):
+    def __init__(
+        self,
+        width=400,
+        height=150,
+        t_window=100.0,
+        y_range=(-80.0, 0.0),
+        colors=None,
+        background=(0, 0, 0),
+        zero_color=(90, 90, 90),
+    ):
         self.width, self.height = int(width), int(height)
         self.t_window = float(t_window)
         self.y_range = (float(y_range[0]), float(y_range[1]))
-        self.colors = np.array(colors if colors is not None else [(230, 60, 60)], dtype=np.uint8).reshape(-1, 3)
+        self.colors = np.array(
+            colors if colors is not None else [(230, 60, 60)], dtype=np.uint8
+        ).reshape(-1, 3)
         self.background = np.array(background, dtype=np.uint8)
         self.zero_color = np.array(zero_color, dtype=np.uint8)
         self._rgb = [tuple(int(x) for x in c) for c in self.colors]
@@ -109,7 +121,7 @@ class ScopeBuffer:
     def _r1(self, v):
         """Row of one value (python floats; faster than numpy for a few traces)."""
         lo, hi = self.y_range
-        if not lo <= v <= hi:   # also NaN
+        if not lo <= v <= hi:  # also NaN
             self.n_clipped += 1
             return 0 if v > hi else self.height - 1
         return min(self.height - 1, int(math.floor((hi - v) * (self.height - 1) / (hi - lo) + 0.5)))
@@ -155,7 +167,7 @@ class ScopeBuffer:
             else:
                 if a > b:
                     a, b = b, a
-                img[a:b + 1, c] = rgb
+                img[a : b + 1, c] = rgb
         return c
 
 
@@ -191,5 +203,7 @@ class PointerMap:
 def pixel_to_data(pmap: PointerMap, px: float, py: float):
     """Map a displayed pixel (x right, y down, natural size) to data coordinates."""
     if not isinstance(pmap, PointerMap):
-        raise TypeError("pixel_to_data needs the PointerMap of a rendered display (runner.pointer_maps[name])")
+        raise TypeError(
+            "pixel_to_data needs the PointerMap of a rendered display (runner.pointer_maps[name])"
+        )
     return pmap(px, py)

@@ -34,6 +34,7 @@ input goes through ``Simulation.on_pointer``); ``isModified`` is per parameter, 
 one list parameter share a flag; ``fname`` (the IVISIT database) is read for its values and timing,
 never written (use :meth:`Store.export_ivisit`).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -53,15 +54,27 @@ from .runner import HeadlessRunner
 from .simulation import Simulation, Timing
 from .specs import Button, Checkbox, DictSlider, Image, Listed, TextOut, checkbox_to_str
 
-__all__ = ["IVisit_Parameters", "IVisit_Data", "IVisit_Simulation", "IVisit_main", "IVisitAdapter",
-           "getMatplotlibFigure", "getMatplotlibImage", "run_script", "ivisit_imports", "last_run", "np"]
+__all__ = [
+    "IVisit_Parameters",
+    "IVisit_Data",
+    "IVisit_Simulation",
+    "IVisit_main",
+    "IVisitAdapter",
+    "getMatplotlibFigure",
+    "getMatplotlibImage",
+    "run_script",
+    "ivisit_imports",
+    "last_run",
+    "np",
+]
 
 HEADLESS_ENV = "NEUROPLASTIC_IVISIT_HEADLESS"
-last_run = None   # the runner (headless) or App (Jupyter) of the latest IVisit_main call
+last_run = None  # the runner (headless) or App (Jupyter) of the latest IVisit_main call
 
 
 class IVisit_Parameters:
     """Example parameter struct (as in IVISIT): values are class attributes."""
+
     par1 = 1
     par2 = 2.5
     par3 = "flag_on"
@@ -69,6 +82,7 @@ class IVisit_Parameters:
 
 class IVisit_Data:
     """Example data struct (as in IVISIT): display contents are class attributes."""
+
     data1 = np.array([1])
     data2 = np.array([2.2])
     data3 = ["textdata"]
@@ -88,8 +102,14 @@ class IVisit_Simulation:
     simsteps_per_frame = 1
     frames_per_step = 1
 
-    def __init__(self, name_arg="IVisitSimulation1", parameters_arg=IVisit_Parameters, data_arg=IVisit_Data,
-                 updateMode="sync", flagLock=False):
+    def __init__(
+        self,
+        name_arg="IVisitSimulation1",
+        parameters_arg=IVisit_Parameters,
+        data_arg=IVisit_Data,
+        updateMode="sync",
+        flagLock=False,
+    ):
         if updateMode not in ("sync", "async"):
             raise ValueError(f"updateMode must be 'sync' or 'async', got {updateMode!r}")
         self.name = name_arg
@@ -156,12 +176,14 @@ class IVisit_Simulation:
 def getMatplotlibFigure(**kwargs):
     """A Matplotlib Figure (Agg, no pyplot), as ``ivisit.matplotlib.getMatplotlibFigure``."""
     from matplotlib.figure import Figure
+
     return Figure(**kwargs)
 
 
 def getMatplotlibImage(fig):
     """The figure drawn with Agg as an RGB ``uint8[H, W, 3]`` array (IVISIT's contract)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     return np.asarray(canvas.buffer_rgba())[:, :, :3].copy()
@@ -190,7 +212,7 @@ class _Display:
 
     def __init__(self, adapter):
         self.adapter = adapter
-        self.bindings = []   # (widgetname, event, function, obj): recorded, not fired
+        self.bindings = []  # (widgetname, event, function, obj): recorded, not fired
 
     def getFlagModified(self, widgetname=None):
         a = self.adapter
@@ -198,7 +220,7 @@ class _Display:
             return int(bool(a._modified))
         pname = a.widget_to_parameter.get(widgetname)
         if pname is None:
-            return 0   # IVISIT: an unknown widget is not modified
+            return 0  # IVISIT: an unknown widget is not modified
         return int(pname in a._modified)
 
     def bind2Widget(self, widgetname, eventType, function2call, obj=None):
@@ -213,8 +235,10 @@ def _source_file(ivsim):
         main = sys.modules.get("__main__")
         f = getattr(main, "__file__", None)
     if f is None:
-        raise ValueError("cannot find the script of this simulation; pass source= (the file with the "
-                         "#@IVISIT: lines)")
+        raise ValueError(
+            "cannot find the script of this simulation; pass source= (the file with the "
+            "#@IVISIT: lines)"
+        )
     return Path(f)
 
 
@@ -231,17 +255,29 @@ class IVisitAdapter(Simulation):
         specs = parse_directives(src)
         if not specs:
             raise ValueError(f"source {src!s} holds no #@IVISIT:SIMULATION block")
-        name = ivsim.name if ivsim.name in specs else (next(iter(specs)) if len(specs) == 1 else None)
+        name = (
+            ivsim.name if ivsim.name in specs else (next(iter(specs)) if len(specs) == 1 else None)
+        )
         if name is None:
-            raise ValueError(f"simulation name {ivsim.name!r} is none of the blocks {list(specs)} in {src!s}")
+            raise ValueError(
+                f"simulation name {ivsim.name!r} is none of the blocks {list(specs)} in {src!s}"
+            )
         spec = specs[name]
         P = type(f"{type(ivsim).__name__}Parameters", (Parameters,), dict(spec.parameters))
         D = type(f"{type(ivsim).__name__}Displays", (Displays,), dict(spec.displays))
         self.ivsim = ivsim
         self.spec_ = spec
-        timing = Timing(int(getattr(ivsim, "simsteps_per_frame", 1)), int(getattr(ivsim, "frames_per_step", 1)))
-        super().__init__(name=name, parameters=P, displays=D, update_mode=ivsim.updateMode, timing=timing,
-                         seed=seed)
+        timing = Timing(
+            int(getattr(ivsim, "simsteps_per_frame", 1)), int(getattr(ivsim, "frames_per_step", 1))
+        )
+        super().__init__(
+            name=name,
+            parameters=P,
+            displays=D,
+            update_mode=ivsim.updateMode,
+            timing=timing,
+            seed=seed,
+        )
         self.widget_to_parameter = {}
         for pname, s in spec.parameters.items():
             subs = s.items if isinstance(s, Listed) else (s,)
@@ -262,15 +298,20 @@ class IVisitAdapter(Simulation):
         if isinstance(s, Listed):
             cur = getattr(target, name, None)
             if not isinstance(cur, list) or len(cur) < len(s.items):
-                raise TypeError(f"parameter {name!r} has list-index widgets, so the script's {name} must be a list "
-                                f"of >= {len(s.items)} elements (IVISIT writes into it), got {cur!r}")
+                raise TypeError(
+                    f"parameter {name!r} has list-index widgets, so the script's {name} must "
+                    f"be a list "
+                    f"of >= {len(s.items)} elements (IVISIT writes into it), got {cur!r}"
+                )
             for i, v in enumerate(value):
                 cur[i] = v
         elif isinstance(s, DictSlider):
             cur = getattr(target, name, None)
             if not isinstance(cur, dict):
-                raise TypeError(f"parameter {name!r} is a dict slider, so the script's {name} must be a dict, "
-                                f"got {cur!r}")
+                raise TypeError(
+                    f"parameter {name!r} is a dict slider, so the script's {name} must be a dict, "
+                    f"got {cur!r}"
+                )
             cur.update(value)
         elif isinstance(s, Checkbox):
             setattr(target, name, checkbox_to_str(value))
@@ -320,8 +361,10 @@ class IVisitAdapter(Simulation):
         for name, s in self.d._specs.items():
             if isinstance(s, Image):
                 if not hasattr(data, name):
-                    raise AttributeError(f"IMAGE {s.label!r} shows data {name!r}, which the data class "
-                                         f"{getattr(data, '__name__', data)!r} lacks")
+                    raise AttributeError(
+                        f"IMAGE {s.label!r} shows data {name!r}, which the data class "
+                        f"{getattr(data, '__name__', data)!r} lacks"
+                    )
                 v = getattr(data, name)
                 a = np.asarray(v)
                 with np.errstate(all="ignore"):
@@ -336,14 +379,26 @@ class IVisitAdapter(Simulation):
 def _in_kernel():
     try:
         from IPython import get_ipython
+
         ip = get_ipython()
         return ip is not None and "IPKernelApp" in ip.config
     except Exception:
         return False
 
 
-def IVisit_main(fname=None, sim=None, debuglevel=0, str_app_name=None, str_app_help=None, str_app_about=None,
-                *, headless=None, steps=None, source=None, store=None):
+def IVisit_main(
+    fname=None,
+    sim=None,
+    debuglevel=0,
+    str_app_name=None,
+    str_app_help=None,
+    str_app_about=None,
+    *,
+    headless=None,
+    steps=None,
+    source=None,
+    store=None,
+):
     """Start a simulation as IVISIT's ``IVisit_main`` does, on our front end.
 
     Headless when ``headless=True``, when the environment variable ``NEUROPLASTIC_IVISIT_HEADLESS``
@@ -353,7 +408,8 @@ def IVisit_main(fname=None, sim=None, debuglevel=0, str_app_name=None, str_app_h
     displayed and returned, its widgets at the database's positions when it has some. ``fname``:
     an IVISIT database whose values and timing for this simulation are loaded first (as IVISIT
     loads its database); when None, a first command-line argument ending in ``.db`` is used, as
-    IVISIT takes ``sys.argv[1]``. The result is also kept in ``neuroplastic.sim.ivisit.last_run``."""
+    IVISIT takes ``sys.argv[1]``. The result is also kept in
+    ``neuroplastic.sim.ivisit.last_run``."""
     global last_run
     if sim is None:
         sim = IVisit_Simulation()
@@ -363,14 +419,19 @@ def IVisit_main(fname=None, sim=None, debuglevel=0, str_app_name=None, str_app_h
     positions = None
     if fname is not None:
         if not Path(fname).is_file():
-            raise FileNotFoundError(f"fname: no IVISIT database {str(fname)!r} (IVISIT would create it with its "
-                                    f"parser; write one with neuroplastic.sim.ivisit_db.ivisit_parser_db)")
+            raise FileNotFoundError(
+                f"fname: no IVISIT database {str(fname)!r} (IVISIT would create it with its "
+                f"parser; write one with neuroplastic.sim.ivisit_db.ivisit_parser_db)"
+            )
         from .ivisit_db import read_ivisit
         from .ui import positions_from_layout
+
         imp = read_ivisit(fname)
         if adapter.name not in imp.specs:
-            raise ValueError(f"fname: the IVISIT database {str(fname)!r} has no simulation {adapter.name!r}; "
-                             f"it has {list(imp.specs)}")
+            raise ValueError(
+                f"fname: the IVISIT database {str(fname)!r} has no simulation {adapter.name!r}; "
+                f"it has {list(imp.specs)}"
+            )
         for k, v in imp.values[adapter.name].items():
             if k in adapter.p._specs:
                 adapter.p.set(k, v)
@@ -388,9 +449,11 @@ def IVisit_main(fname=None, sim=None, debuglevel=0, str_app_name=None, str_app_h
         last_run = runner
         return runner
     from .ui import launch
+
     app = launch(adapter, store=store, positions=positions)
     try:
         from IPython.display import display
+
         display(app)
     except ImportError:  # pragma: no cover
         pass
@@ -425,7 +488,8 @@ def ivisit_imports():
 def run_script(path, steps=1, headless=True, argv=()):
     """Run an unchanged IVISIT script (``if __name__ == '__main__': IVisit_main(sim=sim)``) as
     ``python path *argv`` would, and return what its ``IVisit_main`` returned (headless: the runner
-    after ``steps`` cycles). ``argv=[db]`` opens an IVISIT database, as IVISIT's command line does."""
+    after ``steps`` cycles). ``argv=[db]`` opens an IVISIT database, as IVISIT's command line
+    does."""
     global last_run
     path = Path(path)
     if not path.is_file():

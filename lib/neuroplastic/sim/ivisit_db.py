@@ -29,25 +29,54 @@ the last one; widgets are taken in key order as indices 0, 1, ...), a TEXT_OUT's
 stored; defaults used), a parameter row shared by several simulations (its last ``type``/``range``
 wins, as in IVISIT), dates (our configuration gets fresh timestamps).
 """
+
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .directives import NUM_TYPES, TEXT_TYPES, BINARY_TYPES, SimSpec
+from .directives import BINARY_TYPES, NUM_TYPES, TEXT_TYPES, SimSpec
 from .simulation import Timing
-from .specs import (Button, Checkbox, Comment, DictSlider, Dropdown, Image, Listed, Radio, Slider, TextIn, TextOut,
-                    checkbox_from_str, checkbox_to_str)
+from .specs import (
+    Button,
+    Checkbox,
+    Comment,
+    DictSlider,
+    Dropdown,
+    Image,
+    Listed,
+    Radio,
+    Slider,
+    TextIn,
+    TextOut,
+    checkbox_from_str,
+    checkbox_to_str,
+)
 
-__all__ = ["IVisitImport", "IVisitDBError", "read_ivisit", "write_ivisit", "ivisit_parser_db", "IVISIT_TABLES"]
+__all__ = [
+    "IVisitImport",
+    "IVisitDBError",
+    "read_ivisit",
+    "write_ivisit",
+    "ivisit_parser_db",
+    "IVISIT_TABLES",
+]
 
-IVISIT_TABLES = ("simulation", "parameter", "dataarray", "parameterwidget", "datawidget", "commentwidget")
+IVISIT_TABLES = (
+    "simulation",
+    "parameter",
+    "dataarray",
+    "parameterwidget",
+    "datawidget",
+    "commentwidget",
+)
 _PLACEHOLDER = "N.N."
 
 
 class IVisitDBError(ValueError):
-    """The file is not an IVISIT database, or a row cannot be read (names table, key and problem)."""
+    """The file is not an IVISIT database, or a row cannot be read (names table, key and
+    problem)."""
 
 
 @dataclass
@@ -77,11 +106,18 @@ def ivisit_parser_db(script, db):
     import io
     import sys
     import types
+
     spec = importlib.util.find_spec("ivisit")
     if spec is None or not spec.submodule_search_locations:
-        raise ImportError("the ivisit package is not installed (pip install ivisit==0.72 supylib==0.53)")
+        raise ImportError(
+            "the ivisit package is not installed (pip install ivisit==0.72 supylib==0.53)"
+        )
     saved = sys.modules.get("ivisit")
-    if saved is None or getattr(saved, "__file__", None) is None or "neuroplastic" in str(saved.__file__):
+    if (
+        saved is None
+        or getattr(saved, "__file__", None) is None
+        or "neuroplastic" in str(saved.__file__)
+    ):
         stub = types.ModuleType("ivisit")
         stub.__path__ = list(spec.submodule_search_locations)
         sys.modules["ivisit"] = stub
@@ -94,7 +130,7 @@ def ivisit_parser_db(script, db):
             sys.modules.pop("ivisit", None)
         else:
             sys.modules["ivisit"] = saved
-    with contextlib.redirect_stdout(io.StringIO()):   # supy prints its progress
+    with contextlib.redirect_stdout(io.StringIO()):  # supy prints its progress
         IVisitParser(str(script), sqldatabase(db_ivisit_cfg, str(db)))
     return Path(db)
 
@@ -163,9 +199,13 @@ def read_ivisit(path) -> IVisitImport:
     for key, srow in sims.items():
         pws = [r for r in T["parameterwidget"] if r["key_simulation"] == key]
         dws = [r for r in T["datawidget"] if r["key_simulation"] == key]
-        cws = [r for r in T["commentwidget"] if r["key_simulation"] == key and r["name"] != _PLACEHOLDER]
+        cws = [
+            r
+            for r in T["commentwidget"]
+            if r["key_simulation"] == key and r["name"] != _PLACEHOLDER
+        ]
         if key == 0 and srow["name"] == _PLACEHOLDER and not (pws or dws or cws):
-            continue   # IVISIT's default row, created with every database
+            continue  # IVISIT's default row, created with every database
         name = srow["name"]
         if name in out.specs:
             raise IVisitDBError(f"{path}: table simulation: two rows named {name!r}")
@@ -174,10 +214,14 @@ def read_ivisit(path) -> IVisitImport:
         used_a |= {r["key_dataarray"] for r in dws}
     for k, r in params.items():
         if k not in used_p:
-            out.notes.append(f"parameter {r['name']!r} (key {k}) has no widget in any simulation: not imported")
+            out.notes.append(
+                f"parameter {r['name']!r} (key {k}) has no widget in any simulation: not imported"
+            )
     for k, r in arrays.items():
         if k not in used_a:
-            out.notes.append(f"dataarray {r['name']!r} (key {k}) has no widget in any simulation: not imported")
+            out.notes.append(
+                f"dataarray {r['name']!r} (key {k}) has no widget in any simulation: not imported"
+            )
     for r in T["commentwidget"]:
         if r["key_simulation"] not in sims:
             out.notes.append(f"comment widget {r['name']!r} belongs to no simulation: not imported")
@@ -193,8 +237,10 @@ def _read_sim(out, name, srow, pws, dws, cws, params, arrays):
     groups = {}
     for r in pws:
         if r["key_parameter"] not in params:
-            raise IVisitDBError(f"{where0}: parameter widget {r['name']!r} refers to a missing parameter "
-                                f"key {r['key_parameter']}")
+            raise IVisitDBError(
+                f"{where0}: parameter widget {r['name']!r} refers to a missing parameter "
+                f"key {r['key_parameter']}"
+            )
         groups.setdefault(r["key_parameter"], []).append(r)
     for pkey, ws in groups.items():
         prow = params[pkey]
@@ -204,22 +250,35 @@ def _read_sim(out, name, srow, pws, dws, cws, params, arrays):
             where = f"{where0}, widget {r['name']!r} (parameterwidget key {r['key']})"
             s, v = _param_widget(r, prow, where, notes)
             built.append((r, s, v))
-            layout.append(_layout(r, f"{pname}[{len(built) - 1}]" if len(ws) > 1 else pname, s.kind))
+            layout.append(
+                _layout(r, f"{pname}[{len(built) - 1}]" if len(ws) > 1 else pname, s.kind)
+            )
         listidx = prow["listidx"]
         list_kinds = all(isinstance(s, (Slider, Dropdown, TextIn)) for _, s, _ in built)
-        if len(built) > 1 or (list_kinds and isinstance(listidx, int) and listidx >= 0
-                              and not isinstance(built[0][1], DictSlider)):
+        if len(built) > 1 or (
+            list_kinds
+            and isinstance(listidx, int)
+            and listidx >= 0
+            and not isinstance(built[0][1], DictSlider)
+        ):
             if not list_kinds:
-                raise IVisitDBError(f"{where0}: parameter {pname!r} has {len(built)} widgets of kinds "
-                                    f"{[s.kind for _, s, _ in built]}; only sliders, list selections and "
-                                    f"text fields can share a (list) parameter")
+                raise IVisitDBError(
+                    f"{where0}: parameter {pname!r} has {len(built)} widgets of kinds "
+                    f"{[s.kind for _, s, _ in built]}; only sliders, list selections and "
+                    f"text fields can share a (list) parameter"
+                )
             if len(built) > 1:
-                notes.append(f"{where0}: list parameter {pname!r} has {len(built)} widgets "
-                             f"{[r['name'] for r, _, _ in built]}; IVISIT stores one list index "
-                             f"({listidx}) per parameter, so widget key order gives indices 0..{len(built) - 1}")
+                notes.append(
+                    f"{where0}: list parameter {pname!r} has {len(built)} widgets "
+                    f"{[r['name'] for r, _, _ in built]}; IVISIT stores one list index "
+                    f"({listidx}) per parameter, so widget key order gives indices "
+                    f"0..{len(built) - 1}"
+                )
             elif listidx != 0:
-                notes.append(f"{where0}: parameter {pname!r} has one widget with list index {listidx}; "
-                             f"imported as a scalar (a list needs widgets for indices 0..{listidx})")
+                notes.append(
+                    f"{where0}: parameter {pname!r} has one widget with list index {listidx}; "
+                    f"imported as a scalar (a list needs widgets for indices 0..{listidx})"
+                )
                 spec.parameters[pname] = built[0][1]
                 values[pname] = built[0][2]
                 continue
@@ -233,40 +292,65 @@ def _read_sim(out, name, srow, pws, dws, cws, params, arrays):
     # ---- data widgets
     for r in dws:
         if r["key_dataarray"] not in arrays:
-            raise IVisitDBError(f"{where0}: data widget {r['name']!r} refers to a missing dataarray "
-                                f"key {r['key_dataarray']}")
+            raise IVisitDBError(
+                f"{where0}: data widget {r['name']!r} refers to a missing dataarray "
+                f"key {r['key_dataarray']}"
+            )
         arow = arrays[r["key_dataarray"]]
         where = f"{where0}, widget {r['name']!r} (datawidget key {r['key']})"
         dname = arow["name"]
         if dname in spec.displays:
-            notes.append(f"{where}: a second widget on data array {dname!r}; not imported (we show each "
-                         f"data array once)")
+            notes.append(
+                f"{where}: a second widget on data array {dname!r}; not imported (we show each "
+                f"data array once)"
+            )
             continue
         wtype = str(r["type"]).strip()
         atype = str(arow["type"]).strip()
         if wtype == "image":
             dtype = NUM_TYPES.get(atype) or BINARY_TYPES.get(atype)
             if dtype is None:
-                raise IVisitDBError(f"{where}: image data type {atype!r} is not int, float or binary")
+                raise IVisitDBError(
+                    f"{where}: image data type {atype!r} is not int, float or binary"
+                )
             rng = _nums(r["range"], "int" if dtype == "binary" else dtype, where)
             if len(rng) != 2:
                 raise IVisitDBError(f"{where}: image range {r['range']!r} is not [lo,hi]")
-            spec.displays[dname] = Image(scale=float(r["scale"]), range=tuple(rng), dtype=dtype, label=r["name"])
+            spec.displays[dname] = Image(
+                scale=float(r["scale"]), range=tuple(rng), dtype=dtype, label=r["name"]
+            )
         elif wtype == "textfield":
             opts = _items(r["range"])
             just = "right" if "just_right" in opts else "left" if "just_left" in opts else "center"
             spec.displays[dname] = TextOut(justify=just, label=r["name"])
-            notes.append(f"{where}: IVISIT stores no TEXT_OUT size; default {TextOut().cols}x{TextOut().rows} used")
+            notes.append(
+                f"{where}: IVISIT stores no TEXT_OUT size; default "
+                f"{TextOut().cols}x{TextOut().rows} used"
+            )
         else:
-            raise IVisitDBError(f"{where}: unknown data widget type {wtype!r} (expected image or textfield)")
+            raise IVisitDBError(
+                f"{where}: unknown data widget type {wtype!r} (expected image or textfield)"
+            )
         layout.append(_layout(r, dname, spec.displays[dname].kind))
     # ---- comment widgets
     for r in cws:
         cname = _comment_name(r["name"], spec)
         spec.displays[cname] = Comment(text=str(r["comment"]), label=str(r["name"]))
         lay = _layout(r, cname, "comment", comment=False)
-        lay["extra"].update({k: r[k] for k in ("type", "fontname", "fontsize", "fontstyle", "fontcolor", "bgcolor",
-                                               "flagDisplayName")})
+        lay["extra"].update(
+            {
+                k: r[k]
+                for k in (
+                    "type",
+                    "fontname",
+                    "fontsize",
+                    "fontstyle",
+                    "fontcolor",
+                    "bgcolor",
+                    "flagDisplayName",
+                )
+            }
+        )
         layout.append(lay)
     for i, w in enumerate(layout):
         w["row"] = i
@@ -282,8 +366,10 @@ def _read_sim(out, name, srow, pws, dws, cws, params, arrays):
     out.grade[name] = None if g is None or g == -1 else float(g)
     c = srow["comment"]
     out.comment[name] = "" if c in (None, _PLACEHOLDER) else str(c)
-    out.notes.append(f"{where0}: dates {srow['date_init']} / {srow['date_lastmod']} not kept (the imported "
-                     f"configuration gets fresh timestamps)")
+    out.notes.append(
+        f"{where0}: dates {srow['date_init']} / {srow['date_lastmod']} not kept (the imported "
+        f"configuration gets fresh timestamps)"
+    )
 
 
 def _comment_name(label, spec):
@@ -313,8 +399,16 @@ def _layout(r, name, kind, comment=True):
             width, height = int(float(size[0])), int(float(size[1]))
     except ValueError:
         pass
-    return {"widget": name, "kind": kind, "row": 0, "col": 0, "width": width, "height": height,
-            "visible": True, "extra": extra}
+    return {
+        "widget": name,
+        "kind": kind,
+        "row": 0,
+        "col": 0,
+        "width": width,
+        "height": height,
+        "visible": True,
+        "extra": extra,
+    }
 
 
 def _param_widget(r, prow, where, notes):
@@ -329,17 +423,29 @@ def _param_widget(r, prow, where, notes):
                 raise IVisitDBError(f"{where}: slider parameter type {ptype!r} is not int or float")
             rng = _nums(r["range"], typ, where)
             if len(rng) != 4:
-                raise IVisitDBError(f"{where}: slider range {r['range']!r} is not [min,max,nticks,resolution]")
+                raise IVisitDBError(
+                    f"{where}: slider range {r['range']!r} is not [min,max,nticks,resolution]"
+                )
             v = _num(raw, typ) if typ == "float" else int(str(raw).strip())
-            s = Slider(rng[0], rng[1], step=rng[3], default=v, ticks=int(round(rng[2])), dtype=typ, label=label,
-                       size=size or (200, 1))
+            s = Slider(
+                rng[0],
+                rng[1],
+                step=rng[3],
+                default=v,
+                ticks=int(round(rng[2])),
+                dtype=typ,
+                label=label,
+                size=size or (200, 1),
+            )
             return s, s.default
         if wtype == "dictslider":
             return _dictslider(r, prow, where, label, size)
         if wtype == "listselection":
             typ = NUM_TYPES.get(ptype) or TEXT_TYPES.get(ptype)
             if typ is None:
-                raise IVisitDBError(f"{where}: list selection type {ptype!r} is not text, int or float")
+                raise IVisitDBError(
+                    f"{where}: list selection type {ptype!r} is not text, int or float"
+                )
             opts = _items(r["range"])
             if typ == "int":
                 opts, v = [int(o) for o in opts], int(str(raw).strip())
@@ -350,7 +456,9 @@ def _param_widget(r, prow, where, notes):
             s = Dropdown(tuple(opts), default=v, dtype=typ, label=label, size=size or (200, 1))
             return s, s.default
         if wtype == "checkbox":
-            s = Checkbox(tuple(_items(r["range"])), default=checkbox_from_str(str(raw)), label=label)
+            s = Checkbox(
+                tuple(_items(r["range"])), default=checkbox_from_str(str(raw)), label=label
+            )
             return s, s.default
         if wtype == "radiobutton":
             s = Radio(tuple(_items(r["range"])), default=str(raw), label=label)
@@ -358,11 +466,15 @@ def _param_widget(r, prow, where, notes):
         if wtype == "button":
             texts = _items(r["range"])
             if len(texts) != 2:
-                raise IVisitDBError(f"{where}: button range {r['range']!r} is not [label text, button text]")
+                raise IVisitDBError(
+                    f"{where}: button range {r['range']!r} is not [label text, button text]"
+                )
             return Button(label=label, text=texts[1], caption=texts[0]), None
         if wtype == "textfield":
             cols, rows = (size + (40, 1))[:2] if len(size) < 2 else size[:2]
-            s = TextIn(default="" if raw is None else str(raw), rows=int(rows), cols=int(cols), label=label)
+            s = TextIn(
+                default="" if raw is None else str(raw), rows=int(rows), cols=int(cols), label=label
+            )
             return s, s.default
     except (TypeError, ValueError) as e:
         if isinstance(e, IVisitDBError):
@@ -379,21 +491,38 @@ def _dictslider(r, prow, where, label, size):
     try:
         n, sel = int(items[0]), int(items[1])
     except (IndexError, ValueError):
-        raise IVisitDBError(f"{where}: dictslider items {r['items']!r} do not start with [nitems, selected]") from None
+        raise IVisitDBError(
+            f"{where}: dictslider items {r['items']!r} do not start with [nitems, selected]"
+        ) from None
     if len(items) != 2 + 2 * n or len(rng) != 1 + 5 * n or len(prng) != 1 + 4 * n or len(vals) != n:
-        raise IVisitDBError(f"{where}: dictslider with {n} items has inconsistent range/items/value lists")
+        raise IVisitDBError(
+            f"{where}: dictslider with {n} items has inconsistent range/items/value lists"
+        )
     if len(size) != 5:
-        raise IVisitDBError(f"{where}: dictslider size {r['size']!r} is not [width,cols,rows,mode,fontsize]")
+        raise IVisitDBError(
+            f"{where}: dictslider size {r['size']!r} is not [width,cols,rows,mode,fontsize]"
+        )
     out = {}
     for i in range(n):
         key, typ = prng[1 + 4 * i], NUM_TYPES.get(items[2 + 2 * i + 1], items[2 + 2 * i + 1])
         if typ not in ("int", "float"):
-            raise IVisitDBError(f"{where}: dictslider item {key!r} type {typ!r} is not int or float")
-        nm, mn, mx, nt, sc = rng[1 + 5 * i: 6 + 5 * i]
+            raise IVisitDBError(
+                f"{where}: dictslider item {key!r} type {typ!r} is not int or float"
+            )
+        nm, mn, mx, nt, sc = rng[1 + 5 * i : 6 + 5 * i]
         v = _num(vals[i], typ) if typ == "float" else int(vals[i])
-        out[key] = Slider(_num(mn, typ), _num(mx, typ), step=_num(sc, typ), default=v, ticks=int(round(float(nt))),
-                          dtype=typ, label=nm)
-    s = DictSlider(out, selected=sel, mode=size[3], label=label, size=(size[0], size[1], size[2], size[4]))
+        out[key] = Slider(
+            _num(mn, typ),
+            _num(mx, typ),
+            step=_num(sc, typ),
+            default=v,
+            ticks=int(round(float(nt))),
+            dtype=typ,
+            label=nm,
+        )
+    s = DictSlider(
+        out, selected=sel, mode=size[3], label=label, size=(size[0], size[1], size[2], size[4])
+    )
     return s, s.default_value()
 
 
@@ -401,31 +530,40 @@ def _dictslider(r, prow, where, label, size):
 # writing
 # ------------------------------------------------------------------------------------------------
 _DDL = """
-CREATE TABLE simulation (key INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'N.N.', comment TEXT DEFAULT 'N.N.',
-  date_init TEXT DEFAULT 'N.N.', date_lastmod TEXT DEFAULT 'N.N.', simsteps_per_frame INTEGER DEFAULT 1,
+CREATE TABLE simulation (key INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'N.N.',
+  comment TEXT DEFAULT 'N.N.',
+  date_init TEXT DEFAULT 'N.N.', date_lastmod TEXT DEFAULT 'N.N.',
+  simsteps_per_frame INTEGER DEFAULT 1,
   frames_per_step INTEGER DEFAULT 1, delay_per_step INTEGER DEFAULT 1, grade INTEGER DEFAULT -1);
-CREATE TABLE parameter (key INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'N.N.', comment TEXT DEFAULT 'N.N.',
+CREATE TABLE parameter (key INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'N.N.',
+  comment TEXT DEFAULT 'N.N.',
   type TEXT DEFAULT 'int', range TEXT DEFAULT 'N.N.', listidx INTEGER DEFAULT 0);
-CREATE TABLE dataarray (key INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'N.N.', comment TEXT DEFAULT 'N.N.',
+CREATE TABLE dataarray (key INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'N.N.',
+  comment TEXT DEFAULT 'N.N.',
   type TEXT DEFAULT 'int', range TEXT DEFAULT 'N.N.');
 CREATE TABLE parameterwidget (key INTEGER PRIMARY KEY,
   key_simulation INTEGER NOT NULL DEFAULT 0 REFERENCES simulation(key) ON DELETE CASCADE,
   key_parameter INTEGER NOT NULL DEFAULT 0 REFERENCES parameter(key) ON DELETE CASCADE,
-  name TEXT DEFAULT 'N.N.', comment TEXT DEFAULT 'N.N.', type TEXT DEFAULT 'slider', range TEXT DEFAULT '[0,1,1,1]',
-  items TEXT DEFAULT '[Item1,Item2]', size TEXT DEFAULT '[0,0]', pos TEXT DEFAULT '[0,0]', value TEXT DEFAULT '0');
+  name TEXT DEFAULT 'N.N.', comment TEXT DEFAULT 'N.N.', type TEXT DEFAULT 'slider',
+  range TEXT DEFAULT '[0,1,1,1]',
+  items TEXT DEFAULT '[Item1,Item2]', size TEXT DEFAULT '[0,0]', pos TEXT DEFAULT '[0,0]',
+  value TEXT DEFAULT '0');
 CREATE INDEX idx_pw_simulation ON parameterwidget(key_simulation);
 CREATE TABLE datawidget (key INTEGER PRIMARY KEY,
   key_simulation INTEGER NOT NULL DEFAULT 0 REFERENCES simulation(key) ON DELETE CASCADE,
   key_dataarray INTEGER NOT NULL DEFAULT 0 REFERENCES dataarray(key) ON DELETE CASCADE,
-  name TEXT DEFAULT 'N.N.', comment TEXT DEFAULT 'N.N.', type TEXT DEFAULT 'image', range TEXT DEFAULT 'N.N.',
+  name TEXT DEFAULT 'N.N.', comment TEXT DEFAULT 'N.N.', type TEXT DEFAULT 'image',
+  range TEXT DEFAULT 'N.N.',
   pos TEXT DEFAULT '[0,0]', scale FLOAT DEFAULT 1);
 CREATE TABLE commentwidget (key INTEGER PRIMARY KEY,
   key_simulation INTEGER NOT NULL DEFAULT 0 REFERENCES simulation(key) ON DELETE CASCADE,
-  name TEXT DEFAULT 'N.N.', comment TEXT DEFAULT 'N.N.', type TEXT DEFAULT 'textfield', fontname TEXT DEFAULT 'Arial',
+  name TEXT DEFAULT 'N.N.', comment TEXT DEFAULT 'N.N.', type TEXT DEFAULT 'textfield',
+  fontname TEXT DEFAULT 'Arial',
   fontsize INTEGER DEFAULT 10, fontstyle TEXT DEFAULT 'normal', fontcolor TEXT DEFAULT 'black',
   bgcolor TEXT DEFAULT 'gray', flagDisplayName INTEGER DEFAULT 0, pos TEXT DEFAULT '[0,0]');
 INSERT INTO simulation VALUES (0,'N.N.','N.N.','N.N.','N.N.',1,1,1,-1);
-INSERT INTO commentwidget VALUES (0,0,'N.N.','N.N.','textfield','Arial',10,'normal','black','gray',0,'[0,0]');
+INSERT INTO commentwidget VALUES (0,0,'N.N.','N.N.','textfield','Arial',10,'normal','black','gray',
+  0,'[0,0]');
 """
 
 
@@ -447,10 +585,23 @@ def write_ivisit(path, specs, values=None, timing=None, layout=None):
         pkeys, akeys = {}, {}
         for si, (name, spec) in enumerate(specs.items(), start=1):
             t = timing.get(name, Timing())
-            conn.execute("INSERT INTO simulation VALUES (?,?,?,?,?,?,?,?,?)",
-                         (si, name, "N.N.", "N.N.", "N.N.", t.steps_per_frame, t.frames_per_cycle,
-                          int(round(t.delay_ms)), -1))
-            pos = {w["widget"]: (w.get("extra") or {}).get("pos", [0, 0]) for w in layout.get(name, [])}
+            conn.execute(
+                "INSERT INTO simulation VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    si,
+                    name,
+                    "N.N.",
+                    "N.N.",
+                    "N.N.",
+                    t.steps_per_frame,
+                    t.frames_per_cycle,
+                    int(round(t.delay_ms)),
+                    -1,
+                ),
+            )
+            pos = {
+                w["widget"]: (w.get("extra") or {}).get("pos", [0, 0]) for w in layout.get(name, [])
+            }
             vals = values.get(name, {})
             for pname, s in spec.parameters.items():
                 v = vals.get(pname, s.default_value())
@@ -461,23 +612,43 @@ def write_ivisit(path, specs, values=None, timing=None, layout=None):
                     if wtype == "dictslider":
                         li = ss.selected
                     elif wtype in ("checkbox", "radiobutton", "button"):
-                        li = 0   # IVISIT leaves the column at its default
+                        li = 0  # IVISIT leaves the column at its default
                     if pname not in pkeys:
                         pkeys[pname] = len(pkeys)
-                        conn.execute("INSERT INTO parameter VALUES (?,?,?,?,?,?)",
-                                     (pkeys[pname], pname, "N.N.", ptype, prange, li))
+                        conn.execute(
+                            "INSERT INTO parameter VALUES (?,?,?,?,?,?)",
+                            (pkeys[pname], pname, "N.N.", ptype, prange, li),
+                        )
                     else:
-                        conn.execute("UPDATE parameter SET type=?, range=?, listidx=? WHERE key=?",
-                                     (ptype, prange, li, pkeys[pname]))
-                    conn.execute("INSERT INTO parameterwidget(key_simulation, key_parameter, name, comment, type, "
-                                 "range, items, size, pos, value) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                                 (si, pkeys[pname], ss.label, "N.N.", wtype, wrange, items, size,
-                                  _fmt_list(pos.get(pname, [0, 0])), wval))
+                        conn.execute(
+                            "UPDATE parameter SET type=?, range=?, listidx=? WHERE key=?",
+                            (ptype, prange, li, pkeys[pname]),
+                        )
+                    conn.execute(
+                        "INSERT INTO parameterwidget(key_simulation, key_parameter, name, "
+                        "comment, type, "
+                        "range, items, size, pos, value) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        (
+                            si,
+                            pkeys[pname],
+                            ss.label,
+                            "N.N.",
+                            wtype,
+                            wrange,
+                            items,
+                            size,
+                            _fmt_list(pos.get(pname, [0, 0])),
+                            wval,
+                        ),
+                    )
             for dname, d in spec.displays.items():
                 p = _fmt_list(pos.get(dname, [0, 0]))
                 if isinstance(d, Comment):
-                    conn.execute("INSERT INTO commentwidget(key_simulation, name, comment, pos) VALUES (?,?,?,?)",
-                                 (si, d.label, d.text, p))
+                    conn.execute(
+                        "INSERT INTO commentwidget(key_simulation, name, comment, pos) VALUES "
+                        "(?,?,?,?)",
+                        (si, d.label, d.text, p),
+                    )
                     continue
                 if isinstance(d, Image):
                     atype, arange = d.dtype, _fmt_list(d.range if d.range is not None else (0, 255))
@@ -485,14 +656,22 @@ def write_ivisit(path, specs, values=None, timing=None, layout=None):
                 elif isinstance(d, TextOut):
                     atype, arange, wtype, scale = "text", "None", "textfield", 1.0
                 else:
-                    raise ValueError(f"display {dname!r}: {type(d).__name__} has no IVISIT counterpart")
+                    raise ValueError(
+                        f"display {dname!r}: {type(d).__name__} has no IVISIT counterpart"
+                    )
                 if dname not in akeys:
                     akeys[dname] = len(akeys)
-                    conn.execute("INSERT INTO dataarray VALUES (?,?,?,?,?)", (akeys[dname], dname, "N.N.", atype, arange))
+                    conn.execute(
+                        "INSERT INTO dataarray VALUES (?,?,?,?,?)",
+                        (akeys[dname], dname, "N.N.", atype, arange),
+                    )
                 wrange = arange if wtype == "image" else f"[just_{d.justify}]"
-                conn.execute("INSERT INTO datawidget(key_simulation, key_dataarray, name, comment, type, range, pos,"
-                             " scale) VALUES (?,?,?,?,?,?,?,?)", (si, akeys[dname], d.label, "N.N.", wtype, wrange, p,
-                                                                   scale))
+                conn.execute(
+                    "INSERT INTO datawidget(key_simulation, key_dataarray, name, comment, "
+                    "type, range, pos,"
+                    " scale) VALUES (?,?,?,?,?,?,?,?)",
+                    (si, akeys[dname], d.label, "N.N.", wtype, wrange, p, scale),
+                )
         conn.commit()
     except Exception:
         conn.close()
@@ -503,13 +682,21 @@ def write_ivisit(path, specs, values=None, timing=None, layout=None):
 
 
 def _param_row(name, s, v):
-    """(parameter type, parameter range, widget type, widget range, items, size, value) as IVISIT writes."""
+    """(parameter type, parameter range, widget type, widget range, items, size, value) as IVISIT
+    writes."""
     items, size = "[Item1,Item2]", "[0,0]"
     if isinstance(s, Slider):
         if s.log:
             raise ValueError(f"parameter {name!r}: log sliders have no IVISIT counterpart")
-        return (s.dtype, _fmt_list([s.min, s.max]), "slider", _fmt_list([s.min, s.max, s.ticks, s.step]), items,
-                _fmt_list(s.size), repr(v) if s.dtype == "float" else str(v))
+        return (
+            s.dtype,
+            _fmt_list([s.min, s.max]),
+            "slider",
+            _fmt_list([s.min, s.max, s.ticks, s.step]),
+            items,
+            _fmt_list(s.size),
+            repr(v) if s.dtype == "float" else str(v),
+        )
     if isinstance(s, DictSlider):
         keys = list(s.items)
         prange = [len(keys)]
@@ -518,15 +705,32 @@ def _param_row(name, s, v):
         for k in keys:
             it = s.items[k]
             if it.log:
-                raise ValueError(f"parameter {name!r}: log dict-slider items have no IVISIT counterpart")
+                raise ValueError(
+                    f"parameter {name!r}: log dict-slider items have no IVISIT counterpart"
+                )
             prange += [k, it.dtype, it.min, it.max]
             wrange += [it.label, it.min, it.max, it.ticks, it.step]
             its += [it.label, it.dtype]
         w, cols, rows, fs = s.size
-        return ("text", _fmt_list(prange), "dictslider", _fmt_list(wrange), _fmt_list(its),
-                _fmt_list([w, cols, rows, s.mode, fs]), "[" + ", ".join(str(v[k]) for k in keys) + "]")
+        return (
+            "text",
+            _fmt_list(prange),
+            "dictslider",
+            _fmt_list(wrange),
+            _fmt_list(its),
+            _fmt_list([w, cols, rows, s.mode, fs]),
+            "[" + ", ".join(str(v[k]) for k in keys) + "]",
+        )
     if isinstance(s, Dropdown):
-        return (s.dtype, _fmt_list(s.options), "listselection", _fmt_list(s.options), items, _fmt_list(s.size), str(v))
+        return (
+            s.dtype,
+            _fmt_list(s.options),
+            "listselection",
+            _fmt_list(s.options),
+            items,
+            _fmt_list(s.size),
+            str(v),
+        )
     if isinstance(s, Checkbox):
         o = _fmt_list(s.options)
         return ("text", o, "checkbox", o, items, size, checkbox_to_str(v))
@@ -539,4 +743,3 @@ def _param_row(name, s, v):
     if isinstance(s, TextIn):
         return ("text", "None", "textfield", "None", items, _fmt_list([s.cols, s.rows]), str(v))
     raise ValueError(f"parameter {name!r}: {type(s).__name__} has no IVISIT counterpart")
-

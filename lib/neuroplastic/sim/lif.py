@@ -10,18 +10,31 @@ V(t+dt) = V_inf + (V(t) - V_inf) a + sigma_V sqrt((1 - a^2)/2) N(0, 1), V_inf = 
 Analytic period for constant input with V_inf > theta:
 T = t_ref + tau ln((V_inf - V_r)/(V_inf - theta)); no spikes when V_inf <= theta.
 """
+
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
-__all__ = ["LIFParams", "simulate", "period", "rate", "current_for_rate", "lif_step", "refractory_steps"]
+__all__ = [
+    "LIFParams",
+    "simulate",
+    "period",
+    "rate",
+    "current_for_rate",
+    "lif_step",
+    "refractory_steps",
+]
 
 
 def _pos(x, what):
-    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)) or not x > 0 \
-            or not math.isfinite(x):
+    if (
+        isinstance(x, bool)
+        or not isinstance(x, (int, float, np.integer, np.floating))
+        or not x > 0
+        or not math.isfinite(x)
+    ):
         raise ValueError(f"{what} must be a finite number > 0, got {x!r}")
     return float(x)
 
@@ -31,7 +44,9 @@ def _check(tau, theta, v_reset, e_l, t_ref, dt=None):
     if t_ref < 0:
         raise ValueError(f"t_ref (ms) must be >= 0, got {t_ref!r}")
     if not v_reset < theta:
-        raise ValueError(f"v_reset (mV) must be below theta (mV), got v_reset={v_reset}, theta={theta}")
+        raise ValueError(
+            f"v_reset (mV) must be below theta (mV), got v_reset={v_reset}, theta={theta}"
+        )
     if dt is not None:
         _pos(dt, "dt (ms)")
 
@@ -60,8 +75,19 @@ def lif_step(V, refr, RI, *, tau, theta, v_reset, e_l, t_ref, dt, noise=0.0, rng
     return Vn, refr, spiked
 
 
-def simulate(RI, tau=10.0, theta=-50.0, v_reset=-65.0, e_l=-65.0, t_ref=2.0, dt=0.1, n_steps=1000, noise=0.0,
-             seed=0, v0=None):
+def simulate(
+    RI,
+    tau=10.0,
+    theta=-50.0,
+    v_reset=-65.0,
+    e_l=-65.0,
+    t_ref=2.0,
+    dt=0.1,
+    n_steps=1000,
+    noise=0.0,
+    seed=0,
+    v0=None,
+):
     """Simulate independent LIF neurons, one per entry of ``RI`` (mV).
 
     Returns ``V``: float64[n_steps + 1, n] (V[0] = v0, default E_L) and ``spike_times``: a list
@@ -81,8 +107,19 @@ def simulate(RI, tau=10.0, theta=-50.0, v_reset=-65.0, e_l=-65.0, t_ref=2.0, dt=
     refr = np.zeros(n, dtype=np.int64)
     spikes = [[] for _ in range(n)]
     for i in range(n_steps):
-        V[i + 1], refr, sp = lif_step(V[i], refr, RI, tau=tau, theta=theta, v_reset=v_reset, e_l=e_l,
-                                      t_ref=t_ref, dt=dt, noise=noise, rng=rng)
+        V[i + 1], refr, sp = lif_step(
+            V[i],
+            refr,
+            RI,
+            tau=tau,
+            theta=theta,
+            v_reset=v_reset,
+            e_l=e_l,
+            t_ref=t_ref,
+            dt=dt,
+            noise=noise,
+            rng=rng,
+        )
         for j in np.flatnonzero(sp):
             spikes[j].append((i + 1) * dt)
     return V, [np.array(s) for s in spikes]
@@ -103,7 +140,8 @@ def rate(RI, tau=10.0, theta=-50.0, v_reset=-65.0, e_l=-65.0, t_ref=2.0):
 
 
 def current_for_rate(f, tau=10.0, theta=-50.0, v_reset=-65.0, e_l=-65.0, t_ref=2.0):
-    """Analytic inverse: RI* = (theta - E_L - (V_r - E_L) e^-u)/(1 - e^-u), u = (1000/f - t_ref)/tau."""
+    """Analytic inverse: RI* = (theta - E_L - (V_r - E_L) e^-u)/(1 - e^-u),
+    u = (1000/f - t_ref)/tau."""
     _check(tau, theta, v_reset, e_l, t_ref)
     f = np.asarray(f, dtype=np.float64)
     if np.any(f <= 0) or np.any(1000.0 / f <= t_ref):

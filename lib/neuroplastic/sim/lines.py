@@ -1,4 +1,5 @@
 """Counting user lines of an example (claim C2: rapid prototyping)."""
+
 from __future__ import annotations
 
 import ast
@@ -14,17 +15,31 @@ def count_user_lines(obj, extra: str | None = None) -> int:
     comment-only lines and docstrings; ``#@IVISIT:`` lines in ``extra`` (a directive text) count."""
     src = inspect.getsource(obj)
     import textwrap
+
     src = textwrap.dedent(src)
     doc_lines = set()
     for node in ast.walk(ast.parse(src)):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+        if (
+            isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body
+        ):
             first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
                 doc_lines.update(range(first.lineno, first.end_lineno + 1))
     code_lines = set()
     for tok in tokenize.generate_tokens(io.StringIO(src).readline):
-        if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
-                        tokenize.ENDMARKER):
+        if tok.type in (
+            tokenize.COMMENT,
+            tokenize.NL,
+            tokenize.NEWLINE,
+            tokenize.INDENT,
+            tokenize.DEDENT,
+            tokenize.ENDMARKER,
+        ):
             continue
         code_lines.update(range(tok.start[0], tok.end[0] + 1))
     n = len(code_lines - doc_lines)

@@ -7,6 +7,7 @@
   covariances + 1e-6 I, priors by class frequency). ``posterior`` returns P(class 1 | x).
 * :func:`cv_error`: S-fold cross-validated error with a seeded permutation.
 """
+
 from __future__ import annotations
 
 import math
@@ -25,8 +26,10 @@ def gauss_2d(n, mu1, mu2, s11, s22, s12, rng):
     if s11 < 0 or s22 < 0:
         raise ValueError(f"variances must be >= 0, got Sigma_11={s11}, Sigma_22={s22}")
     if abs(s12) > math.sqrt(s11 * s22) + 1e-12:
-        raise ValueError(f"|Sigma_12| must be <= sqrt(Sigma_11 Sigma_22) = {math.sqrt(s11 * s22):.3g}, "
-                         f"got Sigma_12={s12}")
+        raise ValueError(
+            f"|Sigma_12| must be <= sqrt(Sigma_11 Sigma_22) = {math.sqrt(s11 * s22):.3g}, "
+            f"got Sigma_12={s12}"
+        )
     cov = np.array([[s11, s12], [s12, s22]], dtype=np.float64)
     w, V = np.linalg.eigh(cov)
     A = V * np.sqrt(np.clip(w, 0, None))
@@ -80,8 +83,11 @@ def posterior(method, X, y, Q, K=1):
         mu, S = c.mean(0), np.cov(c.T, bias=True) + 1e-6 * np.eye(2)
         Si = np.linalg.inv(S)
         dq = Q - mu
-        logp.append(-0.5 * np.einsum("ni,ij,nj->n", dq, Si, dq) - 0.5 * np.log(np.linalg.det(S))
-                    + math.log(len(c) / len(X)))
+        logp.append(
+            -0.5 * np.einsum("ni,ij,nj->n", dq, Si, dq)
+            - 0.5 * np.log(np.linalg.det(S))
+            + math.log(len(c) / len(X))
+        )
     l0, l1 = logp
     with np.errstate(invalid="ignore", over="ignore"):
         p = 1.0 / (1.0 + np.exp(np.clip(l0 - l1, -700, 700)))
@@ -94,7 +100,8 @@ def fit_predict(method, X, y, Q, K=1):
 
 
 def cv_error(method, X, y, *, K=1, S=5, seed=0):
-    """S-fold cross-validated error rate (fraction misclassified), folds from a seeded permutation."""
+    """S-fold cross-validated error rate (fraction misclassified), folds from a seeded
+    permutation."""
     X, y = _check(X, y)
     if isinstance(S, bool) or not isinstance(S, (int, np.integer)) or S < 2:
         raise ValueError(f"S (folds) must be an int >= 2, got {S!r}")

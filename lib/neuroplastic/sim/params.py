@@ -4,12 +4,21 @@ Fields are declared as class attributes holding specs; each *instance* holds its
 values (IVISIT keeps values in class attributes, which two simulations would share; we do not).
 Reading ``p.tau`` returns the value; assigning ``p.tau = 12`` validates (never clips).
 """
+
 from __future__ import annotations
 
 import copy
 
-from .specs import (Button, Checkbox, DictSlider, DisplaySpec, ParamSpec, Scope, bind_name,
-                    checkbox_to_str)
+from .specs import (
+    Button,
+    Checkbox,
+    DictSlider,
+    DisplaySpec,
+    ParamSpec,
+    Scope,
+    bind_name,
+    checkbox_to_str,
+)
 
 __all__ = ["Parameters", "Displays"]
 
@@ -25,8 +34,12 @@ class _Declared:
             specs.update(base.__dict__.get("_specs", {}))
         for k, v in list(cls.__dict__.items()):
             if isinstance(v, ParamSpec):
-                if not isinstance(v, cls._spec_base) or (cls._spec_base is ParamSpec and isinstance(v, DisplaySpec)):
-                    raise TypeError(f"{cls.__name__}.{k}: {type(v).__name__} cannot be declared here")
+                if not isinstance(v, cls._spec_base) or (
+                    cls._spec_base is ParamSpec and isinstance(v, DisplaySpec)
+                ):
+                    raise TypeError(
+                        f"{cls.__name__}.{k}: {type(v).__name__} cannot be declared here"
+                    )
                 specs[k] = bind_name(v, k)
                 delattr(cls, k)
         cls._specs = specs
@@ -67,7 +80,9 @@ class Parameters(_Declared):
     value as IVISIT writes it (checkbox '0110', button '0'/'1')."""
 
     def __init__(self, **values):
-        object.__setattr__(self, "_values", {k: copy.deepcopy(s.default_value()) for k, s in self._specs.items()})
+        object.__setattr__(
+            self, "_values", {k: copy.deepcopy(s.default_value()) for k, s in self._specs.items()}
+        )
         for k, v in values.items():
             self.set(k, v)
 
@@ -103,6 +118,7 @@ class Displays(_Declared):
         for k, s in self._specs.items():
             if isinstance(s, Scope):
                 from .displays import ScopeBuffer
+
                 vals[k] = ScopeBuffer.from_spec(s)
             else:
                 vals[k] = s.default
@@ -111,7 +127,9 @@ class Displays(_Declared):
     def set(self, name, value):
         s = self.spec(name)
         if isinstance(s, Scope):
-            raise TypeError(f"display {name!r} is a scope: draw on it with .add(t, y), do not assign")
+            raise TypeError(
+                f"display {name!r} is a scope: draw on it with .add(t, y), do not assign"
+            )
         self._values[name] = s.validate(name, value)
 
     def get(self, name):

@@ -11,6 +11,7 @@
 
 The clock is read only to report timings (``runner.timings``), never to decide anything.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,8 +22,8 @@ from collections import defaultdict
 import numpy as np
 
 from .displays import PointerMap, ScopeBuffer, figure_to_array, to_uint8
-from .specs import Button, Comment, DictSlider, Image, Plot, Scope, TextOut
 from .simulation import Simulation
+from .specs import Button, Comment, DictSlider, Image, Plot, Scope, TextOut
 
 __all__ = ["HeadlessRunner"]
 
@@ -45,7 +46,7 @@ class HeadlessRunner:
         self.recording = []
         self.timings = defaultdict(float)
         self._figs = {}
-        self._drag = None   # pointer automaton state: None (IDLE) or (display, action, start, prev)
+        self._drag = None  # pointer automaton state: None (IDLE) or (display, action, start, prev)
         self.initialized = False
         if not sim._main_done:
             sim.main_init()
@@ -62,8 +63,11 @@ class HeadlessRunner:
             p = self.sim.p
             spec = p.spec(name)
             base = self.pending.get(name, p._values[name])
-            v = spec.validate(name, value, partial_base=base) if isinstance(spec, DictSlider) \
+            v = (
+                spec.validate(name, value, partial_base=base)
+                if isinstance(spec, DictSlider)
                 else spec.validate(name, value)
+            )
             if self.sim.update_mode == "async":
                 p._values[name] = v
                 self.sim._modified.add(name)
@@ -90,7 +94,7 @@ class HeadlessRunner:
             sim._modified = set(sim.p._specs)
             sim.reseed()
             sim.step_count = 0
-            for k, v in sim.d._values.items():
+            for v in sim.d._values.values():
                 if isinstance(v, ScopeBuffer):
                     v.clear()
             sim.init()
@@ -140,7 +144,8 @@ class HeadlessRunner:
         return self
 
     def run(self, n_steps, refresh=True):
-        """Exactly ``n_steps`` steps; a refresh after every ``steps_per_frame`` steps and at the end."""
+        """Exactly ``n_steps`` steps; a refresh after every ``steps_per_frame`` steps and at the
+        end."""
         self._check_n(n_steps, "n_steps", allow_zero=True)
         if not self.initialized:
             self.init()
@@ -158,7 +163,11 @@ class HeadlessRunner:
 
     @staticmethod
     def _check_n(n, what, allow_zero=False):
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < (0 if allow_zero else 1):
+        if (
+            isinstance(n, bool)
+            or not isinstance(n, (int, np.integer))
+            or n < (0 if allow_zero else 1)
+        ):
             raise ValueError(f"{what} must be an int >= {0 if allow_zero else 1}, got {n!r}")
 
     # --- displays --------------------------------------------------------------------------------
@@ -166,6 +175,7 @@ class HeadlessRunner:
         """The persistent Figure of a Plot display (created on first use, Agg, no pyplot)."""
         if name not in self._figs:
             from matplotlib.figure import Figure
+
             spec = self.sim.d.spec(name)
             self._figs[name] = Figure(figsize=spec.figsize, dpi=spec.dpi)
         return self._figs[name]
@@ -185,8 +195,10 @@ class HeadlessRunner:
                     fig = self.figure(name)
                     draw = spec.draw or getattr(sim, f"draw_{name}", None)
                     if draw is None:
-                        raise AttributeError(f"plot display {name!r} needs Plot(draw=...) or {type(sim).__name__}"
-                                             f".draw_{name}(fig)")
+                        raise AttributeError(
+                            f"plot display {name!r} needs Plot(draw=...) or {type(sim).__name__}"
+                            f".draw_{name}(fig)"
+                        )
                     fig.clear()
                     if spec.draw is not None:
                         spec.draw(sim, fig)
@@ -194,15 +206,20 @@ class HeadlessRunner:
                         draw(fig)
                     out = figure_to_array(fig)
                     if fig.axes:
-                        self.pointer_maps[name] = PointerMap.from_axes(getattr(fig, "pointer_axes", fig.axes[0]))
+                        self.pointer_maps[name] = PointerMap.from_axes(
+                            getattr(fig, "pointer_axes", fig.axes[0])
+                        )
                 elif isinstance(spec, Image):
                     if val is None:
                         out = None
                     else:
                         out = to_uint8(val, spec.range)
                         from matplotlib.figure import Figure
+
                         if isinstance(val, Figure) and val.axes:
-                            self.pointer_maps[name] = PointerMap.from_axes(getattr(val, "pointer_axes", val.axes[0]))
+                            self.pointer_maps[name] = PointerMap.from_axes(
+                                getattr(val, "pointer_axes", val.axes[0])
+                            )
                         else:
                             self.pointer_maps[name] = PointerMap(spec.scale)
                 elif isinstance(spec, TextOut):
@@ -214,19 +231,29 @@ class HeadlessRunner:
                 self.rendered[name] = out
                 self.timings[f"refresh:{name}"] += time.perf_counter() - t0
             if self.record and record:
-                self.recording.append({k: (v.copy() if isinstance(v, np.ndarray) else v)
-                                       for k, v in self.rendered.items()})
+                self.recording.append(
+                    {
+                        k: (v.copy() if isinstance(v, np.ndarray) else v)
+                        for k, v in self.rendered.items()
+                    }
+                )
 
     def snapshot(self) -> dict:
         """Values, step count and rendered displays (copies)."""
         with self.lock:
-            return {"step_count": self.sim.step_count, "values": self.sim.p.values(),
-                    "displays": {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in self.rendered.items()}}
+            return {
+                "step_count": self.sim.step_count,
+                "values": self.sim.p.values(),
+                "displays": {
+                    k: (v.copy() if isinstance(v, np.ndarray) else v)
+                    for k, v in self.rendered.items()
+                },
+            }
 
     def frame_hash(self, frames=None) -> str:
         """SHA-256 over the recorded frames (or ``frames``): equal for equal runs."""
         h = hashlib.sha256()
-        for fr in (self.recording if frames is None else frames):
+        for fr in self.recording if frames is None else frames:
             for k in sorted(fr):
                 v = fr[k]
                 h.update(k.encode())
@@ -264,8 +291,14 @@ class HeadlessRunner:
         pos = self._to_data(display, x, y, coords)
         action, mode = self._action()
         if event == "press":
-            self._drag = {"display": display, "start": pos, "prev": pos, "moved": False, "action": action,
-                          "mode": mode}
+            self._drag = {
+                "display": display,
+                "start": pos,
+                "prev": pos,
+                "moved": False,
+                "action": action,
+                "mode": mode,
+            }
         elif event == "move":
             st = self._drag
             if st is None:
@@ -307,7 +340,9 @@ class HeadlessRunner:
     # --- configurations --------------------------------------------------------------------------
     def _need_store(self):
         if self.store is None:
-            raise ValueError("this runner has no store; pass HeadlessRunner(sim, store=Store(path))")
+            raise ValueError(
+                "this runner has no store; pass HeadlessRunner(sim, store=Store(path))"
+            )
         return self.store
 
     def save_config(self, name, **kw):

@@ -8,6 +8,7 @@ as comment on failure), linked to a ``search_runs`` row. Evaluations may run in 
 :func:`neuroplastic.parallel.sweep` (``make_sim`` and ``objective`` must then be picklable
 top-level callables); only the parent process writes to the store.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -44,7 +45,11 @@ def space_from_spec(spec, include=None, grid_points=5) -> dict:
         raise ValueError(f"grid_points must be an int >= 2, got {grid_points!r}")
     space = {}
     for name, s in spec.parameters.items():
-        if include is not None and name not in include and not any(i.startswith(name + ".") for i in include):
+        if (
+            include is not None
+            and name not in include
+            and not any(i.startswith(name + ".") for i in include)
+        ):
             continue
         if isinstance(s, Slider):
             space[name] = s.grid(grid_points)
@@ -60,7 +65,6 @@ def space_from_spec(spec, include=None, grid_points=5) -> dict:
 
 
 def _apply(runner, config):
-    sim = runner.sim
     for key, v in config.items():
         if "." in key:
             name, sub = key.split(".", 1)
@@ -89,7 +93,9 @@ def _validate_space(spec, space):
     for key, vals in space.items():
         name, _, sub = key.partition(".")
         if name not in spec.parameters:
-            raise ValueError(f"space key {key!r}: no parameter {name!r}; parameters are {list(spec.parameters)}")
+            raise ValueError(
+                f"space key {key!r}: no parameter {name!r}; parameters are {list(spec.parameters)}"
+            )
         s = spec.parameters[name]
         if sub:
             if not isinstance(s, DictSlider) or sub not in s.items:
@@ -102,8 +108,19 @@ def _validate_space(spec, space):
     return out
 
 
-def search(make_sim, objective, space=None, method="grid", n=None, steps=1, seed=0, store=None,
-           name_prefix="search", maximize=True, n_jobs=1):
+def search(
+    make_sim,
+    objective,
+    space=None,
+    method="grid",
+    n=None,
+    steps=1,
+    seed=0,
+    store=None,
+    name_prefix="search",
+    maximize=True,
+    n_jobs=1,
+):
     """Grid or random search (see module doc). Random search draws ``n`` configurations, each value
     uniformly from its list of values, with ``numpy.random.default_rng(seed)``."""
     import pandas as pd
@@ -123,28 +140,44 @@ def search(make_sim, objective, space=None, method="grid", n=None, steps=1, seed
             raise ValueError(f"random search needs n (int >= 1), got {n!r}")
         rng = np.random.default_rng(seed)
         configs = [{k: space[k][int(rng.integers(len(space[k])))] for k in keys} for _ in range(n)]
-    tasks = [{"make_sim": make_sim, "objective": objective, "config": c, "steps": steps} for c in configs]
+    tasks = [
+        {"make_sim": make_sim, "objective": objective, "config": c, "steps": steps} for c in configs
+    ]
     if n_jobs == 1:
         results = [evaluate(**t) for t in tasks]
     else:
         from neuroplastic.parallel import sweep
+
         results = sweep(evaluate, tasks, n_jobs=n_jobs, desc=f"{method} search", progress=False)
     run_id = None
     names = [f"{name_prefix}-{i:04d}" for i in range(len(configs))]
     if store is not None:
-        run_id = store.begin_search(proto, method, space, getattr(objective, "__name__", str(objective)), seed)
+        run_id = store.begin_search(
+            proto, method, space, getattr(objective, "__name__", str(objective)), seed
+        )
         for nm, c, (v, err) in zip(names, configs, results):
             r = HeadlessRunner(make_sim())
             _apply(r, c)
             r._push()
-            store.save(r.sim, nm, values=r.sim.p.values(), grade=v, comment=err or "", search_run_id=run_id,
-                       overwrite=True)
+            store.save(
+                r.sim,
+                nm,
+                values=r.sim.p.values(),
+                grade=v,
+                comment=err or "",
+                search_run_id=run_id,
+                overwrite=True,
+            )
         store.finish_search(run_id)
-    rows = [dict(c, objective=v, error=err, name=nm) for nm, c, (v, err) in zip(names, configs, results)]
+    rows = [
+        dict(c, objective=v, error=err, name=nm) for nm, c, (v, err) in zip(names, configs, results)
+    ]
     table = pd.DataFrame(rows)
     ok = [(v, i) for i, (v, _) in enumerate(results) if v is not None]
     if ok:
-        bv, bi = (max if maximize else min)(ok, key=lambda t: (t[0], -t[1]) if maximize else (t[0], t[1]))
+        bv, bi = (max if maximize else min)(
+            ok, key=lambda t: (t[0], -t[1]) if maximize else (t[0], t[1])
+        )
         best, best_value = configs[bi], bv
     else:
         best, best_value = {}, float("nan")

@@ -13,6 +13,7 @@ Helpers: ``is_modified(name)``, ``step_count``, ``rng`` (rebuilt from the ``seed
 the constructor's ``seed``, at every ``init()``) and ``spawn(n)`` (independent streams by
 ``SeedSequence.spawn``).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -46,7 +47,8 @@ class Timing:
 class Simulation:
     """Base class of simulations (see module doc).
 
-    ``Simulation(name=None, parameters=None, displays=None, update_mode=None, timing=None, seed=0)``:
+    ``Simulation(name=None, parameters=None, displays=None, update_mode=None, timing=None,
+    seed=0)``:
     ``parameters``/``displays`` may be classes or instances overriding ``P``/``D``;
     ``update_mode`` 'sync' (values reach the simulation just before the next step) or 'async'
     (at once)."""
@@ -56,17 +58,21 @@ class Simulation:
     name: str | None = None
     update_mode = "sync"
     timing = Timing()
-    pointer_parameter: str | None = None   # a Radio parameter naming the current pointer action
-    pointer_actions: dict = {}             # action -> "click" | "drag"
+    pointer_parameter: str | None = None  # a Radio parameter naming the current pointer action
+    pointer_actions: dict = {}  # action -> "click" | "drag"
 
-    def __init__(self, name=None, parameters=None, displays=None, update_mode=None, timing=None, seed=0):
+    def __init__(
+        self, name=None, parameters=None, displays=None, update_mode=None, timing=None, seed=0
+    ):
         self.name = name or type(self).name or type(self).__name__
         P = parameters if parameters is not None else type(self).P
         D = displays if displays is not None else type(self).D
         self.p = P() if isinstance(P, type) else P
         self.d = D() if isinstance(D, type) else D
         if not isinstance(self.p, Parameters) or not isinstance(self.d, Displays):
-            raise TypeError("parameters must be a Parameters and displays a Displays (class or instance)")
+            raise TypeError(
+                "parameters must be a Parameters and displays a Displays (class or instance)"
+            )
         mode = update_mode or type(self).update_mode
         if mode not in ("sync", "async"):
             raise ValueError(f"update_mode must be 'sync' or 'async', got {mode!r}")
@@ -154,6 +160,7 @@ class Simulation:
             D = type(f"{cls.__name__}Displays", (Displays,), dict(spec.displays))
             cls.P, cls.D, cls.name = P, D, name
             return cls
+
         return deco
 
 

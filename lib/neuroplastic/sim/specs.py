@@ -8,18 +8,36 @@ falls back to the parameter name when the spec is bound to a name, see :func:`bi
 Validation never clips: ``spec.validate(name, value)`` returns the normalised value or raises
 ``ValueError`` naming the parameter and its accepted range.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 __all__ = [
-    "ParamSpec", "DisplaySpec", "Slider", "DictSlider", "Dropdown", "Checkbox", "Radio", "Button",
-    "TextIn", "Listed", "Image", "TextOut", "Plot", "Scope", "Comment", "bind_name",
-    "checkbox_to_str", "checkbox_from_str", "spec_from_dict",
+    "ParamSpec",
+    "DisplaySpec",
+    "Slider",
+    "DictSlider",
+    "Dropdown",
+    "Checkbox",
+    "Radio",
+    "Button",
+    "TextIn",
+    "Listed",
+    "Image",
+    "TextOut",
+    "Plot",
+    "Scope",
+    "Comment",
+    "bind_name",
+    "checkbox_to_str",
+    "checkbox_from_str",
+    "spec_from_dict",
 ]
 
 _DTYPES = {int: "int", float: "float", "int": "int", "float": "float"}
@@ -110,7 +128,11 @@ class Slider(ParamSpec):
             raise ValueError(f"Slider needs min < max, got min={self.min!r}, max={self.max!r}")
         if self.log and self.min <= 0:
             raise ValueError(f"log Slider needs min > 0, got min={self.min!r}")
-        step = self.step if self.step is not None else (1 if dt == "int" else (self.max - self.min) / 100)
+        step = (
+            self.step
+            if self.step is not None
+            else (1 if dt == "int" else (self.max - self.min) / 100)
+        )
         _num(step, "Slider step")
         if step <= 0:
             raise ValueError(f"Slider step must be > 0, got {step!r}")
@@ -138,16 +160,23 @@ class Slider(ParamSpec):
 
     def _check(self, name, value):
         import numpy as np
+
         if isinstance(value, np.generic) and not isinstance(value, np.bool_):
             value = value.item()
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"parameter {name!r} takes a number in [{self.min}, {self.max}], got {value!r}")
+            raise TypeError(
+                f"parameter {name!r} takes a number in [{self.min}, {self.max}], got {value!r}"
+            )
         if not math.isfinite(value) or not (self.min <= value <= self.max):
-            raise ValueError(f"parameter {name!r} must lie in [{self.min}, {self.max}], got {value!r}")
+            raise ValueError(
+                f"parameter {name!r} must lie in [{self.min}, {self.max}], got {value!r}"
+            )
         if self.dtype == "int":
             if float(value) != int(value):
-                raise ValueError(f"parameter {name!r} takes an integer in [{self.min}, {self.max}], "
-                                 f"got {value!r}")
+                raise ValueError(
+                    f"parameter {name!r} takes an integer in [{self.min}, {self.max}], "
+                    f"got {value!r}"
+                )
             return int(value)
         return float(value)
 
@@ -161,7 +190,9 @@ class Slider(ParamSpec):
             vals = [self.min + i * self.step for i in range(n_steps)]
         else:
             if self.log:
-                vals = [self.min * (self.max / self.min) ** (i / (points - 1)) for i in range(points)]
+                vals = [
+                    self.min * (self.max / self.min) ** (i / (points - 1)) for i in range(points)
+                ]
             else:
                 vals = [self.min + (self.max - self.min) * i / (points - 1) for i in range(points)]
                 vals = [self.min + round((v - self.min) / self.step) * self.step for v in vals]
@@ -202,7 +233,9 @@ class DictSlider(ParamSpec):
                 raise ValueError(f"DictSlider selected {sel!r} is not one of {list(self.items)}")
             sel = list(self.items).index(sel)
         if isinstance(sel, bool) or not isinstance(sel, int) or not 0 <= sel < len(self.items):
-            raise ValueError(f"DictSlider selected must be an index in [0, {len(self.items) - 1}], got {sel!r}")
+            raise ValueError(
+                f"DictSlider selected must be an index in [0, {len(self.items) - 1}], got {sel!r}"
+            )
         object.__setattr__(self, "selected", sel)
         object.__setattr__(self, "size", tuple(self.size))
 
@@ -218,11 +251,15 @@ class DictSlider(ParamSpec):
 
     def validate(self, name, value, *, partial_base=None):
         if not isinstance(value, dict):
-            raise TypeError(f"parameter {name!r} takes a dict with keys {list(self.items)}, got {value!r}")
+            raise TypeError(
+                f"parameter {name!r} takes a dict with keys {list(self.items)}, got {value!r}"
+            )
         out = dict(partial_base) if partial_base is not None else {}
         for k, v in value.items():
             if k not in self.items:
-                raise ValueError(f"parameter {name!r} has no key {k!r}; keys are {list(self.items)}")
+                raise ValueError(
+                    f"parameter {name!r} has no key {k!r}; keys are {list(self.items)}"
+                )
             out[k] = self.items[k].validate(f"{name}.{k}", v)
         missing = [k for k in self.items if k not in out]
         if missing:
@@ -282,7 +319,11 @@ def _check_options(spec, what):
 
 def _check_option(spec, name, value):
     for o in spec.options:
-        if o == value and isinstance(o, bool) == isinstance(value, bool) and isinstance(o, str) == isinstance(value, str):
+        if (
+            o == value
+            and isinstance(o, bool) == isinstance(value, bool)
+            and isinstance(o, str) == isinstance(value, str)
+        ):
             return o
     raise ValueError(f"parameter {name!r} must be one of {list(spec.options)}, got {value!r}")
 
@@ -322,10 +363,16 @@ class Checkbox(ParamSpec):
         try:
             value = tuple(value)
         except TypeError:
-            raise TypeError(f"parameter {name!r} takes {len(self.options)} bools, got {value!r}") from None
-        if len(value) != len(self.options) or not all(isinstance(v, (bool, int)) and v in (0, 1) for v in value):
-            raise ValueError(f"parameter {name!r} takes {len(self.options)} bools for {list(self.options)}, "
-                             f"got {value!r}")
+            raise TypeError(
+                f"parameter {name!r} takes {len(self.options)} bools, got {value!r}"
+            ) from None
+        if len(value) != len(self.options) or not all(
+            isinstance(v, (bool, int)) and v in (0, 1) for v in value
+        ):
+            raise ValueError(
+                f"parameter {name!r} takes {len(self.options)} bools for {list(self.options)}, "
+                f"got {value!r}"
+            )
         return tuple(bool(v) for v in value)
 
     def selected(self, value) -> list:
@@ -378,7 +425,8 @@ class TextIn(ParamSpec):
 
 @dataclass(frozen=True)
 class Listed(ParamSpec):
-    """A list parameter whose elements are controlled by separate widgets (IVISIT list index >= 0)."""
+    """A list parameter whose elements are controlled by separate widgets (IVISIT list index >=
+    0)."""
 
     items: tuple
     kind = "listed"
@@ -386,7 +434,9 @@ class Listed(ParamSpec):
     def __post_init__(self):
         items = tuple(self.items)
         if not items or not all(isinstance(s, (Slider, Dropdown, TextIn)) for s in items):
-            raise ValueError("Listed items must be a non-empty list of Slider/Dropdown/TextIn specs")
+            raise ValueError(
+                "Listed items must be a non-empty list of Slider/Dropdown/TextIn specs"
+            )
         object.__setattr__(self, "items", items)
 
     @property
@@ -400,10 +450,14 @@ class Listed(ParamSpec):
         try:
             value = tuple(value)
         except TypeError:
-            raise TypeError(f"parameter {name!r} takes a list of {len(self.items)} values") from None
+            raise TypeError(
+                f"parameter {name!r} takes a list of {len(self.items)} values"
+            ) from None
         if len(value) != len(self.items):
             raise ValueError(f"parameter {name!r} takes {len(self.items)} values, got {len(value)}")
-        return tuple(s.validate(f"{name}[{i}]", v) for i, (s, v) in enumerate(zip(self.items, value)))
+        return tuple(
+            s.validate(f"{name}[{i}]", v) for i, (s, v) in enumerate(zip(self.items, value))
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -452,7 +506,9 @@ class TextOut(DisplaySpec):
 
     def __post_init__(self):
         if self.justify not in ("left", "center", "right"):
-            raise ValueError(f"TextOut justify must be 'left', 'center' or 'right', got {self.justify!r}")
+            raise ValueError(
+                f"TextOut justify must be 'left', 'center' or 'right', got {self.justify!r}"
+            )
 
     def validate(self, name, value):
         return "" if value is None else str(value)
@@ -461,7 +517,8 @@ class TextOut(DisplaySpec):
 @dataclass(frozen=True)
 class Plot(DisplaySpec):
     """One persistent Matplotlib Figure of ``figsize`` inches at ``dpi``, redrawn at every refresh
-    by ``draw(sim, fig)`` or, when ``draw`` is None, by the simulation's method ``draw_<name>(fig)``."""
+    by ``draw(sim, fig)`` or, when ``draw`` is None, by the simulation's method
+    ``draw_<name>(fig)``."""
 
     figsize: tuple = (5.0, 3.5)
     draw: Callable | None = field(default=None, compare=False)
@@ -473,7 +530,9 @@ class Plot(DisplaySpec):
     def __post_init__(self):
         fs = tuple(float(x) for x in self.figsize)
         if len(fs) != 2 or min(fs) <= 0:
-            raise ValueError(f"Plot figsize must be (width, height) > 0 in inches, got {self.figsize!r}")
+            raise ValueError(
+                f"Plot figsize must be (width, height) > 0 in inches, got {self.figsize!r}"
+            )
         object.__setattr__(self, "figsize", fs)
 
     def validate(self, name, value):
@@ -531,7 +590,9 @@ def bind_name(spec, name: str):
         items = {k: bind_name(v, k) for k, v in spec.items.items()}
         return dataclasses.replace(spec, items=items, label=spec.label or name)
     if isinstance(spec, Listed):
-        return dataclasses.replace(spec, items=tuple(bind_name(s, f"{name}[{i}]") for i, s in enumerate(spec.items)))
+        return dataclasses.replace(
+            spec, items=tuple(bind_name(s, f"{name}[{i}]") for i, s in enumerate(spec.items))
+        )
     if hasattr(spec, "label") and spec.label is None:
         return dataclasses.replace(spec, label=name)
     return spec
@@ -543,9 +604,26 @@ def checkbox_combinations(spec: Checkbox) -> list:
 
 
 def spec_from_dict(d: dict):
-    """Inverse of ``spec.to_dict()`` (a Plot's ``draw`` callable is not stored and comes back None)."""
-    kinds = {c.kind: c for c in (Slider, DictSlider, Dropdown, Radio, Checkbox, Button, TextIn, Listed, Image,
-                                 TextOut, Plot, Scope, Comment)}
+    """Inverse of ``spec.to_dict()`` (a Plot's ``draw`` callable is not stored and comes back
+    None)."""
+    kinds = {
+        c.kind: c
+        for c in (
+            Slider,
+            DictSlider,
+            Dropdown,
+            Radio,
+            Checkbox,
+            Button,
+            TextIn,
+            Listed,
+            Image,
+            TextOut,
+            Plot,
+            Scope,
+            Comment,
+        )
+    }
     if not isinstance(d, dict) or d.get("kind") not in kinds:
         raise ValueError(f"d must be a spec dict with a known 'kind', got {d!r}")
     cls = kinds[d["kind"]]

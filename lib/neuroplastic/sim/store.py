@@ -10,7 +10,8 @@ Schema v1 (``->`` is a foreign key with ON DELETE CASCADE)::
     parameters(id, simulation_id ->, name, kind, dtype, spec_json, UNIQUE(simulation_id, name))
     displays  (id, simulation_id ->, name, kind, dtype, spec_json, UNIQUE(simulation_id, name))
     configurations(id, simulation_id ->, name, comment, created, modified, grade REAL NULL,
-                   steps_per_frame, frames_per_cycle, delay_ms, search_run_id -> search_runs (SET NULL),
+                   steps_per_frame, frames_per_cycle, delay_ms, search_run_id -> search_runs (SET
+                   NULL),
                    UNIQUE(simulation_id, name))
     parameter_values(configuration_id ->, parameter_id ->, value_json, PRIMARY KEY(both))
     widget_layout(configuration_id ->, widget, kind, row, col, width, height, visible, extra_json)
@@ -23,6 +24,7 @@ made with the sqlite3 backup API).
 Every mutating call is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``; ``ROLLBACK`` on any
 exception), so a crash leaves a configuration absent or complete. Times are ISO-8601 UTC.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,20 +33,35 @@ import os
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .simulation import Simulation, Timing, sim_spec
 from .specs import Button
 
-__all__ = ["Store", "StoreError", "StoreCorruptError", "ForeignStoreError", "StoreVersionError",
-           "ConfigExists", "ConfigNotFound", "Config", "Diff", "APPLICATION_ID", "SCHEMA_VERSION"]
+__all__ = [
+    "Store",
+    "StoreError",
+    "StoreCorruptError",
+    "ForeignStoreError",
+    "StoreVersionError",
+    "ConfigExists",
+    "ConfigNotFound",
+    "Config",
+    "Diff",
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+]
 
 APPLICATION_ID = 0x4E505349  # "NPSI": neuroplastic.sim
 SCHEMA_VERSION = 1
 _HEADER = b"SQLite format 3\x00"
-_ORDER = {"grade": "c.grade IS NULL, c.grade DESC, c.id", "created": "c.created DESC, c.id DESC",
-          "modified": "c.modified DESC, c.id DESC", "name": "c.name, c.id"}
+_ORDER = {
+    "grade": "c.grade IS NULL, c.grade DESC, c.id",
+    "created": "c.created DESC, c.id DESC",
+    "modified": "c.modified DESC, c.id DESC",
+    "name": "c.name, c.id",
+}
 
 
 class StoreError(Exception):
@@ -76,22 +93,32 @@ class ConfigNotFound(StoreError, KeyError):
 
 _SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS simulations (
-  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, spec_json TEXT NOT NULL, spec_hash TEXT NOT NULL,
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, spec_json TEXT NOT NULL,
+  spec_hash TEXT NOT NULL,
   created TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS parameters (
-  id INTEGER PRIMARY KEY, simulation_id INTEGER NOT NULL REFERENCES simulations(id) ON DELETE CASCADE,
-  name TEXT NOT NULL, kind TEXT NOT NULL, dtype TEXT, spec_json TEXT NOT NULL, UNIQUE(simulation_id, name));
+  id INTEGER PRIMARY KEY,
+  simulation_id INTEGER NOT NULL REFERENCES simulations(id) ON DELETE CASCADE,
+  name TEXT NOT NULL, kind TEXT NOT NULL, dtype TEXT, spec_json TEXT NOT NULL,
+  UNIQUE(simulation_id, name));
 CREATE TABLE IF NOT EXISTS displays (
-  id INTEGER PRIMARY KEY, simulation_id INTEGER NOT NULL REFERENCES simulations(id) ON DELETE CASCADE,
-  name TEXT NOT NULL, kind TEXT NOT NULL, dtype TEXT, spec_json TEXT NOT NULL, UNIQUE(simulation_id, name));
+  id INTEGER PRIMARY KEY,
+  simulation_id INTEGER NOT NULL REFERENCES simulations(id) ON DELETE CASCADE,
+  name TEXT NOT NULL, kind TEXT NOT NULL, dtype TEXT, spec_json TEXT NOT NULL,
+  UNIQUE(simulation_id, name));
 CREATE TABLE IF NOT EXISTS search_runs (
-  id INTEGER PRIMARY KEY, simulation_id INTEGER NOT NULL REFERENCES simulations(id) ON DELETE CASCADE,
-  method TEXT NOT NULL, space_json TEXT NOT NULL, objective TEXT, seed INTEGER, started TEXT NOT NULL,
+  id INTEGER PRIMARY KEY,
+  simulation_id INTEGER NOT NULL REFERENCES simulations(id) ON DELETE CASCADE,
+  method TEXT NOT NULL, space_json TEXT NOT NULL, objective TEXT, seed INTEGER,
+  started TEXT NOT NULL,
   finished TEXT);
 CREATE TABLE IF NOT EXISTS configurations (
-  id INTEGER PRIMARY KEY, simulation_id INTEGER NOT NULL REFERENCES simulations(id) ON DELETE CASCADE,
-  name TEXT NOT NULL, comment TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, modified TEXT NOT NULL,
-  grade REAL, steps_per_frame INTEGER NOT NULL DEFAULT 1, frames_per_cycle INTEGER NOT NULL DEFAULT 1,
+  id INTEGER PRIMARY KEY,
+  simulation_id INTEGER NOT NULL REFERENCES simulations(id) ON DELETE CASCADE,
+  name TEXT NOT NULL, comment TEXT NOT NULL DEFAULT '', created TEXT NOT NULL,
+  modified TEXT NOT NULL,
+  grade REAL, steps_per_frame INTEGER NOT NULL DEFAULT 1,
+  frames_per_cycle INTEGER NOT NULL DEFAULT 1,
   delay_ms REAL NOT NULL DEFAULT 0,
   search_run_id INTEGER REFERENCES search_runs(id) ON DELETE SET NULL,
   UNIQUE(simulation_id, name));
@@ -111,34 +138,48 @@ CREATE TABLE IF NOT EXISTS widget_layout (
 _MIGRATIONS = {
     0: """
 CREATE TABLE search_runs (
-  id INTEGER PRIMARY KEY, simulation_id INTEGER NOT NULL REFERENCES simulations(id) ON DELETE CASCADE,
-  method TEXT NOT NULL, space_json TEXT NOT NULL, objective TEXT, seed INTEGER, started TEXT NOT NULL,
+  id INTEGER PRIMARY KEY,
+  simulation_id INTEGER NOT NULL REFERENCES simulations(id) ON DELETE CASCADE,
+  method TEXT NOT NULL, space_json TEXT NOT NULL, objective TEXT, seed INTEGER,
+  started TEXT NOT NULL,
   finished TEXT);
 ALTER TABLE configurations ADD COLUMN delay_ms REAL NOT NULL DEFAULT 0;
-ALTER TABLE configurations ADD COLUMN search_run_id INTEGER REFERENCES search_runs(id) ON DELETE SET NULL;
+ALTER TABLE configurations ADD COLUMN search_run_id INTEGER
+  REFERENCES search_runs(id) ON DELETE SET NULL;
 CREATE INDEX IF NOT EXISTS ix_configurations_grade ON configurations(grade);
 CREATE INDEX IF NOT EXISTS ix_configurations_modified ON configurations(modified);
-"""}
-_OUR_TABLES = {"simulations", "parameters", "displays", "configurations", "parameter_values", "widget_layout",
-               "search_runs"}
+"""
+}
+_OUR_TABLES = {
+    "simulations",
+    "parameters",
+    "displays",
+    "configurations",
+    "parameter_values",
+    "widget_layout",
+    "search_runs",
+}
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _dumps(name, value) -> str:
     try:
         return json.dumps(value, allow_nan=False, ensure_ascii=False, sort_keys=True)
     except ValueError:
-        raise ValueError(f"parameter {name!r}: NaN and infinity cannot be stored, got {value!r}") from None
+        raise ValueError(
+            f"parameter {name!r}: NaN and infinity cannot be stored, got {value!r}"
+        ) from None
     except TypeError:
         raise TypeError(f"parameter {name!r}: value {value!r} is not JSON-serialisable") from None
 
 
 @dataclass
 class Config:
-    """A loaded configuration. ``unknown``: stored values of parameters the simulation no longer has;
+    """A loaded configuration. ``unknown``: stored values of parameters the simulation no longer
+    has;
     ``defaulted``: parameters without a stored value (they keep their defaults)."""
 
     simulation: str
@@ -188,14 +229,24 @@ class Store:
             raise StoreError(f"no store at {self.path} (create=False or readonly=True)")
         # The file is never opened with open(): closing any descriptor of a database file drops this
         # process's POSIX locks on it, which would corrupt other connections of the same process in
-        # WAL mode. SQLite itself reports a non-database file when the pragmas below read the header.
+        # WAL mode. SQLite itself reports a non-database file when the pragmas below read the
+        # header.
         try:
             if readonly:
-                self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=self.timeout,
-                                            isolation_level=None, check_same_thread=False)
+                self.conn = sqlite3.connect(
+                    f"file:{self.path}?mode=ro",
+                    uri=True,
+                    timeout=self.timeout,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
             else:
-                self.conn = sqlite3.connect(str(self.path), timeout=self.timeout, isolation_level=None,
-                                            check_same_thread=False)
+                self.conn = sqlite3.connect(
+                    str(self.path),
+                    timeout=self.timeout,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
         except sqlite3.Error as e:
             raise StoreError(f"cannot open {self.path}: {e}") from None
         try:
@@ -220,19 +271,36 @@ class Store:
             raise StoreCorruptError(f"{self.path} is damaged or not a database: {e}") from None
         if app not in (0, APPLICATION_ID) or (app == 0 and tables):
             hint = ""
-            if {t.lower() for t in tables} & {"simulation", "simulations", "parameter", "parameters", "widget",
-                                              "widgets", "dataarrays", "data"}:
-                hint = " It looks like an original IVISIT database; IVISIT files cannot be opened as a store."
-            raise ForeignStoreError(f"{self.path} is an SQLite file of another application "
-                                    f"(application_id={app}, tables={sorted(tables)[:6]}).{hint}")
+            if {t.lower() for t in tables} & {
+                "simulation",
+                "simulations",
+                "parameter",
+                "parameters",
+                "widget",
+                "widgets",
+                "dataarrays",
+                "data",
+            }:
+                hint = (
+                    " It looks like an original IVISIT database; IVISIT files cannot be "
+                    "opened as a store."
+                )
+            raise ForeignStoreError(
+                f"{self.path} is an SQLite file of another application "
+                f"(application_id={app}, tables={sorted(tables)[:6]}).{hint}"
+            )
         if ver > SCHEMA_VERSION:
-            raise StoreVersionError(f"{self.path} has schema version {ver}; this library reads up to "
-                                    f"{SCHEMA_VERSION}. Upgrade neuroplastic.")
+            raise StoreVersionError(
+                f"{self.path} has schema version {ver}; this library reads up to "
+                f"{SCHEMA_VERSION}. Upgrade neuroplastic."
+            )
         c.execute("PRAGMA foreign_keys = ON")
         if self.readonly:
             if app == APPLICATION_ID and ver < SCHEMA_VERSION:
-                raise StoreVersionError(f"{self.path} has schema version {ver} and needs a migration; "
-                                        f"open it writable once")
+                raise StoreVersionError(
+                    f"{self.path} has schema version {ver} and needs a migration; "
+                    f"open it writable once"
+                )
             return
         if c.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             c.execute("PRAGMA journal_mode = WAL")
@@ -240,8 +308,10 @@ class Store:
             self._migrate(ver)
         elif not tables:
             with self._tx() as cur:
-                if cur.execute("PRAGMA user_version").fetchone()[0] == 0 and \
-                        cur.execute("PRAGMA application_id").fetchone()[0] == 0:
+                if (
+                    cur.execute("PRAGMA user_version").fetchone()[0] == 0
+                    and cur.execute("PRAGMA application_id").fetchone()[0] == 0
+                ):
                     for stmt in _SCHEMA_V1.split(";"):
                         if stmt.strip():
                             cur.execute(stmt)
@@ -298,7 +368,11 @@ class Store:
         """``integrity_check`` and ``foreign_key_check``; ``ok`` is True when both are clean."""
         integ = [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
         fks = self.conn.execute("PRAGMA foreign_key_check").fetchall()
-        return {"integrity": integ, "foreign_keys": [tuple(r) for r in fks], "ok": integ == ["ok"] and not fks}
+        return {
+            "integrity": integ,
+            "foreign_keys": [tuple(r) for r in fks],
+            "ok": integ == ["ok"] and not fks,
+        }
 
     # --- simulations -----------------------------------------------------------------------------
     def _sim_id(self, cur, sim, create=False):
@@ -307,41 +381,64 @@ class Store:
         else:
             spec = sim_spec(sim)
             name = spec.name
-        row = cur.execute("SELECT id, spec_hash FROM simulations WHERE name = ?", (name,)).fetchone()
+        row = cur.execute(
+            "SELECT id, spec_hash FROM simulations WHERE name = ?", (name,)
+        ).fetchone()
         if row is None and not create:
             raise ConfigNotFound(f"no simulation {name!r} in {self.path}")
         if spec is None or not create:
             return row[0]
         h = spec.hash()
         if row is None:
-            sid = cur.execute("INSERT INTO simulations(name, spec_json, spec_hash, created) VALUES (?,?,?,?)",
-                              (name, spec.to_json(), h, now_iso())).lastrowid
+            sid = cur.execute(
+                "INSERT INTO simulations(name, spec_json, spec_hash, created) VALUES (?,?,?,?)",
+                (name, spec.to_json(), h, now_iso()),
+            ).lastrowid
         else:
             sid = row[0]
             if row[1] == h:
                 return sid
-            cur.execute("UPDATE simulations SET spec_json = ?, spec_hash = ? WHERE id = ?", (spec.to_json(), h, sid))
+            cur.execute(
+                "UPDATE simulations SET spec_json = ?, spec_hash = ? WHERE id = ?",
+                (spec.to_json(), h, sid),
+            )
         for table, specs in (("parameters", spec.parameters), ("displays", spec.displays)):
             for pname, s in specs.items():
                 d = s.to_dict()
-                cur.execute(f"INSERT INTO {table}(simulation_id, name, kind, dtype, spec_json) VALUES (?,?,?,?,?) "
-                            f"ON CONFLICT(simulation_id, name) DO UPDATE SET kind=excluded.kind, "
-                            f"dtype=excluded.dtype, spec_json=excluded.spec_json",
-                            (sid, pname, s.kind, str(d.get("dtype")), json.dumps(d, sort_keys=True)))
+                cur.execute(
+                    f"INSERT INTO {table}(simulation_id, name, kind, dtype, spec_json) VALUES "
+                    f"(?,?,?,?,?) "
+                    f"ON CONFLICT(simulation_id, name) DO UPDATE SET kind=excluded.kind, "
+                    f"dtype=excluded.dtype, spec_json=excluded.spec_json",
+                    (sid, pname, s.kind, str(d.get("dtype")), json.dumps(d, sort_keys=True)),
+                )
         return sid
 
     def simulations(self) -> list:
         return [r[0] for r in self.conn.execute("SELECT name FROM simulations ORDER BY name")]
 
     def _cfg_id(self, cur, sid, name):
-        row = cur.execute("SELECT id FROM configurations WHERE simulation_id = ? AND name = ?", (sid, name)).fetchone()
+        row = cur.execute(
+            "SELECT id FROM configurations WHERE simulation_id = ? AND name = ?", (sid, name)
+        ).fetchone()
         if row is None:
             raise ConfigNotFound(f"no configuration {name!r}")
         return row[0]
 
     # --- configurations --------------------------------------------------------------------------
-    def save(self, sim, name, *, values=None, timing=None, comment="", grade=None, overwrite=False, layout=None,
-             search_run_id=None) -> int:
+    def save(
+        self,
+        sim,
+        name,
+        *,
+        values=None,
+        timing=None,
+        comment="",
+        grade=None,
+        overwrite=False,
+        layout=None,
+        search_run_id=None,
+    ) -> int:
         """Save a configuration of ``sim`` (a Simulation instance or class) in one transaction.
 
         ``values`` default to the instance's (or the declared defaults); buttons are not stored.
@@ -351,12 +448,19 @@ class Store:
             raise ValueError(f"name must be a non-empty str, got {name!r}")
         spec = sim_spec(sim)
         if values is None:
-            values = sim.p.values() if isinstance(sim, Simulation) else \
-                {k: s.default_value() for k, s in spec.parameters.items()}
+            values = (
+                sim.p.values()
+                if isinstance(sim, Simulation)
+                else {k: s.default_value() for k, s in spec.parameters.items()}
+            )
         if timing is None:
             timing = sim.timing if isinstance(sim, (Simulation, type)) else Timing()
         if grade is not None:
-            if isinstance(grade, bool) or not isinstance(grade, (int, float)) or not math.isfinite(grade):
+            if (
+                isinstance(grade, bool)
+                or not isinstance(grade, (int, float))
+                or not math.isfinite(grade)
+            ):
                 raise ValueError(f"grade must be a finite number or None, got {grade!r}")
             grade = float(grade)
         rows = []
@@ -367,55 +471,121 @@ class Store:
                 continue
             rows.append((k, _dumps(k, spec.parameters[k].validate(k, v))))
         if layout is None:
-            layout = [{"widget": k, "kind": s.kind, "row": i, "col": 0,
-                       "width": int(getattr(s, "size", (200,))[0]), "height": int(getattr(s, "size", (0, 1))[1])
-                       if len(getattr(s, "size", ())) > 1 else 1, "visible": True}
-                      for i, (k, s) in enumerate(list(spec.parameters.items()) + list(spec.displays.items()))]
+            layout = [
+                {
+                    "widget": k,
+                    "kind": s.kind,
+                    "row": i,
+                    "col": 0,
+                    "width": int(getattr(s, "size", (200,))[0]),
+                    "height": int(getattr(s, "size", (0, 1))[1])
+                    if len(getattr(s, "size", ())) > 1
+                    else 1,
+                    "visible": True,
+                }
+                for i, (k, s) in enumerate(
+                    list(spec.parameters.items()) + list(spec.displays.items())
+                )
+            ]
         ts = now_iso()
         with self._tx() as cur:
             sid = self._sim_id(cur, sim, create=True)
-            old = cur.execute("SELECT id, created FROM configurations WHERE simulation_id = ? AND name = ?",
-                              (sid, name)).fetchone()
+            old = cur.execute(
+                "SELECT id, created FROM configurations WHERE simulation_id = ? AND name = ?",
+                (sid, name),
+            ).fetchone()
             created = ts
             if old is not None:
                 if not overwrite:
-                    raise ConfigExists(f"configuration {name!r} of {spec.name!r} exists; pass overwrite=True")
+                    raise ConfigExists(
+                        f"configuration {name!r} of {spec.name!r} exists; pass overwrite=True"
+                    )
                 created = old[1]
                 cur.execute("DELETE FROM configurations WHERE id = ?", (old[0],))
             cid = cur.execute(
-                "INSERT INTO configurations(simulation_id, name, comment, created, modified, grade, steps_per_frame,"
+                "INSERT INTO configurations(simulation_id, name, comment, created, modified, "
+                "grade, steps_per_frame,"
                 " frames_per_cycle, delay_ms, search_run_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (sid, name, comment, created, ts, grade, timing.steps_per_frame, timing.frames_per_cycle,
-                 float(timing.delay_ms), search_run_id)).lastrowid
-            pids = dict(cur.execute("SELECT name, id FROM parameters WHERE simulation_id = ?", (sid,)).fetchall())
+                (
+                    sid,
+                    name,
+                    comment,
+                    created,
+                    ts,
+                    grade,
+                    timing.steps_per_frame,
+                    timing.frames_per_cycle,
+                    float(timing.delay_ms),
+                    search_run_id,
+                ),
+            ).lastrowid
+            pids = dict(
+                cur.execute(
+                    "SELECT name, id FROM parameters WHERE simulation_id = ?", (sid,)
+                ).fetchall()
+            )
             for i, (k, vj) in enumerate(rows):
-                cur.execute("INSERT INTO parameter_values(configuration_id, parameter_id, value_json) VALUES (?,?,?)",
-                            (cid, pids[k], vj))
+                cur.execute(
+                    "INSERT INTO parameter_values(configuration_id, parameter_id, value_json) "
+                    "VALUES (?,?,?)",
+                    (cid, pids[k], vj),
+                )
                 if self._after_row is not None:
                     self._after_row(i)
             for w in layout:
-                cur.execute("INSERT INTO widget_layout(configuration_id, widget, kind, row, col, width, height,"
-                            " visible, extra_json) VALUES (?,?,?,?,?,?,?,?,?)",
-                            (cid, w["widget"], w.get("kind"), w.get("row"), w.get("col"), w.get("width"),
-                             w.get("height"), int(bool(w.get("visible", True))), json.dumps(w.get("extra"))))
+                cur.execute(
+                    "INSERT INTO widget_layout(configuration_id, widget, kind, row, col, "
+                    "width, height,"
+                    " visible, extra_json) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (
+                        cid,
+                        w["widget"],
+                        w.get("kind"),
+                        w.get("row"),
+                        w.get("col"),
+                        w.get("width"),
+                        w.get("height"),
+                        int(bool(w.get("visible", True))),
+                        json.dumps(w.get("extra")),
+                    ),
+                )
         return cid
 
     def _raw(self, sim, name):
         c = self.conn
         sid = self._sim_id(c, sim)
-        row = c.execute("SELECT id, comment, created, modified, grade, steps_per_frame, frames_per_cycle, delay_ms,"
-                        " search_run_id FROM configurations WHERE simulation_id = ? AND name = ?",
-                        (sid, name)).fetchone()
+        row = c.execute(
+            "SELECT id, comment, created, modified, grade, steps_per_frame, frames_per_cycle, "
+            "delay_ms,"
+            " search_run_id FROM configurations WHERE simulation_id = ? AND name = ?",
+            (sid, name),
+        ).fetchone()
         if row is None:
             sname = sim if isinstance(sim, str) else sim_spec(sim).name
             raise ConfigNotFound(f"no configuration {name!r} of simulation {sname!r}")
-        vals = {k: json.loads(v) for k, v in c.execute(
-            "SELECT p.name, v.value_json FROM parameter_values v JOIN parameters p ON p.id = v.parameter_id "
-            "WHERE v.configuration_id = ? ORDER BY p.id", (row[0],))}
-        layout = [dict(zip(("widget", "kind", "row", "col", "width", "height", "visible", "extra"),
-                           r[:7] + (json.loads(r[7]) if r[7] else None,))) for r in c.execute(
-            "SELECT widget, kind, row, col, width, height, visible, extra_json FROM widget_layout"
-            " WHERE configuration_id = ? ORDER BY row, col", (row[0],))]
+        vals = {
+            k: json.loads(v)
+            for k, v in c.execute(
+                "SELECT p.name, v.value_json FROM parameter_values v JOIN parameters p ON p.id "
+                "= v.parameter_id "
+                "WHERE v.configuration_id = ? ORDER BY p.id",
+                (row[0],),
+            )
+        }
+        layout = [
+            dict(
+                zip(
+                    ("widget", "kind", "row", "col", "width", "height", "visible", "extra"),
+                    r[:7] + (json.loads(r[7]) if r[7] else None,),
+                )
+            )
+            for r in c.execute(
+                "SELECT widget, kind, row, col, width, height, visible, extra_json FROM "
+                "widget_layout"
+                " WHERE configuration_id = ? ORDER BY row, col",
+                (row[0],),
+            )
+        ]
         return row, vals, layout
 
     def load(self, sim, name) -> Config:
@@ -426,52 +596,112 @@ class Store:
         if not isinstance(sim, str):
             spec = sim_spec(sim)
             unknown = {k: v for k, v in vals.items() if k not in spec.parameters}
-            vals = {k: spec.parameters[k].validate(k, v) for k, v in vals.items() if k in spec.parameters}
-            defaulted = [k for k, s in spec.parameters.items() if k not in vals and not isinstance(s, Button)]
+            vals = {
+                k: spec.parameters[k].validate(k, v)
+                for k, v in vals.items()
+                if k in spec.parameters
+            }
+            defaulted = [
+                k for k, s in spec.parameters.items() if k not in vals and not isinstance(s, Button)
+            ]
             sname = spec.name
         else:
             sname = sim
-        return Config(sname, name, vals, Timing(row[5], row[6], row[7]), row[4], row[1], row[2], row[3], layout,
-                      unknown, defaulted, row[8])
+        return Config(
+            sname,
+            name,
+            vals,
+            Timing(row[5], row[6], row[7]),
+            row[4],
+            row[1],
+            row[2],
+            row[3],
+            layout,
+            unknown,
+            defaulted,
+            row[8],
+        )
 
     def copy(self, sim, src, dst, *, values=None, comment=None) -> int:
-        """Copy configuration ``src`` to ``dst`` (optionally changing some values), one transaction."""
+        """Copy configuration ``src`` to ``dst`` (optionally changing some values), one
+        transaction."""
         row, vals, layout = self._raw(sim, src)
         if values:
             vals.update(values)
         with self._tx() as cur:
             sid = self._sim_id(cur, sim)
-            if cur.execute("SELECT 1 FROM configurations WHERE simulation_id = ? AND name = ?", (sid, dst)).fetchone():
+            if cur.execute(
+                "SELECT 1 FROM configurations WHERE simulation_id = ? AND name = ?", (sid, dst)
+            ).fetchone():
                 raise ConfigExists(f"configuration {dst!r} exists")
             ts = now_iso()
             cid = cur.execute(
-                "INSERT INTO configurations(simulation_id, name, comment, created, modified, grade, steps_per_frame,"
+                "INSERT INTO configurations(simulation_id, name, comment, created, modified, "
+                "grade, steps_per_frame,"
                 " frames_per_cycle, delay_ms) VALUES (?,?,?,?,?,?,?,?,?)",
-                (sid, dst, row[1] if comment is None else comment, ts, ts, row[4], row[5], row[6], row[7])).lastrowid
-            pids = dict(cur.execute("SELECT name, id FROM parameters WHERE simulation_id = ?", (sid,)).fetchall())
+                (
+                    sid,
+                    dst,
+                    row[1] if comment is None else comment,
+                    ts,
+                    ts,
+                    row[4],
+                    row[5],
+                    row[6],
+                    row[7],
+                ),
+            ).lastrowid
+            pids = dict(
+                cur.execute(
+                    "SELECT name, id FROM parameters WHERE simulation_id = ?", (sid,)
+                ).fetchall()
+            )
             for k, v in vals.items():
                 if k not in pids:
                     raise ValueError(f"parameter {k!r} is not declared by this simulation")
-                cur.execute("INSERT INTO parameter_values(configuration_id, parameter_id, value_json) VALUES (?,?,?)",
-                            (cid, pids[k], _dumps(k, v)))
+                cur.execute(
+                    "INSERT INTO parameter_values(configuration_id, parameter_id, value_json) "
+                    "VALUES (?,?,?)",
+                    (cid, pids[k], _dumps(k, v)),
+                )
             for w in layout:
-                cur.execute("INSERT INTO widget_layout(configuration_id, widget, kind, row, col, width, height, visible)"
-                            " VALUES (?,?,?,?,?,?,?,?)", (cid, w["widget"], w["kind"], w["row"], w["col"], w["width"],
-                                                          w["height"], w["visible"]))
+                cur.execute(
+                    "INSERT INTO widget_layout(configuration_id, widget, kind, row, col, "
+                    "width, height, visible)"
+                    " VALUES (?,?,?,?,?,?,?,?)",
+                    (
+                        cid,
+                        w["widget"],
+                        w["kind"],
+                        w["row"],
+                        w["col"],
+                        w["width"],
+                        w["height"],
+                        w["visible"],
+                    ),
+                )
         return cid
 
     def rename(self, sim, old, new):
         with self._tx() as cur:
             sid = self._sim_id(cur, sim)
             cid = self._cfg_id(cur, sid, old)
-            if cur.execute("SELECT 1 FROM configurations WHERE simulation_id = ? AND name = ?", (sid, new)).fetchone():
+            if cur.execute(
+                "SELECT 1 FROM configurations WHERE simulation_id = ? AND name = ?", (sid, new)
+            ).fetchone():
                 raise ConfigExists(f"configuration {new!r} exists")
-            cur.execute("UPDATE configurations SET name = ?, modified = ? WHERE id = ?", (new, now_iso(), cid))
+            cur.execute(
+                "UPDATE configurations SET name = ?, modified = ? WHERE id = ?",
+                (new, now_iso(), cid),
+            )
 
     def delete(self, sim, name):
         """Delete a configuration (its values and layout cascade)."""
         with self._tx() as cur:
-            cur.execute("DELETE FROM configurations WHERE id = ?", (self._cfg_id(cur, self._sim_id(cur, sim), name),))
+            cur.execute(
+                "DELETE FROM configurations WHERE id = ?",
+                (self._cfg_id(cur, self._sim_id(cur, sim), name),),
+            )
 
     def delete_simulation(self, sim):
         """Delete a simulation with all its configurations (cascading)."""
@@ -479,21 +709,29 @@ class Store:
             cur.execute("DELETE FROM simulations WHERE id = ?", (self._sim_id(cur, sim),))
 
     def set_grade(self, sim, name, grade):
-        if grade is not None and (isinstance(grade, bool) or not isinstance(grade, (int, float))
-                                  or not math.isfinite(grade)):
+        if grade is not None and (
+            isinstance(grade, bool)
+            or not isinstance(grade, (int, float))
+            or not math.isfinite(grade)
+        ):
             raise ValueError(f"grade must be a finite number or None, got {grade!r}")
         with self._tx() as cur:
             cid = self._cfg_id(cur, self._sim_id(cur, sim), name)
-            cur.execute("UPDATE configurations SET grade = ?, modified = ? WHERE id = ?",
-                        (None if grade is None else float(grade), now_iso(), cid))
+            cur.execute(
+                "UPDATE configurations SET grade = ?, modified = ? WHERE id = ?",
+                (None if grade is None else float(grade), now_iso(), cid),
+            )
 
     def list(self, sim=None, order_by="grade") -> list:
         """Configurations as dicts, ordered by ``grade`` (best first, NULL last), ``created`` or
         ``modified`` (newest first) or ``name``."""
         if order_by not in _ORDER:
             raise ValueError(f"order_by must be one of {sorted(_ORDER)}, got {order_by!r}")
-        q = ("SELECT s.name, c.name, c.grade, c.created, c.modified, c.comment, c.search_run_id FROM configurations c"
-             " JOIN simulations s ON s.id = c.simulation_id")
+        q = (
+            "SELECT s.name, c.name, c.grade, c.created, c.modified, c.comment, c.search_run_id "
+            "FROM configurations c"
+            " JOIN simulations s ON s.id = c.simulation_id"
+        )
         args = ()
         if sim is not None:
             q += " WHERE s.name = ?"
@@ -510,37 +748,60 @@ class Store:
         ra, va, _ = self._raw(sim, a)
         rb, vb, _ = self._raw(sim, b)
         changed = {k: (va[k], vb[k]) for k in va if k in vb and va[k] != vb[k]}
-        timing = {f: (x, y) for f, x, y in zip(("steps_per_frame", "frames_per_cycle", "delay_ms"), ra[5:8], rb[5:8])
-                  if x != y}
-        return Diff(changed, {k: v for k, v in va.items() if k not in vb}, {k: v for k, v in vb.items() if k not in va},
-                    timing)
+        timing = {
+            f: (x, y)
+            for f, x, y in zip(
+                ("steps_per_frame", "frames_per_cycle", "delay_ms"), ra[5:8], rb[5:8]
+            )
+            if x != y
+        }
+        return Diff(
+            changed,
+            {k: v for k, v in va.items() if k not in vb},
+            {k: v for k, v in vb.items() if k not in va},
+            timing,
+        )
 
     # --- search runs -----------------------------------------------------------------------------
-    # --- original IVISIT databases ------------------------------------------------------------------
+    # --- original IVISIT databases ---------------------------------------------------------------
     def import_ivisit(self, path, config_name="ivisit", overwrite=False):
         """Import an original IVISIT database (its six tables) into this store.
 
         Every IVISIT simulation becomes a simulation here (its widgets -> parameter and display
         specs) with one configuration ``config_name`` holding the widgets' values, IVISIT's timing
         (simsteps_per_frame, frames_per_step, delay_per_step), grade, comment and the widget
-        positions (layout ``extra["pos"]``). Returns the :class:`~neuroplastic.sim.ivisit_db.IVisitImport`
+        positions (layout ``extra["pos"]``). Returns the
+        :class:`~neuroplastic.sim.ivisit_db.IVisitImport`
         whose ``notes`` list everything that has no counterpart here (nothing is dropped silently).
         One transaction per simulation."""
         from .ivisit_db import read_ivisit
+
         imp = read_ivisit(path)
         for name, spec in imp.specs.items():
-            self.save(spec, config_name, values=imp.values[name], timing=imp.timing[name],
-                      comment=imp.comment[name], grade=imp.grade[name], overwrite=overwrite, layout=imp.layout[name])
+            self.save(
+                spec,
+                config_name,
+                values=imp.values[name],
+                timing=imp.timing[name],
+                comment=imp.comment[name],
+                grade=imp.grade[name],
+                overwrite=overwrite,
+                layout=imp.layout[name],
+            )
         return imp
 
     def export_ivisit(self, path, config_name="ivisit", simulations=None):
-        """Write the simulations (default: all) with their configuration ``config_name`` (or the spec
+        """Write the simulations (default: all) with their configuration ``config_name`` (or the
+        spec
         defaults where a simulation has none) as a new original IVISIT database at ``path``."""
         from .directives import SimSpec
         from .ivisit_db import write_ivisit
+
         specs, values, timing, layout = {}, {}, {}, {}
-        for name in (simulations or self.simulations()):
-            row = self.conn.execute("SELECT spec_json FROM simulations WHERE name = ?", (name,)).fetchone()
+        for name in simulations or self.simulations():
+            row = self.conn.execute(
+                "SELECT spec_json FROM simulations WHERE name = ?", (name,)
+            ).fetchone()
             if row is None:
                 raise ConfigNotFound(f"no simulation {name!r} in {self.path}")
             specs[name] = SimSpec.from_json(row[0])
@@ -554,17 +815,26 @@ class Store:
     def begin_search(self, sim, method, space, objective, seed) -> int:
         with self._tx() as cur:
             sid = self._sim_id(cur, sim, create=True)
-            return cur.execute("INSERT INTO search_runs(simulation_id, method, space_json, objective, seed, started)"
-                               " VALUES (?,?,?,?,?,?)", (sid, method, json.dumps(space, default=str), objective,
-                                                          seed, now_iso())).lastrowid
+            return cur.execute(
+                "INSERT INTO search_runs(simulation_id, method, space_json, objective, seed, "
+                "started)"
+                " VALUES (?,?,?,?,?,?)",
+                (sid, method, json.dumps(space, default=str), objective, seed, now_iso()),
+            ).lastrowid
 
     def finish_search(self, run_id):
         with self._tx() as cur:
             cur.execute("UPDATE search_runs SET finished = ? WHERE id = ?", (now_iso(), run_id))
 
     def search_errors(self, run_id) -> dict:
-        return {r[0]: r[1] for r in self.conn.execute(
-            "SELECT name, comment FROM configurations WHERE search_run_id = ? AND grade IS NULL", (run_id,))}
+        return {
+            r[0]: r[1]
+            for r in self.conn.execute(
+                "SELECT name, comment FROM configurations "
+                "WHERE search_run_id = ? AND grade IS NULL",
+                (run_id,),
+            )
+        }
 
 
 def copy_store(src: Store, dst_path) -> None:

@@ -19,6 +19,7 @@
   environment variable ``NEUROPLASTIC_STATIC`` is set); static mode runs one cycle and returns a
   :class:`StaticView` (one Matplotlib figure of all displays + an HTML parameter table).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,13 +32,43 @@ import numpy as np
 
 from .runner import HeadlessRunner
 from .simulation import Simulation
-from .specs import (Button, Checkbox, Comment, DictSlider, Dropdown, Image, Listed, Plot, Radio, Scope, Slider,
-                    TextIn, TextOut)
+from .specs import (
+    Button,
+    Checkbox,
+    Comment,
+    DictSlider,
+    Dropdown,
+    Image,
+    Listed,
+    Plot,
+    Radio,
+    Scope,
+    Slider,
+    TextIn,
+    TextOut,
+)
 
-__all__ = ["build_controls", "App", "launch", "show_static", "params_html", "StaticView", "png_bytes",
-           "positions_from_layout", "ZOOMS"]
+__all__ = [
+    "build_controls",
+    "App",
+    "launch",
+    "show_static",
+    "params_html",
+    "StaticView",
+    "png_bytes",
+    "positions_from_layout",
+    "ZOOMS",
+]
 
-ZOOMS = (("1/8x", 0.125), ("1/4x", 0.25), ("1/2x", 0.5), ("1x", 1.0), ("2x", 2.0), ("4x", 4.0), ("8x", 8.0))
+ZOOMS = (
+    ("1/8x", 0.125),
+    ("1/4x", 0.25),
+    ("1/2x", 0.5),
+    ("1x", 1.0),
+    ("2x", 2.0),
+    ("4x", 4.0),
+    ("8x", 8.0),
+)
 
 
 def positions_from_layout(layout) -> dict:
@@ -63,6 +94,7 @@ def positions_from_layout(layout) -> dict:
 def png_bytes(arr: np.ndarray) -> bytes:
     """Encode a uint8 gray or RGB array as PNG (Pillow)."""
     from PIL import Image as PILImage
+
     buf = io.BytesIO()
     PILImage.fromarray(np.ascontiguousarray(arr)).save(buf, format="PNG")
     return buf.getvalue()
@@ -70,18 +102,35 @@ def png_bytes(arr: np.ndarray) -> bytes:
 
 def _slider_widget(spec: Slider, value, desc):
     import ipywidgets as W
+
     style = {"description_width": "initial"}
     if spec.log:
-        return W.FloatLogSlider(value=value, base=10, min=math.log10(spec.min), max=math.log10(spec.max),
-                                step=0.01, description=desc, style=style, continuous_update=False)
+        return W.FloatLogSlider(
+            value=value,
+            base=10,
+            min=math.log10(spec.min),
+            max=math.log10(spec.max),
+            step=0.01,
+            description=desc,
+            style=style,
+            continuous_update=False,
+        )
     cls = W.IntSlider if spec.dtype == "int" else W.FloatSlider
-    return cls(value=value, min=spec.min, max=spec.max, step=spec.step, description=desc, style=style,
-               continuous_update=False)
+    return cls(
+        value=value,
+        min=spec.min,
+        max=spec.max,
+        step=spec.step,
+        description=desc,
+        style=style,
+        continuous_update=False,
+    )
 
 
 def _control(name, spec, value):
     """(widget, getter) for one parameter; getter() -> value for runner.set."""
     import ipywidgets as W
+
     label = spec.label or name if hasattr(spec, "label") else name
     if isinstance(spec, Slider):
         w = _slider_widget(spec, value, label)
@@ -97,8 +146,12 @@ def _control(name, spec, value):
             txt = W.Textarea(value=repr(value), disabled=True, layout={"width": "320px"})
             parts.append(txt)
             for s in sliders.values():
-                s.observe(lambda ch: setattr(txt, "value", repr({k: v.value for k, v in sliders.items()})),
-                          names="value")
+                s.observe(
+                    lambda ch: setattr(
+                        txt, "value", repr({k: v.value for k, v in sliders.items()})
+                    ),
+                    names="value",
+                )
         box = W.VBox(parts)
         box.selector, box.sliders = sel, sliders
         return box, lambda: {k: s.value for k, s in sliders.items()}, list(sliders.values())
@@ -106,7 +159,10 @@ def _control(name, spec, value):
         w = W.Dropdown(options=list(spec.options), value=value, description=label)
         return w, lambda: w.value, [w]
     if isinstance(spec, Checkbox):
-        boxes = [W.Checkbox(value=bool(v), description=str(o), indent=False) for o, v in zip(spec.options, value)]
+        boxes = [
+            W.Checkbox(value=bool(v), description=str(o), indent=False)
+            for o, v in zip(spec.options, value)
+        ]
         box = W.HBox([W.Label(label)] + boxes)
         box.boxes = boxes
         return box, lambda: tuple(b.value for b in boxes), boxes
@@ -139,10 +195,12 @@ def build_controls(sim) -> dict:
 
 
 class App:
-    """The live front end (see module doc). ``App(sim, store=None)``; ``.widget`` is the root box."""
+    """The live front end (see module doc). ``App(sim, store=None)``; ``.widget`` is the root
+    box."""
 
     def __init__(self, sim, store=None, positions=None):
         import ipywidgets as W
+
         self.runner = HeadlessRunner(sim, store=store)
         self.sim, self.store = sim, store
         self.controls, self._getters = {}, {}
@@ -159,18 +217,24 @@ class App:
         self.outputs, self.zoom = {}, {}
         for name, spec in sim.d._specs.items():
             if isinstance(spec, Image):
-                z = self.zoom[name] = W.Dropdown(options=ZOOMS, value=1.0, description="zoom",
-                                                 layout={"width": "130px"})
+                z = self.zoom[name] = W.Dropdown(
+                    options=ZOOMS, value=1.0, description="zoom", layout={"width": "130px"}
+                )
                 z.observe(lambda _ch: self.update(), names="value")
             if isinstance(spec, (Image, Scope, Plot)):
                 self.outputs[name] = W.Image(format="png")
             elif isinstance(spec, TextOut):
-                self.outputs[name] = W.Textarea(disabled=True, rows=getattr(spec, "rows", 5),
-                                                layout={"width": f"{8 * spec.cols + 40}px"})
+                self.outputs[name] = W.Textarea(
+                    disabled=True,
+                    rows=getattr(spec, "rows", 5),
+                    layout={"width": f"{8 * spec.cols + 40}px"},
+                )
             elif isinstance(spec, Comment):
                 self.outputs[name] = W.Label(spec.text)
         self.status = W.Label("")
-        self.buttons = {b: W.Button(description=b) for b in ("Init", "Step", "Run", "Stop", "Cont", "Save")}
+        self.buttons = {
+            b: W.Button(description=b) for b in ("Init", "Step", "Run", "Stop", "Cont", "Save")
+        }
         self.buttons["Init"].on_click(lambda _b: self.init())
         self.buttons["Step"].on_click(lambda _b: self.step())
         self.buttons["Run"].on_click(lambda _b: self.start(init=True))
@@ -188,9 +252,18 @@ class App:
         self.update()
         toolbar = W.HBox(list(self.buttons.values()))
         store_bar = W.HBox([self.config_name, self.configs, self.load_button])
-        self.panels = {n: W.VBox([W.HBox([W.Label(sim.d.spec(n).label or n)] +
-                                         ([self.zoom[n]] if n in self.zoom else [])), w])
-                       for n, w in self.outputs.items()}
+        self.panels = {
+            n: W.VBox(
+                [
+                    W.HBox(
+                        [W.Label(sim.d.spec(n).label or n)]
+                        + ([self.zoom[n]] if n in self.zoom else [])
+                    ),
+                    w,
+                ]
+            )
+            for n, w in self.outputs.items()
+        }
         self.body = W.Box()
         self.arrange(positions)
         self.widget = W.VBox([toolbar, store_bar, self.body, self.status])
@@ -199,21 +272,41 @@ class App:
         """Box layout (``positions`` empty/None) or absolute layout at {widget: (x, y)} pixels;
         widgets without a position go to (0, 0), as in IVISIT."""
         import ipywidgets as W
+
         self.positions = dict(positions or {})
         if not self.positions:
-            self.body.children = [W.HBox([W.VBox(list(self.controls.values())), W.VBox(list(self.panels.values()))])]
+            self.body.children = [
+                W.HBox([W.VBox(list(self.controls.values())), W.VBox(list(self.panels.values()))])
+            ]
             return
         cells = []
         for name, w in list(self.controls.items()) + list(self.panels.items()):
             x, y = self.positions.get(name, (0, 0))
-            cells.append(W.Box([w], layout=W.Layout(grid_area="1 / 1 / 2 / 2", margin=f"{int(y)}px 0px 0px {int(x)}px",
-                                                    align_self="flex-start")))
-        self.body.children = [W.GridBox(cells, layout=W.Layout(grid_template_columns="max-content",
-                                                               grid_template_rows="max-content",
-                                                               justify_items="flex-start", align_items="flex-start"))]
+            cells.append(
+                W.Box(
+                    [w],
+                    layout=W.Layout(
+                        grid_area="1 / 1 / 2 / 2",
+                        margin=f"{int(y)}px 0px 0px {int(x)}px",
+                        align_self="flex-start",
+                    ),
+                )
+            )
+        self.body.children = [
+            W.GridBox(
+                cells,
+                layout=W.Layout(
+                    grid_template_columns="max-content",
+                    grid_template_rows="max-content",
+                    justify_items="flex-start",
+                    align_items="flex-start",
+                ),
+            )
+        ]
 
     def _ipython_display_(self):
         from IPython.display import display
+
         display(self.widget)
 
     def _send(self, name):
@@ -251,7 +344,7 @@ class App:
             return
         h, w = arr.shape[:2]
         bw, bh = e.get("boundingRectWidth") or w, e.get("boundingRectHeight") or h
-        px, py = e["relativeX"] * w / bw, e["relativeY"] * h / bh   # displayed -> natural pixels
+        px, py = e["relativeX"] * w / bw, e["relativeY"] * h / bh  # displayed -> natural pixels
         self.runner.pointer(name, kind, px, py, coords="pixel")
         self.runner.refresh()
         self.update()
@@ -294,7 +387,9 @@ class App:
         pos = positions_from_layout(cfg.layout)
         if pos:
             self.arrange(pos)
-        self.status.value = f"loaded {name!r}" + (f"; unknown values {list(cfg.unknown)}" if cfg.unknown else "")
+        self.status.value = f"loaded {name!r}" + (
+            f"; unknown values {list(cfg.unknown)}" if cfg.unknown else ""
+        )
 
     def _set_widget(self, name, v):
         w, spec = self.controls[name], self.sim.p.spec(name)
@@ -347,16 +442,23 @@ class StaticView:
 
 def params_html(runner) -> str:
     """An HTML table of the current parameter values."""
-    rows = "".join(f"<tr><td><code>{html.escape(k)}</code></td><td>{html.escape(type(s).__name__)}</td>"
-                   f"<td>{html.escape(repr(runner.sim.p._values[k]))}</td></tr>"
-                   for k, s in runner.sim.p._specs.items())
+    rows = "".join(
+        f"<tr><td><code>{html.escape(k)}</code></td><td>{html.escape(type(s).__name__)}</td>"
+        f"<td>{html.escape(repr(runner.sim.p._values[k]))}</td></tr>"
+        for k, s in runner.sim.p._specs.items()
+    )
     return f"<table><tr><th>parameter</th><th>widget</th><th>value</th></tr>{rows}</table>"
 
 
 def show_static(runner, ncols=None):
     """One Matplotlib figure of all displays of a runner (images and text panels)."""
     import matplotlib.pyplot as plt
-    items = [(k, v) for k, v in runner.rendered.items() if v is not None and not isinstance(runner.sim.d.spec(k), Comment)]
+
+    items = [
+        (k, v)
+        for k, v in runner.rendered.items()
+        if v is not None and not isinstance(runner.sim.d.spec(k), Comment)
+    ]
     n = max(1, len(items))
     ncols = ncols or min(3, n)
     nrows = math.ceil(n / ncols)
