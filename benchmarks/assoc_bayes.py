@@ -21,13 +21,13 @@ import numpy as np
 
 from neuroplastic.assoc.activations import KWTA
 from neuroplastic.assoc.ane import ANE
-from neuroplastic.assoc.retrieval_curves import make_cues
 from neuroplastic.assoc.free import counts_from_dense
 from neuroplastic.assoc.layouts import KofN
 from neuroplastic.assoc.noise import NoiseTable
 from neuroplastic.assoc.patterns import random_patterns
 from neuroplastic.assoc.recall import recall
 from neuroplastic.assoc.reference import recall_fixed_dense, recall_noise_direct
+from neuroplastic.assoc.retrieval_curves import make_cues
 from neuroplastic.bench import best_time, record
 
 
@@ -37,8 +37,12 @@ def main(argv=None):
     ap.add_argument("--K", type=int, default=20)
     ap.add_argument("--P", type=int, default=2000)
     ap.add_argument("--queries", type=int, default=500)
-    ap.add_argument("--ref-queries", type=int, default=None,
-                    help="queries for the (slow) reference; default: all")
+    ap.add_argument(
+        "--ref-queries",
+        type=int,
+        default=None,
+        help="queries for the (slow) reference; default: all",
+    )
     ap.add_argument("--T-max", type=int, default=10)
     args = ap.parse_args(argv)
     N, K, P, Q, T = args.N, args.K, args.P, args.queries, args.T_max
@@ -54,27 +58,55 @@ def main(argv=None):
     ane = ANE("posterior")
 
     def ours(q):
-        tab = NoiseTable(cnt, lay, "bayes")          # tables built lazily inside the timing
-        return recall(tab, cues[:q], activation=act, T_max=T, ane=ane, targets=targets[:q],
-                            cue_key=key, seed=3)
+        tab = NoiseTable(cnt, lay, "bayes")  # tables built lazily inside the timing
+        return recall(
+            tab,
+            cues[:q],
+            activation=act,
+            T_max=T,
+            ane=ane,
+            targets=targets[:q],
+            cue_key=key,
+            seed=3,
+        )
 
-    ours(2)                                          # compile
+    ours(2)  # compile
     R = Q if args.ref_queries is None else min(args.ref_queries, Q)
     t_ours_sub = best_time(lambda: ours(R), repeat=3)
     t_ours_full = best_time(lambda: ours(Q), repeat=2)
     t0 = time.perf_counter()
-    ref, _ = recall_noise_direct(cnt, lay, "bayes", {}, cues[:R], activation=act, T_max=T, ane=ane,
-                                 targets=targets[:R], cue_key=key, seed=3)
+    ref, _ = recall_noise_direct(
+        cnt,
+        lay,
+        "bayes",
+        {},
+        cues[:R],
+        activation=act,
+        T_max=T,
+        ane=ane,
+        targets=targets[:R],
+        cue_key=key,
+        seed=3,
+    )
     t_ref = time.perf_counter() - t0
     res = ours(R)
     agreed = bool(np.array_equal(res.states, ref))
-    rec = record("assoc_bayes_ane_tables", {"N": N, "K": K, "P": P, "queries": R, "T_max": T},
-                 t_ours_sub, t_ref, agreed, ours_full_s=t_ours_full, full_queries=Q,
-                 ref_per_query_s=t_ref / R,
-                 ratio_full_estimate=(t_ref / R * Q) / t_ours_full)
-    print(f"ANE tables: ours {t_ours_sub:.3f} s vs per-query weights {t_ref:.2f} s on {R} queries "
-          f"-> {rec['ratio']:.1f}x (agreed: {agreed}); all {Q} queries: ours {t_ours_full:.2f} s, "
-          f"reference estimate {t_ref / R * Q:.0f} s -> {rec['ratio_full_estimate']:.0f}x")
+    rec = record(
+        "assoc_bayes_ane_tables",
+        {"N": N, "K": K, "P": P, "queries": R, "T_max": T},
+        t_ours_sub,
+        t_ref,
+        agreed,
+        ours_full_s=t_ours_full,
+        full_queries=Q,
+        ref_per_query_s=t_ref / R,
+        ratio_full_estimate=(t_ref / R * Q) / t_ours_full,
+    )
+    print(
+        f"ANE tables: ours {t_ours_sub:.3f} s vs per-query weights {t_ref:.2f} s on {R} queries "
+        f"-> {rec['ratio']:.1f}x (agreed: {agreed}); all {Q} queries: ours {t_ours_full:.2f} s, "
+        f"reference estimate {t_ref / R * Q:.0f} s -> {rec['ratio_full_estimate']:.0f}x"
+    )
 
     tab = NoiseTable(cnt, lay, "bayes")
     W, b = tab.get(key)
@@ -88,10 +120,18 @@ def main(argv=None):
     a = recall(net, cues, activation=act, T_max=T, seed=3).states
     d = recall_fixed_dense(net, cues, k=K, T_max=T, seed=3)
     same = float(np.mean(np.all(a == d, axis=1)))
-    rec = record("assoc_bayes_kwta_fixed", {"N": N, "K": K, "P": P, "queries": Q, "T_max": T},
-                 t_sparse, t_dense, same >= 0.99, identical_fraction=same)
-    print(f"fixed k-WTA: sparse {t_sparse:.3f} s vs dense {t_dense:.3f} s -> {rec['ratio']:.1f}x "
-          f"(identical states: {100 * same:.1f} %)")
+    rec = record(
+        "assoc_bayes_kwta_fixed",
+        {"N": N, "K": K, "P": P, "queries": Q, "T_max": T},
+        t_sparse,
+        t_dense,
+        same >= 0.99,
+        identical_fraction=same,
+    )
+    print(
+        f"fixed k-WTA: sparse {t_sparse:.3f} s vs dense {t_dense:.3f} s -> {rec['ratio']:.1f}x "
+        f"(identical states: {100 * same:.1f} %)"
+    )
 
 
 if __name__ == "__main__":

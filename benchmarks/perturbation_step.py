@@ -42,20 +42,33 @@ def main() -> dict:
         bptts.append(measure_step_cost("adam", SIZES["T"], H=SIZES["H"], B=SIZES["B"]))
     dop = min(dops, key=lambda r: r["time_s"])
     bptt = min(bptts, key=lambda r: r["time_s"])
-    agreed = (all(d["forward_passes"] == 2 and d["saved_bytes"] == 0 for d in dops)
-              and bptt["saved_bytes"] > 0 and _same_forward())
-    rec = record("perturbation_step", dict(SIZES, ours="dopamine1 (no grad)", ref="BPTT+Adam"),
-                 dop["time_s"], bptt["time_s"], agreed,
-                 peak_bytes_ours=dop["peak_bytes"], peak_bytes_ref=bptt["peak_bytes"],
-                 memory_ratio=bptt["peak_bytes"] / max(dop["peak_bytes"], 1),
-                 saved_bytes_ref=bptt["saved_bytes"], memory_method=dop["method_used"],
-                 rounds=ROUNDS, round_ratios=[b["time_s"] / d["time_s"]
-                                              for d, b in zip(dops, bptts)])
-    print(f"time per step: Dopamine {dop['time_s'] * 1e3:.1f} ms, BPTT+Adam "
-          f"{bptt['time_s'] * 1e3:.1f} ms (ratio ref/ours {rec['ratio']:.2f}; per round "
-          f"{', '.join(f'{r:.2f}' for r in rec['round_ratios'])}); peak memory: "
-          f"Dopamine {dop['peak_bytes'] / 2**20:.1f} MB, BPTT+Adam {bptt['peak_bytes'] / 2**20:.1f} MB "
-          f"(ratio {rec['memory_ratio']:.1f})")
+    agreed = (
+        all(d["forward_passes"] == 2 and d["saved_bytes"] == 0 for d in dops)
+        and bptt["saved_bytes"] > 0
+        and _same_forward()
+    )
+    rec = record(
+        "perturbation_step",
+        dict(SIZES, ours="dopamine1 (no grad)", ref="BPTT+Adam"),
+        dop["time_s"],
+        bptt["time_s"],
+        agreed,
+        peak_bytes_ours=dop["peak_bytes"],
+        peak_bytes_ref=bptt["peak_bytes"],
+        memory_ratio=bptt["peak_bytes"] / max(dop["peak_bytes"], 1),
+        saved_bytes_ref=bptt["saved_bytes"],
+        memory_method=dop["method_used"],
+        rounds=ROUNDS,
+        round_ratios=[b["time_s"] / d["time_s"] for d, b in zip(dops, bptts)],
+    )
+    print(
+        f"time per step: Dopamine {dop['time_s'] * 1e3:.1f} ms, BPTT+Adam "
+        f"{bptt['time_s'] * 1e3:.1f} ms (ratio ref/ours {rec['ratio']:.2f}; per round "
+        f"{', '.join(f'{r:.2f}' for r in rec['round_ratios'])}); peak memory: "
+        f"Dopamine {dop['peak_bytes'] / 2**20:.1f} MB, BPTT+Adam "
+        f"{bptt['peak_bytes'] / 2**20:.1f} MB "
+        f"(ratio {rec['memory_ratio']:.1f})"
+    )
     return rec
 
 

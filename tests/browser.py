@@ -7,9 +7,14 @@ import shutil
 from pathlib import Path
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND",   # no network: a CDN request fails at once
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND",  # no network: a CDN request fails at once
 ]
 
 # Text on the page that is TeX not typeset by MathJax: $...$, \(...\), \[...\] outside code.
@@ -38,14 +43,17 @@ def check_page(browser, html_file: Path, screenshot: Path) -> list[str]:
     """Open one page; return its problems (empty when it is clean) and save a screenshot."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-            if m.type == "error" else None)
+    page.on(
+        "console",
+        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.goto(html_file.as_uri(), wait_until="load")
     has_math = page.locator(".math").count() > 0
     if has_math:
         page.wait_for_function(
-            "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000
+        )
         page.evaluate("() => MathJax.startup.promise")
         if page.locator("mjx-container").count() == 0:
             problems.append("math is not typeset (no MathJax output)")
@@ -55,8 +63,10 @@ def check_page(browser, html_file: Path, screenshot: Path) -> list[str]:
     broken = page.evaluate(_BROKEN_IMAGES_JS)
     if broken:
         problems.append(f"images that did not load: {broken}")
-    for selector, what in ((".output.stderr", "stderr output"),
-                           (".tag_injected-parameters", "papermill's injected-parameters cell")):
+    for selector, what in (
+        (".output.stderr", "stderr output"),
+        (".tag_injected-parameters", "papermill's injected-parameters cell"),
+    ):
         n = page.locator(selector).count()
         if n:
             text = page.locator(selector).first.inner_text()[:200]

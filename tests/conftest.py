@@ -36,8 +36,9 @@ class ExecutedChapters(Mapping):
             raise KeyError(chapter)
         if chapter not in self._done:
             try:
-                self._done[chapter] = runner.execute(runner.resolve(chapter), PROFILE,
-                                                     progress=False)
+                self._done[chapter] = runner.execute(
+                    runner.resolve(chapter), PROFILE, progress=False
+                )
             except Exception as exc:  # reported by test_chapters.py and by claims_json
                 self._done[chapter] = exc
         return self._done[chapter]

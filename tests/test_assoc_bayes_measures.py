@@ -7,17 +7,34 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from neuroplastic.assoc.measures import (bootstrap_compare, bootstrap_eps_capacity,
-                                         capacity_bits, cue_information, eps_capacity)
-from neuroplastic.assoc.retrieval_curves import (ANEStorageTask, config, eps_curves,
-                                                 label_symmetric, standard_configs)
-from neuroplastic.assoc.free import (VarPatternSet, bernoulli_patterns, palm_chunk, palm_patterns,
-                                     partial_cues)
+from neuroplastic.assoc.free import (
+    VarPatternSet,
+    bernoulli_patterns,
+    palm_chunk,
+    palm_patterns,
+    partial_cues,
+)
 from neuroplastic.assoc.layouts import KofN, Modular
-from neuroplastic.assoc.measures import binary_entropy, transinformation
+from neuroplastic.assoc.measures import (
+    binary_entropy,
+    bootstrap_compare,
+    bootstrap_eps_capacity,
+    capacity_bits,
+    cue_information,
+    eps_capacity,
+    transinformation,
+)
 from neuroplastic.assoc.patterns import random_patterns
+from neuroplastic.assoc.retrieval_curves import (
+    ANEStorageTask,
+    config,
+    eps_curves,
+    label_symmetric,
+    standard_configs,
+)
 
 
 def test_transinformation_limits():
@@ -56,7 +73,7 @@ def test_completion_bits_subtract_the_cue():
 
 def test_eps_capacity_exact_on_linear_curve():
     P = np.geomspace(100, 3200, 9)
-    eps = 0.02 * np.log(P / 100)             # linear in log P
+    eps = 0.02 * np.log(P / 100)  # linear in log P
     target = 100 * math.exp(0.03 / 0.02)
     r = eps_capacity(P, eps, 0.03)
     assert r.value == pytest.approx(target, rel=1e-9) and r.censored is None
@@ -84,8 +101,9 @@ def _df(shift, seed):
         for P in (100, 200, 400, 800):
             p = min(0.9, 0.002 * (P / 100) ** 2 * shift)
             for q in range(50):
-                rows.append({"P": P, "net": net, "query": q, "miss": rng.binomial(10, p),
-                             "false": 0})
+                rows.append(
+                    {"P": P, "net": net, "query": q, "miss": rng.binomial(10, p), "false": 0}
+                )
     return pd.DataFrame(rows)
 
 
@@ -118,8 +136,9 @@ def test_palm_balanced_usage_is_constant():
         assert np.all(X.sum(axis=0) == P * K // N)
     X = palm_patterns(C, N, K, seed=1).to_dense()
     # swaps removed the within-block disjointness
-    assert (X[0] & X[1]).sum() + (X[0] & X[2]).sum() + (X[3] & X[4]).sum() > 0 or \
-        np.any(X[: N // K].sum(axis=0) > 1)
+    assert (X[0] & X[1]).sum() + (X[0] & X[2]).sum() + (X[3] & X[4]).sum() > 0 or np.any(
+        X[: N // K].sum(axis=0) > 1
+    )
     assert np.array_equal(palm_patterns(C + 5, N, K, seed=1).to_dense()[:C], X)
     with pytest.raises(ValueError, match="divide"):
         palm_patterns(10, 61, 6, seed=0)
@@ -163,8 +182,11 @@ def test_partial_cues_bernoulli_and_validation():
 
 
 def test_eps_curves_small_and_deterministic():
-    cfgs = [config("bayes", "kwta", True, "posterior"), config("bcpnn", "map", False),
-            config("willshaw", "map", True, "calibrated", params={"self_gain": 1.0})]
+    cfgs = [
+        config("bayes", "kwta", True, "posterior"),
+        config("bcpnn", "map", False),
+        config("willshaw", "map", True, "calibrated", params={"self_gain": 1.0}),
+    ]
     a = eps_curves("constk", 60, 6, 3, 0, [20, 40], cfgs, net=0, n_queries=10, T_max=4, seed=1)
     b = eps_curves("constk", 60, 6, 3, 0, [20, 40], cfgs, net=0, n_queries=10, T_max=4, seed=1)
     pd.testing.assert_frame_equal(a["df"], b["df"])

@@ -21,8 +21,12 @@ import pytest
 
 from neuroplastic.assoc.activations import MAP
 from neuroplastic.assoc.cues import CueNoise
-from neuroplastic.assoc.free import (VarPatternSet, bernoulli_patterns, counts_from_dense,
-                                     partial_cues)
+from neuroplastic.assoc.free import (
+    VarPatternSet,
+    bernoulli_patterns,
+    counts_from_dense,
+    partial_cues,
+)
 from neuroplastic.assoc.recall import recall
 from neuroplastic.assoc.rules import build
 
@@ -49,16 +53,22 @@ def runs():
             rng = np.random.default_rng([seed, P])
             q = np.sort(rng.choice(P, size=Q, replace=False))
             X = Xall[q]
-            cues = partial_cues(VarPatternSet.from_dense(X, lay), lam=0.5, kappa=0.0,
-                                seed=200 + seed).to_dense()
+            cues = partial_cues(
+                VarPatternSet.from_dense(X, lay), lam=0.5, kappa=0.0, seed=200 + seed
+            ).to_dense()
             nets = {
                 "bayes": build("bayes", cnt, lay, noise=CueNoise(0.5, 0.0), include_diagonal=True),
                 "old bayes": build("bayes", cnt, lay, noise=CueNoise(0.5, 1e-4), alpha=0.01),
                 "willshaw": build("willshaw", cnt, lay, self_gain=1.0),
                 "bcpnn": build("bcpnn", cnt, lay),
             }
-            out.append({"seed": seed, "P": P,
-                        **{k: _errors(v, cues, X).astype(float) for k, v in nets.items()}})
+            out.append(
+                {
+                    "seed": seed,
+                    "P": P,
+                    **{k: _errors(v, cues, X).astype(float) for k, v in nets.items()},
+                }
+            )
     return out
 
 
@@ -76,19 +86,25 @@ def test_exact_bayes_not_worse_than(runs, other):
     assert any(r[other].mean() > 0.05 for r in runs), "loads too small: no errors to compare"
     cells, pooled = _excess(runs, "bayes", other)
     for (m, tol), r in zip(cells, runs):
-        assert m <= tol, (f"Bayes has {m:.3f} more wrong units per query than {other} "
-                          f"(seed {r['seed']}, P = {r['P']}; tolerance {tol:.3f})")
+        assert m <= tol, (
+            f"Bayes has {m:.3f} more wrong units per query than {other} "
+            f"(seed {r['seed']}, P = {r['P']}; tolerance {tol:.3f})"
+        )
     assert pooled <= 0.0
 
 
 def test_report(runs):
     """Mean wrong units per query (printed with -s; the numbers of the issue's note)."""
     for r in runs:
-        print(r["seed"], r["P"], {k: round(float(r[k].mean()), 3) for k in
-                                  ("bayes", "old bayes", "willshaw", "bcpnn")})
+        print(
+            r["seed"],
+            r["P"],
+            {k: round(float(r[k].mean()), 3) for k in ("bayes", "old bayes", "willshaw", "bcpnn")},
+        )
 
 
 def test_old_rule_fails_the_same_check(runs):
-    fails = [any(m > tol for m, tol in _excess(runs, "old bayes", o)[0])
-             for o in ("willshaw", "bcpnn")]
+    fails = [
+        any(m > tol for m, tol in _excess(runs, "old bayes", o)[0]) for o in ("willshaw", "bcpnn")
+    ]
     assert any(fails)

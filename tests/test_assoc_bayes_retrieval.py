@@ -9,21 +9,20 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from neuroplastic.assoc.activations import HWTA, KWTA
-from neuroplastic.assoc.activations import MAP, Core, OracleKWTA, Schedule, Threshold
+from neuroplastic.assoc.activations import HWTA, KWTA, MAP, Core, OracleKWTA, Schedule, Threshold
 from neuroplastic.assoc.ane import ANE
-from neuroplastic.assoc.recall import calibrate
-from neuroplastic.assoc.rules import build as build_rule
-from neuroplastic.assoc.retrieval_curves import make_cues
 from neuroplastic.assoc.cues import CueNoise
 from neuroplastic.assoc.free import bernoulli_patterns, counts_from_dense
 from neuroplastic.assoc.layouts import KofN, Modular
 from neuroplastic.assoc.noise import NoiseTable
 from neuroplastic.assoc.patterns import random_patterns
-from neuroplastic.assoc.recall import recall
+from neuroplastic.assoc.recall import calibrate, recall
 from neuroplastic.assoc.reference import recall_noise_direct
+from neuroplastic.assoc.retrieval_curves import make_cues
+from neuroplastic.assoc.rules import build as build_rule
 
 LAY = KofN(60, 6)
 
@@ -46,16 +45,21 @@ def test_single_stored_pattern_is_retrieved(rule, act, T_max):
     else:
         src = build_rule(rule, cnt, LAY, **({"self_gain": 1.0} if rule == "willshaw" else {}))
         key = None
-    r = recall(src, cues, activation=MAP() if act == "map" else KWTA(6), T_max=T_max,
-                     targets=X, cue_key=key)
+    r = recall(
+        src,
+        cues,
+        activation=MAP() if act == "map" else KWTA(6),
+        T_max=T_max,
+        targets=X,
+        cue_key=key,
+    )
     assert np.array_equal(r.states, X)
 
 
 def test_zero_noise_query_keeps_stored_patterns_with_oracle_ane():
     X, cnt, _ = setup(20)
     tab = NoiseTable(cnt, LAY, "bayes")
-    r = recall(tab, X, activation=KWTA(6), T_max=5, ane=ANE("oracle"), targets=X,
-                     cue_key=(6, 0))
+    r = recall(tab, X, activation=KWTA(6), T_max=5, ane=ANE("oracle"), targets=X, cue_key=(6, 0))
     assert np.array_equal(r.states, X)
     assert np.all(r.steps == 1)
 
@@ -69,11 +73,30 @@ def test_table_recall_equals_direct_weights(kind, rule):
     act = KWTA(6)
     ane = ANE(kind)
     if kind == "calibrated":
-        ane = calibrate(tab, X, cue_fn=lambda Y, s: make_cues(Y, LAY, 3, 0, s), activation=act,
-                        T_max=6, cue_key=(3, 0), n_calib=30, seed=2)
+        ane = calibrate(
+            tab,
+            X,
+            cue_fn=lambda Y, s: make_cues(Y, LAY, 3, 0, s),
+            activation=act,
+            T_max=6,
+            cue_key=(3, 0),
+            n_calib=30,
+            seed=2,
+        )
     r = recall(tab, cues, activation=act, T_max=6, ane=ane, targets=X, cue_key=(3, 0), seed=9)
-    ref, steps = recall_noise_direct(cnt, LAY, rule, {}, cues, activation=act, T_max=6, ane=ane,
-                                     targets=X, cue_key=(3, 0), seed=9)
+    ref, steps = recall_noise_direct(
+        cnt,
+        LAY,
+        rule,
+        {},
+        cues,
+        activation=act,
+        T_max=6,
+        ane=ane,
+        targets=X,
+        cue_key=(3, 0),
+        seed=9,
+    )
     assert np.array_equal(r.states, ref)
     assert np.array_equal(r.steps, steps)
 
@@ -81,18 +104,30 @@ def test_table_recall_equals_direct_weights(kind, rule):
 def test_map_table_recall_equals_direct_weights():
     X, cnt, cues = setup(60, seed=6)
     tab = NoiseTable(cnt, LAY, "bayes")
-    r = recall(tab, cues, activation=MAP(), T_max=4, ane=ANE("posterior"), targets=X,
-                     cue_key=(3, 0))
-    ref, _ = recall_noise_direct(cnt, LAY, "bayes", {}, cues, activation=MAP(), T_max=4,
-                                 ane=ANE("posterior"), targets=X, cue_key=(3, 0))
+    r = recall(
+        tab, cues, activation=MAP(), T_max=4, ane=ANE("posterior"), targets=X, cue_key=(3, 0)
+    )
+    ref, _ = recall_noise_direct(
+        cnt,
+        LAY,
+        "bayes",
+        {},
+        cues,
+        activation=MAP(),
+        T_max=4,
+        ane=ANE("posterior"),
+        targets=X,
+        cue_key=(3, 0),
+    )
     assert np.array_equal(r.states, ref)
 
 
 def test_posterior_levels_are_in_range():
     X, cnt, cues = setup(120, seed=7)
     tab = NoiseTable(cnt, LAY, "bayes")
-    r = recall(tab, cues, activation=KWTA(6), T_max=6, ane=ANE("posterior"), targets=X,
-                     cue_key=(3, 0))
+    r = recall(
+        tab, cues, activation=KWTA(6), T_max=6, ane=ANE("posterior"), targets=X, cue_key=(3, 0)
+    )
     nt = r.noise_trace
     ok = ~np.isnan(nt)
     assert np.all(nt[ok] >= 0) and np.all(nt[ok] <= 1)
@@ -123,8 +158,9 @@ def test_modular_hwta_and_core():
     lay = Modular(6, 10)
     X, cnt, cues = setup(40, seed=9, lay=lay, c=3)
     tab = NoiseTable(cnt, lay, "bayes")
-    r = recall(tab, cues, activation=HWTA(), T_max=5, targets=X, cue_key=(3, 0),
-                     ane=ANE("posterior"))
+    r = recall(
+        tab, cues, activation=HWTA(), T_max=5, targets=X, cue_key=(3, 0), ane=ANE("posterior")
+    )
     g = lay.groups
     for s in r.states:
         assert np.array_equal(np.sort(g[s == 1]), np.arange(6))
@@ -155,7 +191,12 @@ def test_validation():
     with pytest.raises(ValueError, match="no noise handle"):
         recall(bc, cues, activation=KWTA(6), ane=ANE("posterior"), targets=X)
     with pytest.raises(ValueError, match="no noise handle"):
-        recall(build_rule("hebb", cnt, LAY), cues, activation=KWTA(6), ane=ANE("calibrated", schedule=(3, 4)))
+        recall(
+            build_rule("hebb", cnt, LAY),
+            cues,
+            activation=KWTA(6),
+            ane=ANE("calibrated", schedule=(3, 4)),
+        )
     with pytest.raises(ValueError, match="oracle ANE needs targets"):
         recall(tab, cues, activation=KWTA(6), ane=ANE("oracle"), cue_key=(3, 0))
     with pytest.raises(ValueError, match="schedule"):
@@ -182,8 +223,16 @@ def _run(seed):
     X, cnt, cues = setup(100, seed=3)
     tab = NoiseTable(cnt, LAY, "bayes")
     a = recall(tab, cues, activation=KWTA(6), T_max=6, targets=X, cue_key=(3, 0), seed=seed)
-    b = recall(tab, cues, activation=KWTA(6), T_max=6, ane=ANE("posterior"), targets=X,
-                     cue_key=(3, 0), seed=seed)
+    b = recall(
+        tab,
+        cues,
+        activation=KWTA(6),
+        T_max=6,
+        ane=ANE("posterior"),
+        targets=X,
+        cue_key=(3, 0),
+        seed=seed,
+    )
     return a.states, b.states, b.steps
 
 
@@ -194,15 +243,23 @@ def test_determinism_same_seed():
 
 
 def test_determinism_across_thread_counts():
-    code = ("import numpy as np, hashlib, sys; sys.path.insert(0, {p!r}); "
-            "from test_assoc_bayes_retrieval import _run; "
-            "print(hashlib.sha256(b''.join(np.ascontiguousarray(a).tobytes() for a in _run(4))).hexdigest())")
+    code = (
+        "import numpy as np, hashlib, sys; sys.path.insert(0, {p!r}); "
+        "from test_assoc_bayes_retrieval import _run; "
+        "print(hashlib.sha256(b''.join(np.ascontiguousarray(a).tobytes() for a in "
+        "_run(4))).hexdigest())"
+    )
     here = os.path.dirname(__file__)
     outs = []
     for n in ("1", "2"):
         env = dict(os.environ, NUMBA_NUM_THREADS=n)
-        res = subprocess.run([sys.executable, "-c", code.format(p=here)], env=env,
-                             capture_output=True, text=True, timeout=300)
+        res = subprocess.run(
+            [sys.executable, "-c", code.format(p=here)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert res.returncode == 0, res.stderr[-2000:]
         outs.append(res.stdout.strip())
     assert outs[0] == outs[1]
@@ -219,7 +276,7 @@ def test_sparse_gather_equals_dense_potentials(P, seed, rule):
     S = b[None, :].astype(np.float64) + cues.astype(np.float64) @ W.astype(np.float64)
     for q in range(cues.shape[0]):
         top = np.sort(S[q])[::-1]
-        if top[5] - top[6] > 1e-4:          # no near-tie at the WTA margin
+        if top[5] - top[6] > 1e-4:  # no near-tie at the WTA margin
             assert set(np.nonzero(r.states[q])[0]) == set(np.argsort(-S[q])[:6])
 
 

@@ -6,7 +6,8 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from neuroplastic.assoc.counts import Counts, count
 from neuroplastic.assoc.cues import CueNoise
@@ -30,6 +31,7 @@ def bcpnn_s2(counts, layout, noise, **params):
 
 def bcpnn_s3(counts, layout, noise, **params):
     return noise_weights("bcpnn_s3", counts, layout, noise, **params)
+
 
 LAY = KofN(60, 6)
 
@@ -80,7 +82,7 @@ def test_table_lru_cap(cnt):
         tab.get((6 - f, f))
     assert len(tab._cache) == 3 and tab.builds == 6
     tab.get((1, 5))
-    assert tab.builds == 6                      # still cached
+    assert tab.builds == 6  # still cached
 
 
 def test_uninformative_cue_gives_zero_weights(cnt):
@@ -88,7 +90,7 @@ def test_uninformative_cue_gives_zero_weights(cnt):
         net = noise_weights("bayes", cnt, LAY, CueNoise(1 - pf, pf))
         assert np.abs(net.W).max() < 1e-6
         M1 = cnt.M1.astype(float)
-        prior = np.log(M1 / (cnt.P - M1))           # maximum likelihood
+        prior = np.log(M1 / (cnt.P - M1))  # maximum likelihood
         assert np.allclose(net.b, prior, atol=1e-5)
         s3 = bcpnn_s3(cnt, LAY, CueNoise(1 - pf, pf))
         assert np.abs(s3.W).max() < 1e-6
@@ -155,13 +157,19 @@ def test_s2_limit_equals_unfloored_bcpnn(cnt):
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.integers(1, 200), st.floats(1e-4, 1 - 1e-4), st.floats(1e-4, 1 - 1e-4),
-       st.sampled_from(["bayes", "bcpnn_s2", "bcpnn_s3"]), st.booleans(), st.integers(0, 99))
+@given(
+    st.integers(1, 200),
+    st.floats(1e-4, 1 - 1e-4),
+    st.floats(1e-4, 1 - 1e-4),
+    st.sampled_from(["bayes", "bcpnn_s2", "bcpnn_s3"]),
+    st.booleans(),
+    st.integers(0, 99),
+)
 def test_weights_finite(P, pm, pf, rule, diag, seed):
     lay = KofN(20, 3)
     c = count(random_patterns(P, lay, seed=seed))
     net = noise_weights(rule, c, lay, CueNoise(pm, pf), include_diagonal=diag)
-    if rule == "bayes":     # p_m, p_f > 0: finite except the prior of never/always-active units
+    if rule == "bayes":  # p_m, p_f > 0: finite except the prior of never/always-active units
         ok = (c.M1 > 0) & (c.M1 < c.P)
         assert np.isfinite(net.W).all() and np.isfinite(net.b[ok]).all()
         assert np.all(np.isneginf(net.b[c.M1 == 0]))
@@ -171,7 +179,7 @@ def test_weights_finite(P, pm, pf, rule, diag, seed):
 
 def test_naive_bayes_brute_force():
     """b + ũW equals the naive-Bayes log-odds computed from the definition (loop over inputs)."""
-    N, P, alpha = 12, 30, 0.0          # maximum likelihood
+    N, P, alpha = 12, 30, 0.0  # maximum likelihood
     pats = bernoulli_patterns(P, N, 0.3, seed=3)
     lay = pats.layout
     c = counts_from_dense(pats.to_dense(), lay)
@@ -188,13 +196,17 @@ def test_naive_bayes_brute_force():
             for i in range(N):
                 if i == j:
                     continue
-                a11, a10, a01, a00 = (M11[i, j] + alpha, M10[i, j] + alpha, M01[i, j] + alpha,
-                                      M00[i, j] + alpha)
+                a11, a10, a01, a00 = (
+                    M11[i, j] + alpha,
+                    M10[i, j] + alpha,
+                    M01[i, j] + alpha,
+                    M00[i, j] + alpha,
+                )
                 # P(u_i = 1 | u_j) from the pseudo-counted cells, then the noise channel
                 p1 = a11 / (a11 + a01)
                 p0 = a10 / (a10 + a00)
-                l1 = p1 * (1 - pm) + (1 - p1) * pf          # P(ũ_i = 1 | u_j = 1)
-                l0 = p0 * (1 - pm) + (1 - p0) * pf          # P(ũ_i = 1 | u_j = 0)
+                l1 = p1 * (1 - pm) + (1 - p1) * pf  # P(ũ_i = 1 | u_j = 1)
+                l0 = p0 * (1 - pm) + (1 - p0) * pf  # P(ũ_i = 1 | u_j = 0)
                 lo += math.log(l1 / l0) if cue[i] else math.log((1 - l1) / (1 - l0))
             assert x[j] == pytest.approx(lo, abs=2e-5)
 

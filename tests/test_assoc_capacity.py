@@ -96,6 +96,7 @@ def test_prototype_set_structure():
     assert d == pytest.approx(2 * 2 / 6)
     small = A.prototype_set(2, lay, n_inst=3, d_train=2, n_test=5, d_test=1, seed=0)
     assert small.train == ps.train.prefix(6) and small.test == ps.test.prefix(10)
-    df = A.prototype_curve("covar", lay, [1, 2], n_inst=3, d_train=1, d_test=1, n_test=4,
-                           nrep=2, seed=0, n_jobs=1)
+    df = A.prototype_curve(
+        "covar", lay, [1, 2], n_inst=3, d_train=1, d_test=1, n_test=4, nrep=2, seed=0, n_jobs=1
+    )
     assert list(df.columns[:4]) == ["rule", "Q", "rep", "score"] and len(df) == 4

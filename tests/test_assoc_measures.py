@@ -32,7 +32,8 @@ def test_bits_per_synapse_conventions():
     cl = A.bits_per_synapse(505, lay, info="v1", synapses="sym")
     assert cl == pytest.approx(505 * 114.557 / (N * (N - 1) / 2), rel=1e-4)
     assert A.bits_per_synapse(505, lay, synapses="sym", symmetric=False) == pytest.approx(
-        505 * A.info_per_pattern(lay) / N**2)
+        505 * A.info_per_pattern(lay) / N**2
+    )
     ce = A.bits_per_synapse(505, lay, info="error_corrected", synapses="exist", errors=0.0)
     assert ce == pytest.approx(505 * 86.44 / (N * (N - 20) / 2), rel=1e-3)
     assert A.n_synapses(A.KofN(400, 20), "exist") == 400 * 399 / 2

@@ -31,8 +31,13 @@ def _valid(ps):
 
 
 @SET
-@given(layouts(), st.integers(1, 300), st.integers(0, 2**31), st.floats(0, 2),
-       st.sampled_from([None, 0.0, 0.5, 1.0]))
+@given(
+    layouts(),
+    st.integers(1, 300),
+    st.integers(0, 2**31),
+    st.floats(0, 2),
+    st.sampled_from([None, 0.0, 0.5, 1.0]),
+)
 def test_generators_valid_and_prefix_consistent(lay, P, seed, skew, redraw):
     if redraw is None:
         big = A.random_patterns(P + 260, lay, skew=skew, seed=seed)
@@ -61,7 +66,9 @@ def test_flip_cues_keep_activity_and_distance(lay, P, seed, data):
     assert set(np.unique(d)) <= {int(np.floor(x)), int(np.ceil(x))}
     assert abs(d.mean() - x) < 0.15
     # cue of pattern mu does not depend on P
-    assert A.flip_cues(pats.prefix(max(1, P // 2)), nflip, seed=seed + 1) == cues.prefix(max(1, P // 2))
+    assert A.flip_cues(pats.prefix(max(1, P // 2)), nflip, seed=seed + 1) == cues.prefix(
+        max(1, P // 2)
+    )
 
 
 @SET
@@ -74,9 +81,20 @@ def test_counts_invariants(lay, P, seed):
         assert (cell >= 0).all()
 
 
-RULE_SPECS = ["hebb", "covar", "covar:mean=global", "precovar", "precovar:variant=b",
-              "precovar:variant=c", "hopfield", "hopfield:variant=pm1", "willshaw", "bcpnn",
-              "bayes", "boms"]
+RULE_SPECS = [
+    "hebb",
+    "covar",
+    "covar:mean=global",
+    "precovar",
+    "precovar:variant=b",
+    "precovar:variant=c",
+    "hopfield",
+    "hopfield:variant=pm1",
+    "willshaw",
+    "bcpnn",
+    "bayes",
+    "boms",
+]
 
 
 def _net(spec, counts, lay, nflip=1):
@@ -106,15 +124,21 @@ def test_rule_weights_finite_symmetric_order_invariant(lay, P, seed):
             assert np.isfinite(net.W).all() and np.isfinite(net.b).all()
         if net.symmetric:
             np.testing.assert_array_equal(net.W, net.W.T)
-        if spec != "precovar:variant=c":          # order-dependent by construction
+        if spec != "precovar:variant=c":  # order-dependent by construction
             other = _net(spec, cp, lay)
             np.testing.assert_array_equal(net.W, other.W)
             np.testing.assert_array_equal(net.b, other.b)
 
 
 @SET
-@given(st.integers(2, 6), st.integers(2, 10), st.integers(1, 60), st.integers(0, 2**31),
-       st.sampled_from([0.25, 0.5, 2.0, 4.0]), st.integers(-3, 3))
+@given(
+    st.integers(2, 6),
+    st.integers(2, 10),
+    st.integers(1, 60),
+    st.integers(0, 2**31),
+    st.sampled_from([0.25, 0.5, 2.0, 4.0]),
+    st.integers(-3, 3),
+)
 def test_hwta_invariances(H, M, P, seed, lam, shift):
     lay = A.Modular(H, M)
     pats = A.random_patterns(P, lay, seed=seed)
@@ -127,7 +151,7 @@ def test_hwta_invariances(H, M, P, seed, lam, shift):
         ref = A.recall(net, cues, seed=seed).states
         scaled = A.Network(W * np.float32(lam), b * np.float32(lam), "scaled", symmetric=False)
         assert A.recall(scaled, cues, seed=seed).states == ref
-        if spec == "willshaw":           # integer weights: an integer shift is exact
+        if spec == "willshaw":  # integer weights: an integer shift is exact
             Ws = np.where(D, W, W + np.float32(shift)).astype(np.float32)
             shifted = A.Network(Ws, b, "shifted", symmetric=False)
             assert A.recall(shifted, cues, seed=seed).states == ref

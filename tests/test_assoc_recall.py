@@ -76,7 +76,7 @@ def test_ties_broken_by_hash_not_index():
     net = A.Network(np.zeros((50, 50), np.float32), np.zeros(50, np.float32), "zero")
     cues = A.PatternSet(np.zeros((400, 1), np.int32), lay)
     win = A.recall(net, cues, T_max=1, seed=0).states.idx[:, 0]
-    assert len(np.unique(win)) > 30          # index order would always pick unit 0
+    assert len(np.unique(win)) > 30  # index order would always pick unit 0
     d = A.recall_dense(net, cues, T_max=1, seed=0).states.idx[:, 0]
     np.testing.assert_array_equal(win, d)
 
@@ -138,7 +138,7 @@ def test_sparse_kernel_vs_dense(lay):
         a = A.recall(net, cues, seed=1)
         d = A.recall_dense(net, cues, seed=1)
         same = a.states.equal_rows(d.states)
-        if net.int_scale is not None:              # integer supports: exact
+        if net.int_scale is not None:  # integer supports: exact
             assert same.all(), rule
             continue
         assert rule in ("precovar", "bcpnn", "boms", "bom")
@@ -187,8 +187,9 @@ SCRIPT = textwrap.dedent("""
 
 def _run(threads):
     env = dict(os.environ, NUMBA_NUM_THREADS=str(threads), OMP_NUM_THREADS="1")
-    out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True,
-                         timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=300
+    )
     assert out.returncode == 0, out.stderr
     return out.stdout.strip()
 
@@ -206,7 +207,7 @@ def test_same_seed_same_output_different_seed_differs():
     b = A.recall(net, cues, seed=1)
     c = A.recall(net, cues, seed=2)
     assert a.states == b.states and np.array_equal(a.steps, b.steps)
-    assert not a.states == c.states      # Willshaw ties are broken differently
+    assert not a.states == c.states  # Willshaw ties are broken differently
     assert A.random_patterns(20, lay, seed=1) == A.random_patterns(20, lay, seed=1)
     assert not A.random_patterns(20, lay, seed=1) == A.random_patterns(20, lay, seed=2)
     assert A.flip_cues(pats, 1, seed=8) == cues

@@ -29,7 +29,7 @@ def test_bcpnn_floors_and_values():
                 assert net.W[i, j] == 0
             elif c.M11[i, j] == 0:
                 np.testing.assert_allclose(net.W[i, j], np.log(eps**2 / (ph[i] * ph[j])), rtol=1e-6)
-            else:       # floors inactive when counts > 0
+            else:  # floors inactive when counts > 0
                 pij = c.M11[i, j] / P
                 np.testing.assert_allclose(net.W[i, j], np.log(pij / (p[i] * p[j])), rtol=1e-6)
 
@@ -59,7 +59,7 @@ def test_willshaw_hebb_covar():
     np.testing.assert_allclose(cv[~D], (c.M11 / P - np.outer(p, p))[~D], atol=1e-7)
     cg = A.build("covar", c, lay, mean="global").W
     hs = A.build("hopfield", c, lay).W
-    np.testing.assert_allclose(cg, hs, atol=1e-7)      # sparse Hopfield == covar, global mean
+    np.testing.assert_allclose(cg, hs, atol=1e-7)  # sparse Hopfield == covar, global mean
     a = lay.activity
     X = pats.to_dense(np.float64)
     ref = (X - a).T @ (X - a) / P
@@ -101,7 +101,7 @@ def test_bayes_uninformative_cue():
     np.testing.assert_allclose(net.W, 0, atol=1e-6)
     M1 = c.M1.astype(float)
     with np.errstate(divide="ignore"):
-        prior = np.log(M1 / (30 - M1))          # maximum likelihood: no pseudo-count
+        prior = np.log(M1 / (30 - M1))  # maximum likelihood: no pseudo-count
     np.testing.assert_allclose(net.b, prior, rtol=1e-5, atol=1e-6)
 
 
@@ -111,7 +111,7 @@ def _counts(M11, M1, P):
 
 def test_bayes_independent_counts_zero_weight():
     lay = A.KofN(2, 1)
-    c = _counts([[10, 2], [2, 20]], [10, 20], 100)     # 2·72 = 8·18
+    c = _counts([[10, 2], [2, 20]], [10, 20], 100)  # 2·72 = 8·18
     for pm, pf in [(0.2, 0.05), (0.01, 0.3), (0.5, 0.5)]:
         W = A.build("bayes", c, lay, noise=_noise(pm, pf), alpha=1e-12, p_min=1e-12).W
         assert abs(W[0, 1]) < 1e-6 and abs(W[1, 0]) < 1e-6
@@ -129,7 +129,7 @@ def test_bayes_covariance_limit():
     lay = A.KofN(2, 1)
     P = 10**6
     pi, pj = 0.1, 0.2
-    M11 = int(round(pi * pj * (1 + 1e-3) * P))       # δ = 1e-3 p_i p_j
+    M11 = int(round(pi * pj * (1 + 1e-3) * P))  # δ = 1e-3 p_i p_j
     c = _counts([[int(pi * P), M11], [M11, int(pj * P)]], [int(pi * P), int(pj * P)], P)
     W = A.build("bayes", c, lay, noise=_noise(0.0, 0.0), alpha=1e-9, p_min=1e-12).W
     delta = M11 / P - pi * pj
@@ -215,9 +215,23 @@ def test_fused_kernel_matches_numpy_reference(lay):
     pats = A.random_patterns(45, lay, seed=2)
     c = A.count(pats)
     noise = A.CueNoise.from_flips(1, lay)
-    specs = ["hebb", "covar", "covar:mean=global", "precovar", "precovar:variant=b",
-             "precovar:variant=c", "hopfield", "hopfield:variant=pm1", "willshaw", "bcpnn",
-             "bcpnn:eps=0.01", "bayes", "boms", "bayes:include_diagonal=1", "bayes:alpha=0.5"]
+    specs = [
+        "hebb",
+        "covar",
+        "covar:mean=global",
+        "precovar",
+        "precovar:variant=b",
+        "precovar:variant=c",
+        "hopfield",
+        "hopfield:variant=pm1",
+        "willshaw",
+        "bcpnn",
+        "bcpnn:eps=0.01",
+        "bayes",
+        "boms",
+        "bayes:include_diagonal=1",
+        "bayes:alpha=0.5",
+    ]
     for spec in specs:
         name, params, _ = A.parse_rule(spec)
         if A.is_noise_aware(name):

@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 
 from neuroplastic import assoc as A
-from neuroplastic.assoc.patterns import (zipf_overlap, zipf_skew_for_overlap,
-                                        zipf_unit_probabilities)
+from neuroplastic.assoc.patterns import zipf_overlap, zipf_skew_for_overlap, zipf_unit_probabilities
 from neuroplastic.experiments.hebbian import MIN_P90, capacity_table, flag_cells, order_within_ci
 
 
@@ -22,12 +21,12 @@ def empirical_overlap(pats: A.PatternSet) -> float:
 
 @pytest.mark.parametrize("layout", [A.Modular(10, 20), A.KofN(200, 10)])
 def test_uniform_overlap_and_limits(layout):
-    assert zipf_overlap(layout, 0.0) == pytest.approx(layout.K ** 2 / layout.N)
+    assert zipf_overlap(layout, 0.0) == pytest.approx(layout.K**2 / layout.N)
     p = zipf_unit_probabilities(layout, 0.8)
-    assert p.sum() == pytest.approx(layout.K, rel=1e-9)      # K active units per pattern
+    assert p.sum() == pytest.approx(layout.K, rel=1e-9)  # K active units per pattern
     assert (p >= 0).all() and (p <= 1 + 1e-12).all()
     ovs = [zipf_overlap(layout, s) for s in (0.0, 0.3, 0.8, 1.5, 4.0)]
-    assert np.all(np.diff(ovs) > 0) and ovs[-1] < layout.K   # monotone, below the limit K
+    assert np.all(np.diff(ovs) > 0) and ovs[-1] < layout.K  # monotone, below the limit K
 
 
 def test_kofn_inclusion_probabilities_small_exact():
@@ -50,8 +49,7 @@ def test_kofn_inclusion_probabilities_small_exact():
 def test_overlap_matches_generated_patterns(layout, skew):
     """The exact overlap equals the mean overlap of patterns drawn by random_patterns, within
     five standard errors (estimated from 8 independent seeds)."""
-    est = [empirical_overlap(A.random_patterns(4000, layout, skew=skew, seed=s))
-           for s in range(8)]
+    est = [empirical_overlap(A.random_patterns(4000, layout, skew=skew, seed=s)) for s in range(8)]
     se = np.std(est, ddof=1) / np.sqrt(len(est))
     assert abs(np.mean(est) - zipf_overlap(layout, skew)) < 5 * se + 1e-3
 
@@ -62,9 +60,9 @@ def test_calibrated_overlap_equal_across_layouts(sizes, s):
     mod, kofn = A.Modular(*sizes[0]), A.KofN(*sizes[1])
     target = zipf_overlap(mod, s)
     sk = zipf_skew_for_overlap(kofn, target)
-    assert 0 < sk < s                        # K-of-N needs a smaller exponent for the same overlap
+    assert 0 < sk < s  # K-of-N needs a smaller exponent for the same overlap
     assert zipf_overlap(kofn, sk) == pytest.approx(target, rel=1e-5)
-    assert zipf_overlap(kofn, s) > 1.1 * target     # the raw exponent overshoots
+    assert zipf_overlap(kofn, s) > 1.1 * target  # the raw exponent overshoots
 
 
 def test_calibrated_overlap_in_generated_patterns():
@@ -84,9 +82,9 @@ def test_skew_for_overlap_validation_and_zero():
     lay = A.KofN(200, 10)
     assert zipf_skew_for_overlap(lay, zipf_overlap(lay, 0.0)) == 0.0
     with pytest.raises(ValueError, match="overlap"):
-        zipf_skew_for_overlap(lay, 0.1)                  # below the uniform overlap 0.5
+        zipf_skew_for_overlap(lay, 0.1)  # below the uniform overlap 0.5
     with pytest.raises(ValueError, match="overlap"):
-        zipf_skew_for_overlap(lay, 10.0)                 # the limit K is never reached
+        zipf_skew_for_overlap(lay, 10.0)  # the limit K is never reached
     with pytest.raises(ValueError, match="skew"):
         zipf_overlap(lay, -0.5)
     with pytest.raises(TypeError, match="layout"):
@@ -98,9 +96,14 @@ def test_skew_for_overlap_validation_and_zero():
 
 
 def test_flag_cells_convergence_and_granularity():
-    df = pd.DataFrame({"rule": ["a", "b", "c", "d", "e"],
-                       "P90": [100.0, 3.2, 50.0, 19.9, np.nan],
-                       "n_converged": [5, 1, 4, 5, np.nan], "nrep": [5, 5, 5, 5, 5]})
+    df = pd.DataFrame(
+        {
+            "rule": ["a", "b", "c", "d", "e"],
+            "P90": [100.0, 3.2, 50.0, 19.9, np.nan],
+            "n_converged": [5, 1, 4, 5, np.nan],
+            "nrep": [5, 5, 5, 5, 5],
+        }
+    )
     out = flag_cells(df)
     assert list(out.excluded) == [False, True, True, True, True]
     assert out.flag[0] == ""
@@ -126,8 +129,16 @@ def test_capacity_table_reports_convergence(monkeypatch):
     reported as not converged and flagged; a normal one converges."""
     monkeypatch.setenv("NEUROPLASTIC_NO_CACHE", "1")
     lay = A.Modular(5, 8)
-    tab = capacity_table(["willshaw", "hopfield:variant=pm1"], lay, 1, nrep=2, seed=0,
-                         n_jobs=1, progress=False, max_steps=8)
+    tab = capacity_table(
+        ["willshaw", "hopfield:variant=pm1"],
+        lay,
+        1,
+        nrep=2,
+        seed=0,
+        n_jobs=1,
+        progress=False,
+        max_steps=8,
+    )
     t = tab.set_index("rule")
     assert t.loc["willshaw", "n_converged"] == 2 and t.loc["willshaw", "converged"]
     flagged = flag_cells(tab.rename(columns={"P90_mean": "P90"})).set_index("rule")
@@ -139,10 +150,10 @@ def row(p, lo, hi):
 
 
 def test_order_within_ci():
-    assert order_within_ci(row(10, 8, 12), row(20, 18, 22))          # clear order
-    assert order_within_ci(row(21, 19, 23), row(20, 18, 22))         # reversed, CIs overlap
-    assert order_within_ci(row(20, 20, 20), row(20, 20, 20))         # tie
-    assert not order_within_ci(row(30, 28, 32), row(20, 18, 22))     # reversed, CIs apart
+    assert order_within_ci(row(10, 8, 12), row(20, 18, 22))  # clear order
+    assert order_within_ci(row(21, 19, 23), row(20, 18, 22))  # reversed, CIs overlap
+    assert order_within_ci(row(20, 20, 20), row(20, 20, 20))  # tie
+    assert not order_within_ci(row(30, 28, 32), row(20, 18, 22))  # reversed, CIs apart
     # the issue's case: covariance 3.2 < Hebb 4.8 with narrow CIs contradicts Hebb < covar
     assert not order_within_ci(row(4.8, 4.6, 5.0), row(3.2, 3.0, 3.4))
     s = pd.Series(row(5, 4, 6))

@@ -49,20 +49,36 @@ def test_profile_table_must_define_every_profile():
 def test_claims_roundtrip_and_verdicts(build):
     c = book.Claims("ch09")
     c.add("C1", "a holds", True, "x = 1")
-    c.add("C2", "b fails", evidence="y = 2", variants=[
-        ("regime A", np.bool_(False), "y = 2"), book.Variant("regime B", False, "y = 3")])
+    c.add(
+        "C2",
+        "b fails",
+        evidence="y = 2",
+        variants=[("regime A", np.bool_(False), "y = 2"), book.Variant("regime B", False, "y = 3")],
+    )
     c.add("C3", "c untestable", None, "-", reason="biology")
     c.add("C4", "d imposed", "by construction", "k-WTA", reason="k-WTA fixes it")
-    c.add("C5", "e mixed", evidence="z", variants=[("A", True, "z = 1"), ("B", False, "z = 0")],
-          budget=book.Budget("RR", 6, "BP", 6))
+    c.add(
+        "C5",
+        "e mixed",
+        evidence="z",
+        variants=[("A", True, "z = 1"), ("B", False, "z = 0")],
+        budget=book.Budget("RR", 6, "BP", 6),
+    )
     path = c.write(profile="quick")
     data = book.load_claims(path)
     assert [x["verdict"] for x in data["claims"]] == [
-        "holds", "does not hold", "not assessable", "by construction",
-        "depends on reconstruction"]
+        "holds",
+        "does not hold",
+        "not assessable",
+        "by construction",
+        "depends on reconstruction",
+    ]
     assert [x["holds"] for x in data["claims"]] == [True, False, None, None, None]
     assert data["claims"][1]["variants"][1] == {
-        "variant": "regime B", "verdict": "does not hold", "evidence": "y = 3"}
+        "variant": "regime B",
+        "verdict": "does not hold",
+        "evidence": "y = 3",
+    }
     assert data["claims"][4]["budget"]["method_configs"] == 6
     assert data["profile"] == "quick" and data["chapter"] == "ch09"
     frame = c.frame()
@@ -76,38 +92,67 @@ def test_claims_roundtrip_and_verdicts(build):
     assert "| C2 | b fails | does not hold | ✗ regime A; ✗ regime B |" in md
 
 
-@pytest.mark.parametrize("verdicts, expected", [
-    (["holds", "holds"], "holds"),
-    (["does not hold", "does not hold"], "does not hold"),
-    (["holds", "does not hold"], "depends on reconstruction"),
-    (["holds", "depends on reconstruction"], "depends on reconstruction"),
-    (["holds", "not assessable"], "holds"),
-    (["by construction", "holds"], "holds"),
-    (["by construction", "not assessable"], "by construction"),
-    (["not assessable"], "not assessable"),
-])
+@pytest.mark.parametrize(
+    "verdicts, expected",
+    [
+        (["holds", "holds"], "holds"),
+        (["does not hold", "does not hold"], "does not hold"),
+        (["holds", "does not hold"], "depends on reconstruction"),
+        (["holds", "depends on reconstruction"], "depends on reconstruction"),
+        (["holds", "not assessable"], "holds"),
+        (["by construction", "holds"], "holds"),
+        (["by construction", "not assessable"], "by construction"),
+        (["not assessable"], "not assessable"),
+    ],
+)
 def test_combine_variants(verdicts, expected):
     assert book.combine(verdicts) == expected
 
 
-@pytest.mark.parametrize("kwargs, err, match", [
-    (dict(id="C1", statement="s", holds="yes", evidence="e"), TypeError, "verdict"),
-    (dict(id="C1", statement="s", holds=None, evidence="e"), ValueError, "reason"),
-    (dict(id="C1", statement="s", holds="by construction", evidence="e"), ValueError, "reason"),
-    (dict(id="", statement="s", holds=True, evidence="e"), ValueError, "id"),
-    (dict(id="C1", statement="s", holds=True, evidence=""), ValueError, "evidence"),
-    (dict(id="C1", statement="s", holds=False, evidence="e"), ValueError, "two variants"),
-    (dict(id="C1", statement="s", evidence="e", variants=[("A", False, "x")]), ValueError,
-     "two variants"),
-    (dict(id="C1", statement="s", holds=True, evidence="e", variants=[("A", True, "x")]),
-     ValueError, "not both"),
-    (dict(id="C1", statement="s", evidence="e", variants=[("A", True, "x"), ("A", True, "y")]),
-     ValueError, "distinct"),
-    (dict(id="C1", statement="s", evidence="e", variants=[("A", True, "")]), ValueError,
-     "evidence"),
-    (dict(id="C1", statement="s", evidence="e", variants=[("A", False, "x"), ("B", False, "y")],
-          budget=book.Budget("RR", 2, "BP", 9)), ValueError, "equal effort"),
-])
+@pytest.mark.parametrize(
+    "kwargs, err, match",
+    [
+        (dict(id="C1", statement="s", holds="yes", evidence="e"), TypeError, "verdict"),
+        (dict(id="C1", statement="s", holds=None, evidence="e"), ValueError, "reason"),
+        (dict(id="C1", statement="s", holds="by construction", evidence="e"), ValueError, "reason"),
+        (dict(id="", statement="s", holds=True, evidence="e"), ValueError, "id"),
+        (dict(id="C1", statement="s", holds=True, evidence=""), ValueError, "evidence"),
+        (dict(id="C1", statement="s", holds=False, evidence="e"), ValueError, "two variants"),
+        (
+            dict(id="C1", statement="s", evidence="e", variants=[("A", False, "x")]),
+            ValueError,
+            "two variants",
+        ),
+        (
+            dict(id="C1", statement="s", holds=True, evidence="e", variants=[("A", True, "x")]),
+            ValueError,
+            "not both",
+        ),
+        (
+            dict(
+                id="C1", statement="s", evidence="e", variants=[("A", True, "x"), ("A", True, "y")]
+            ),
+            ValueError,
+            "distinct",
+        ),
+        (
+            dict(id="C1", statement="s", evidence="e", variants=[("A", True, "")]),
+            ValueError,
+            "evidence",
+        ),
+        (
+            dict(
+                id="C1",
+                statement="s",
+                evidence="e",
+                variants=[("A", False, "x"), ("B", False, "y")],
+                budget=book.Budget("RR", 2, "BP", 9),
+            ),
+            ValueError,
+            "equal effort",
+        ),
+    ],
+)
 def test_claims_reject_bad_input(kwargs, err, match):
     with pytest.raises(err, match=match):
         book.Claims("ch01").add(**kwargs)
@@ -122,8 +167,9 @@ def test_budget_validates_and_unequal_effort_may_still_hold():
 
 def test_damaged_claims_verdict_is_a_clear_error(tmp_path):
     bad = tmp_path / "ch01.json"
-    bad.write_text('{"chapter": "ch01", "profile": "quick", "claims": [{"id": "C1", '
-                   '"verdict": "probably"}]}')
+    bad.write_text(
+        '{"chapter": "ch01", "profile": "quick", "claims": [{"id": "C1", "verdict": "probably"}]}'
+    )
     with pytest.raises(ValueError, match="not a claims file"):
         book.load_claims(bad)
 
@@ -202,8 +248,10 @@ def test_fingerprint_follows_the_import_graph():
     assert not any(m.startswith(kernels) for m in closure)
     assert "neuroplastic.assoc.kernels" in cache_mod.module_closure("neuroplastic.assoc.recall")
     whole = cache_mod.source_fingerprint(None)
-    prints = {cache_mod.source_fingerprint(m) for m in (
-        "neuroplastic.assoc.recall", "neuroplastic.perturbation.optimizers")}
+    prints = {
+        cache_mod.source_fingerprint(m)
+        for m in ("neuroplastic.assoc.recall", "neuroplastic.perturbation.optimizers")
+    }
     assert len(prints | {whole}) == 3
     assert cache_mod.source_fingerprint(_square.__module__) == whole  # a test: whole library
 
@@ -220,12 +268,16 @@ def test_fingerprint_changes_when_an_imported_source_changes(tmp_path, monkeypat
     for f in (cache_mod.module_closure, cache_mod.source_fingerprint):
         f.cache_clear()
     assert cache_mod.module_closure("neuroplastic.kern.a") == (
-        "neuroplastic", "neuroplastic.kern", "neuroplastic.kern.a", "neuroplastic.kern.b")
+        "neuroplastic",
+        "neuroplastic.kern",
+        "neuroplastic.kern.a",
+        "neuroplastic.kern.b",
+    )
     before = cache_mod.source_fingerprint("neuroplastic.kern.a")
-    (pkg / "kern" / "c.py").write_text("Y = 2\n")   # not imported by a: same fingerprint
+    (pkg / "kern" / "c.py").write_text("Y = 2\n")  # not imported by a: same fingerprint
     cache_mod.source_fingerprint.cache_clear()
     assert cache_mod.source_fingerprint("neuroplastic.kern.a") == before
-    (pkg / "kern" / "b.py").write_text("X = 2\n")   # imported by a: new fingerprint
+    (pkg / "kern" / "b.py").write_text("X = 2\n")  # imported by a: new fingerprint
     cache_mod.source_fingerprint.cache_clear()
     assert cache_mod.source_fingerprint("neuroplastic.kern.a") != before
     for f in (cache_mod.module_closure, cache_mod.source_fingerprint):

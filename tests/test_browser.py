@@ -25,8 +25,11 @@ def browser():
 
 
 def _pages(html: Path) -> list[Path]:
-    pages = [html / "intro.html", *sorted((html / "chapters").glob("*.html")),
-             *sorted((html / "appendix").glob("*.html"))]
+    pages = [
+        html / "intro.html",
+        *sorted((html / "chapters").glob("*.html")),
+        *sorted((html / "appendix").glob("*.html")),
+    ]
     assert len(pages) >= 2 + len(runner.chapter_sources())
     return pages
 
@@ -56,7 +59,8 @@ def test_download_button_serves_the_executed_notebook(browser, built_book):
     page = browser.new_page()
     page.goto((built_book / "chapters" / f"{src.stem}.html").as_uri())
     hrefs = page.eval_on_selector_all(
-        "a", "as => as.map(a => a.getAttribute('href')).filter(h => h && h.endsWith('.ipynb'))")
+        "a", "as => as.map(a => a.getAttribute('href')).filter(h => h && h.endsWith('.ipynb'))"
+    )
     page.close()
     assert hrefs, "no .ipynb download link on the chapter page"
     notebook = (built_book / "chapters" / hrefs[0]).resolve()

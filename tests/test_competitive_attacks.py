@@ -67,15 +67,19 @@ def test_fgsm_raises_loss(bp, data):
 
 def test_fgsm_linear_first_order():
     lin = torch.nn.Linear(20, 10)
+
     class M(torch.nn.Module):
         def __init__(self):
             super().__init__()
             self.l = lin
+
         @property
         def device(self):
             return torch.device("cpu")
+
         def logits(self, x):
             return self.l(x)
+
     m = M()
     x = torch.rand(1, 20) * 0.5 + 0.25
     y = torch.tensor([3])
@@ -108,12 +112,16 @@ def test_frozen_mode_does_not_change_forward(rr, data):
 
 def test_masking_checks_flag_a_flat_curve():
     eps = [0.0, 0.1, 0.3, 0.5]
-    good = {"fgsm": pd.DataFrame({"eps": eps, "accuracy": [0.9, 0.3, 0.05, 0.0]}),
-            "pgd": pd.DataFrame({"eps": eps, "accuracy": [0.9, 0.2, 0.0, 0.0]})}
+    good = {
+        "fgsm": pd.DataFrame({"eps": eps, "accuracy": [0.9, 0.3, 0.05, 0.0]}),
+        "pgd": pd.DataFrame({"eps": eps, "accuracy": [0.9, 0.2, 0.0, 0.0]}),
+    }
     assert all(ok in (True, None) for ok, _ in masking_checks(good).values())
-    bad = {"fgsm": pd.DataFrame({"eps": eps, "accuracy": [0.9, 0.3, 0.25, 0.26]}),
-           "pgd": pd.DataFrame({"eps": eps, "accuracy": [0.9, 0.5, 0.4, 0.42]}),
-           "transfer": pd.DataFrame({"eps": eps, "accuracy": [0.9, 0.1, 0.05, 0.0]})}
+    bad = {
+        "fgsm": pd.DataFrame({"eps": eps, "accuracy": [0.9, 0.3, 0.25, 0.26]}),
+        "pgd": pd.DataFrame({"eps": eps, "accuracy": [0.9, 0.5, 0.4, 0.42]}),
+        "transfer": pd.DataFrame({"eps": eps, "accuracy": [0.9, 0.1, 0.05, 0.0]}),
+    }
     res = masking_checks(bad)
     assert [res[k][0] for k in sorted(res)][:4] == [False, False, False, False]
 

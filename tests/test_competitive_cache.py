@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 import torch
 
-from neuroplastic.competitive import BPConfig, CacheError, KHConfig, KHReadoutConfig, get_or_train, param_hash
+from neuroplastic.competitive import (
+    BPConfig,
+    CacheError,
+    KHConfig,
+    KHReadoutConfig,
+    get_or_train,
+    param_hash,
+)
 from neuroplastic.competitive import cache as cache_mod
 
 
@@ -35,7 +42,9 @@ def test_hash_changes_with_every_field():
     for f in dataclasses.fields(KHConfig):
         v = getattr(cfg[0], f.name)
         new = (not v) if isinstance(v, bool) else v + 1
-        assert param_hash("kh", (dataclasses.replace(cfg[0], **{f.name: new}), cfg[1]), "d", 0) != base
+        assert (
+            param_hash("kh", (dataclasses.replace(cfg[0], **{f.name: new}), cfg[1]), "d", 0) != base
+        )
     assert param_hash("kh", cfg, "d", 0, rule_version=999) != base
     assert param_hash("kh", cfg, "d", 1) != base
     assert param_hash("kh", cfg, "e", 0) != base

@@ -26,8 +26,9 @@ def test_few_shot_curve_small():
     X = (rng.random((200, 784)) * 0.1).astype(np.float32)
     X[np.arange(200), y * 50] = 1.0  # a class-specific pixel
     models = {"BP": ("bp", BPConfig(n_hidden=8)), "NCM": ("ncm", None)}
-    df, corr = few_shot_curve(models, X, y, X[:50], y[:50], [1, 2], 2, variant="U", steps=20,
-                              backend="sequential")
+    df, corr = few_shot_curve(
+        models, X, y, X[:50], y[:50], [1, 2], 2, variant="U", steps=20, backend="sequential"
+    )
     assert len(df) == 2 * 2 * 2 and corr["NCM"].shape == (2, 2, 50)
     assert df[df.model == "NCM"].accuracy.min() > 0.5
     m, lo, hi = paired_bootstrap_diff(corr["NCM"], corr["BP"], n_boot=200)

@@ -3,9 +3,15 @@
 import numpy as np
 import pytest
 
-from neuroplastic.competitive.fits import log_density_hump, best_fit
-from neuroplastic.competitive import (compare_fits, fit_distribution, normalize_weights, sample_kww,
-                                      trunc_cdf, trunc_pdf)
+from neuroplastic.competitive import (
+    compare_fits,
+    fit_distribution,
+    normalize_weights,
+    sample_kww,
+    trunc_cdf,
+    trunc_pdf,
+)
+from neuroplastic.competitive.fits import best_fit, log_density_hump
 
 
 def _lognormal(n, mu, sigma, x_min, seed=0):
@@ -32,11 +38,16 @@ def test_stretched_recovered():
     assert compare_fits(x, 0.005).family.iloc[0] == "stretched"
 
 
-@pytest.mark.parametrize("family,params", [("lognormal", {"mu": -2.0, "sigma": 1.0}),
-                                           ("stretched", {"lam": 0.05, "beta": 0.4}),
-                                           ("compressed", {"lam": 0.3, "beta": 2.0}),
-                                           ("weibull", {"lam": 0.2, "beta": 0.7}),
-                                           ("stretched", {"lam": 2e-7, "beta": 0.05})])
+@pytest.mark.parametrize(
+    "family,params",
+    [
+        ("lognormal", {"mu": -2.0, "sigma": 1.0}),
+        ("stretched", {"lam": 0.05, "beta": 0.4}),
+        ("compressed", {"lam": 0.3, "beta": 2.0}),
+        ("weibull", {"lam": 0.2, "beta": 0.7}),
+        ("stretched", {"lam": 2e-7, "beta": 0.05}),
+    ],
+)
 def test_pdf_normalised_and_cdf_consistent(family, params):
     g = np.logspace(np.log10(0.005), 0, 20001)
     p = trunc_pdf(family, params, g, 0.005)
@@ -78,7 +89,9 @@ def test_powerlaw_recovered_and_normalised():
     assert abs(r.params["alpha"] - 1.4) < 0.02 and not r.degenerate
     g = np.logspace(np.log10(0.005), 0, 20001)
     for alpha in (1.4, 1.0, -0.5):
-        assert np.trapezoid(trunc_pdf("powerlaw", {"alpha": alpha}, g, 0.005), g) == pytest.approx(1.0, rel=2e-3)
+        assert np.trapezoid(trunc_pdf("powerlaw", {"alpha": alpha}, g, 0.005), g) == pytest.approx(
+            1.0, rel=2e-3
+        )
         c = trunc_cdf("powerlaw", {"alpha": alpha}, g, 0.005)
         assert c[0] == pytest.approx(0, abs=1e-9) and c[-1] == pytest.approx(1, abs=1e-9)
 

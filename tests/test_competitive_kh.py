@@ -38,7 +38,9 @@ def test_norm_converges_after_training():
     test uses batch 10 and eps0 = 0.1 (3,000 updates) and rows with >= 200 wins."""
     rng = np.random.default_rng(0)
     X = (rng.random((1000, 64)) < 0.2).astype(np.float32)
-    layer = train_kh(X, KHConfig(n_hidden=100, p=3.0, k=7, epochs=40, batch_size=10, eps0=0.1), seed=0)
+    layer = train_kh(
+        X, KHConfig(n_hidden=100, p=3.0, k=7, epochs=40, batch_size=10, eps0=0.1), seed=0
+    )
     norms = _norms(layer.W.double(), 3.0).numpy()
     busy = layer.wins_total >= 200
     assert busy.sum() > 50
@@ -51,7 +53,9 @@ def test_matches_official_numpy(p):
     W0 = rng.standard_normal((20, 30))
     v = rng.random((16, 30))
     ref = kh_step_numpy(W0.copy(), v, p, 5, 0.4, 0.02)
-    ours = kh_step(torch.from_numpy(W0.copy()), torch.from_numpy(v), p=p, k=5, delta=0.4, eps=0.02).numpy()
+    ours = kh_step(
+        torch.from_numpy(W0.copy()), torch.from_numpy(v), p=p, k=5, delta=0.4, eps=0.02
+    ).numpy()
     np.testing.assert_allclose(ours, ref, rtol=1e-5, atol=1e-8)
 
 
@@ -63,8 +67,8 @@ def test_work_buffer_gives_identical_steps(p):
     W0, X = torch.randn(50, 30, generator=g), torch.rand(64, 30, generator=g)
     Wa, Wb, work = W0.clone(), W0.clone(), torch.empty_like(W0)
     for i in range(0, 64, 16):
-        a = _kh_update(Wa, X[i:i + 16], p, 5, 0.4, 0.02, 1.0, False)
-        b = _kh_update(Wb, X[i:i + 16], p, 5, 0.4, 0.02, 1.0, False, work)
+        a = _kh_update(Wa, X[i : i + 16], p, 5, 0.4, 0.02, 1.0, False)
+        b = _kh_update(Wb, X[i : i + 16], p, 5, 0.4, 0.02, 1.0, False, work)
         assert torch.equal(a, b)
     assert torch.equal(Wa, Wb)
 
@@ -72,7 +76,7 @@ def test_work_buffer_gives_identical_steps(p):
 def test_kh_nn_never_negative():
     rng = np.random.default_rng(3)
     W = torch.from_numpy(np.abs(rng.standard_normal((10, 25))).astype(np.float32))
-    for i in range(200):
+    for _ in range(200):
         v = torch.from_numpy(rng.random((8, 25)).astype(np.float32))
         kh_step(W, v, p=3.0, k=2, delta=1.0, eps=0.5, nonneg=True)
         assert float(W.min()) >= 0.0

@@ -4,9 +4,18 @@ import numpy as np
 import pytest
 import torch
 
-from neuroplastic.competitive import (class_selectivity, dale_input, dale_outgoing, delta_grad, hoyer,
-                                      lifetime_sparseness, node_perturbation_grad, population_sparseness,
-                                      silent_fraction, unit_label_information)
+from neuroplastic.competitive import (
+    class_selectivity,
+    dale_input,
+    dale_outgoing,
+    delta_grad,
+    hoyer,
+    lifetime_sparseness,
+    node_perturbation_grad,
+    population_sparseness,
+    silent_fraction,
+    unit_label_information,
+)
 
 
 def test_silent_and_hoyer():
@@ -23,7 +32,8 @@ def test_dale_by_hand():
     d0, soft = dale_outgoing(S, 0.0)
     assert d0 == 0.5  # unit 0 (1, -1, .5) mixed; unit 1 (-.05, -1, -.5) single; unit 2 none
     assert soft == pytest.approx(np.mean([2 / 3, 1.0]))
-    S2 = S.copy(); S2[0, 1] = 0.05  # unit 1 now mixed, but 0.05 is below 0.1 max|S|
+    S2 = S.copy()
+    S2[0, 1] = 0.05  # unit 1 now mixed, but 0.05 is below 0.1 max|S|
     assert dale_outgoing(S2, 0.0)[0] == 0.0
     assert dale_outgoing(S2, 0.1)[0] == pytest.approx(0.5)
 
@@ -37,7 +47,8 @@ def test_selectivity_extremes():
     onehot = np.eye(10)[y]
     np.testing.assert_allclose(class_selectivity(onehot, y), 1.0)
     np.testing.assert_allclose(class_selectivity(np.ones((50, 4)), y), 0.0)
-    H = np.zeros((50, 3)); H[:, 0] = 1.0
+    H = np.zeros((50, 3))
+    H[:, 0] = 1.0
     assert len(class_selectivity(H, y)) == 1  # silent units excluded
 
 

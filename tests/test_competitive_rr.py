@@ -28,9 +28,9 @@ def test_invariants_with_large_eta():
     for e in range(cfg.epochs):
         for i in range(0, len(X), 50):
             zero_before = st.W == 0
-            rr_step(st, X[i:i + 50], 1.0, cfg)
+            rr_step(st, X[i : i + 50], 1.0, cfg)
             assert float(st.W.min()) >= 0.0
-            assert bool((st.W[zero_before] == 0).all())           # zeros stay zero outside regrowth
+            assert bool((st.W[zero_before] == 0).all())  # zeros stay zero outside regrowth
             torch.testing.assert_close(st.W.sum(1), torch.ones(12), atol=1e-5, rtol=0)
         rr_structural(st, e, cfg, torch.Generator().manual_seed(e))
         torch.testing.assert_close(st.W.sum(1), torch.ones(12), atol=1e-5, rtol=0)
@@ -74,16 +74,18 @@ def test_regrowth_touches_only_silent_synapses():
     rr_structural(st, 0, cfg, torch.Generator().manual_seed(0))
     grown = (W0 == 0) & (st.W > 0)
     assert grown.any()
-    scale = st.W[:, 10:].sum(1) / W0[:, 10:].sum(1)          # common factor per row
+    scale = st.W[:, 10:].sum(1) / W0[:, 10:].sum(1)  # common factor per row
     raw = st.W / scale.unsqueeze(1)
-    torch.testing.assert_close(raw[:, 10:], W0[:, 10:])      # non-silent synapses unchanged
+    torch.testing.assert_close(raw[:, 10:], W0[:, 10:])  # non-silent synapses unchanged
     expected = (2 * 0.01 * rowmax).expand_as(W0)
     torch.testing.assert_close(raw[grown], expected[grown])
 
 
 def test_homeostasis_equalises_wins():
     K, D = 10, 20
-    cfg = RRConfig(n_hidden=K, k_win=1, k_anti=3, eta0=1e-6, eta_b=0.5, batch_size=100, theta=0.0, regrow0=0.0)
+    cfg = RRConfig(
+        n_hidden=K, k_win=1, k_anti=3, eta0=1e-6, eta_b=0.5, batch_size=100, theta=0.0, regrow0=0.0
+    )
     st = _state(K, D)
     rng = np.random.default_rng(0)
     X = torch.from_numpy(rng.random((100, D)).astype(np.float32))

@@ -26,7 +26,9 @@ def test_widen_grid_reports_an_edge_it_cannot_leave():
     gs = widen_grid("eta", [1.0, 2.0, 4.0], lambda v: -v, max_widen=1, factor=2.0)
     assert gs.on_edge == "lower" and gs.best == pytest.approx(0.5)
     # ties go to the smaller value, as before
-    assert widen_grid("beta", [0.1, 1.0, 10.0], lambda v: 1.0, max_widen=0).best == pytest.approx(0.1)
+    assert widen_grid("beta", [0.1, 1.0, 10.0], lambda v: 1.0, max_widen=0).best == pytest.approx(
+        0.1
+    )
 
 
 def test_kh_beta_search_is_a_grid_search():
@@ -51,7 +53,20 @@ def test_few_shot_tuning_uses_a_validation_split_and_min_points():
     X = (rng.random((300, 784)) * 0.1).astype(np.float32)
     X[np.arange(300), y * 50] = 1.0
     pool, val = validation_split(y, 100, seed=0)
-    assert len(val) == 100 and not set(pool) & set(val) and np.bincount(y[val]).tolist() == [10] * 10
-    gs, n = tune_few_shot("lr", lambda lr: ("bp", BPConfig(n_hidden=8, lr=lr)), [1e-3, 1e-2], X, y,
-                          [1], [0], n_val=100, steps=5, max_widen=0, min_points=4)
+    assert (
+        len(val) == 100 and not set(pool) & set(val) and np.bincount(y[val]).tolist() == [10] * 10
+    )
+    gs, n = tune_few_shot(
+        "lr",
+        lambda lr: ("bp", BPConfig(n_hidden=8, lr=lr)),
+        [1e-3, 1e-2],
+        X,
+        y,
+        [1],
+        [0],
+        n_val=100,
+        steps=5,
+        max_widen=0,
+        min_points=4,
+    )
     assert n == len(gs.grid) == 4 and gs.best in gs.grid

@@ -1,12 +1,18 @@
 """neuroplastic.data: the bundled subset, strict IDX reading, registry checks, the split."""
 
-import gzip
 import hashlib
 
 import numpy as np
 import pytest
 
-from neuroplastic.data import IDXError, load_mnist, read_idx, registry_path, stratified_split, write_idx
+from neuroplastic.data import (
+    IDXError,
+    load_mnist,
+    read_idx,
+    registry_path,
+    stratified_split,
+    write_idx,
+)
 from neuroplastic.data import mnist as mnist_mod
 
 
@@ -37,7 +43,9 @@ def test_idx_roundtrip_raw(tmp_path):
     arrays = _write_set(tmp_path)
     d = load_mnist("idx", data_dir=tmp_path)
     assert d.X.shape == (17, 784) and d.n_train == 12
-    np.testing.assert_allclose(d.X[:12] * 255, arrays["train-images-idx3-ubyte"].reshape(12, -1), atol=1e-3)
+    np.testing.assert_allclose(
+        d.X[:12] * 255, arrays["train-images-idx3-ubyte"].reshape(12, -1), atol=1e-3
+    )
     np.testing.assert_array_equal(d.y[12:], arrays["t10k-labels-idx1-ubyte"])
     assert "IDX" in d.source
     # "auto" with a data_dir also reads IDX
@@ -83,8 +91,12 @@ def test_registry_mismatch_errors(tmp_path):
 def test_registry_match_passes(tmp_path, monkeypatch):
     _write_set(tmp_path, gz=True)
     reg = tmp_path / "registry.txt"
-    reg.write_text("".join(f"{p.name} {hashlib.sha256(p.read_bytes()).hexdigest()}\n"
-                           for p in sorted(tmp_path.glob("*.gz"))))
+    reg.write_text(
+        "".join(
+            f"{p.name} {hashlib.sha256(p.read_bytes()).hexdigest()}\n"
+            for p in sorted(tmp_path.glob("*.gz"))
+        )
+    )
     monkeypatch.setattr(mnist_mod, "registry_path", lambda: reg)
     assert load_mnist("idx", data_dir=tmp_path).n_train == 12
 

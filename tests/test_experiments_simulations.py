@@ -1,5 +1,6 @@
 """The experiments layer of chapter 6 (``neuroplastic.experiments.simulations``): its drivers
 check what they claim to check, and fail where they should."""
+
 from types import SimpleNamespace
 
 import matplotlib
@@ -28,6 +29,7 @@ def test_profiles_share_their_keys():
 
 def test_kernel_package_does_not_hold_the_examples():
     import neuroplastic.sim as sim_pkg
+
     assert not hasattr(sim_pkg, "examples")
     assert Hello.__module__ == "neuroplastic.experiments.simulations.hello"
 
@@ -100,8 +102,9 @@ def test_memory_curve_small():
     assert mem.first_exact == 1.0
     assert list(mem.curve.columns) == ["M", "exact fraction", "output noise"]
     assert mem.ok
-    flat = ex.MemoryCurve(1.0, pd.DataFrame({"M": [10, 20], "exact fraction": [1.0, 1.0],
-                                             "output noise": [0.0, 0.0]}))
+    flat = ex.MemoryCurve(
+        1.0, pd.DataFrame({"M": [10, 20], "exact fraction": [1.0, 1.0], "output noise": [0.0, 0.0]})
+    )
     assert not flat.ok  # an error that does not rise fails S7
 
 
@@ -193,6 +196,7 @@ def test_mnist_result_rule_and_validation():
 
 def test_figures():
     import matplotlib.pyplot as plt
+
     fig = ex.plot_frame_times(ex.frame_time_table([0.0005, 0.0006], [0.02, 0.03]))
     assert fig.axes[0].get_yscale() == "log"
     fig.canvas.draw()
@@ -202,8 +206,11 @@ def test_figures():
     fi = ex.fi_curve([20.0, 30.0], n_steps=2000)
     plt.close(ex.plot_lif(np.zeros((10, 10, 3), np.uint8), fi))
     plt.close(ex.plot_before_after(np.zeros((4, 4, 3)), np.ones((4, 4, 3))))
-    rows = [{"RI.n1": x, "tau": tau, "objective": -abs(lif.rate(x, tau=tau) - 50.0)}
-            for tau in (5.0, 10.0) for x in (15.0, 20.0, 25.0)]
+    rows = [
+        {"RI.n1": x, "tau": tau, "objective": -abs(lif.rate(x, tau=tau) - 50.0)}
+        for tau in (5.0, 10.0)
+        for x in (15.0, 20.0, 25.0)
+    ]
     fig = ex.plot_rate_search(SimpleNamespace(table=pd.DataFrame(rows)), [5.0, 10.0])
     assert len(fig.axes[0].get_lines()) == 4  # two curves, two analytic markers
     plt.close(fig)
@@ -212,6 +219,7 @@ def test_figures():
 def test_ivisit_round_trip(tmp_path):
     pytest.importorskip("supy")
     from pathlib import Path
+
     script = Path(ex.__file__).with_name("ivisit_gauss_script.py")
     out = ex.ivisit_round_trip(script, tmp_path)
     assert out.ok, out

@@ -5,10 +5,15 @@ import math
 import numpy as np
 import pytest
 
-from neuroplastic.competitive.information import (bootstrap_transinformation, confusion_matrix,
-                                                  information_capacity, network_capacity,
-                                                  stored_information, synaptic_capacity,
-                                                  transinformation)
+from neuroplastic.competitive.information import (
+    bootstrap_transinformation,
+    confusion_matrix,
+    information_capacity,
+    network_capacity,
+    stored_information,
+    synaptic_capacity,
+    transinformation,
+)
 
 
 def test_perfect_confusion_gives_log2_10():
@@ -64,32 +69,37 @@ def test_bootstrap_interval_contains_estimate():
     yp = np.where(rng.random(1000) < 0.9, y, rng.integers(0, 10, 1000))
     T, lo, hi = bootstrap_transinformation(y, yp, n_boot=200, seed=0)
     assert lo < T < hi and hi - lo < 0.3
-    assert bootstrap_transinformation(y, yp, n_boot=50, seed=4) == bootstrap_transinformation(y, yp, n_boot=50, seed=4)
+    assert bootstrap_transinformation(y, yp, n_boot=50, seed=4) == bootstrap_transinformation(
+        y, yp, n_boot=50, seed=4
+    )
 
 
 def test_capacities_exact():
-    I = stored_information(4000, 3.0)
-    assert I == 12000.0
-    assert synaptic_capacity(I, 60000) == pytest.approx(0.2)
-    assert network_capacity(I, 317600) == pytest.approx(12000 / 317600)
-    assert information_capacity(I, 1_000_000) == pytest.approx(0.012)
+    info = stored_information(4000, 3.0)
+    assert info == 12000.0
+    assert synaptic_capacity(info, 60000) == pytest.approx(0.2)
+    assert network_capacity(info, 317600) == pytest.approx(12000 / 317600)
+    assert information_capacity(info, 1_000_000) == pytest.approx(0.012)
 
 
-@pytest.mark.parametrize("call, exc", [
-    (lambda: transinformation(np.ones((2, 3))), ValueError),
-    (lambda: transinformation(-np.eye(3)), ValueError),
-    (lambda: transinformation(np.zeros((3, 3))), ValueError),
-    (lambda: transinformation(np.eye(3), correction="jackknife"), ValueError),
-    (lambda: confusion_matrix([0, 1], [0]), ValueError),
-    (lambda: confusion_matrix([0, 10], [0, 1]), ValueError),
-    (lambda: confusion_matrix([0.5, 1.0], [0, 1]), TypeError),
-    (lambda: confusion_matrix([0, 1], [0, 1], n_classes=0), ValueError),
-    (lambda: bootstrap_transinformation([0, 1], [0, 1], n_boot=0), ValueError),
-    (lambda: bootstrap_transinformation([0, 1], [0, 1], seed=-1), ValueError),
-    (lambda: synaptic_capacity(10.0, 0), ValueError),
-    (lambda: network_capacity(-1.0, 10), ValueError),
-    (lambda: information_capacity(1.0, "10"), TypeError),
-])
+@pytest.mark.parametrize(
+    "call, exc",
+    [
+        (lambda: transinformation(np.ones((2, 3))), ValueError),
+        (lambda: transinformation(-np.eye(3)), ValueError),
+        (lambda: transinformation(np.zeros((3, 3))), ValueError),
+        (lambda: transinformation(np.eye(3), correction="jackknife"), ValueError),
+        (lambda: confusion_matrix([0, 1], [0]), ValueError),
+        (lambda: confusion_matrix([0, 10], [0, 1]), ValueError),
+        (lambda: confusion_matrix([0.5, 1.0], [0, 1]), TypeError),
+        (lambda: confusion_matrix([0, 1], [0, 1], n_classes=0), ValueError),
+        (lambda: bootstrap_transinformation([0, 1], [0, 1], n_boot=0), ValueError),
+        (lambda: bootstrap_transinformation([0, 1], [0, 1], seed=-1), ValueError),
+        (lambda: synaptic_capacity(10.0, 0), ValueError),
+        (lambda: network_capacity(-1.0, 10), ValueError),
+        (lambda: information_capacity(1.0, "10"), TypeError),
+    ],
+)
 def test_validation(call, exc):
     with pytest.raises(exc):
         call()

@@ -5,17 +5,38 @@ import numpy as np
 import pytest
 import torch
 
-from neuroplastic.competitive import (BPConfig, KHConfig, KHReadoutConfig, RRConfig, RRReadoutConfig,
-                                      train_bp, train_kh, train_readout, train_rr)
-from neuroplastic.competitive.continual import (class_split, forgetting, linear_probe,
-                                                preferred_classes, synapse_turnover, units_moved)
+from neuroplastic.competitive import (
+    BPConfig,
+    KHConfig,
+    KHReadoutConfig,
+    RRConfig,
+    RRReadoutConfig,
+    train_bp,
+    train_kh,
+    train_readout,
+    train_rr,
+)
+from neuroplastic.competitive.continual import (
+    class_split,
+    forgetting,
+    linear_probe,
+    preferred_classes,
+    synapse_turnover,
+    units_moved,
+)
 from neuroplastic.competitive.continuation import continue_training, refit_readout
 from neuroplastic.competitive.counting import count_synapses, storage_bits, synaptic_ops
 from neuroplastic.competitive.models import BPNet
-from neuroplastic.competitive.pruning import (PruningCurve, bootstrap_minimal_synapses,
-                                              fraction_for_count, minimal_synapses,
-                                              overparameterization_factor, prune_magnitude,
-                                              pruning_curve, readout_refitter)
+from neuroplastic.competitive.pruning import (
+    PruningCurve,
+    bootstrap_minimal_synapses,
+    fraction_for_count,
+    minimal_synapses,
+    overparameterization_factor,
+    prune_magnitude,
+    pruning_curve,
+    readout_refitter,
+)
 
 torch.set_num_threads(1)
 
@@ -26,7 +47,9 @@ def data():
     # small synthetic "digits": 10 class prototypes in [0, 1]^784 with sparse noise
     protos = (rng.random((10, 784)) < 0.15).astype(np.float32)
     y = np.repeat(np.arange(10), 60)
-    X = np.clip(protos[y] * rng.uniform(0.5, 1.0, (600, 784)) + (rng.random((600, 784)) < 0.03), 0, 1)
+    X = np.clip(
+        protos[y] * rng.uniform(0.5, 1.0, (600, 784)) + (rng.random((600, 784)) < 0.03), 0, 1
+    )
     perm = rng.permutation(600)
     X, y = X[perm].astype(np.float32), y[perm]
     return X[:400], y[:400], X[400:], y[400:]
@@ -51,13 +74,14 @@ def _weights(m):
 
 # ---------------------------------------------------------------- counting (§7.6)
 
+
 @pytest.fixture
 def hand_model():
     net = BPNet(n_in=4, n_hidden=3, n_out=2)
     with torch.no_grad():
-        net.fc1.weight.copy_(torch.tensor([[1., 0, 0, 2], [0, 0, 0, 0], [0, 3, 0, 0]]))
+        net.fc1.weight.copy_(torch.tensor([[1.0, 0, 0, 2], [0, 0, 0, 0], [0, 3, 0, 0]]))
         net.fc1.bias.zero_()
-        net.fc2.weight.copy_(torch.tensor([[1., 0, 0], [0, 0, -1]]))
+        net.fc2.weight.copy_(torch.tensor([[1.0, 0, 0], [0, 0, -1]]))
         net.fc2.bias.zero_()
     return net
 
@@ -84,6 +108,7 @@ def test_storage_bits_by_hand(hand_model):
 
 
 # ---------------------------------------------------------------- pruning (§7.3-7.5)
+
 
 @pytest.mark.parametrize("kind", ["bp", "rr", "kh"])
 def test_pruning_at_zero_changes_nothing(models, data, kind):
@@ -142,6 +167,7 @@ def test_pruning_curve_properties(models, data, kind):
 
 def test_rr_curve_ranks_only_nonzeros(models, data):
     from neuroplastic.competitive.continuation import clone_model
+
     m = clone_model(models["rr"])
     with torch.no_grad():  # silence 40 % of the synapses, as structural plasticity would
         m.W[torch.rand(m.W.shape, generator=torch.Generator().manual_seed(0)) < 0.4] = 0.0
@@ -172,9 +198,16 @@ def _synthetic_curve(acc, nnz, n_total=1000):
     levels = np.linspace(0, 0.9, len(acc))
     correct = np.zeros((len(acc), 1000), bool)
     for i, a in enumerate(acc):
-        correct[i, :int(round(a * 1000))] = True
-    return PruningCurve(levels=levels, n_nonzero=np.array(nnz), acc=np.array(acc), T=np.zeros(len(acc)),
-                        correct=correct, refined=np.zeros(len(acc), bool), n_total=n_total)
+        correct[i, : int(round(a * 1000))] = True
+    return PruningCurve(
+        levels=levels,
+        n_nonzero=np.array(nnz),
+        acc=np.array(acc),
+        T=np.zeros(len(acc)),
+        correct=correct,
+        refined=np.zeros(len(acc), bool),
+        n_total=n_total,
+    )
 
 
 def test_minimal_synapses_synthetic():
@@ -190,10 +223,14 @@ def test_minimal_synapses_synthetic():
 
 def test_minimal_synapses_with_refine_callable():
     curve = _synthetic_curve([0.95, 0.95, 0.80], [1000, 500, 100])
+
     # true accuracy: passes for level <= 0.6; nnz = 1000 (1 - level)
     def refine(level):
         a = 0.95 if level <= 0.6 else 0.8
-        return int(1000 * (1 - level)), np.r_[np.ones(int(a * 1000)), np.zeros(1000 - int(a * 1000))]
+        return int(1000 * (1 - level)), np.r_[
+            np.ones(int(a * 1000)), np.zeros(1000 - int(a * 1000))
+        ]
+
     n, level = minimal_synapses(curve, refine=refine)
     assert 0.59 <= level <= 0.6 and n == int(1000 * (1 - level))
 
@@ -206,26 +243,40 @@ def test_fraction_for_count(models):
     assert abs(count_synapses(prune_magnitude(m, q)).nonzero - target) <= 1
 
 
-@pytest.mark.parametrize("call, exc", [
-    (lambda m: prune_magnitude(m, 1.5), ValueError),
-    (lambda m: prune_magnitude(m, "0.5"), TypeError),
-    (lambda m: prune_magnitude(m, 0.5, layers="readout"), ValueError),
-    (lambda m: prune_magnitude(object(), 0.5), TypeError),
-    (lambda m: pruning_curve(m, np.zeros((2, 784), np.float32), np.array([0, 1]), [0.5, 0.9]), ValueError),
-    (lambda m: pruning_curve(m, np.zeros((2, 784), np.float32), np.array([0, 1]), [0, 0.5], refit=3), TypeError),
-    (lambda m: overparameterization_factor(10, 0), ValueError),
-    (lambda m: overparameterization_factor(10, 20), ValueError),
-    (lambda m: minimal_synapses(_synthetic_curve([0.9, 0.8], [2, 1]), mode="pp"), ValueError),
-    (lambda m: minimal_synapses([0.9, 0.8]), TypeError),
-    (lambda m: count_synapses(m, threshold=1.5), ValueError),
-    (lambda m: storage_bits(m, value_bits=0), ValueError),
-])
+@pytest.mark.parametrize(
+    "call, exc",
+    [
+        (lambda m: prune_magnitude(m, 1.5), ValueError),
+        (lambda m: prune_magnitude(m, "0.5"), TypeError),
+        (lambda m: prune_magnitude(m, 0.5, layers="readout"), ValueError),
+        (lambda m: prune_magnitude(object(), 0.5), TypeError),
+        (
+            lambda m: pruning_curve(
+                m, np.zeros((2, 784), np.float32), np.array([0, 1]), [0.5, 0.9]
+            ),
+            ValueError,
+        ),
+        (
+            lambda m: pruning_curve(
+                m, np.zeros((2, 784), np.float32), np.array([0, 1]), [0, 0.5], refit=3
+            ),
+            TypeError,
+        ),
+        (lambda m: overparameterization_factor(10, 0), ValueError),
+        (lambda m: overparameterization_factor(10, 20), ValueError),
+        (lambda m: minimal_synapses(_synthetic_curve([0.9, 0.8], [2, 1]), mode="pp"), ValueError),
+        (lambda m: minimal_synapses([0.9, 0.8]), TypeError),
+        (lambda m: count_synapses(m, threshold=1.5), ValueError),
+        (lambda m: storage_bits(m, value_bits=0), ValueError),
+    ],
+)
 def test_validation(models, call, exc):
     with pytest.raises(exc):
         call(models["bp"])
 
 
 # ---------------------------------------------------------------- continual (§7.9)
+
 
 def test_class_split_disjoint_cover():
     y = np.random.default_rng(0).integers(0, 10, 500)
@@ -267,7 +318,9 @@ def test_continue_training_moves_rr_and_keeps_invariants(models, data):
     X, y = data[0], data[1]
     out = continue_training(m, X[y >= 5], y[y >= 5], epochs=2, seed=0, readout_epochs=1)
     assert not torch.equal(out.W, m.W)
-    assert (out.W >= 0).all() and torch.allclose(out.W.sum(1), torch.ones(out.W.shape[0]), atol=1e-5)
+    assert (out.W >= 0).all() and torch.allclose(
+        out.W.sum(1), torch.ones(out.W.shape[0]), atol=1e-5
+    )
     for a, b in zip(before, _weights(m)):
         assert torch.equal(a, b)
     with pytest.raises(ValueError):
@@ -285,6 +338,7 @@ def test_linear_probe_separable():
 def test_width_and_continual_validation():
     from neuroplastic.competitive.widths import with_width
     from neuroplastic.experiments.competitive.information import run_continual, width_sweep
+
     c = with_width("bp", BPConfig(n_hidden=400), 25)
     assert c.n_hidden == 25 and c.epochs == BPConfig().epochs  # only the width changes
     lay, ro = with_width("rr", (RRConfig(), RRReadoutConfig()), 50)

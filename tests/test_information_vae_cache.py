@@ -1,4 +1,5 @@
-"""Chapter 4: the VAE rate estimate (spec ch04 §7.8) and cache reuse of chapter 3's models (§7.10)."""
+"""Chapter 4: the VAE rate estimate (spec ch04 §7.8) and cache reuse of chapter 3's models
+(§7.10)."""
 
 import os
 
@@ -50,13 +51,22 @@ def test_standardize_codes_drops_constant_units():
         standardize_codes(np.zeros((10, 3)), np.zeros((2, 3)))
 
 
-@pytest.mark.parametrize("kwargs, exc", [
-    ({"tau": 0.0}, ValueError), ({"latent": 0}, ValueError), ({"epochs": 1.5}, TypeError),
-    ({"H_test": np.zeros((5, 3))}, ValueError), ({"H_train": [[1.0, 2.0]]}, TypeError),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc",
+    [
+        ({"tau": 0.0}, ValueError),
+        ({"latent": 0}, ValueError),
+        ({"epochs": 1.5}, TypeError),
+        ({"H_test": np.zeros((5, 3))}, ValueError),
+        ({"H_train": [[1.0, 2.0]]}, TypeError),
+    ],
+)
 def test_vae_validation(kwargs, exc):
-    args = {"H_train": np.random.default_rng(0).normal(size=(20, 4)),
-            "H_test": np.random.default_rng(1).normal(size=(5, 4)), "epochs": 1}
+    args = {
+        "H_train": np.random.default_rng(0).normal(size=(20, 4)),
+        "H_test": np.random.default_rng(1).normal(size=(5, 4)),
+        "epochs": 1,
+    }
     args.update(kwargs)
     with pytest.raises(exc):
         vae_rate(**args)
@@ -64,17 +74,19 @@ def test_vae_validation(kwargs, exc):
 
 # ---------------------------------------------------------------- cache reuse (§7.10)
 
+
 def test_cache_reuse_with_ch03_configs_avoids_training(tmp_path, monkeypatch):
     """ch04 asks for ch03's (kind, cfg, data_id, seed): the second call must be a cache hit
     that never calls the trainer and leaves the cached file untouched."""
-    monkeypatch.setenv("NEUROPLASTIC_CACHE", str(tmp_path))       # book + model cache root
-    monkeypatch.setenv("NEUROPLASTIC_CACHE_DIR", str(tmp_path))   # older name, harmless
+    monkeypatch.setenv("NEUROPLASTIC_CACHE", str(tmp_path))  # book + model cache root
+    monkeypatch.setenv("NEUROPLASTIC_CACHE_DIR", str(tmp_path))  # older name, harmless
     assert cache_mod.cache_dir() == tmp_path.resolve() / "competitive"
     rng = np.random.default_rng(0)
     X = rng.random((200, 784)).astype(np.float32)
     y = np.repeat(np.arange(10), 20)
-    cfgs = model_configs(n_hidden=10, kh_epochs=1, rr_epochs=1, bp_epochs=1, kh_readout_epochs=1,
-                         rr_readout_epochs=1)
+    cfgs = model_configs(
+        n_hidden=10, kh_epochs=1, rr_epochs=1, bp_epochs=1, kh_readout_epochs=1, rr_readout_epochs=1
+    )
     calls = []
     real_train = cache_mod._train
 
@@ -86,7 +98,9 @@ def test_cache_reuse_with_ch03_configs_avoids_training(tmp_path, monkeypatch):
     first = {}
     for name in ("BP", "RR"):  # "chapter 3" trains
         kind, cfg = cfgs[name]
-        first[name], status = get_or_train(kind, cfg, "test-data", 0, data=(X, y), return_status=True)
+        first[name], status = get_or_train(
+            kind, cfg, "test-data", 0, data=(X, y), return_status=True
+        )
         assert status == "miss"
     assert calls == ["bp", "rr"]
     files = sorted(cache_mod.cache_dir().glob("*.pt"))
@@ -97,8 +111,9 @@ def test_cache_reuse_with_ch03_configs_avoids_training(tmp_path, monkeypatch):
         raise AssertionError("the trainer was called although the model is cached")
 
     monkeypatch.setattr(cache_mod, "_train", refuse)
-    cfgs_again = model_configs(n_hidden=10, kh_epochs=1, rr_epochs=1, bp_epochs=1, kh_readout_epochs=1,
-                               rr_readout_epochs=1)  # "chapter 4" rebuilds identical configs
+    cfgs_again = model_configs(
+        n_hidden=10, kh_epochs=1, rr_epochs=1, bp_epochs=1, kh_readout_epochs=1, rr_readout_epochs=1
+    )  # "chapter 4" rebuilds identical configs
     for name in ("BP", "RR"):
         kind, cfg = cfgs_again[name]
         assert param_hash(kind, cfg, "test-data", 0) == param_hash(*cfgs[name], "test-data", 0)

@@ -22,6 +22,7 @@ torch.set_num_threads(1)
 
 # ------------------------------------------------------- C_S at matched counts and at N_min
 
+
 def test_capacity_comparison_exact():
     c = compare_synaptic_capacity(4000, 3.0, 60_000, 2.0, 300_000)
     assert c.cs_a == pytest.approx(4000 * 3.0 / 60_000)
@@ -47,15 +48,28 @@ def test_matched_counts_refuse_unmatched():
     compare_synaptic_capacity(4000, 2.8, 65_000, 2.9, 65_500, match_tol=0.01)  # 0.76 %: fine
 
 
-@pytest.mark.parametrize("kwargs, exc", [
-    (dict(n_train=0), ValueError), (dict(T_a=-1.0), ValueError), (dict(n_b=0), ValueError),
-    (dict(n_a=1.5), TypeError), (dict(match_tol=1.0), ValueError), (dict(match_tol=-0.1), ValueError),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc",
+    [
+        (dict(n_train=0), ValueError),
+        (dict(T_a=-1.0), ValueError),
+        (dict(n_b=0), ValueError),
+        (dict(n_a=1.5), TypeError),
+        (dict(match_tol=1.0), ValueError),
+        (dict(match_tol=-0.1), ValueError),
+    ],
+)
 def test_capacity_comparison_validation(kwargs, exc):
     args = dict(n_train=10, T_a=1.0, n_a=5, T_b=1.0, n_b=5) | kwargs
     with pytest.raises(exc):
-        compare_synaptic_capacity(args.pop("n_train"), args.pop("T_a"), args.pop("n_a"), args.pop("T_b"),
-                                  args.pop("n_b"), **args)
+        compare_synaptic_capacity(
+            args.pop("n_train"),
+            args.pop("T_a"),
+            args.pop("n_a"),
+            args.pop("T_b"),
+            args.pop("n_b"),
+            **args,
+        )
 
 
 def test_zero_baseline_information_gives_infinite_ratio():
@@ -89,6 +103,7 @@ def test_prune_to_count_refits_only_when_pruned(bp):
     def refit(model, seed=0):
         calls.append(seed)
         return model
+
     prune_to_count(net, count_synapses(net).nonzero + 1, refit=refit, seed=3)
     assert calls == []
     prune_to_count(net, count_synapses(net).nonzero // 2, refit=refit, seed=3)
@@ -100,9 +115,15 @@ def test_prune_to_count_refits_only_when_pruned(bp):
 def test_point_at_minimum_synthetic():
     acc = np.array([0.950, 0.948, 0.9455, 0.944, 0.90])
     T = np.array([3.0, 2.99, 2.98, 2.95, 2.7])
-    curve = PruningCurve(levels=np.linspace(0, 0.9, 5), n_nonzero=np.array([800, 600, 400, 200, 100]),
-                         acc=acc, T=T, correct=np.zeros((5, 10), bool), refined=np.zeros(5, bool),
-                         n_total=1000)
+    curve = PruningCurve(
+        levels=np.linspace(0, 0.9, 5),
+        n_nonzero=np.array([800, 600, 400, 200, 100]),
+        acc=acc,
+        T=T,
+        correct=np.zeros((5, 10), bool),
+        refined=np.zeros(5, bool),
+        n_total=1000,
+    )
     n, level, a, t = point_at_minimum(curve)
     assert (n, a, t) == (400, 0.9455, 2.98) and level == pytest.approx(0.45)
     assert point_at_minimum(curve, 0.007)[0] == 200
@@ -110,8 +131,16 @@ def test_point_at_minimum_synthetic():
 
 # ------------------------------------------------------------------- equal wins per unit
 
+
 def test_equal_wins_epochs():
-    assert [equal_wins_epochs(50, K, 400) for K in (25, 50, 100, 200, 400, 800)] == [3, 6, 13, 25, 50, 100]
+    assert [equal_wins_epochs(50, K, 400) for K in (25, 50, 100, 200, 400, 800)] == [
+        3,
+        6,
+        13,
+        25,
+        50,
+        100,
+    ]
     assert equal_wins_epochs(10, 25, 100) == 3 and equal_wins_epochs(10, 100, 100) == 10
     assert equal_wins_epochs(1, 2, 1000) == 1  # never below one epoch
     for K in (200, 400, 800):  # wins per unit E N k / K is the same at every width
@@ -139,6 +168,7 @@ def test_with_width_protocols():
 
 # ----------------------------------------------------------------- per-phase masked heads
 
+
 def _hand_net():
     net = BPNet(n_in=4, n_hidden=4, n_out=10)
     with torch.no_grad():
@@ -158,7 +188,12 @@ def test_masked_accuracy_by_hand():
     net = _hand_net()
     X = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [1, 0, 0, 0]], np.float32)
     y = np.array([0, 1, 6, 5])
-    assert net.logits(torch.from_numpy(X)).argmax(1).tolist() == [5, 1, 6, 5]  # unmasked: 0 read as 5
+    assert net.logits(torch.from_numpy(X)).argmax(1).tolist() == [
+        5,
+        1,
+        6,
+        5,
+    ]  # unmasked: 0 read as 5
     assert masked_accuracy(net, X, y, OLD) == 1.0  # masked to 0-4 it is read as 0
     assert masked_accuracy(net, X, y, NEW) == 1.0
     with pytest.raises(ValueError):
@@ -194,8 +229,12 @@ def test_masked_bp_training_leaves_other_heads_untouched(bp):
 
 
 def test_paired_bootstrap_transinformation_difference():
-    from neuroplastic.competitive.information import (bootstrap_transinformation_difference,
-                                                      confusion_matrix, transinformation)
+    from neuroplastic.competitive.information import (
+        bootstrap_transinformation_difference,
+        confusion_matrix,
+        transinformation,
+    )
+
     rng = np.random.default_rng(0)
     y = np.repeat(np.arange(10), 100)
     a = np.where(rng.random(1000) < 0.95, y, rng.integers(0, 10, 1000))

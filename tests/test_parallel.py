@@ -9,7 +9,7 @@ from neuroplastic.parallel import sweep
 
 
 def _power(base, exp):
-    return base ** exp
+    return base**exp
 
 
 TASKS = [{"base": b, "exp": 2} for b in range(7)]
@@ -23,9 +23,16 @@ def test_sweep_keeps_task_order(backend, n_jobs):
 
 def test_sweep_on_a_local_dask_cluster():
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster, \
-            distributed.Client(cluster):
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
         assert sweep(_power, TASKS, backend="dask", progress=False) == EXPECTED
 
 
@@ -39,8 +46,9 @@ def test_the_scheduler_setting_sends_every_local_sweep_to_the_cluster(monkeypatc
     import os
 
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         monkeypatch.setenv("NEUROPLASTIC_SCHEDULER", cluster.scheduler_address)
         assert sweep(_power, TASKS, progress=False) == EXPECTED
         pids = set(sweep(_where, [{"i": i} for i in range(6)], progress=False))
@@ -61,15 +69,32 @@ def test_a_chapter_on_a_cluster_gives_the_local_claims(tmp_path):
 
     distributed = pytest.importorskip("distributed")
     claims = {}
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         runs = (("local", []), ("cluster", ["--scheduler", cluster.scheduler_address]))
         for where, extra in runs:
             build = tmp_path / where
-            env = {**__import__("os").environ, "NEUROPLASTIC_BUILD": str(build),
-                   "NEUROPLASTIC_NO_CACHE": "1"}
-            subprocess.run([sys.executable, "-m", "neuroplastic.book.cli", "run", "ch01",
-                            "--profile", "quick", "--no-progress", *extra], check=True, env=env)
+            env = {
+                **__import__("os").environ,
+                "NEUROPLASTIC_BUILD": str(build),
+                "NEUROPLASTIC_NO_CACHE": "1",
+            }
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "neuroplastic.book.cli",
+                    "run",
+                    "ch01",
+                    "--profile",
+                    "quick",
+                    "--no-progress",
+                    *extra,
+                ],
+                check=True,
+                env=env,
+            )
             data = json.loads((build / "claims" / "ch01.json").read_text())
             claims[where] = [(c["id"], c["verdict"], c["evidence"]) for c in data["claims"]]
     assert claims["cluster"] == claims["local"]
@@ -80,11 +105,14 @@ def test_dask_backend_without_a_client_is_a_clear_error():
         sweep(_power, TASKS, backend="dask", progress=False)
 
 
-@pytest.mark.parametrize("kwargs, err", [
-    (dict(backend="threads"), ValueError),
-    (dict(n_jobs=0), ValueError),
-    (dict(n_jobs=1.5), ValueError),
-])
+@pytest.mark.parametrize(
+    "kwargs, err",
+    [
+        (dict(backend="threads"), ValueError),
+        (dict(n_jobs=0), ValueError),
+        (dict(n_jobs=1.5), ValueError),
+    ],
+)
 def test_sweep_validates_arguments(kwargs, err):
     with pytest.raises(err):
         sweep(_power, TASKS, progress=False, **kwargs)

@@ -26,8 +26,9 @@ def test_rk4_matches_solve_ivp():
     """Over 1 time unit: within 1e-6 at dt = 1e-3. At the default dt = 1e-2 the global RK4 error
     is ~7e-5 on this stretch (the trajectory's |x| reaches ~30), so the spec's 1e-6 is checked at
     dt = 1e-3 and the default dt against 2e-4."""
-    sol = solve_ivp(lambda t, v: vector_field("lorenz", v), (0, 1.0), [1.0, 0.0, 0.0],
-                    rtol=1e-10, atol=1e-12)
+    sol = solve_ivp(
+        lambda t, v: vector_field("lorenz", v), (0, 1.0), [1.0, 0.0, 0.0], rtol=1e-10, atol=1e-12
+    )
     fine = simulate("lorenz", n_steps=1001, dt=1e-3, burn_in=0)
     assert np.max(np.abs(fine[1000] - sol.y[:, -1])) < 1e-6
     coarse = simulate("lorenz", n_steps=101, burn_in=0)
@@ -36,10 +37,13 @@ def test_rk4_matches_solve_ivp():
 
 @pytest.mark.parametrize("system", ["lorenz", "rossler"])
 def test_rk4_fourth_order(system):
-    ref = solve_ivp(lambda t, v: vector_field(system, v), (0, 0.5), [1.0, 0.0, 0.0],
-                    rtol=1e-12, atol=1e-13).y[:, -1]
-    errs = [np.linalg.norm(simulate(system, n_steps=n + 1, dt=0.5 / n, burn_in=0)[n] - ref)
-            for n in (20, 40)]
+    ref = solve_ivp(
+        lambda t, v: vector_field(system, v), (0, 0.5), [1.0, 0.0, 0.0], rtol=1e-12, atol=1e-13
+    ).y[:, -1]
+    errs = [
+        np.linalg.norm(simulate(system, n_steps=n + 1, dt=0.5 / n, burn_in=0)[n] - ref)
+        for n in (20, 40)
+    ]
     order = np.log2(errs[0] / errs[1])
     assert 3.5 < order < 4.5
 
@@ -53,7 +57,7 @@ def test_lorenz_attractor_bounds():
 def test_windows_split_and_zscore():
     d = forecasting_data("lorenz", stride=8)
     assert d.X_train.shape == (496, 32, 3) and d.X_val.shape == (968, 32, 3)
-    ztr = d.series_z[:d.n_train]
+    ztr = d.series_z[: d.n_train]
     assert np.allclose(ztr.mean(0), 0, atol=1e-5) and np.allclose(ztr.std(0), 1, atol=1e-5)
     # no validation window (inputs or target) touches a training index
     assert (d.val_idx - d.lookback).min() >= d.n_train
@@ -70,8 +74,9 @@ def test_lyapunov_lorenz():
     assert abs(lam - LYAPUNOV["lorenz"]) / LYAPUNOV["lorenz"] < 0.10
 
 
-@pytest.mark.skipif(os.environ.get("NEUROPLASTIC_SLOW") != "1",
-                    reason="slow: set NEUROPLASTIC_SLOW=1")
+@pytest.mark.skipif(
+    os.environ.get("NEUROPLASTIC_SLOW") != "1", reason="slow: set NEUROPLASTIC_SLOW=1"
+)
 def test_lyapunov_rossler():
     lam = lyapunov_exponent("rossler", n_steps=300_000)
     assert abs(lam - LYAPUNOV["rossler"]) / LYAPUNOV["rossler"] < 0.25
@@ -120,4 +125,3 @@ def test_param_count_and_validation():
         ElmanRNN(nonlinearity="gelu")
     with pytest.raises(ValueError, match="threshold"):
         valid_prediction_time(np.zeros(5), threshold=-1)
-

@@ -6,8 +6,12 @@ import pytest
 import torch
 
 from neuroplastic.perturbation import ElmanRNN, rnn_loss
-from neuroplastic.perturbation.measure import (lorenz_windows, measure_step_cost, memory_scaling,
-                                               saved_tensor_bytes)
+from neuroplastic.perturbation.measure import (
+    lorenz_windows,
+    measure_step_cost,
+    memory_scaling,
+    saved_tensor_bytes,
+)
 
 
 def test_saved_bytes_scale_with_T_and_zero_for_perturbation():
@@ -15,9 +19,9 @@ def test_saved_bytes_scale_with_T_and_zero_for_perturbation():
     saved = {}
     for T in (8, 128):
         X, y = lorenz_windows(T, 200)
-        saved[T] = saved_tensor_bytes(lambda: rnn_loss(model, X, y))
+        saved[T] = saved_tensor_bytes(lambda X=X, y=y: rnn_loss(model, X, y))
         with torch.no_grad():
-            assert saved_tensor_bytes(lambda: rnn_loss(model, X, y)) == 0
+            assert saved_tensor_bytes(lambda X=X, y=y: rnn_loss(model, X, y)) == 0
     ratio = saved[128] / saved[8]
     assert 0.85 * 16 <= ratio <= 1.05 * 16
 

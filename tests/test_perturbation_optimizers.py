@@ -4,9 +4,20 @@ import numpy as np
 import pytest
 import torch
 
-from neuroplastic.perturbation import (Dopamine, ElmanRNN, SpectralReset, WeightPerturbation,
-                                       XORNet, make_optimizer, presets, rnn_loss, spectral_radius,
-                                       xor_data, xor_loss, xor_run)
+from neuroplastic.perturbation import (
+    Dopamine,
+    ElmanRNN,
+    SpectralReset,
+    WeightPerturbation,
+    XORNet,
+    make_optimizer,
+    presets,
+    rnn_loss,
+    spectral_radius,
+    xor_data,
+    xor_loss,
+    xor_run,
+)
 
 torch.set_num_threads(1)
 
@@ -22,8 +33,14 @@ def quad(P=50, seed=0):
 def estimates(A, theta0, sigma, n, antithetic=False, normalize=True, seed=1):
     """n perturbation steps with a tiny lr from theta0; returns the per-step estimates."""
     theta = theta0.clone()
-    opt = WeightPerturbation([theta], lr=1.0, sigma=sigma, antithetic=antithetic,
-                             normalize_by_sigma2=normalize, seed=seed)
+    opt = WeightPerturbation(
+        [theta],
+        lr=1.0,
+        sigma=sigma,
+        antithetic=antithetic,
+        normalize_by_sigma2=normalize,
+        seed=seed,
+    )
     closure = lambda: 0.5 * theta @ A @ theta  # noqa: E731
     est = []
     for _ in range(n):
@@ -61,12 +78,14 @@ def test_normalisation_factor_sigma2():
     sigma = 1e-2
     a = estimates(A, th, sigma, 20_000, normalize=True).mean(0)
     b = estimates(A, th, sigma, 20_000, normalize=False).mean(0)
-    assert abs(float(b.norm() / (sigma ** 2 * a.norm())) - 1) < 0.05
+    assert abs(float(b.norm() / (sigma**2 * a.norm())) - 1) < 0.05
     assert float(a @ b / (a.norm() * b.norm())) > 0.999
 
 
-@pytest.mark.parametrize("K,antithetic,report,expected", [(1, False, True, 2), (3, False, True, 4),
-                                                          (3, True, False, 6), (2, True, True, 5)])
+@pytest.mark.parametrize(
+    "K,antithetic,report,expected",
+    [(1, False, True, 2), (3, False, True, 4), (3, True, False, 6), (2, True, True, 5)],
+)
 def test_pass_count_and_no_autograd(K, antithetic, report, expected):
     net = XORNet(4, seed=0)
     X, y = xor_data()
@@ -77,8 +96,13 @@ def test_pass_count_and_no_autograd(K, antithetic, report, expected):
         grad_mode.append(torch.is_grad_enabled())
         return xor_loss(net, X, y)
 
-    opt = WeightPerturbation(net.parameters(), lr=0.1, n_perturbations=K, antithetic=antithetic,
-                             report_unperturbed=report)
+    opt = WeightPerturbation(
+        net.parameters(),
+        lr=0.1,
+        n_perturbations=K,
+        antithetic=antithetic,
+        report_unperturbed=report,
+    )
     loss = opt.step(closure)
     assert len(calls) == expected == opt.last["passes"]
     assert not any(grad_mode)
@@ -143,10 +167,11 @@ def test_regenerate_vs_stored_noise_identical():
     for regen in (True, False):
         net = XORNet(4, seed=0)
         X, y = xor_data()
-        opt = WeightPerturbation(net.parameters(), lr=0.5, regenerate_noise=regen, seed=2,
-                                 n_perturbations=2)
+        opt = WeightPerturbation(
+            net.parameters(), lr=0.5, regenerate_noise=regen, seed=2, n_perturbations=2
+        )
         for _ in range(20):
-            opt.step(lambda: xor_loss(net, X, y))
+            opt.step(lambda net=net, X=X, y=y: xor_loss(net, X, y))
         out.append(torch.cat([p.detach().flatten() for p in net.parameters()]))
     assert torch.equal(out[0], out[1])
 
@@ -171,7 +196,7 @@ def test_replicas_r1_bitwise_and_independent():
             yy[3] = 1 - yy[3]
         opt = Dopamine.from_preset(net.parameters(), "dopamine1", lr=0.1, seed=1, replicas=6)
         for _ in range(30):
-            opt.step(lambda: ((net(X).double() - yy.double()) ** 2).mean(-1))
+            opt.step(lambda net=net, yy=yy: ((net(X).double() - yy.double()) ** 2).mean(-1))
         finals.append(torch.cat([p.detach().reshape(6, -1) for p in net.parameters()], 1))
     keep = [0, 1, 2, 4, 5]
     assert torch.equal(finals[0][keep], finals[1][keep])
@@ -190,16 +215,35 @@ def test_ema_ordering_one_step_and_clamp():
     X, y = xor_data()
     for order in ("as_quoted", "standard"):
         net = XORNet(4, seed=0)
-        opt = Dopamine(net.parameters(), lr=0.3, sigma=1e-3, variant=2, beta_s=0.9, beta_eta=0.8,
-                       s0=0.02, eta_gain=2.0, eta_ema_order=order, lr_clamp=None)
-        opt.step(lambda: xor_loss(net, X, y))
+        opt = Dopamine(
+            net.parameters(),
+            lr=0.3,
+            sigma=1e-3,
+            variant=2,
+            beta_s=0.9,
+            beta_eta=0.8,
+            s0=0.02,
+            eta_gain=2.0,
+            eta_ema_order=order,
+            lr_clamp=None,
+        )
+        opt.step(lambda net=net: xor_loss(net, X, y))
         d = abs(float(opt.last["delta"][0]))
         s1 = 0.9 * 0.02 + 0.1 * d
-        want = (0.2 * 0.3 + 0.8 * 2.0 * s1) if order == "as_quoted" else (0.8 * 0.3 + 0.2 * 2.0 * s1)
+        want = (
+            (0.2 * 0.3 + 0.8 * 2.0 * s1) if order == "as_quoted" else (0.8 * 0.3 + 0.2 * 2.0 * s1)
+        )
         assert float(opt.last["eta"]) == pytest.approx(want, rel=1e-12)
     net = XORNet(4, seed=1)
-    opt = Dopamine.from_preset(net.parameters(), "dopamine2", lr=1.0, sigma=1e-3,
-                               lr_clamp=(0.2, 0.9), beta_s=0.5, beta_eta=0.5)
+    opt = Dopamine.from_preset(
+        net.parameters(),
+        "dopamine2",
+        lr=1.0,
+        sigma=1e-3,
+        lr_clamp=(0.2, 0.9),
+        beta_s=0.5,
+        beta_eta=0.5,
+    )
     for _ in range(50):
         opt.step(lambda: xor_loss(net, X, y))
         assert 0.2 <= float(opt.last["eta"]) <= 0.9
@@ -255,11 +299,20 @@ def test_float32_precision_rnn_sigma_1e5():
     assert cos > 0.9
 
 
-@pytest.mark.parametrize("kw,match", [
-    (dict(sigma=0.0), "sigma"), (dict(lr=-1.0), "lr"), (dict(n_perturbations=0), "n_perturbations"),
-    (dict(beta_s=1.0), "beta_s"), (dict(beta_eta=-0.1), "beta_eta"), (dict(lr_clamp=(2.0, 1.0)), "lr_clamp"),
-    (dict(lr_law="fast"), "lr_law"), (dict(eta_ema_order="x"), "eta_ema_order"), (dict(s0="nope"), "s0"),
-])
+@pytest.mark.parametrize(
+    "kw,match",
+    [
+        (dict(sigma=0.0), "sigma"),
+        (dict(lr=-1.0), "lr"),
+        (dict(n_perturbations=0), "n_perturbations"),
+        (dict(beta_s=1.0), "beta_s"),
+        (dict(beta_eta=-0.1), "beta_eta"),
+        (dict(lr_clamp=(2.0, 1.0)), "lr_clamp"),
+        (dict(lr_law="fast"), "lr_law"),
+        (dict(eta_ema_order="x"), "eta_ema_order"),
+        (dict(s0="nope"), "s0"),
+    ],
+)
 def test_input_validation(kw, match):
     net = XORNet(2, seed=0)
     args = dict(lr=0.1, sigma=1e-3)

@@ -18,7 +18,7 @@ from neuroplastic.perturbation import (
 
 
 def test_is_diverged_flags_finite_blowups_and_nonfinite_losses():
-    assert is_diverged(8.8e17, 1.4)            # the audit's finite blow-up
+    assert is_diverged(8.8e17, 1.4)  # the audit's finite blow-up
     assert is_diverged(float("nan"), 1.4)
     assert is_diverged(float("inf"), 1.4)
     assert is_diverged(DIVERGE_FACTOR * 1.4 * 1.01, 1.4)
@@ -40,7 +40,7 @@ def test_train_stops_a_finite_blowup_as_diverged(small_data):
     # SGD at an absurd rate blows the loss up by orders of magnitude while it stays finite
     res = train(ElmanRNN(hidden=8, seed=0), "sgd", small_data, 50, 1e3, eval_every=5)
     assert res.diverged
-    assert np.isfinite(res.train_loss).all()        # finite, yet flagged
+    assert np.isfinite(res.train_loss).all()  # finite, yet flagged
     assert res.train_loss[-1] > DIVERGE_FACTOR * res.train_loss[0]
     assert res.final_val == math.inf
     ok = train(ElmanRNN(hidden=8, seed=0), "adam", small_data, 20, 1e-3, eval_every=5)
@@ -48,8 +48,9 @@ def test_train_stops_a_finite_blowup_as_diverged(small_data):
 
 
 def test_dense_early_evaluation_brackets_the_crossing_to_one_step(small_data):
-    res = train(ElmanRNN(hidden=8, seed=0), "adam", small_data, 60, 1e-2, eval_every=25,
-                eval_dense=30)
+    res = train(
+        ElmanRNN(hidden=8, seed=0), "adam", small_data, 60, 1e-2, eval_every=25, eval_dense=30
+    )
     steps = res.curve[:, 0]
     assert list(steps[:30]) == list(range(30)) and list(steps[30:]) == [50, 60]
     target = float(res.curve[5, 1]) * 1.0000001
@@ -57,12 +58,23 @@ def test_dense_early_evaluation_brackets_the_crossing_to_one_step(small_data):
     assert tt["steps"] - tt["steps_after"] == 1 and tt["steps"] <= 5
     coarse = train(ElmanRNN(hidden=8, seed=0), "adam", small_data, 60, 1e-2, eval_every=25)
     tc = coarse.to_target(target)
-    assert tc["steps_after"] < tt["steps"] <= tc["steps"]   # the coarse value is only a bound
+    assert tc["steps_after"] < tt["steps"] <= tc["steps"]  # the coarse value is only a bound
 
 
 def _result(method, curve, final):
     curve = np.asarray(curve, dtype=float)
-    return TrainResult(method=method, lr=1.0, seed=0, curve=curve, final_val=final,
-                       best_val=float(np.min(curve[:, 1])), forward_passes=0, wall_time=1.0,
-                       time_per_step=0.01, fpe_per_step=2.0, diverged=not np.isfinite(final),
-                       init_hash="x", train_loss=np.zeros(1))
+    return TrainResult(
+        method=method,
+        lr=1.0,
+        seed=0,
+        curve=curve,
+        final_val=final,
+        best_val=float(np.min(curve[:, 1])),
+        forward_passes=0,
+        wall_time=1.0,
+        time_per_step=0.01,
+        fpe_per_step=2.0,
+        diverged=not np.isfinite(final),
+        init_hash="x",
+        train_loss=np.zeros(1),
+    )

@@ -1,4 +1,5 @@
 """Image conversion, figure rendering, the scope, pixel -> data mapping."""
+
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -9,7 +10,7 @@ from neuroplastic.sim import PointerMap, ScopeBuffer, figure_to_array, to_uint8
 def test_float_images_scale_by_range_and_uint8_bool_pass():
     a = np.array([[-1.0, 0.0], [0.5, 1.0]])
     assert to_uint8(a, (-1.0, 1.0)).tolist() == [[0, 128], [191, 255]]
-    assert to_uint8(np.array([[0.0, 2.0]])).tolist() == [[0, 255]]          # default [0, 1], clipped
+    assert to_uint8(np.array([[0.0, 2.0]])).tolist() == [[0, 255]]  # default [0, 1], clipped
     u = np.array([[3, 200]], dtype=np.uint8)
     assert to_uint8(u).tolist() == [[3, 200]]
     assert to_uint8(np.array([[True, False]])).tolist() == [[255, 0]]
@@ -32,14 +33,20 @@ def test_scope_column_clear_wrap_zero_line_and_clipping():
     assert s.column(3.2) == 3 and s.column(13.2) == 3
     s.add(0.0, 5.0)
     assert tuple(s.image[0, 0]) == (255, 0, 0)
-    s.add(4.0, -5.0, 5.0)                     # vertical segment over the full height in column 4
+    s.add(4.0, -5.0, 5.0)  # vertical segment over the full height in column 4
     assert (s.image[:, 4] == (255, 0, 0)).all()
-    s.add(12.0, 0.0)                          # wraps: clears columns 5..9 and 0..2
-    assert tuple(s.image[0, 0]) == tuple(s.background) and tuple(s.image[zr, 0]) == tuple(s.zero_color)
-    assert (s.image[:, 4] == (255, 0, 0)).all()   # column 4 is not yet cleared
+    s.add(12.0, 0.0)  # wraps: clears columns 5..9 and 0..2
+    assert tuple(s.image[0, 0]) == tuple(s.background) and tuple(s.image[zr, 0]) == tuple(
+        s.zero_color
+    )
+    assert (s.image[:, 4] == (255, 0, 0)).all()  # column 4 is not yet cleared
     s.add(13.0, 9.0)
-    s.add(13.5, [-9.0, 1.0])                  # several traces in one call, two clipped
-    assert s.n_clipped == 2 and tuple(s.image[0, 3]) == (255, 0, 0) and tuple(s.image[10, 3]) == (255, 0, 0)
+    s.add(13.5, [-9.0, 1.0])  # several traces in one call, two clipped
+    assert (
+        s.n_clipped == 2
+        and tuple(s.image[0, 3]) == (255, 0, 0)
+        and tuple(s.image[10, 3]) == (255, 0, 0)
+    )
     s.add(14.0, 1.0)
     assert not (s.image[:, 4] == (255, 0, 0)).all()
 

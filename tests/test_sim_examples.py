@@ -1,4 +1,5 @@
 """The chapter's examples: LIF vs analytic, Gaussian statistics, classification, hello world."""
+
 import numpy as np
 import pytest
 
@@ -40,7 +41,7 @@ def test_gaussian_means_and_covariances_within_four_standard_errors():
     se_m = np.sqrt(np.array([S[0], S[1]]) / n)
     assert np.all(np.abs(m - mu) <= 4 * se_m)
     true = np.array([[S[0], S[2]], [S[2], S[1]]])
-    se_c = np.sqrt((true ** 2 + np.outer(np.diag(true), np.diag(true))) / n)
+    se_c = np.sqrt((true**2 + np.outer(np.diag(true), np.diag(true))) / n)
     assert np.all(np.abs(C - true) <= 4 * se_c)
     with pytest.raises(ValueError, match="Sigma_12"):
         mlkit.gauss_2d(5, 0, 0, 1.0, 1.0, 2.0, rng)
@@ -72,8 +73,9 @@ def test_classification_cv_error_nn_and_drag():
     r.set("action", "move point")
     r.step()
     r.drag("regions", [tuple(X0[i]), (0.5, 0.5), (4.0, -4.0)])
-    assert np.allclose(r.sim.Xy[0][i], (4.0, -4.0)) and np.allclose(np.delete(r.sim.Xy[0], i, 0),
-                                                                    np.delete(X0, i, 0))
+    assert np.allclose(r.sim.Xy[0][i], (4.0, -4.0)) and np.allclose(
+        np.delete(r.sim.Xy[0], i, 0), np.delete(X0, i, 0)
+    )
     r.set("action", "add class 1")
     r.step()
     r.click("regions", 0.0, 0.0)
@@ -86,15 +88,18 @@ def test_hello_world_both_ways_and_line_counts():
         r = HeadlessRunner(cls()).init()
         r.run(3)
         assert r.rendered["greeting"] == "Hello, world! Hello, world! Hello, world! (step 3)"
-    assert count_user_lines(Hello) <= 25 and count_user_lines(HelloDirectives, HELLO_DIRECTIVES) <= 25
+    assert (
+        count_user_lines(Hello) <= 25 and count_user_lines(HelloDirectives, HELLO_DIRECTIVES) <= 25
+    )
     for cls in (LIFScope, LIFPlot, GaussData, Classify):
         assert count_user_lines(cls) <= 120
 
 
 def test_memory_explorer_perfect_at_stated_load_and_error_rises():
     from neuroplastic.experiments.simulations.memory import MemoryExplorer
+
     r = HeadlessRunner(MemoryExplorer()).init()
-    r.step()                                   # willshaw, N=1000, k=10, M=100, half cue
+    r.step()  # willshaw, N=1000, k=10, M=100, half cue
     assert r.sim.exact == 1.0
     r.set("N", 400)
     r.set("M", 4000)
@@ -105,6 +110,7 @@ def test_memory_explorer_perfect_at_stated_load_and_error_rises():
 def test_mnist_trainer_quick_threshold():
     pytest.importorskip("torch")
     from neuroplastic.experiments.simulations.mnist import MNISTTrainer
+
     r = HeadlessRunner(MNISTTrainer()).init()
     r.step(2)
     assert r.sim.test_accuracy >= 0.75

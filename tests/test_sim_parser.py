@@ -1,9 +1,27 @@
 """Directive parser: every keyword, every error case, round trips, fuzzing."""
-import pytest
-from hypothesis import given, settings, strategies as st
 
-from neuroplastic.sim import (Button, Checkbox, Comment, DictSlider, DirectiveError, Dropdown, Image, Listed, Plot,
-                              Radio, Scope, SimSpec, Slider, TextIn, TextOut, parse_directives)
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from neuroplastic.sim import (
+    Button,
+    Checkbox,
+    Comment,
+    DictSlider,
+    DirectiveError,
+    Dropdown,
+    Image,
+    Listed,
+    Plot,
+    Radio,
+    Scope,
+    SimSpec,
+    Slider,
+    TextIn,
+    TextOut,
+    parse_directives,
+)
 
 FULL = """
 # a comment line and a blank line follow
@@ -77,10 +95,16 @@ BAD = [
     ("#@IVISIT:CHECKBOX & c & [a,b,c] & c & 01", "2 entries for 3 options"),
     ("#@IVISIT:SLIDER & a & [200,1] & [0,10,5,1] & a & -1 & complex & 1", "unknown type"),
     ("#@IVISIT:DICTSLIDERITEM & N & [0,200,3,1] & N & int & 75", "without a preceding DICTSLIDER"),
-    ("#@IVISIT:TEXT_OUT & t & [20,5] & just_left & txt\n#@IVISIT:TEXT_OUT & u & [20,5] & just_left & txt",
-     "duplicate name"),
-    ("#@IVISIT:SLIDER & a & [200,1] & [0,10,5,1] & a & -1 & int & 1\n"
-     "#@IVISIT:SLIDER & b & [200,1] & [0,10,5,1] & a & 0 & int & 1", "non-list parameter"),
+    (
+        "#@IVISIT:TEXT_OUT & t & [20,5] & just_left & txt\n#@IVISIT:TEXT_OUT & u & [20,5] & "
+        "just_left & txt",
+        "duplicate name",
+    ),
+    (
+        "#@IVISIT:SLIDER & a & [200,1] & [0,10,5,1] & a & -1 & int & 1\n"
+        "#@IVISIT:SLIDER & b & [200,1] & [0,10,5,1] & a & 0 & int & 1",
+        "non-list parameter",
+    ),
     ("#@IVISIT:RADIOBUTTON & r & [a,b] & r & c", "not one of the options"),
     ("#@IVISIT:IMAGE & im & 1.0 & [0,255] & im & rgb", "unknown type"),
 ]
@@ -104,22 +128,52 @@ def test_duplicate_simulation_and_empty_dictslider():
     with pytest.raises(DirectiveError, match="duplicate simulation"):
         parse_directives("#@IVISIT:SIMULATION & a\n#@IVISIT:SIMULATION & a\n")
     with pytest.raises(DirectiveError, match="no DICTSLIDERITEM"):
-        parse_directives("#@IVISIT:SIMULATION & a\n#@IVISIT:DICTSLIDER & d & [200,20,-1,0,10] & d & 0\n")
+        parse_directives(
+            "#@IVISIT:SIMULATION & a\n#@IVISIT:DICTSLIDER & d & [200,20,-1,0,10] & d & 0\n"
+        )
 
 
 def test_file_path_source(tmp_path):
     f = tmp_path / "sim.py"
-    f.write_text("#@IVISIT:SIMULATION & s\n#@IVISIT:SLIDER & a & [200,1] & [0,10,5,1] & a & -1 & int & 1\n"
-                 "#@IVISIT:SLIDER & a & [200,1] & [0,10,5,1] & b & -1 & int & 99\n")
+    f.write_text(
+        "#@IVISIT:SIMULATION & s\n#@IVISIT:SLIDER & a & [200,1] & [0,10,5,1] & a & -1 & int & 1\n"
+        "#@IVISIT:SLIDER & a & [200,1] & [0,10,5,1] & b & -1 & int & 99\n"
+    )
     with pytest.raises(DirectiveError) as ei:
         parse_directives(f)
     assert ei.value.path == str(f) and ei.value.line_no == 3
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(["&", "[", "]", ",", "#", " ", "SLIDER", "CHECKBOX", "a", "1", "-1", "0.5",
-                                 "int", "float", "x", "DICTSLIDERITEM", "LISTSEL", "[1,2]", "0110", "BUTTON"]),
-                max_size=25))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "&",
+                "[",
+                "]",
+                ",",
+                "#",
+                " ",
+                "SLIDER",
+                "CHECKBOX",
+                "a",
+                "1",
+                "-1",
+                "0.5",
+                "int",
+                "float",
+                "x",
+                "DICTSLIDERITEM",
+                "LISTSEL",
+                "[1,2]",
+                "0110",
+                "BUTTON",
+            ]
+        ),
+        max_size=25,
+    )
+)
 def test_fuzzed_lines_raise_only_directive_errors(tokens):
     text = "#@IVISIT:SIMULATION & s\n#@IVISIT:" + "".join(tokens) + "\n"
     try:
@@ -129,44 +183,54 @@ def test_fuzzed_lines_raise_only_directive_errors(tokens):
 
 
 def test_ivisit_type_aliases_and_textout_options():
-    text = "\n".join([
-        "#@IVISIT:SIMULATION & s",
-        "#@IVISIT:SLIDER & a & [200,1] & [0,10.4,5.0,1] & a & -1 & INTEGER & 3",
-        "#@IVISIT:SLIDER & b & [200,1] & [0,1,5,0.1] & b & -1 & DOUBLE & 0.5",
-        "#@IVISIT:LISTSEL & l & [10,1] & ['x',y] & l & -1 & STRING & x",
-        "#@IVISIT:LISTSEL & m & [10,1] & [1,2] & m & -1 & integer & 2",
-        "#@IVISIT:IMAGE & i & 1.0 & [0,1] & i & BOOL",
-        "#@IVISIT:TEXT_OUT & t0 & [20,5] & None & t0",
-        "#@IVISIT:TEXT_OUT & t1 & [20,5] & [just_right,just_left] & t1",
-        "#@IVISIT:TEXT_OUT & t2 & [20,5] & [just_center,just_left] & t2",
-        "  # @IVISIT:SLIDER & c & [200,1] & [0,10,5,1] & c & -1 & int & 1",
-        "x = 1  #@IVISIT:SLIDER & code line & [200,1] & [0,10,5,1] & z & -1 & int & 1",
-    ])
+    text = "\n".join(
+        [
+            "#@IVISIT:SIMULATION & s",
+            "#@IVISIT:SLIDER & a & [200,1] & [0,10.4,5.0,1] & a & -1 & INTEGER & 3",
+            "#@IVISIT:SLIDER & b & [200,1] & [0,1,5,0.1] & b & -1 & DOUBLE & 0.5",
+            "#@IVISIT:LISTSEL & l & [10,1] & ['x',y] & l & -1 & STRING & x",
+            "#@IVISIT:LISTSEL & m & [10,1] & [1,2] & m & -1 & integer & 2",
+            "#@IVISIT:IMAGE & i & 1.0 & [0,1] & i & BOOL",
+            "#@IVISIT:TEXT_OUT & t0 & [20,5] & None & t0",
+            "#@IVISIT:TEXT_OUT & t1 & [20,5] & [just_right,just_left] & t1",
+            "#@IVISIT:TEXT_OUT & t2 & [20,5] & [just_center,just_left] & t2",
+            "  # @IVISIT:SLIDER & c & [200,1] & [0,10,5,1] & c & -1 & int & 1",
+            "x = 1  #@IVISIT:SLIDER & code line & [200,1] & [0,10,5,1] & z & -1 & int & 1",
+        ]
+    )
     s = parse_directives(text)["s"]
     assert s.parameters["a"] == Slider(0, 10, step=1, default=3, ticks=5, dtype=int, label="a")
-    assert s.parameters["b"].dtype == "float" and s.parameters["l"] == Dropdown(("x", "y"), default="x", label="l",
-                                                                                  size=(10, 1))
+    assert s.parameters["b"].dtype == "float" and s.parameters["l"] == Dropdown(
+        ("x", "y"), default="x", label="l", size=(10, 1)
+    )
     assert s.parameters["m"].dtype == "int" and s.displays["i"].dtype == "binary"
     assert [s.displays[k].justify for k in ("t0", "t1", "t2")] == ["center", "right", "left"]
-    assert "c" in s.parameters and "z" in s.parameters       # a directive after code counts, as in IVISIT
+    assert (
+        "c" in s.parameters and "z" in s.parameters
+    )  # a directive after code counts, as in IVISIT
 
 
-@pytest.mark.parametrize("line,msg", [
-    ("#@IVISIT:slider & a & [200,1] & [0,10,5,1] & a & -1 & int & 1", "upper case"),
-    ("#@IVISIT:SLIDER & a & [200,1] & [0,10,5,0.4] & a & -1 & int & 1", "rounds to 0"),
-    ("#@IVISIT:SLIDER & a & [200,1] & [0,10,5,1] & a & -1 & int & 1.5", "integer"),
-    ("#@IVISIT:TEXT_OUT & t & [20,5] & [just_left,] & t", "malformed list"),
-])
+@pytest.mark.parametrize(
+    "line,msg",
+    [
+        ("#@IVISIT:slider & a & [200,1] & [0,10,5,1] & a & -1 & int & 1", "upper case"),
+        ("#@IVISIT:SLIDER & a & [200,1] & [0,10,5,0.4] & a & -1 & int & 1", "rounds to 0"),
+        ("#@IVISIT:SLIDER & a & [200,1] & [0,10,5,1] & a & -1 & int & 1.5", "integer"),
+        ("#@IVISIT:TEXT_OUT & t & [20,5] & [just_left,] & t", "malformed list"),
+    ],
+)
 def test_ivisit_strictness(line, msg):
     with pytest.raises(DirectiveError, match=msg):
         parse_directives("#@IVISIT:SIMULATION & s\n" + line + "\n")
 
 
 def test_list_parameter_keeps_the_place_of_its_first_widget():
-    s = parse_directives("#@IVISIT:SIMULATION & s\n"
-                         "#@IVISIT:SLIDER & w0 & [100,1] & [0,1,3,0.1] & w & 0 & float & 0.5\n"
-                         "#@IVISIT:SLIDER & a & [200,1] & [0,10,5,1] & a & -1 & int & 1\n"
-                         "#@IVISIT:SLIDER & w1 & [100,1] & [0,1,3,0.1] & w & 1 & float & 0.5\n")["s"]
+    s = parse_directives(
+        "#@IVISIT:SIMULATION & s\n"
+        "#@IVISIT:SLIDER & w0 & [100,1] & [0,1,3,0.1] & w & 0 & float & 0.5\n"
+        "#@IVISIT:SLIDER & a & [200,1] & [0,10,5,1] & a & -1 & int & 1\n"
+        "#@IVISIT:SLIDER & w1 & [100,1] & [0,1,3,0.1] & w & 1 & float & 0.5\n"
+    )["s"]
     assert list(s.parameters) == ["w", "a"] and isinstance(s.parameters["w"], Listed)
 
 

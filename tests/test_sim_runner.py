@@ -1,11 +1,21 @@
 """Runner order: sync/async values, buttons, modified flags, cycles, determinism, pointer events."""
+
 import threading
 
-import numpy as np
 import pytest
 
-from neuroplastic.sim import (Button, Displays, HeadlessRunner, Image, Parameters, Radio, Simulation, Slider,
-                              TextOut, Timing)
+from neuroplastic.sim import (
+    Button,
+    Displays,
+    HeadlessRunner,
+    Image,
+    Parameters,
+    Radio,
+    Simulation,
+    Slider,
+    TextOut,
+    Timing,
+)
 
 
 class Logger(Simulation):
@@ -48,7 +58,7 @@ class Logger(Simulation):
 def test_sync_value_visible_only_at_next_step_async_at_once():
     r = HeadlessRunner(Logger()).init()
     r.set("x", 3.0)
-    assert r.sim.p.x == 1.0            # queued
+    assert r.sim.p.x == 1.0  # queued
     r.step()
     assert r.sim.log[-1][2] == 3.0
     a = HeadlessRunner(Logger(update_mode="async")).init()
@@ -64,7 +74,13 @@ def test_button_true_for_exactly_one_step_and_modified_flags():
     r.step(3)
     log = [e for e in r.sim.log if e[0] == "step"]
     assert [e[3] for e in log] == [False, False, True, False, False]
-    assert [e[4] for e in log] == [True, False, True, False, False]   # first step after init / after change
+    assert [e[4] for e in log] == [
+        True,
+        False,
+        True,
+        False,
+        False,
+    ]  # first step after init / after change
 
 
 def test_cycle_counts_steps_and_refreshes_once_per_frame():
@@ -74,7 +90,7 @@ def test_cycle_counts_steps_and_refreshes_once_per_frame():
     r.cycle(2)
     assert sim.step_count == 12 and sim.frames - f0 == 4 and len(r.recording) == 4
     r.run(7)
-    assert sim.step_count == 19 and len(r.recording) == 4 + 3   # 3 + 3 + 1
+    assert sim.step_count == 19 and len(r.recording) == 4 + 3  # 3 + 3 + 1
 
 
 def test_same_seed_same_hash_other_seed_differs():
@@ -83,6 +99,7 @@ def test_same_seed_same_hash_other_seed_differs():
         r.set("seed", seed)
         r.init().cycle(5)
         return r.frame_hash()
+
     assert run(4) == run(4)
     assert run(4) != run(5)
 

@@ -1,4 +1,5 @@
 """Grid and random search: sizes, reproducibility, grades, failures, and the LIF inverse."""
+
 import math
 
 import numpy as np
@@ -7,7 +8,6 @@ import pytest
 from neuroplastic.experiments.simulations.lif_scope import LIFScope
 from neuroplastic.sim import (
     Checkbox,
-    Displays,
     Dropdown,
     Parameters,
     Simulation,
@@ -51,14 +51,24 @@ def test_grid_size_is_product_of_declared_grids():
 
 def test_grades_equal_objective_failures_stored_as_null(tmp_path):
     with Store(tmp_path / "s.db") as st:
-        res = search(make_toy, objective, space={"a": [0.25, 1.0], "k": [1, 3], "m": ["u", "v"]}, steps=1,
-                     store=st, name_prefix="g")
+        res = search(
+            make_toy,
+            objective,
+            space={"a": [0.25, 1.0], "k": [1, 3], "m": ["u", "v"]},
+            steps=1,
+            store=st,
+            name_prefix="g",
+        )
         rows = {c["name"]: c for c in st.list("toy")}
         assert len(rows) == 8
         for _, r in res.table.iterrows():
             g = rows[r["name"]]["grade"]
             if r["m"] == "v" and r["k"] == 3:
-                assert g is None and "boom" in rows[r["name"]]["comment"] and math.isnan(r["objective"])
+                assert (
+                    g is None
+                    and "boom" in rows[r["name"]]["comment"]
+                    and math.isnan(r["objective"])
+                )
             else:
                 assert g == pytest.approx(r["a"] * r["k"])
         assert res.best == {"a": 1.0, "k": 3, "m": "u"} and res.best_value == 3.0

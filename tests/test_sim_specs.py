@@ -1,17 +1,42 @@
 """Spec validation, Parameters instances, checkbox conversion."""
+
 import pytest
 
-from neuroplastic.sim import (Button, Checkbox, DictSlider, Displays, Dropdown, Parameters, Radio, Simulation,
-                              Slider, TextIn, TextOut, checkbox_from_str, checkbox_to_str)
+from neuroplastic.sim import (
+    Button,
+    Checkbox,
+    DictSlider,
+    Displays,
+    Dropdown,
+    Parameters,
+    Radio,
+    Simulation,
+    Slider,
+    TextIn,
+    TextOut,
+    checkbox_from_str,
+    checkbox_to_str,
+)
 
 
-@pytest.mark.parametrize("make", [
-    lambda: Slider(1, 1), lambda: Slider(0, 1, step=0), lambda: Slider(0, 1, default=2),
-    lambda: Slider(0, 10, dtype=int, step=0.5), lambda: Slider(0, 1, log=True), lambda: Dropdown(("a", "a")),
-    lambda: Dropdown(("a", "b"), default="c"), lambda: Radio(()), lambda: Checkbox(("a", "b"), default="011"),
-    lambda: DictSlider({}), lambda: DictSlider({"a": Slider(0, 1)}, mode=3), lambda: TextIn(rows=0),
-    lambda: TextOut(justify="middle"),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Slider(1, 1),
+        lambda: Slider(0, 1, step=0),
+        lambda: Slider(0, 1, default=2),
+        lambda: Slider(0, 10, dtype=int, step=0.5),
+        lambda: Slider(0, 1, log=True),
+        lambda: Dropdown(("a", "a")),
+        lambda: Dropdown(("a", "b"), default="c"),
+        lambda: Radio(()),
+        lambda: Checkbox(("a", "b"), default="011"),
+        lambda: DictSlider({}),
+        lambda: DictSlider({"a": Slider(0, 1)}, mode=3),
+        lambda: TextIn(rows=0),
+        lambda: TextOut(justify="middle"),
+    ],
+)
 def test_invalid_declarations_raise(make):
     with pytest.raises((ValueError, TypeError)):
         make()
@@ -34,7 +59,7 @@ def test_out_of_range_set_raises_naming_the_range_and_never_clips():
     with pytest.raises(ValueError, match="integer"):
         p.n = 2.5
     assert p.x == 1.0 and p.d == {"a": 1, "b": 0.0}
-    p.d = {"b": 0.5}                 # partial dict merges
+    p.d = {"b": 0.5}  # partial dict merges
     assert p.d == {"a": 1, "b": 0.5}
 
 
@@ -43,14 +68,17 @@ def test_values_are_per_instance():
     a.x = 7.0
     assert b.x == 1.0 and P.specs()["x"].default == 1.0
     dd = a.d
-    dd["a"] = 3                      # a copy: the instance is unchanged
+    dd["a"] = 3  # a copy: the instance is unchanged
     assert a.d["a"] == 1
 
 
 def test_checkbox_string_boundary():
     p = P()
     assert p.c == (False, True, False) and p.as_ivisit("c") == "010"
-    assert checkbox_from_str("0110") == (False, True, True, False) and checkbox_to_str((True, False)) == "10"
+    assert (
+        checkbox_from_str("0110") == (False, True, True, False)
+        and checkbox_to_str((True, False)) == "10"
+    )
     p.c = "111"
     assert p.c == (True, True, True)
     with pytest.raises(ValueError):
@@ -68,6 +96,7 @@ def test_display_cannot_hold_param_spec_and_vice_versa():
 def test_two_simulations_do_not_share_values():
     class S(Simulation):
         P = P
+
     s1, s2 = S(), S()
     s1.p.x = 5.0
     assert s2.p.x == 1.0

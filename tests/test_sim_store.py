@@ -1,4 +1,6 @@
-"""SQLite store: round trips, copy/delete/grade/sort/diff, crash safety, concurrency, migration, errors."""
+"""SQLite store: round trips, copy/delete/grade/sort/diff, crash safety, concurrency, migration,
+errors."""
+
 import math
 import multiprocessing as mp
 import os
@@ -41,7 +43,9 @@ class AllKinds(Simulation):
     class P(Parameters):
         s = Slider(0.0, 1.0, step=0.01, default=0.25)
         i = Slider(0, 9, dtype=int, default=3)
-        d = DictSlider({"a": Slider(0, 5, dtype=int, default=1), "b'": Slider(-1.0, 1.0, default=0.5)})
+        d = DictSlider(
+            {"a": Slider(0, 5, dtype=int, default=1), "b'": Slider(-1.0, 1.0, default=0.5)}
+        )
         dd = Dropdown(("x", HOSTILE), default=HOSTILE)
         c = Checkbox(("p", "q", "r"), default="101")
         r = Radio(("one", "two"), default="two")
@@ -58,10 +62,11 @@ def test_every_value_kind_round_trips_with_hostile_strings(tmp_path):
     with Store(tmp_path / "s.db") as st:
         st.save(sim, HOSTILE, comment=HOSTILE, grade=0.5)
         cfg = st.load(sim, HOSTILE)
-    with Store(tmp_path / "s.db") as st2:      # a new connection
+    with Store(tmp_path / "s.db") as st2:  # a new connection
         cfg2 = st2.load(AllKinds, HOSTILE)
-        assert st2.count() == 1 and "configurations" in {r[0] for r in st2.conn.execute(
-            "SELECT name FROM sqlite_master")}
+        assert st2.count() == 1 and "configurations" in {
+            r[0] for r in st2.conn.execute("SELECT name FROM sqlite_master")
+        }
     expected = {k: v for k, v in sim.p.values().items() if k != "b"}
     assert cfg.values == expected == cfg2.values
     assert isinstance(cfg.values["c"], tuple)
@@ -78,7 +83,7 @@ def test_copy_delete_cascade_grades_sort_and_diff(tmp_path):
             st.save(sim, "a")
         st.copy(sim, "a", "a2", values={"i": 7, "d": {"a": 2, "b'": 0.5}})
         st.set_grade(sim, "b", None)
-        assert [c["name"] for c in st.list(sim, "grade")] == ["c", "a", "a2", "b"]   # NULL last
+        assert [c["name"] for c in st.list(sim, "grade")] == ["c", "a", "a2", "b"]  # NULL last
         assert [c["name"] for c in st.list(sim, "name")] == ["a", "a2", "b", "c"]
         diff = st.diff(sim, "a", "a2")
         assert diff.changed == {"i": (3, 7), "d": ({"a": 1, "b'": 0.5}, {"a": 2, "b'": 0.5})}
@@ -139,9 +144,12 @@ CRASH = textwrap.dedent("""
 
 def test_crash_in_the_middle_of_a_save_leaves_store_consistent(tmp_path):
     path = tmp_path / "crash.db"
-    res = subprocess.run([sys.executable, "-c", CRASH, str(path)], timeout=120, capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-c", CRASH, str(path)], timeout=120, capture_output=True, text=True
+    )
     assert res.returncode == 3, res.stderr
     from neuroplastic.experiments.simulations.lif_scope import LIFScope
+
     with Store(path) as st:
         names = [c["name"] for c in st.list(LIFScope)]
         assert names == ["complete"]
@@ -153,6 +161,7 @@ def test_crash_in_the_middle_of_a_save_leaves_store_consistent(tmp_path):
 def _writer(path, tag, n):
     from neuroplastic.experiments.simulations.lif_scope import LIFScope
     from neuroplastic.sim import Store
+
     sim = LIFScope()
     with Store(path, timeout=30) as st:
         for i in range(n):
@@ -176,27 +185,35 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
 
 
 V0 = """
-CREATE TABLE simulations (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, spec_json TEXT NOT NULL,
+CREATE TABLE simulations (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+  spec_json TEXT NOT NULL,
   spec_hash TEXT NOT NULL, created TEXT NOT NULL);
-CREATE TABLE parameters (id INTEGER PRIMARY KEY, simulation_id INTEGER NOT NULL REFERENCES simulations(id)
+CREATE TABLE parameters (id INTEGER PRIMARY KEY,
+  simulation_id INTEGER NOT NULL REFERENCES simulations(id)
   ON DELETE CASCADE, name TEXT NOT NULL, kind TEXT NOT NULL, dtype TEXT, spec_json TEXT NOT NULL,
   UNIQUE(simulation_id, name));
-CREATE TABLE displays (id INTEGER PRIMARY KEY, simulation_id INTEGER NOT NULL REFERENCES simulations(id)
+CREATE TABLE displays (id INTEGER PRIMARY KEY,
+  simulation_id INTEGER NOT NULL REFERENCES simulations(id)
   ON DELETE CASCADE, name TEXT NOT NULL, kind TEXT NOT NULL, dtype TEXT, spec_json TEXT NOT NULL,
   UNIQUE(simulation_id, name));
-CREATE TABLE configurations (id INTEGER PRIMARY KEY, simulation_id INTEGER NOT NULL REFERENCES simulations(id)
+CREATE TABLE configurations (id INTEGER PRIMARY KEY,
+  simulation_id INTEGER NOT NULL REFERENCES simulations(id)
   ON DELETE CASCADE, name TEXT NOT NULL, comment TEXT NOT NULL DEFAULT '', created TEXT NOT NULL,
   modified TEXT NOT NULL, grade REAL, steps_per_frame INTEGER NOT NULL DEFAULT 1,
   frames_per_cycle INTEGER NOT NULL DEFAULT 1, UNIQUE(simulation_id, name));
-CREATE TABLE parameter_values (configuration_id INTEGER NOT NULL REFERENCES configurations(id) ON DELETE CASCADE,
-  parameter_id INTEGER NOT NULL REFERENCES parameters(id) ON DELETE CASCADE, value_json TEXT NOT NULL,
+CREATE TABLE parameter_values (
+  configuration_id INTEGER NOT NULL REFERENCES configurations(id) ON DELETE CASCADE,
+  parameter_id INTEGER NOT NULL REFERENCES parameters(id) ON DELETE CASCADE,
+  value_json TEXT NOT NULL,
   PRIMARY KEY(configuration_id, parameter_id));
-CREATE TABLE widget_layout (configuration_id INTEGER NOT NULL REFERENCES configurations(id) ON DELETE CASCADE,
+CREATE TABLE widget_layout (
+  configuration_id INTEGER NOT NULL REFERENCES configurations(id) ON DELETE CASCADE,
   widget TEXT NOT NULL, kind TEXT, row INTEGER, col INTEGER, width INTEGER, height INTEGER,
   visible INTEGER NOT NULL DEFAULT 1, extra_json TEXT, PRIMARY KEY(configuration_id, widget));
 INSERT INTO simulations VALUES (1, 'old', '{}', 'h', '2024-01-01T00:00:00+00:00');
 INSERT INTO parameters VALUES (1, 1, 'x', 'slider', 'float', '{}');
-INSERT INTO configurations VALUES (1, 1, 'legacy', '', '2024-01-01T00:00:00+00:00', '2024-01-01T00:00:00+00:00',
+INSERT INTO configurations VALUES (1, 1, 'legacy', '', '2024-01-01T00:00:00+00:00',
+  '2024-01-01T00:00:00+00:00',
   2.5, 4, 1);
 INSERT INTO parameter_values VALUES (1, 1, '0.75');
 """
@@ -261,7 +278,9 @@ def test_error_cases(tmp_path):
     con.close()
     with pytest.raises(ForeignStoreError, match="IVISIT"):
         Store(foreign)
-    assert sqlite3.connect(foreign).execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # untouched
+    assert (
+        sqlite3.connect(foreign).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    )  # untouched
 
     with pytest.raises(StoreError):
         Store(tmp_path / "missing.db", create=False)
@@ -276,6 +295,7 @@ def test_second_store_in_same_process_does_not_break_the_first(tmp_path):
     """Regression: opening the file outside SQLite dropped the process's locks (WAL corruption)."""
     from neuroplastic.experiments.simulations.concurrency import concurrent_saves
     from neuroplastic.experiments.simulations.lif_scope import LIFScope
+
     path = tmp_path / "shared.db"
     first = Store(path)
     first.save(LIFScope(), "first")
@@ -291,6 +311,7 @@ def test_import_ivisit_refuses_foreign_files_and_export_refuses_our_extensions(t
     import sqlite3 as _sq
 
     from neuroplastic.sim import IVisitDBError, Scope, SimSpec, Slider, write_ivisit
+
     f = tmp_path / "other.db"
     _sq.connect(f).execute("CREATE TABLE t (x)").connection.commit()
     with Store(tmp_path / "s.db") as st:
