@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup book test bench quick clean browser
+.PHONY: setup book test bench quick clean browser lint
 
 setup: $(STAMP)
 
@@ -28,7 +28,11 @@ book: setup
 quick: setup
 	$(PY) -m neuroplastic.book.cli book --profile quick
 
-test: setup browser
+lint: setup
+	$(VENV)/bin/ruff check lib tests benchmarks
+	$(VENV)/bin/ruff format --check lib tests benchmarks
+
+test: setup browser lint
 	$(PY) -m pytest
 
 bench: setup

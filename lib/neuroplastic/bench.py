@@ -45,8 +45,15 @@ def best_time(fn: Callable[[], object], *, repeat: int = 3) -> float:
     return best
 
 
-def record(name: str, sizes: dict, ours_s: float, ref_s: float, agreed: bool,
-           path: Path | None = None, **extra) -> dict:
+def record(
+    name: str,
+    sizes: dict,
+    ours_s: float,
+    ref_s: float,
+    agreed: bool,
+    path: Path | None = None,
+    **extra,
+) -> dict:
     """Store one comparison; ``ratio = ref_s / ours_s`` (> 1 means ours is faster)."""
     if not name:
         raise ValueError("name must be a non-empty string")
@@ -54,11 +61,18 @@ def record(name: str, sizes: dict, ours_s: float, ref_s: float, agreed: bool,
         raise ValueError(f"ours_s and ref_s must be > 0 seconds; got {ours_s}, {ref_s}")
     path = Path(path) if path else build_dir() / "benchmarks.json"
     records = json.loads(path.read_text()) if path.exists() else []
-    rec = {"name": name, "sizes": sizes, "ours_s": ours_s, "ref_s": ref_s,
-           "ratio": ref_s / ours_s, "agreed": bool(agreed),
-           "threads": os.environ.get("NUMBA_NUM_THREADS", str(os.cpu_count())),
-           "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-           "when": datetime.now(UTC).isoformat(timespec="seconds"), **extra}
+    rec = {
+        "name": name,
+        "sizes": sizes,
+        "ours_s": ours_s,
+        "ref_s": ref_s,
+        "ratio": ref_s / ours_s,
+        "agreed": bool(agreed),
+        "threads": os.environ.get("NUMBA_NUM_THREADS", str(os.cpu_count())),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        **extra,
+    }
     records = [r for r in records if r["name"] != name] + [rec]
     atomic_write_text(path, json.dumps(records, indent=2) + "\n")
     return rec

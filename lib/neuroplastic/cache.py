@@ -117,8 +117,11 @@ def canonical(value):
     if isinstance(value, dict):
         return {str(k): canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
     if isinstance(value, np.ndarray):
-        return {"ndarray": hashlib.sha256(np.ascontiguousarray(value).tobytes()).hexdigest(),
-                "dtype": str(value.dtype), "shape": list(value.shape)}
+        return {
+            "ndarray": hashlib.sha256(np.ascontiguousarray(value).tobytes()).hexdigest(),
+            "dtype": str(value.dtype),
+            "shape": list(value.shape),
+        }
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
         return {"__class__": type(value).__qualname__, **fields}
@@ -128,8 +131,11 @@ def canonical(value):
 def cache_key(fn, args: tuple, kwargs: dict) -> str:
     bound = inspect.signature(fn).bind(*args, **kwargs)
     bound.apply_defaults()
-    payload = {"fn": f"{fn.__module__}.{fn.__qualname__}", "args": canonical(dict(bound.arguments)),
-               "lib": source_fingerprint(fn.__module__)}
+    payload = {
+        "fn": f"{fn.__module__}.{fn.__qualname__}",
+        "args": canonical(dict(bound.arguments)),
+        "lib": source_fingerprint(fn.__module__),
+    }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 

@@ -61,8 +61,15 @@ def _single_threaded(fn: Callable, task: Mapping[str, Any]):
     return fn(**task)
 
 
-def sweep(fn: Callable, tasks: Iterable[Mapping[str, Any]], *, n_jobs: int | None = None,
-          backend: str = "loky", desc: str | None = None, progress: bool = True) -> list:
+def sweep(
+    fn: Callable,
+    tasks: Iterable[Mapping[str, Any]],
+    *,
+    n_jobs: int | None = None,
+    backend: str = "loky",
+    desc: str | None = None,
+    progress: bool = True,
+) -> list:
     """Return ``[fn(**task) for task in tasks]``, computed in parallel.
 
     Parameters
@@ -83,8 +90,9 @@ def sweep(fn: Callable, tasks: Iterable[Mapping[str, Any]], *, n_jobs: int | Non
     tasks = list(tasks)
     for i, t in enumerate(tasks):
         if not isinstance(t, Mapping):
-            raise TypeError(f"tasks[{i}] must be a mapping of keyword arguments; "
-                            f"got {type(t).__name__}")
+            raise TypeError(
+                f"tasks[{i}] must be a mapping of keyword arguments; got {type(t).__name__}"
+            )
     n_jobs = default_n_jobs() if n_jobs is None else n_jobs
     if not isinstance(n_jobs, int) or n_jobs < 1:
         raise ValueError(f"n_jobs must be an int >= 1; got {n_jobs!r}")

@@ -32,8 +32,10 @@ class GridSearch:
         object.__setattr__(self, "grid", tuple(self.grid))
         object.__setattr__(self, "scores", tuple(float(s) for s in self.scores))
         if len(self.grid) < 1 or len(self.grid) != len(self.scores):
-            raise ValueError(f"grid and scores must be non-empty and of equal length; got "
-                             f"{len(self.grid)} and {len(self.scores)}")
+            raise ValueError(
+                f"grid and scores must be non-empty and of equal length; got "
+                f"{len(self.grid)} and {len(self.scores)}"
+            )
         if not any(math.isfinite(s) for s in self.scores):
             raise ValueError(f"{self.name}: no finite score on the grid {self.grid}")
 
@@ -62,13 +64,13 @@ class GridSearch:
 
     def note(self) -> str:
         """A sentence for a table or a claim's evidence."""
-        where = (f"on the {self.on_edge} edge of the grid" if self.on_edge
-                 else "inside the grid")
+        where = f"on the {self.on_edge} edge of the grid" if self.on_edge else "inside the grid"
         grid = ", ".join(f"{g:g}" if isinstance(g, float) else str(g) for g in self.grid)
         return f"best {self.name} = {self.best} ({where} [{grid}])"
 
 
-def grid_search(name: str, grid: Sequence, scores: Sequence[float], *,
-                minimize: bool = True) -> GridSearch:
+def grid_search(
+    name: str, grid: Sequence, scores: Sequence[float], *, minimize: bool = True
+) -> GridSearch:
     """Shorthand for :class:`GridSearch`."""
     return GridSearch(name, tuple(grid), tuple(scores), minimize)

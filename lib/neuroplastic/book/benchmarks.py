@@ -15,8 +15,11 @@ from pathlib import Path
 from ..paths import build_dir, project_root
 
 #: Extra record fields shown in the table's notes column (key -> label).
-NOTES = {"memory_ratio": "peak memory ref./ours", "ratio_full_estimate": "ratio on all queries",
-         "identical_fraction": "identical states"}
+NOTES = {
+    "memory_ratio": "peak memory ref./ours",
+    "ratio_full_estimate": "ratio on all queries",
+    "identical_fraction": "identical states",
+}
 
 
 def load_records() -> tuple[list[dict] | None, str | None]:
@@ -34,8 +37,10 @@ def load_records() -> tuple[list[dict] | None, str | None]:
     elif len(measured) == len(records):
         origin = "this machine's latest `make bench`"
     else:
-        origin = (f"the committed reference run, with {len(measured)} of {len(records)} "
-                  f"benchmarks from this machine's latest `make bench`")
+        origin = (
+            f"the committed reference run, with {len(measured)} of {len(records)} "
+            f"benchmarks from this machine's latest `make bench`"
+        )
     return list(records.values()), origin
 
 
@@ -45,13 +50,18 @@ def benchmarks_markdown() -> str:
     if records is None:
         return "*No benchmark has been run yet: `make bench` fills this table.*\n"
     machines = sorted({r["machine"] for r in records})
-    lines = [f"Source: {origin} ({'; '.join(machines)}).\n",
-             "| benchmark | ratio | agree | sizes | notes |", "|---|---|---|---|---|"]
+    lines = [
+        f"Source: {origin} ({'; '.join(machines)}).\n",
+        "| benchmark | ratio | agree | sizes | notes |",
+        "|---|---|---|---|---|",
+    ]
     for r in records:
         sizes = ", ".join(f"{k}={v}" for k, v in r["sizes"].items())
         notes = "; ".join(f"{label} {r[key]:.3g}" for key, label in NOTES.items() if key in r)
-        lines.append(f"| `{r['name']}` | {r['ratio']:.2f}× | {'yes' if r['agreed'] else 'no'} "
-                     f"| {sizes} | {notes} |")
+        lines.append(
+            f"| `{r['name']}` | {r['ratio']:.2f}× | {'yes' if r['agreed'] else 'no'} "
+            f"| {sizes} | {notes} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -72,14 +82,19 @@ def benchmarks_figure(path: Path | None = None) -> Path | None:
     names = [r["name"] for r in records]
     ratios = [r["ratio"] for r in records]
     fig, ax = plt.subplots(figsize=(7, 0.32 * len(records) + 1.2))
-    bars = ax.barh(range(len(records)), ratios, color=["C0" if r["agreed"] else "C3"
-                                                       for r in records])
+    bars = ax.barh(
+        range(len(records)), ratios, color=["C0" if r["agreed"] else "C3" for r in records]
+    )
     for bar, r in zip(bars, records):
         if not r["agreed"]:
             bar.set_hatch("//")
-        ax.text(bar.get_width() * 1.05, bar.get_y() + bar.get_height() / 2,
-                f"{r['ratio']:.1f}×" + ("" if r["agreed"] else " (results differ)"),
-                va="center", fontsize=8)
+        ax.text(
+            bar.get_width() * 1.05,
+            bar.get_y() + bar.get_height() / 2,
+            f"{r['ratio']:.1f}×" + ("" if r["agreed"] else " (results differ)"),
+            va="center",
+            fontsize=8,
+        )
     ax.set_xscale("log")
     ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}×"))

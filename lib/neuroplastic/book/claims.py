@@ -107,8 +107,10 @@ class Budget:
         return self.method_configs >= self.baseline_configs
 
     def __str__(self) -> str:
-        return (f"{self.method}: {self.method_configs} configurations, "
-                f"{self.baseline}: {self.baseline_configs}")
+        return (
+            f"{self.method}: {self.method_configs} configurations, "
+            f"{self.baseline}: {self.baseline_configs}"
+        )
 
 
 def combine(verdicts: Iterable[str]) -> str:
@@ -161,8 +163,9 @@ def _as_variant(v) -> Variant:
         return Variant(v["variant"], v["verdict"], v["evidence"])
     if isinstance(v, tuple) and len(v) == 3:
         return Variant(*v)
-    raise TypeError(f"a variant must be a Variant, a mapping or a (name, outcome, evidence) "
-                    f"tuple; got {v!r}")
+    raise TypeError(
+        f"a variant must be a Variant, a mapping or a (name, outcome, evidence) tuple; got {v!r}"
+    )
 
 
 class Claims:
@@ -174,9 +177,17 @@ class Claims:
         self.chapter = chapter
         self._claims: dict[str, Claim] = {}
 
-    def add(self, id: str, statement: str, holds: bool | str | None = None, evidence: str = "",
-            reason: str | None = None, *, variants: Iterable | None = None,
-            budget: Budget | None = None) -> Claim:
+    def add(
+        self,
+        id: str,
+        statement: str,
+        holds: bool | str | None = None,
+        evidence: str = "",
+        reason: str | None = None,
+        *,
+        variants: Iterable | None = None,
+        budget: Budget | None = None,
+    ) -> Claim:
         """Register claim ``id`` and return it.
 
         Parameters
@@ -207,8 +218,12 @@ class Claims:
             raise ValueError(f"id must be a non-empty string; got {id!r}")
         if id in self._claims:
             raise ValueError(f"claim id {id!r} is already registered for {self.chapter}")
-        if not isinstance(statement, str) or not statement.strip() or not isinstance(
-                evidence, str) or not evidence.strip():
+        if (
+            not isinstance(statement, str)
+            or not statement.strip()
+            or not isinstance(evidence, str)
+            or not evidence.strip()
+        ):
             raise ValueError("statement and evidence must be non-empty strings")
         vs = tuple(_as_variant(v) for v in (variants or ()))
         if vs:
@@ -225,13 +240,15 @@ class Claims:
         if verdict == DOES_NOT_HOLD and len(vs) < 2:
             raise ValueError(
                 f"claim {id!r}: 'does not hold' needs at least two variants (the check under "
-                f"each plausible alternative of the [R] choices it rests on); got {len(vs)}")
+                f"each plausible alternative of the [R] choices it rests on); got {len(vs)}"
+            )
         if budget is not None:
             if not isinstance(budget, Budget):
                 raise TypeError(f"budget must be a Budget; got {budget!r}")
             if verdict == DOES_NOT_HOLD and not budget.equal_effort:
                 raise ValueError(
-                    f"claim {id!r}: a negative verdict needs equal effort, but {budget}")
+                    f"claim {id!r}: a negative verdict needs equal effort, but {budget}"
+                )
         claim = Claim(id, statement, verdict, evidence, reason, vs, budget)
         self._claims[id] = claim
         return claim
@@ -250,8 +267,13 @@ class Claims:
         import pandas as pd
 
         rows = [
-            {"id": c.id, "claim": c.statement, "verdict": c.verdict,
-             "variants": c.variants_text(), "evidence": _evidence(c.as_dict())}
+            {
+                "id": c.id,
+                "claim": c.statement,
+                "verdict": c.verdict,
+                "variants": c.variants_text(),
+                "evidence": _evidence(c.as_dict()),
+            }
             for c in self
         ]
         cols = ["id", "claim", "verdict", "variants", "evidence"]
@@ -261,16 +283,22 @@ class Claims:
         """One row per (claim, variant): id, variant, verdict, evidence."""
         import pandas as pd
 
-        rows = [{"id": c.id, "variant": v.variant, "verdict": v.verdict, "evidence": v.evidence}
-                for c in self for v in c.variants]
+        rows = [
+            {"id": c.id, "variant": v.variant, "verdict": v.verdict, "evidence": v.evidence}
+            for c in self
+            for v in c.variants
+        ]
         return pd.DataFrame(rows, columns=["id", "variant", "verdict", "evidence"])
 
     def write(self, profile: str, path: Path | None = None) -> Path:
         """Write ``_build/claims/<chapter>.json`` atomically and return its path."""
         check_profile(profile)
         path = Path(path) if path else build_dir() / "claims" / f"{self.chapter}.json"
-        payload = {"chapter": self.chapter, "profile": profile,
-                   "claims": [c.as_dict() for c in self]}
+        payload = {
+            "chapter": self.chapter,
+            "profile": profile,
+            "claims": [c.as_dict() for c in self],
+        }
         atomic_write_text(path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return path
 
@@ -298,13 +326,16 @@ def _evidence(c: dict) -> str:
         ev += f" Reason: {c['reason']}"
     if c.get("budget"):
         b = c["budget"]
-        ev += (f" Budget: {b['method']} {b['method_configs']} vs {b['baseline']} "
-               f"{b['baseline_configs']} configurations.")
+        ev += (
+            f" Budget: {b['method']} {b['method_configs']} vs {b['baseline']} "
+            f"{b['baseline_configs']} configurations."
+        )
     return ev
 
 
-def dashboard_markdown(claims_dir: Path | None = None,
-                       pages: Mapping[str, str] | None = None) -> str:
+def dashboard_markdown(
+    claims_dir: Path | None = None, pages: Mapping[str, str] | None = None
+) -> str:
     """Markdown with one claims table per built chapter (for ``intro.md``); ``pages`` maps a
     chapter id to its document (``"chapters/ch01_..."``) so that each table links to it."""
     claims_dir = Path(claims_dir) if claims_dir else build_dir() / "claims"
@@ -323,7 +354,9 @@ def dashboard_markdown(claims_dir: Path | None = None,
         out.append("| id | claim | verdict | variants | evidence |\n|---|---|---|---|---|")
         for c in data["claims"]:
             vs = "; ".join(f"{MARKS[v['verdict']]} {v['variant']}" for v in c.get("variants", []))
-            out.append(f"| {c['id']} | {_cell(c['statement'])} | {c['verdict']} | "
-                       f"{_cell(vs) or '—'} | {_cell(_evidence(c))} |")
+            out.append(
+                f"| {c['id']} | {_cell(c['statement'])} | {c['verdict']} | "
+                f"{_cell(vs) or '—'} | {_cell(_evidence(c))} |"
+            )
         out.append("")
     return "\n".join(out) + "\n"

@@ -42,8 +42,10 @@ def cmd_run(args) -> int:
     chapters = None if args.chapters == ["all"] else args.chapters
     html = build_dir() / "html" / "chapters"
     for nb in runner.run(chapters, args.profile, seed=args.seed, progress=not args.no_progress):
-        print(f"executed {nb}\n  its page: {html / nb.with_suffix('.html').name} "
-              f"(after `neuroplastic book --skip-run`)")
+        print(
+            f"executed {nb}\n  its page: {html / nb.with_suffix('.html').name} "
+            f"(after `neuroplastic book --skip-run`)"
+        )
     return 0
 
 
@@ -82,8 +84,11 @@ def _interrupted(signum, frame) -> None:
         k.kill()
     kept = runner.keep_partial_runs()
     where = f"; partial run kept in {kept[0].parent}" if kept else ""
-    print(f"neuroplastic: interrupted; executed notebooks are unchanged{where}", file=sys.stderr,
-          flush=True)
+    print(
+        f"neuroplastic: interrupted; executed notebooks are unchanged{where}",
+        file=sys.stderr,
+        flush=True,
+    )
     os._exit(130)
 
 
@@ -97,16 +102,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("chapters", nargs="+", help="chapter ids (ch01, 1) or 'all'")
     p.add_argument("--profile", default="quick", choices=VALID_PROFILES)
     p.add_argument("--seed", type=int, default=None, help="override the chapter's seed")
-    p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="run every sweep on this Dask scheduler (e.g. tcp://host:8786)")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run every sweep on this Dask scheduler (e.g. tcp://host:8786)",
+    )
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("book", help="execute every chapter and build the HTML book")
     p.add_argument("--profile", default="paper", choices=VALID_PROFILES)
-    p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="run every sweep on this Dask scheduler (e.g. tcp://host:8786)")
-    p.add_argument("--skip-run", action="store_true",
-                   help="build from the notebooks already executed")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run every sweep on this Dask scheduler (e.g. tcp://host:8786)",
+    )
+    p.add_argument(
+        "--skip-run", action="store_true", help="build from the notebooks already executed"
+    )
     p.add_argument("--lenient", action="store_true", help="do not turn Sphinx warnings into errors")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=cmd_book)
@@ -121,7 +133,6 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FileNotFoundError, runner.ChapterRunError) as exc:
         print(f"neuroplastic: error: {exc}", file=sys.stderr)
         return 2
-
 
 
 if __name__ == "__main__":

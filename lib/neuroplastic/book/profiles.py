@@ -27,6 +27,7 @@ def select_profile(profile: str, profiles: Mapping[str, Mapping[str, Any]]) -> d
     check_profile(profile)
     missing = [p for p in VALID_PROFILES if p not in profiles]
     if missing:
-        raise ValueError(f"profiles is missing the entries {missing}; it must define "
-                         f"{list(VALID_PROFILES)}")
+        raise ValueError(
+            f"profiles is missing the entries {missing}; it must define {list(VALID_PROFILES)}"
+        )
     return dict(profiles[profile])

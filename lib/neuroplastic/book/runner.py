@@ -43,7 +43,8 @@ def find_book_root() -> Path:
         raise FileNotFoundError(
             f"found no _toc.yml in {root} or any folder above it: run neuroplastic from inside "
             f"the book's folder (the one with _config.yml and _toc.yml), or set "
-            f"NEUROPLASTIC_ROOT=/path/to/the/book")
+            f"NEUROPLASTIC_ROOT=/path/to/the/book"
+        )
     return root
 
 
@@ -99,8 +100,13 @@ def execute(source: Path, profile: str, *, seed: int | None = None, progress: bo
     os.environ["NEUROPLASTIC_STATIC"] = "1"  # the kernel inherits it: widgets render statically
     try:
         papermill.execute_notebook(
-            str(running), str(running), parameters=params, kernel_name="python3",
-            cwd=str(source.parent), progress_bar=progress, request_save_on_cell_execute=False,
+            str(running),
+            str(running),
+            parameters=params,
+            kernel_name="python3",
+            cwd=str(source.parent),
+            progress_bar=progress,
+            request_save_on_cell_execute=False,
         )
     except BaseException as exc:
         failed.parent.mkdir(parents=True, exist_ok=True)
@@ -108,7 +114,9 @@ def execute(source: Path, profile: str, *, seed: int | None = None, progress: bo
         if isinstance(exc, Exception):
             raise ChapterRunError(
                 f"{chapter_id(source)} failed ({type(exc).__name__}); {notebook.name} is "
-                f"unchanged, the partial run is in {failed}", failed) from exc
+                f"unchanged, the partial run is in {failed}",
+                failed,
+            ) from exc
         raise
     finally:
         if previous is None:
@@ -164,8 +172,9 @@ def record_timing(chapter: str, profile: str, seconds: float) -> None:
     atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
-def run(chapters: list[str] | None, profile: str, *, seed: int | None = None,
-        progress: bool = True) -> list[Path]:
+def run(
+    chapters: list[str] | None, profile: str, *, seed: int | None = None, progress: bool = True
+) -> list[Path]:
     """Execute the given chapters (all when ``None``) and refresh the book's generated pages."""
     from tqdm.auto import tqdm
 
@@ -202,8 +211,9 @@ def timings_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-def build_html(root: Path | None = None, *, strict: bool = True,
-               path_output: Path | None = None) -> Path:
+def build_html(
+    root: Path | None = None, *, strict: bool = True, path_output: Path | None = None
+) -> Path:
     """Run ``jupyter-book build`` (``-W -n --keep-going`` when ``strict``); return the html dir."""
     root = Path(root) if root else project_root()
     render_generated_pages()

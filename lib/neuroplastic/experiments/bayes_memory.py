@@ -14,14 +14,38 @@ from ..cache import memoize
 
 
 @memoize
-def eps_curves(ensemble: str, N: int, K: int, c: int, f: int, P_grid, configs, n_nets: int,
-               n_queries: int, T_max: int, seed: int, trace_P=None):
+def eps_curves(
+    ensemble: str,
+    N: int,
+    K: int,
+    c: int,
+    f: int,
+    P_grid,
+    configs,
+    n_nets: int,
+    n_queries: int,
+    T_max: int,
+    seed: int,
+    trace_P=None,
+):
     """Per-query output errors along ``P_grid`` (stored patterns) for every configuration, over
     ``n_nets`` networks of ``N`` units with ``K`` active per pattern; cues keep ``c`` of the
     ``K`` active units and add ``f`` false ones (:func:`~neuroplastic.assoc.retrieval_curves.
     run_eps_curves`)."""
-    return curves.run_eps_curves(ensemble, N, K, c, f, P_grid, configs, n_nets=n_nets,
-                                 n_queries=n_queries, T_max=T_max, seed=seed, trace_P=trace_P)
+    return curves.run_eps_curves(
+        ensemble,
+        N,
+        K,
+        c,
+        f,
+        P_grid,
+        configs,
+        n_nets=n_nets,
+        n_queries=n_queries,
+        T_max=T_max,
+        seed=seed,
+        trace_P=trace_P,
+    )
 
 
 @memoize
@@ -29,8 +53,9 @@ def ane_capacity_table(layout_specs, nflips, nrep: int, seed: int, T_max: int = 
     """Chapter 1's P90 capacity (patterns at 90 % exact recall) of BCPNN, Bayes and Bayes with
     posterior or calibrated noise estimation, for layouts given as spec strings
     (``"modular:20x20"``, ``"kofn:400/20"``) and ``nflips`` flipped cue units."""
-    return curves.ane_capacity_table([parse_layout(s) for s in layout_specs], list(nflips),
-                                     nrep=nrep, seed=seed, T_max=T_max)
+    return curves.ane_capacity_table(
+        [parse_layout(s) for s in layout_specs], list(nflips), nrep=nrep, seed=seed, T_max=T_max
+    )
 
 
 # --- the chapter's analysis: profiles, capacities, tables and claim data --------------------
@@ -44,15 +69,32 @@ import pandas as pd  # noqa: E402
 
 from ..assoc import measures as MS  # noqa: E402
 
-EPS0 = (0.01, 0.03, 0.1)       # output-noise levels; 0.01 is the headline
-STABILIZED = "bcpnn_s2"         # the form the main figures call "stabilized BCPNN" [R]
+EPS0 = (0.01, 0.03, 0.1)  # output-noise levels; 0.01 is the headline
+STABILIZED = "bcpnn_s2"  # the form the main figures call "stabilized BCPNN" [R]
 ANE_RULES = ("bayes", "bcpnn_s2", "bcpnn_s3")
 REGIMES = ("deletion", "false units")
-NICE = {"bayes": "Bayes", "bayes+diag": "Bayes + diagonal", "bayes-nodiag": "Bayes, no diagonal",
-        "bcpnn": "BCPNN (S1)", "bcpnn_s2": "stabilized S2", "bcpnn_s3": "stabilized S3",
-        "willshaw": "Willshaw", "covar": "covariance", "hebb": "Hebb"}
-COLORS = {"bayes": "C0", "bayes+diag": "C9", "bayes-nodiag": "C9", "bcpnn": "C3",
-          "bcpnn_s2": "C2", "bcpnn_s3": "C8", "willshaw": "C1", "covar": "C4", "hebb": "C7"}
+NICE = {
+    "bayes": "Bayes",
+    "bayes+diag": "Bayes + diagonal",
+    "bayes-nodiag": "Bayes, no diagonal",
+    "bcpnn": "BCPNN (S1)",
+    "bcpnn_s2": "stabilized S2",
+    "bcpnn_s3": "stabilized S3",
+    "willshaw": "Willshaw",
+    "covar": "covariance",
+    "hebb": "Hebb",
+}
+COLORS = {
+    "bayes": "C0",
+    "bayes+diag": "C9",
+    "bayes-nodiag": "C9",
+    "bcpnn": "C3",
+    "bcpnn_s2": "C2",
+    "bcpnn_s3": "C8",
+    "willshaw": "C1",
+    "covar": "C4",
+    "hebb": "C7",
+}
 
 
 def p_grid(lo: float, hi: float, n: int) -> list:
@@ -68,22 +110,50 @@ def profiles() -> dict:
     times more, hence their own grids. The second size keeps the activity K/N = 0.02."""
     g = p_grid
     return {
-        "quick": {"N": 500, "K": 10, "F": 1, "P_grid": g(50, 1600, 9),
-                  "P_grid_false": g(40, 6400, 11), "P_grid_f6": g(200, 1600, 6),
-                  "P_grid_f6_false": g(400, 6400, 7),
-                  "N2": 300, "K2": 6, "P_grid2": g(10, 800, 9), "P_grid2_false": g(20, 2000, 10),
-                  "n_nets": 2, "n_nets_f6": 2, "n_queries": 40,
-                  "T_max": 8, "trace_P": 900, "n_boot": 300,
-                  "x1_layouts": ["modular:10x20"], "x1_nflips": [1], "x1_nrep": 2},
-        "paper": {"N": 1000, "K": 20, "F": 2, "P_grid": g(150, 3200, 18),
-                  "P_grid_false": g(100, 12800, 22), "P_grid_f6": g(600, 3200, 10),
-                  "P_grid_f6_false": g(1200, 12800, 11),
-                  "N2": 500, "K2": 10, "P_grid2": g(20, 1600, 14),
-                  "P_grid2_false": g(40, 6400, 16),
-                  "n_nets": 2, "n_nets_f6": 2, "n_queries": 120,
-                  "T_max": 10, "trace_P": 1600, "n_boot": 1000,
-                  "x1_layouts": ["modular:20x20", "kofn:400/20"], "x1_nflips": [1, 4],
-                  "x1_nrep": 5},
+        "quick": {
+            "N": 500,
+            "K": 10,
+            "F": 1,
+            "P_grid": g(50, 1600, 9),
+            "P_grid_false": g(40, 6400, 11),
+            "P_grid_f6": g(200, 1600, 6),
+            "P_grid_f6_false": g(400, 6400, 7),
+            "N2": 300,
+            "K2": 6,
+            "P_grid2": g(10, 800, 9),
+            "P_grid2_false": g(20, 2000, 10),
+            "n_nets": 2,
+            "n_nets_f6": 2,
+            "n_queries": 40,
+            "T_max": 8,
+            "trace_P": 900,
+            "n_boot": 300,
+            "x1_layouts": ["modular:10x20"],
+            "x1_nflips": [1],
+            "x1_nrep": 2,
+        },
+        "paper": {
+            "N": 1000,
+            "K": 20,
+            "F": 2,
+            "P_grid": g(150, 3200, 18),
+            "P_grid_false": g(100, 12800, 22),
+            "P_grid_f6": g(600, 3200, 10),
+            "P_grid_f6_false": g(1200, 12800, 11),
+            "N2": 500,
+            "K2": 10,
+            "P_grid2": g(20, 1600, 14),
+            "P_grid2_false": g(40, 6400, 16),
+            "n_nets": 2,
+            "n_nets_f6": 2,
+            "n_queries": 120,
+            "T_max": 10,
+            "trace_P": 1600,
+            "n_boot": 1000,
+            "x1_layouts": ["modular:20x20", "kofn:400/20"],
+            "x1_nflips": [1, 4],
+            "x1_nrep": 5,
+        },
     }
 
 
@@ -156,15 +226,26 @@ class Analysis:
                 cfg = curves.standard_configs(ens, STABILIZED, ablations=v == self.v0)
                 trace = s["trace_P"] if (v == self.v0 and ens == "constk") else None
                 self.runs[v, ens] = eps_curves(
-                    ens, n, k, c, f, Pg, cfg, s["n_nets_f6"] if f6 else s["n_nets"],
-                    s["n_queries"], s["T_max"], self.seed, trace_P=trace)
+                    ens,
+                    n,
+                    k,
+                    c,
+                    f,
+                    Pg,
+                    cfg,
+                    s["n_nets_f6"] if f6 else s["n_nets"],
+                    s["n_queries"],
+                    s["T_max"],
+                    self.seed,
+                    trace_P=trace,
+                )
         return self
 
     def df(self, ens, v=None):
         return self.runs[v or self.v0, ens]["df"]
 
     def labels(self, ens, v=None):
-        return set(self.df(ens, v)["label"].unique())
+        return sorted(self.df(ens, v)["label"].unique())  # sorted: ties break the same way
 
     def _cap(self, ens, label, eps0=0.01, v=None):
         v = v or self.v0
@@ -172,14 +253,22 @@ class Analysis:
         d = d[d["label"] == label]
         if d.empty:
             raise KeyError(f"{label!r} not run for {ens} in {v}")
-        val, lo, hi, cens = MS.bootstrap_eps_capacity(d, eps0, K=self.sizes[v[1]][1],
-                                                      n_boot=self.s["n_boot"], seed=self.seed)
+        val, lo, hi, cens = MS.bootstrap_eps_capacity(
+            d, eps0, K=self.sizes[v[1]][1], n_boot=self.s["n_boot"], seed=self.seed
+        )
         return {"P_eps": val, "lo": lo, "hi": hi, "censored": cens}
 
     def _cmp(self, ens, a, b, eps0=0.01, v=None):
         v = v or self.v0
-        return MS.eps_compare(self.df(ens, v), a, b, eps0, K=self.sizes[v[1]][1],
-                              n_boot=self.s["n_boot"], seed=self.seed)
+        return MS.eps_compare(
+            self.df(ens, v),
+            a,
+            b,
+            eps0,
+            K=self.sizes[v[1]][1],
+            n_boot=self.s["n_boot"],
+            seed=self.seed,
+        )
 
     def best_of(self, ens, labs, e0, v):
         return max(labs, key=lambda lb: self.cap(ens, lb, e0, v)["P_eps"])
@@ -195,8 +284,14 @@ class Analysis:
             Pm = int(xg[np.argmin(np.abs(yg - 0.1))])
             for r in ("bayes", "bcpnn", "willshaw"):
                 d = df[(df["label"] == lab(r, "map", False)) & (df["P"] == Pm)]
-                rows.append({"ensemble": ens, "P": Pm, "rule": r,
-                             "eps": ((d["miss"] + d["false"]) / self.K).mean()})
+                rows.append(
+                    {
+                        "ensemble": ens,
+                        "P": Pm,
+                        "rule": r,
+                        "eps": ((d["miss"] + d["false"]) / self.K).mean(),
+                    }
+                )
         t = pd.DataFrame(rows).pivot(index=["ensemble", "P"], columns="rule", values="eps")
         t["Bayes below BCPNN (%)"] = 100 * (1 - t["bayes"] / t["bcpnn"])
         return t
@@ -206,10 +301,12 @@ class Analysis:
         rows = []
         for v in self.main:
             for e0 in EPS0:
-                c = self.cmp("constk", lab("bcpnn", "kwta", True), lab("bayes", "kwta", True),
-                             e0, v)
-                rows.append({"regime": v[0], "eps0": e0, "R": c["ratio"], "lo": c["lo"],
-                             "hi": c["hi"]})
+                c = self.cmp(
+                    "constk", lab("bcpnn", "kwta", True), lab("bayes", "kwta", True), e0, v
+                )
+                rows.append(
+                    {"regime": v[0], "eps0": e0, "R": c["ratio"], "lo": c["lo"], "hi": c["hi"]}
+                )
         return pd.DataFrame(rows)
 
     def factorial(self, v) -> pd.DataFrame:
@@ -218,8 +315,11 @@ class Analysis:
         for ens in ("bernoulli", "constk"):
             for it in (False, True):
                 for act in ("map", "kwta"):
-                    row = {"ensemble": ens, "retrieval": "iterative" if it else "one-step",
-                           "activation": "k-WTA" if act == "kwta" else "threshold"}
+                    row = {
+                        "ensemble": ens,
+                        "retrieval": "iterative" if it else "one-step",
+                        "activation": "k-WTA" if act == "kwta" else "threshold",
+                    }
                     for r, key in (("bcpnn", "R"), (STABILIZED, "R_stab")):
                         c = self.cmp(ens, lab(r, act, it), lab("bayes", act, it), 0.03, v)
                         row[key], row[key + "_lo"], row[key + "_hi"] = c["ratio"], c["lo"], c["hi"]
@@ -232,12 +332,23 @@ class Analysis:
         for v in self.variants:
             kinds = ["posterior", "calibrated"] + (["oracle"] if v == self.v0 else [])
             items = [(r, r, "kwta", k) for r in ANE_RULES for k in kinds]
-            items += [("willshaw (threshold)", "willshaw", "map", k)
-                      for k in ["calibrated"] + (["oracle"] if v == self.v0 else [])]
+            items += [
+                ("willshaw (threshold)", "willshaw", "map", k)
+                for k in ["calibrated"] + (["oracle"] if v == self.v0 else [])
+            ]
             for name, r, act, k in items:
                 c = self.cmp("constk", lab(r, act, True, k), lab(r, act, True), 0.01, v)
-                out.append({"cues": v[0], "size": v[1], "rule": name, "ANE": k,
-                            "G": c["ratio"] - 1, "lo": c["lo"] - 1, "hi": c["hi"] - 1})
+                out.append(
+                    {
+                        "cues": v[0],
+                        "size": v[1],
+                        "rule": name,
+                        "ANE": k,
+                        "G": c["ratio"] - 1,
+                        "lo": c["lo"] - 1,
+                        "hi": c["hi"] - 1,
+                    }
+                )
         return pd.DataFrame(out)
 
     def gain_map(self, v) -> pd.DataFrame:
@@ -250,10 +361,16 @@ class Analysis:
                     c = self.cmp(ens, lab(r, act, True, "posterior"), lab(r, act, True), 0.01, v)
                     if best is None or c["ratio"] > best[1]:
                         best = (r, c["ratio"], c["lo"], c["hi"])
-                rows.append({"ensemble": ens,
-                             "retrieval": "k-WTA/HWTA" if act == "kwta" else "core",
-                             "best rule": best[0], "G": best[1] - 1, "lo": best[2] - 1,
-                             "hi": best[3] - 1})
+                rows.append(
+                    {
+                        "ensemble": ens,
+                        "retrieval": "k-WTA/HWTA" if act == "kwta" else "core",
+                        "best rule": best[0],
+                        "G": best[1] - 1,
+                        "lo": best[2] - 1,
+                        "hi": best[3] - 1,
+                    }
+                )
         return pd.DataFrame(rows)
 
     def capacity_table(self) -> pd.DataFrame:
@@ -266,23 +383,39 @@ class Analysis:
             for it in (False, True):
                 opts = [("no ANE", lab(r, "kwta", it))]
                 if it and r in ANE_RULES:
-                    best = max(("posterior", "calibrated"),
-                               key=lambda k: self.cap("constk", lab(r, "kwta", True, k))["P_eps"])
+                    best = max(
+                        ("posterior", "calibrated"),
+                        key=lambda k: self.cap("constk", lab(r, "kwta", True, k))["P_eps"],
+                    )
                     opts.append((f"best ANE ({best})", lab(r, "kwta", True, best)))
                 for name, lb in opts:
                     if lb not in self.labels("constk"):
                         continue
-                    row = {"rule": NICE[r], "retrieval": "iterative" if it else "one-step",
-                           "ANE": name}
+                    row = {
+                        "rule": NICE[r],
+                        "retrieval": "iterative" if it else "one-step",
+                        "ANE": name,
+                    }
                     for e0 in EPS0:
                         row[f"P_{e0:g}"] = fmt_cap(self.cap("constk", lb, e0))
                     pe = self.cap("constk", lb, 0.01)["P_eps"]
                     qm, qf = MS.rates_at(d_all[d_all["label"] == lb], pe, K=self.K, N=self.N)
-                    row["C_0.01 (N²)"] = round(MS.capacity_bits(pe, self.N, self.K, qm, qf,
-                                                                cue=(c0, f0)), 4)
-                    row["C_0.01 (ch01 count)"] = round(MS.capacity_bits(
-                        pe, self.N, self.K, qm, qf, synapses="sym",
-                        symmetric=curves.label_symmetric(lb), cue=(c0, f0)), 4)
+                    row["C_0.01 (N²)"] = round(
+                        MS.capacity_bits(pe, self.N, self.K, qm, qf, cue=(c0, f0)), 4
+                    )
+                    row["C_0.01 (ch01 count)"] = round(
+                        MS.capacity_bits(
+                            pe,
+                            self.N,
+                            self.K,
+                            qm,
+                            qf,
+                            synapses="sym",
+                            symmetric=curves.label_symmetric(lb),
+                            cue=(c0, f0),
+                        ),
+                        4,
+                    )
                     t1.append(row)
         return pd.DataFrame(t1)
 
@@ -316,13 +449,15 @@ class Analysis:
         S = STABILIZED
         rows = []
         for ens in ("bernoulli", "constk"):
-            for name, lb in (("exact Bayes (default)", "bayes/map/one/none"),
-                             ("Bayes without diagonal", "bayes-nodiag/map/one/none"),
-                             ("Bayes, α = 0.01 on each cell", "bayes[α=0.01]/map/one/none"),
-                             ("Bayes, α = 0.01, no diagonal", "bayes[α=0.01]-nodiag/map/one/none"),
-                             ("BCPNN (S1)", "bcpnn/map/one/none"),
-                             ("stabilized S2", f"{S}/map/one/none"),
-                             ("Willshaw", "willshaw/map/one/none")):
+            for name, lb in (
+                ("exact Bayes (default)", "bayes/map/one/none"),
+                ("Bayes without diagonal", "bayes-nodiag/map/one/none"),
+                ("Bayes, α = 0.01 on each cell", "bayes[α=0.01]/map/one/none"),
+                ("Bayes, α = 0.01, no diagonal", "bayes[α=0.01]-nodiag/map/one/none"),
+                ("BCPNN (S1)", "bcpnn/map/one/none"),
+                ("stabilized S2", f"{S}/map/one/none"),
+                ("Willshaw", "willshaw/map/one/none"),
+            ):
                 row = {"ensemble": curves.ENSEMBLE_NAMES[ens], "variant": name}
                 for e0 in EPS0:
                     row[f"P_{e0:g}"] = fmt_cap(self.cap(ens, lb, e0))
@@ -336,22 +471,34 @@ class Analysis:
         for v in self.variants:
             c = {r: self.cap("bernoulli", lab(r, "map", False), 0.01, v) for r in rules}
             top = max(rules, key=lambda r: c[r]["P_eps"])
-            beat = {r: self.cmp("bernoulli", lab(r, "map", False), lab("bayes", "map", False),
-                                0.01, v) for r in rules if r != "bayes"}
+            beat = {
+                r: self.cmp("bernoulli", lab(r, "map", False), lab("bayes", "map", False), 0.01, v)
+                for r in rules
+                if r != "bayes"
+            }
             ok = all(b["lo"] <= 1 for b in beat.values()) and beat["bcpnn"]["hi"] < 1
             if c["bayes"]["censored"] == "below" and c["bcpnn"]["censored"] == "below":
-                ok = None   # both crossings below the P grid: this size cannot decide
-            out.append((self.vname(v), ok, "P_0.01 = "
-                        + ", ".join(f"{NICE[r]} {fmt_cap(c[r])}" for r in rules)
-                        + f"; top {NICE[top]}; other/Bayes: "
-                        + ", ".join(f"{NICE[r]} {fmt_ratio(b)}" for r, b in beat.items())
-                        + " (Bayes must be top within CI and beat BCPNN beyond CI; not assessable"
-                          " where both crossings lie below the P grid)."))
+                ok = None  # both crossings below the P grid: this size cannot decide
+            out.append(
+                (
+                    self.vname(v),
+                    ok,
+                    "P_0.01 = "
+                    + ", ".join(f"{NICE[r]} {fmt_cap(c[r])}" for r in rules)
+                    + f"; top {NICE[top]}; other/Bayes: "
+                    + ", ".join(f"{NICE[r]} {fmt_ratio(b)}" for r, b in beat.items())
+                    + " (Bayes must be top within CI and beat BCPNN beyond CI; not assessable"
+                    " where both crossings lie below the P grid).",
+                )
+            )
         return out
 
     def claim_c2(self):
-        bc = [lab("bcpnn", "kwta", True), lab("bcpnn_s2", "kwta", True),
-              lab("bcpnn_s3", "kwta", True)]
+        bc = [
+            lab("bcpnn", "kwta", True),
+            lab("bcpnn_s2", "kwta", True),
+            lab("bcpnn_s3", "kwta", True),
+        ]
         by = [lab("bayes", "kwta", True), "bayes+diag/kwta/iter/none"]
         out = []
         for v in self.variants:
@@ -361,9 +508,18 @@ class Analysis:
                 rows.append((e0, a, b, self.cmp("constk", a, b, e0, v)))
             ok = any(c["lo"] > 1 for *_, c in rows)
             tie = (not ok) and any(c["ratio"] >= 1 for *_, c in rows)
-            out.append((self.vname(v), ok, "best BCPNN form / best Bayes form: " + "; ".join(
-                f"ε0 = {e0:g}: {a.split('/')[0]} / {b.split('/')[0]} = {fmt_ratio(c)}"
-                for e0, a, b, c in rows) + (" (caught up, not exceeded)" if tie else "")))
+            out.append(
+                (
+                    self.vname(v),
+                    ok,
+                    "best BCPNN form / best Bayes form: "
+                    + "; ".join(
+                        f"ε0 = {e0:g}: {a.split('/')[0]} / {b.split('/')[0]} = {fmt_ratio(c)}"
+                        for e0, a, b, c in rows
+                    )
+                    + (" (caught up, not exceeded)" if tie else ""),
+                )
+            )
         return out
 
     def claim_c3(self, f4s):
@@ -371,14 +527,22 @@ class Analysis:
         for v in self.variants:
             f4 = f4s[v].set_index(["ensemble", "retrieval", "activation"])["R"]
             R_all = f4[("constk", "iterative", "k-WTA")]
-            neigh = {"Bernoulli": f4[("bernoulli", "iterative", "k-WTA")],
-                     "one-step": f4[("constk", "one-step", "k-WTA")],
-                     "threshold": f4[("constk", "iterative", "threshold")]}
+            neigh = {
+                "Bernoulli": f4[("bernoulli", "iterative", "k-WTA")],
+                "one-step": f4[("constk", "one-step", "k-WTA")],
+                "threshold": f4[("constk", "iterative", "threshold")],
+            }
             ok = bool(R_all == f4.max() and all(x < R_all for x in neigh.values()))
-            out.append((self.vname(v), ok,
-                        f"R = P_0.03(BCPNN)/P_0.03(Bayes): all three factors {R_all:.2f}; "
-                        "removing one: " + ", ".join(f"{k} {x:.2f}" for k, x in neigh.items())
-                        + f"; largest cell {'/'.join(f4.idxmax())}."))
+            out.append(
+                (
+                    self.vname(v),
+                    ok,
+                    f"R = P_0.03(BCPNN)/P_0.03(Bayes): all three factors {R_all:.2f}; "
+                    "removing one: "
+                    + ", ".join(f"{k} {x:.2f}" for k, x in neigh.items())
+                    + f"; largest cell {'/'.join(f4.idxmax())}.",
+                )
+            )
         return out
 
     def claim_c4(self):
@@ -386,17 +550,42 @@ class Analysis:
         for v in self.variants:
             rows = []
             for r in ANE_RULES:
-                best = max(("posterior", "calibrated"),
-                           key=lambda k: self.cap("constk", lab(r, "kwta", True, k), 0.01,
-                                                  v)["P_eps"])
-                rows.append((NICE[r], best, self.cmp("constk", lab(r, "kwta", True, best),
-                                                     lab(r, "kwta", True), 0.01, v)))
-            rows.append(("Willshaw (threshold)", "calibrated",
-                         self.cmp("constk", lab("willshaw", "map", True, "calibrated"),
-                                  lab("willshaw", "map", True), 0.01, v)))
+                best = max(
+                    ("posterior", "calibrated"),
+                    key=lambda k: self.cap("constk", lab(r, "kwta", True, k), 0.01, v)["P_eps"],
+                )
+                rows.append(
+                    (
+                        NICE[r],
+                        best,
+                        self.cmp(
+                            "constk", lab(r, "kwta", True, best), lab(r, "kwta", True), 0.01, v
+                        ),
+                    )
+                )
+            rows.append(
+                (
+                    "Willshaw (threshold)",
+                    "calibrated",
+                    self.cmp(
+                        "constk",
+                        lab("willshaw", "map", True, "calibrated"),
+                        lab("willshaw", "map", True),
+                        0.01,
+                        v,
+                    ),
+                )
+            )
             ok = all(c["lo"] > 1 for *_, c in rows)
-            out.append((self.vname(v), ok, "P_0.01(best non-oracle ANE)/P_0.01(none): "
-                        + "; ".join(f"{r} ({k}) {fmt_ratio(c)}" for r, k, c in rows) + "."))
+            out.append(
+                (
+                    self.vname(v),
+                    ok,
+                    "P_0.01(best non-oracle ANE)/P_0.01(none): "
+                    + "; ".join(f"{r} ({k}) {fmt_ratio(c)}" for r, k, c in rows)
+                    + ".",
+                )
+            )
         return out
 
     def claim_c5(self):
@@ -406,47 +595,82 @@ class Analysis:
             for ens in curves.ENSEMBLES:
                 if (v, ens) not in self.runs:
                     continue
-                ls = [lb for lb in self.labels(ens, v) if "/iter/" in lb and "[" not in lb
-                      and "raw" not in lb and not lb.endswith("/oracle")]
+                ls = [
+                    lb
+                    for lb in self.labels(ens, v)
+                    if "/iter/" in lb
+                    and "[" not in lb
+                    and "raw" not in lb
+                    and not lb.endswith("/oracle")
+                ]
                 top = self.best_of(ens, ls, 0.01, v)
-                bb = self.best_of(ens, [lb for lb in ls if lb.startswith("bayes")
-                                        and not lb.endswith("/none")], 0.01, v)
-                tie = (self.cmp(ens, bb, top, 0.01, v) if bb != top
-                       else {"ratio": 1.0, "lo": 1.0, "hi": 1.0})
+                bb = self.best_of(
+                    ens,
+                    [lb for lb in ls if lb.startswith("bayes") and not lb.endswith("/none")],
+                    0.01,
+                    v,
+                )
+                tie = (
+                    self.cmp(ens, bb, top, 0.01, v)
+                    if bb != top
+                    else {"ratio": 1.0, "lo": 1.0, "hi": 1.0}
+                )
                 rows.append((ens, top, bb, tie, bb == top or tie["hi"] >= 1))
-            out.append((self.vname(v), all(x[-1] for x in rows), "; ".join(
-                f"{curves.ENSEMBLE_NAMES[e]}: best {t} ({self.cap(e, t, 0.01, v)['P_eps']:.0f}), "
-                f"best Bayes+ANE {b}, ratio {fmt_ratio(c)}" for e, t, b, c, _ in rows)
-                + " (oracle ANE excluded)."))
+            out.append(
+                (
+                    self.vname(v),
+                    all(x[-1] for x in rows),
+                    "; ".join(
+                        f"{curves.ENSEMBLE_NAMES[e]}: best {t} "
+                        f"({self.cap(e, t, 0.01, v)['P_eps']:.0f}), "
+                        f"best Bayes+ANE {b}, ratio {fmt_ratio(c)}"
+                        for e, t, b, c, _ in rows
+                    )
+                    + " (oracle ANE excluded).",
+                )
+            )
         return out
 
     def claim_h1(self):
         out = []
         for v in self.variants:
-            bb = max(("posterior", "calibrated"),
-                     key=lambda k: self.cap("constk", lab("bayes", "kwta", True, k), 0.03,
-                                            v)["P_eps"])
+            bb = max(
+                ("posterior", "calibrated"),
+                key=lambda k: self.cap("constk", lab("bayes", "kwta", True, k), 0.03, v)["P_eps"],
+            )
             bc = lab("bcpnn", "kwta", True)
             h = self.cmp("constk", bc, lab("bayes", "kwta", True, bb), 0.03, v)
             h0 = self.cmp("constk", bc, lab("bayes", "kwta", True), 0.03, v)
-            out.append((self.vname(v), bool(h["ratio"] < 1),
-                        f"R = BCPNN/(Bayes + {bb} ANE) at ε0 = 0.03: {fmt_ratio(h)} "
-                        f"(fixed noise: {fmt_ratio(h0)})."))
+            out.append(
+                (
+                    self.vname(v),
+                    bool(h["ratio"] < 1),
+                    f"R = BCPNN/(Bayes + {bb} ANE) at ε0 = 0.03: {fmt_ratio(h)} "
+                    f"(fixed noise: {fmt_ratio(h0)}).",
+                )
+            )
         return out
 
     def h1_trace_text(self) -> str:
         a0, t0 = self.runs[self.v0, "constk"]["traces"][lab("bayes", "kwta", True)]
-        return (f"Without ANE the assumed p_m stays {a0[1, 0]:.2f} while the true p_m of the "
-                f"state entering steps 1 and 2 is {t0[1, 0]:.3f} and {t0[2, 0]:.3f} "
-                "(F5, deletion-only cues).")
+        return (
+            f"Without ANE the assumed p_m stays {a0[1, 0]:.2f} while the true p_m of the "
+            f"state entering steps 1 and 2 is {t0[1, 0]:.3f} and {t0[2, 0]:.3f} "
+            "(F5, deletion-only cues)."
+        )
 
     def claim_h2(self, f6s):
         out = []
         for v, F in f6s.items():
             g = F.loc[F["G"].idxmax()]
-            out.append((self.vname(v), bool(g["retrieval"] == "core" and g["ensemble"] == "palm"),
-                        f"argmax of the F6 gain map: {g['retrieval']} on {g['ensemble']} "
-                        f"(G = {g['G']:+.2f})."))
+            out.append(
+                (
+                    self.vname(v),
+                    bool(g["retrieval"] == "core" and g["ensemble"] == "palm"),
+                    f"argmax of the F6 gain map: {g['retrieval']} on {g['ensemble']} "
+                    f"(G = {g['G']:+.2f}).",
+                )
+            )
         return out
 
     def claim_h3(self):
@@ -457,18 +681,39 @@ class Analysis:
             for ens in ("bernoulli", "constk"):
                 for it in (False, True):
                     for act in ("map", "kwta"):
-                        ls = [lab(r, act, it) for r in ("bayes", "bayes+diag", "bcpnn", S,
-                                                        "willshaw", "covar", "hebb")
-                              if lab(r, act, it) in self.labels(ens, v)]
+                        ls = [
+                            lab(r, act, it)
+                            for r in (
+                                "bayes",
+                                "bayes+diag",
+                                "bcpnn",
+                                S,
+                                "willshaw",
+                                "covar",
+                                "hebb",
+                            )
+                            if lab(r, act, it) in self.labels(ens, v)
+                        ]
                         best = max(self.cap(ens, lb, 0.01, v)["P_eps"] for lb in ls)
-                        rat.append((ens, it, act,
-                                    self.cap(ens, lab(S, act, it), 0.01, v)["P_eps"] / best))
-            out.append((self.vname(v), all(x[-1] >= 0.9 for x in rat), "S2 / best: " + ", ".join(
-                f"{e[:4]}-{'it' if it else 'one'}-{a} {x:.2f}" for e, it, a, x in rat) + "."))
+                        rat.append(
+                            (ens, it, act, self.cap(ens, lab(S, act, it), 0.01, v)["P_eps"] / best)
+                        )
+            out.append(
+                (
+                    self.vname(v),
+                    all(x[-1] >= 0.9 for x in rat),
+                    "S2 / best: "
+                    + ", ".join(
+                        f"{e[:4]}-{'it' if it else 'one'}-{a} {x:.2f}" for e, it, a, x in rat
+                    )
+                    + ".",
+                )
+            )
         return out
 
 
 # --- figures ------------------------------------------------------------------------------
+
 
 def _eps_axes(ax, eps_lines=EPS0):
     for e0 in eps_lines:
@@ -492,11 +737,23 @@ def plot_onestep(an: Analysis, ens: str, title: str):
     for ax, act, rules in ((axes[0], "map", rules_map), (axes[1], "kwta", rules_wta)):
         for r in rules:
             x, y = MS.mean_curve(df, lab(r, act, False), K=an.K)
-            ax.plot(x, y, marker="o", ms=3, color=COLORS[r], label=NICE[r],
-                    ls="--" if r == "bayes-nodiag" else "-")
+            ax.plot(
+                x,
+                y,
+                marker="o",
+                ms=3,
+                color=COLORS[r],
+                label=NICE[r],
+                ls="--" if r == "bayes-nodiag" else "-",
+            )
         _eps_axes(ax)
-        kind = ("MAP / threshold" if act == "map" else
-                "k-WTA (oracle activity)" if ens == "bernoulli" else "k-WTA")
+        kind = (
+            "MAP / threshold"
+            if act == "map"
+            else "k-WTA (oracle activity)"
+            if ens == "bernoulli"
+            else "k-WTA"
+        )
         ax.set_title(f"{title}, one step, {kind}", fontsize=9)
     axes[0].set_ylabel("output noise ε")
     axes[1].legend(fontsize=7)
@@ -511,16 +768,30 @@ def plot_anomaly(an: Analysis, R_eps: pd.DataFrame):
     df = an.df("constk")
     for r in ["bayes", "bayes+diag", "bcpnn", "bcpnn_s2", "bcpnn_s3", "willshaw", "covar", "hebb"]:
         x, y = MS.mean_curve(df, f"{r}/kwta/iter/none", K=an.K)
-        ax.plot(x, y, marker="o", ms=3, color=COLORS[r], label=NICE[r],
-                ls="--" if r == "bayes+diag" else "-")
+        ax.plot(
+            x,
+            y,
+            marker="o",
+            ms=3,
+            color=COLORS[r],
+            label=NICE[r],
+            ls="--" if r == "bayes+diag" else "-",
+        )
     _eps_axes(ax)
     ax.set(ylabel="output noise ε", title="constant-k, iterative k-WTA, fixed noise")
     ax.legend(fontsize=7, loc="lower right")
     ins = ax.inset_axes([0.08, 0.5, 0.3, 0.38])
     for reg, col in (("deletion", "C3"), ("false units", "k")):
         d = R_eps[R_eps["regime"] == reg]
-        ins.errorbar(d["eps0"], d["R"], yerr=[d["R"] - d["lo"], d["hi"] - d["R"]], marker="o",
-                     color=col, capsize=2, ms=3)
+        ins.errorbar(
+            d["eps0"],
+            d["R"],
+            yerr=[d["R"] - d["lo"], d["hi"] - d["R"]],
+            marker="o",
+            color=col,
+            capsize=2,
+            ms=3,
+        )
     ins.axhline(1, color="k", lw=0.6)
     ins.set_xscale("log")
     log_ticks(ins)
@@ -539,17 +810,30 @@ def plot_factorial(an: Analysis, f4s: dict):
         F = f4s[v]
         xs = np.arange(len(F))
         for k, (key, col) in enumerate((("R", "C3"), ("R_stab", "C2"))):
-            ax.bar(xs + (k - 0.5) * 0.38, F[key], 0.38, color=col, alpha=0.8,
-                   yerr=[F[key] - F[key + "_lo"], F[key + "_hi"] - F[key]], capsize=2,
-                   label="BCPNN / Bayes" if key == "R" else "stabilized / Bayes")
+            ax.bar(
+                xs + (k - 0.5) * 0.38,
+                F[key],
+                0.38,
+                color=col,
+                alpha=0.8,
+                yerr=[F[key] - F[key + "_lo"], F[key + "_hi"] - F[key]],
+                capsize=2,
+                label="BCPNN / Bayes" if key == "R" else "stabilized / Bayes",
+            )
         ax.axhline(1, color="k", lw=0.7)
         ax.set_yscale("log")
         log_ticks(ax, "y")
         ax.set_ylabel("ratio at ε0 = 0.03")
         ax.set_title(an.vname(v), fontsize=9)
     F = f4s[an.v0]
-    axes[1].set_xticks(xs, [f"{'Bern' if r.ensemble == 'bernoulli' else 'const-k'}\n"
-                            f"{r.retrieval}\n{r.activation}" for r in F.itertuples()], fontsize=7)
+    axes[1].set_xticks(
+        xs,
+        [
+            f"{'Bern' if r.ensemble == 'bernoulli' else 'const-k'}\n{r.retrieval}\n{r.activation}"
+            for r in F.itertuples()
+        ],
+        fontsize=7,
+    )
     axes[0].legend(fontsize=8)
     return fig
 
@@ -566,8 +850,14 @@ def plot_ane(an: Analysis):
     for r in ANE_RULES:
         for k in sty:
             x, y = MS.mean_curve(df, lab(r, "kwta", True, k), K=an.K)
-            ax.plot(x, y, color=COLORS[r], ls=sty[k], lw=1.2,
-                    label=f"{NICE[r]}, {k}" if r == "bayes" or k == "none" else None)
+            ax.plot(
+                x,
+                y,
+                color=COLORS[r],
+                ls=sty[k],
+                lw=1.2,
+                label=f"{NICE[r]}, {k}" if r == "bayes" or k == "none" else None,
+            )
     for k in ("none", "calibrated", "oracle"):
         x, y = MS.mean_curve(df, lab("willshaw", "map", True, k), K=an.K)
         ax.plot(x, y, color=COLORS["willshaw"], ls=sty[k], lw=1.2, label=f"Willshaw thr., {k}")
@@ -580,8 +870,9 @@ def plot_ane(an: Analysis):
             st = np.arange(len(a))
             colr = "C0" if k == "none" else "C2" if k == "posterior" else "C5"
             ax.plot(st, a[:, j], ls=sty[k], color=colr, label=f"assumed, {k}")
-            ax.plot(st, t[:, j], ls="none", marker="o", ms=4, mfc="none", color=colr,
-                    label=f"true, {k}")
+            ax.plot(
+                st, t[:, j], ls="none", marker="o", ms=4, mfc="none", color=colr, label=f"true, {k}"
+            )
         ax.set(xlabel="retrieval step t", ylabel=f"{name} of the state entering step t")
         ax.set_yscale("symlog", linthresh=1e-3 if name == "p_m" else 1e-5)
         ax.legend(fontsize=6)
@@ -625,8 +916,14 @@ def plot_x1(X1: pd.DataFrame):
     wd = 0.8 / len(rules)
     for k, r in enumerate(rules):
         d = X1[X1["rule"] == r]
-        ax.bar(np.arange(len(conds)) + (k - (len(rules) - 1) / 2) * wd, d["P90"], wd,
-               yerr=d["sd"], capsize=2, label=r)
+        ax.bar(
+            np.arange(len(conds)) + (k - (len(rules) - 1) / 2) * wd,
+            d["P90"],
+            wd,
+            yerr=d["sd"],
+            capsize=2,
+            label=r,
+        )
     ax.set_xticks(range(len(conds)), [f"{lay}\nnflip {n}" for lay, n in conds], fontsize=8)
     ax.set_ylabel("P90")
     ax.legend(fontsize=7)

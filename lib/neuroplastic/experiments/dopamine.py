@@ -81,8 +81,10 @@ class QuotedRuleResult:
 
 
 # [T] Tables S4/S5: sigma, beta_s = beta_eta, s_0, eta_0 of the as-quoted rule, per system
-RNN_TABLE = {"lorenz": {"sigma": 1e-4, "beta": 0.9998, "s0": 1e-4, "eta0": 1e-2},
-             "rossler": {"sigma": 1e-5, "beta": 0.9998, "s0": 1e-5, "eta0": 1e-2}}
+RNN_TABLE = {
+    "lorenz": {"sigma": 1e-4, "beta": 0.9998, "s0": 1e-4, "eta0": 1e-2},
+    "rossler": {"sigma": 1e-5, "beta": 0.9998, "s0": 1e-5, "eta0": 1e-2},
+}
 XOR_SIGMA = 1e-3
 #: [R] variants run beside the presets: label -> (preset, overrides). Dopamine-2 with the quoted
 #: beta = 0.9998 has 5000-step traces, longer than any run we can afford; beta = 0.99 (100
@@ -92,8 +94,7 @@ RNN_VARIANTS = {"dopamine2_fast": ("dopamine2", {"beta_s": 0.99, "beta_eta": 0.9
 GRID_UP, GRID_DOWN = 2.0, 3.0
 
 
-def adaptive_grid_search(run, grids, *, max_rounds=4, up=GRID_UP, down=GRID_DOWN,
-                         equal_groups=()):
+def adaptive_grid_search(run, grids, *, max_rounds=4, up=GRID_UP, down=GRID_DOWN, equal_groups=()):
     """Tune each key's ordered 1-d grid, widening it while its best value sits on an edge.
 
     ``run(points)`` takes a list of ``(key, value)`` and returns their scores (lower is better;
@@ -142,12 +143,23 @@ def adaptive_grid_search(run, grids, *, max_rounds=4, up=GRID_UP, down=GRID_DOWN
 
 
 # ---------------------------------------------------------------------------------------- XOR
-def xor_task(method, hidden, lr, beta, seeds, budget, criterion=0.01, record_every=0,
-             overrides=None):
+def xor_task(
+    method, hidden, lr, beta, seeds, budget, criterion=0.01, record_every=0, overrides=None
+):
     """One XOR configuration over all ``seeds`` as replicas; returns run arrays + summary."""
-    run = xor_run(method, hidden, seeds, budget, lr, criterion=criterion, sigma=XOR_SIGMA,
-                  beta=beta, record_every=record_every, early_stop=record_every == 0,
-                  **(overrides or {}))
+    run = xor_run(
+        method,
+        hidden,
+        seeds,
+        budget,
+        lr,
+        criterion=criterion,
+        sigma=XOR_SIGMA,
+        beta=beta,
+        record_every=record_every,
+        early_stop=record_every == 0,
+        **(overrides or {}),
+    )
     run["summary"] = xor_summary(run)
     return run
 
@@ -160,8 +172,9 @@ def xor_score(summary: dict, budget: int) -> float:
 
 
 @memoize
-def xor_convergence(hiddens, eval_seeds, tune_seeds, budget, grids, criterion=0.01,
-                    extend_rounds=0, n_jobs=None) -> XorResult:
+def xor_convergence(
+    hiddens, eval_seeds, tune_seeds, budget, grids, criterion=0.01, extend_rounds=0, n_jobs=None
+) -> XorResult:
     """XOR: tune each method's (lr, beta) on ``tune_seeds`` and evaluate on ``eval_seeds``.
 
     ``grids`` maps method -> list of [lr, beta] (beta None where unused). For every beta the lr
@@ -175,8 +188,18 @@ def xor_convergence(hiddens, eval_seeds, tune_seeds, budget, grids, criterion=0.
     summaries = {}
 
     def run(points):
-        tasks = [dict(method=m, hidden=h, lr=float(lr), beta=beta, seeds=list(tune_seeds),
-                      budget=budget, criterion=criterion) for (m, h, beta), lr in points]
+        tasks = [
+            dict(
+                method=m,
+                hidden=h,
+                lr=float(lr),
+                beta=beta,
+                seeds=list(tune_seeds),
+                budget=budget,
+                criterion=criterion,
+            )
+            for (m, h, beta), lr in points
+        ]
         out = sweep(xor_task, tasks, n_jobs=n_jobs, desc="XOR tuning")
         for p, r in zip(points, out):
             summaries[p] = r["summary"]
@@ -188,8 +211,15 @@ def xor_convergence(hiddens, eval_seeds, tune_seeds, budget, grids, criterion=0.
             for lr, beta in grid:
                 lr_grids.setdefault((m, h, beta), []).append(float(lr))
     searches_all, _ = adaptive_grid_search(run, lr_grids, max_rounds=extend_rounds)
-    tuning = pd.DataFrame([summaries[p] for p in sorted(summaries, key=lambda p: (
-        p[0][1], p[0][0], -1 if p[0][2] is None else p[0][2], p[1]))])
+    tuning = pd.DataFrame(
+        [
+            summaries[p]
+            for p in sorted(
+                summaries,
+                key=lambda p: (p[0][1], p[0][0], -1 if p[0][2] is None else p[0][2], p[1]),
+            )
+        ]
+    )
     best, share, searches, configs = {}, {}, {}, {}
     for h in hiddens:
         for m in grids:
@@ -200,22 +230,62 @@ def xor_convergence(hiddens, eval_seeds, tune_seeds, budget, grids, criterion=0.
             rows = [summaries[(k, v)] for k in keys for v in searches_all[k].grid]
             configs[(m, h)] = len(rows)
             share[(m, h)] = float(np.mean([r["success_%"] >= 50 for r in rows]))
-    ev = [dict(method=m, hidden=h, lr=best[(m, h)][0], beta=best[(m, h)][1],
-               seeds=list(eval_seeds), budget=budget, criterion=criterion)
-          for h in hiddens for m in grids]
+    ev = [
+        dict(
+            method=m,
+            hidden=h,
+            lr=best[(m, h)][0],
+            beta=best[(m, h)][1],
+            seeds=list(eval_seeds),
+            budget=budget,
+            criterion=criterion,
+        )
+        for h in hiddens
+        for m in grids
+    ]
     if "wp" in grids:
-        ev += [dict(method="dopamine2_as_quoted", hidden=h, lr=best[("wp", h)][0], beta=None,
-                    seeds=list(eval_seeds), budget=budget, criterion=criterion) for h in hiddens]
+        ev += [
+            dict(
+                method="dopamine2_as_quoted",
+                hidden=h,
+                lr=best[("wp", h)][0],
+                beta=None,
+                seeds=list(eval_seeds),
+                budget=budget,
+                criterion=criterion,
+            )
+            for h in hiddens
+        ]
     runs_list = sweep(xor_task, ev, n_jobs=n_jobs, desc="XOR evaluation")
     runs = {(r["method"], r["hidden"]): r for r in runs_list}
     summary = pd.DataFrame([r["summary"] for r in runs_list])
-    return XorResult(tuning=tuning, best=best, runs=runs, summary=summary, grid_share=share,
-                     searches=searches, configs=configs)
+    return XorResult(
+        tuning=tuning,
+        best=best,
+        runs=runs,
+        summary=summary,
+        grid_share=share,
+        searches=searches,
+        configs=configs,
+    )
 
 
 # ---------------------------------------------------------------------------------------- RNN
-def rnn_task(system, method, lr, seed, hidden, stride, steps, eval_every=20, free_cap=300,
-             spectral_every=None, overrides=None, free_starts=10, eval_dense=0):
+def rnn_task(
+    system,
+    method,
+    lr,
+    seed,
+    hidden,
+    stride,
+    steps,
+    eval_every=20,
+    free_cap=300,
+    spectral_every=None,
+    overrides=None,
+    free_starts=10,
+    eval_dense=0,
+):
     """Train one RNN and run its free-running forecast. Returns a picklable dict.
 
     ``method`` is a preset or a label of ``RNN_VARIANTS`` (a preset with fixed overrides)."""
@@ -229,15 +299,35 @@ def rnn_task(system, method, lr, seed, hidden, stride, steps, eval_every=20, fre
     if base == "dopamine2_as_quoted":
         kw = {"s0": tab["s0"], **kw}
     model = ElmanRNN(hidden=hidden, seed=seed)
-    res = train(model, base, data, steps, lr, seed=seed, eval_every=eval_every,
-                eval_dense=eval_dense, sigma=tab["sigma"], spectral_every=spectral_every, **kw)
+    res = train(
+        model,
+        base,
+        data,
+        steps,
+        lr,
+        seed=seed,
+        eval_every=eval_every,
+        eval_dense=eval_dense,
+        sigma=tab["sigma"],
+        spectral_every=spectral_every,
+        **kw,
+    )
     if res.diverged:
         err = np.full((free_starts, horizon), np.inf)
     else:
         err = free_run(model, data, starts=free_starts, horizon=horizon)
-    return {"system": system, "method": method, "lr": lr, "seed": seed, "result": res,
-            "free_err": err, "vpt": valid_prediction_time(err, lyap=LYAPUNOV[system]),
-            "horizon": horizon, "overrides": overrides, "spectral_every": spectral_every}
+    return {
+        "system": system,
+        "method": method,
+        "lr": lr,
+        "seed": seed,
+        "result": res,
+        "free_err": err,
+        "vpt": valid_prediction_time(err, lyap=LYAPUNOV[system]),
+        "horizon": horizon,
+        "overrides": overrides,
+        "spectral_every": spectral_every,
+    }
 
 
 def _spectral_for(method, spectral):
@@ -245,10 +335,24 @@ def _spectral_for(method, spectral):
 
 
 @memoize
-def forecasting_comparison(systems, methods, seeds, hidden, stride, steps, lrs=None,
-                           tune_grids=None, tune_seed=100, tune_steps=500, eval_every=20,
-                           free_cap=300, spectral=True, extend_rounds=0, eval_dense=0,
-                           n_jobs=None) -> ForecastingResult:
+def forecasting_comparison(
+    systems,
+    methods,
+    seeds,
+    hidden,
+    stride,
+    steps,
+    lrs=None,
+    tune_grids=None,
+    tune_seed=100,
+    tune_steps=500,
+    eval_every=20,
+    free_cap=300,
+    spectral=True,
+    extend_rounds=0,
+    eval_dense=0,
+    n_jobs=None,
+) -> ForecastingResult:
     """One-step and free-running forecasting for every system x method x seed.
 
     Learning rates: ``lrs`` {method: lr}, or tuned on Lorenz with ``tune_seed`` (disjoint from
@@ -268,26 +372,55 @@ def forecasting_comparison(systems, methods, seeds, hidden, stride, steps, lrs=N
     lrs = dict(lrs or {})
     configs = {m: 1 for m in lrs}
     if tune_grids:
+
         def run(points):
-            tasks = [dict(system="lorenz", method=m, lr=float(lr), seed=tune_seed, hidden=hidden,
-                          stride=stride, steps=tune_steps, eval_every=tune_steps, free_cap=1,
-                          spectral_every=_spectral_for(m, spectral)) for m, lr in points]
+            tasks = [
+                dict(
+                    system="lorenz",
+                    method=m,
+                    lr=float(lr),
+                    seed=tune_seed,
+                    hidden=hidden,
+                    stride=stride,
+                    steps=tune_steps,
+                    eval_every=tune_steps,
+                    free_cap=1,
+                    spectral_every=_spectral_for(m, spectral),
+                )
+                for m, lr in points
+            ]
             out = sweep(rnn_task, tasks, n_jobs=n_jobs, desc="RNN tuning")
             return [o["result"].final_val for o in out]
 
         pert = [m for m in tune_grids if m not in ("sgd", "adam")]
-        searches, scores = adaptive_grid_search(run, tune_grids, max_rounds=extend_rounds,
-                                                equal_groups=[pert])
-        tuning = pd.DataFrame([{"method": m, "lr": lr, "final_val": v}
-                               for (m, lr), v in sorted(scores.items())])
+        searches, scores = adaptive_grid_search(
+            run, tune_grids, max_rounds=extend_rounds, equal_groups=[pert]
+        )
+        tuning = pd.DataFrame(
+            [{"method": m, "lr": lr, "final_val": v} for (m, lr), v in sorted(scores.items())]
+        )
         for m in tune_grids:
             lrs[m] = float(searches[m].best)
             configs[m] = len(searches[m].grid)
     lrs["dopamine2_as_quoted"] = RNN_TABLE["lorenz"]["eta0"]
-    tasks = [dict(system=s, method=m, lr=float(lrs[m]), seed=sd, hidden=hidden, stride=stride,
-                  steps=steps, eval_every=eval_every, free_cap=free_cap,
-                  spectral_every=_spectral_for(m, spectral), eval_dense=eval_dense)
-             for s in systems for m in methods for sd in seeds]
+    tasks = [
+        dict(
+            system=s,
+            method=m,
+            lr=float(lrs[m]),
+            seed=sd,
+            hidden=hidden,
+            stride=stride,
+            steps=steps,
+            eval_every=eval_every,
+            free_cap=free_cap,
+            spectral_every=_spectral_for(m, spectral),
+            eval_dense=eval_dense,
+        )
+        for s in systems
+        for m in methods
+        for sd in seeds
+    ]
     runs = sweep(rnn_task, tasks, n_jobs=n_jobs, desc="RNN forecasting")
     base, pers = {}, {}
     for s in systems:
@@ -296,21 +429,43 @@ def forecasting_comparison(systems, methods, seeds, hidden, stride, steps, lrs=N
         base[s] = naive_baselines(data)
         err = persistence_free_run(data, horizon=horizon)
         pers[s] = {"err": err, "vpt": valid_prediction_time(err, lyap=LYAPUNOV[s])}
-    return ForecastingResult(runs=runs, lrs=lrs, tuning=tuning, searches=searches,
-                             configs=configs, baselines=base, persistence=pers)
+    return ForecastingResult(
+        runs=runs,
+        lrs=lrs,
+        tuning=tuning,
+        searches=searches,
+        configs=configs,
+        baselines=base,
+        persistence=pers,
+    )
 
 
 def forecasting_table(fc: ForecastingResult) -> pd.DataFrame:
     """Median (over seeds) final and best validation MSE per system x method, with baselines."""
     rows = []
     for r in fc.runs:
-        rows.append({"system": r["system"], "method": r["method"], "lr": r["lr"],
-                     "seed": r["seed"], "final": r["result"].final_val,
-                     "best": r["result"].best_val, "vpt": r["vpt"]})
+        rows.append(
+            {
+                "system": r["system"],
+                "method": r["method"],
+                "lr": r["lr"],
+                "seed": r["seed"],
+                "final": r["result"].final_val,
+                "best": r["result"].best_val,
+                "vpt": r["vpt"],
+            }
+        )
     df = pd.DataFrame(rows)
-    g = df.groupby(["system", "method"], sort=False).agg(
-        lr=("lr", "first"), final_mse=("final", "median"), best_mse=("best", "median"),
-        vpt_lyap=("vpt", "median")).reset_index()
+    g = (
+        df.groupby(["system", "method"], sort=False)
+        .agg(
+            lr=("lr", "first"),
+            final_mse=("final", "median"),
+            best_mse=("best", "median"),
+            vpt_lyap=("vpt", "median"),
+        )
+        .reset_index()
+    )
     for k in ("persistence", "linear", "mean"):
         g[k] = [fc.baselines[s][k] for s in g.system]
     g["persistence_vpt"] = [fc.persistence[s]["vpt"] for s in g.system]
@@ -332,21 +487,32 @@ def cost_to_target(fc: ForecastingResult, system: str, methods) -> pd.DataFrame:
     for m in methods:
         tt = [r["result"].to_target(target) for r in runs if r["method"] == m]
         hit = [t for t in tt if np.isfinite(t["steps"])]
-        rows.append({"system": system, "method": m, "target_mse": target,
-                     "reached": len(hit) / len(tt),
-                     **{k: float(np.median([t[k] for t in hit])) if hit else np.nan
-                        for k in ("steps", "steps_after", "fpe", "wall_s")},
-                     "fpe_per_step": np.median([r["result"].fpe_per_step for r in runs
-                                                if r["method"] == m]),
-                     "time_per_step_s": np.median([r["result"].time_per_step for r in runs
-                                                   if r["method"] == m])})
+        rows.append(
+            {
+                "system": system,
+                "method": m,
+                "target_mse": target,
+                "reached": len(hit) / len(tt),
+                **{
+                    k: float(np.median([t[k] for t in hit])) if hit else np.nan
+                    for k in ("steps", "steps_after", "fpe", "wall_s")
+                },
+                "fpe_per_step": np.median(
+                    [r["result"].fpe_per_step for r in runs if r["method"] == m]
+                ),
+                "time_per_step_s": np.median(
+                    [r["result"].time_per_step for r in runs if r["method"] == m]
+                ),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # ------------------------------------------------------------------- the rule as quoted
 @memoize
-def quoted_rule_check(xor_seeds, xor_budget, xor_lr, rnn_steps, rnn_lr, hidden, stride,
-                      eval_every=20, n_jobs=None) -> QuotedRuleResult:
+def quoted_rule_check(
+    xor_seeds, xor_budget, xor_lr, rnn_steps, rnn_lr, hidden, stride, eval_every=20, n_jobs=None
+) -> QuotedRuleResult:
     """The as-quoted Dopamine-2 with nu in {1, sigma^2} x EMA order in {as_quoted, standard}.
 
     Everything else as quoted ([T]: beta = 0.9998, kappa = 1, s_0 = sigma, clamp (1e-8, 5e-2),
@@ -355,18 +521,44 @@ def quoted_rule_check(xor_seeds, xor_budget, xor_lr, rnn_steps, rnn_lr, hidden, 
     RNN runs, keyed by (normalize_by_sigma2, eta_ema_order).
     """
     combos = [(n, o) for n in (False, True) for o in ("as_quoted", "standard")]
-    xt = [dict(method="dopamine2_as_quoted", hidden=4, lr=float(xor_lr), beta=None,
-               seeds=list(xor_seeds), budget=xor_budget, record_every=10,
-               overrides={"normalize_by_sigma2": n, "eta_ema_order": o, "s0": XOR_SIGMA})
-          for n, o in combos]
-    rt = [dict(system="lorenz", method="dopamine2_as_quoted", lr=float(rnn_lr), seed=0,
-               hidden=hidden, stride=stride, steps=rnn_steps, eval_every=eval_every, free_cap=1,
-               spectral_every=1, overrides={"normalize_by_sigma2": n, "eta_ema_order": o})
-          for n, o in combos]
-    out = sweep(_quoted_task, [{"kind": "xor", "kw": k} for k in xt] +
-                [{"kind": "rnn", "kw": k} for k in rt], n_jobs=n_jobs, desc="rule as quoted")
-    return QuotedRuleResult(xor=dict(zip(combos, out[:4])), rnn=dict(zip(combos, out[4:])),
-                            xor_lr=xor_lr, rnn_lr=rnn_lr)
+    xt = [
+        dict(
+            method="dopamine2_as_quoted",
+            hidden=4,
+            lr=float(xor_lr),
+            beta=None,
+            seeds=list(xor_seeds),
+            budget=xor_budget,
+            record_every=10,
+            overrides={"normalize_by_sigma2": n, "eta_ema_order": o, "s0": XOR_SIGMA},
+        )
+        for n, o in combos
+    ]
+    rt = [
+        dict(
+            system="lorenz",
+            method="dopamine2_as_quoted",
+            lr=float(rnn_lr),
+            seed=0,
+            hidden=hidden,
+            stride=stride,
+            steps=rnn_steps,
+            eval_every=eval_every,
+            free_cap=1,
+            spectral_every=1,
+            overrides={"normalize_by_sigma2": n, "eta_ema_order": o},
+        )
+        for n, o in combos
+    ]
+    out = sweep(
+        _quoted_task,
+        [{"kind": "xor", "kw": k} for k in xt] + [{"kind": "rnn", "kw": k} for k in rt],
+        n_jobs=n_jobs,
+        desc="rule as quoted",
+    )
+    return QuotedRuleResult(
+        xor=dict(zip(combos, out[:4])), rnn=dict(zip(combos, out[4:])), xor_lr=xor_lr, rnn_lr=rnn_lr
+    )
 
 
 def _quoted_task(kind, kw):
@@ -385,12 +577,36 @@ def step_cost(methods, Ts, hidden, batch, device="cpu", n_jobs=None):
 def spectral_ablation(steps, seed, hidden, stride, d2_lr, adam_lr, eval_every=20, n_jobs=None):
     """Spectral-reset ablation on Lorenz: Dopamine-2 with the reset every {1, 10, 100, never}
     steps and Adam with {1, never}; a list of run dicts as in :func:`rnn_task`."""
-    tasks = [dict(system="lorenz", method="dopamine2", lr=float(d2_lr), seed=seed, hidden=hidden,
-                  stride=stride, steps=steps, eval_every=eval_every, free_cap=1,
-                  spectral_every=k) for k in (1, 10, 100, None)]
-    tasks += [dict(system="lorenz", method="adam", lr=float(adam_lr), seed=seed, hidden=hidden,
-                   stride=stride, steps=steps, eval_every=eval_every, free_cap=1,
-                   spectral_every=k) for k in (1, None)]
+    tasks = [
+        dict(
+            system="lorenz",
+            method="dopamine2",
+            lr=float(d2_lr),
+            seed=seed,
+            hidden=hidden,
+            stride=stride,
+            steps=steps,
+            eval_every=eval_every,
+            free_cap=1,
+            spectral_every=k,
+        )
+        for k in (1, 10, 100, None)
+    ]
+    tasks += [
+        dict(
+            system="lorenz",
+            method="adam",
+            lr=float(adam_lr),
+            seed=seed,
+            hidden=hidden,
+            stride=stride,
+            steps=steps,
+            eval_every=eval_every,
+            free_cap=1,
+            spectral_every=k,
+        )
+        for k in (1, None)
+    ]
     return sweep(rnn_task, tasks, n_jobs=n_jobs, desc="spectral ablation")
 
 
@@ -402,13 +618,24 @@ RNN_METHODS = METHODS + ["dopamine2_fast"]
 #: the Dopamine variants whose rule acts on the RNN (the best of them is compared)
 DOPAMINE_RNN = ["dopamine1", "dopamine2", "dopamine2_fast"]
 SYSTEMS = ["lorenz", "rossler"]
-LABEL = {"sgd": "SGD (backprop)", "adam": "Adam (backprop)", "wp": "WP",
-         "dopamine1": "Dopamine-1 [R]", "dopamine2": "Dopamine-2 [T/R]",
-         "dopamine2_as_quoted": "Dopamine-2 as quoted [T]",
-         "dopamine2_fast": "Dopamine-2, β = 0.99 [R]"}
-COLOR = {"sgd": "tab:blue", "adam": "tab:orange", "wp": "tab:gray", "dopamine1": "tab:green",
-         "dopamine2": "tab:red", "dopamine2_as_quoted": "tab:purple",
-         "dopamine2_fast": "tab:brown"}
+LABEL = {
+    "sgd": "SGD (backprop)",
+    "adam": "Adam (backprop)",
+    "wp": "WP",
+    "dopamine1": "Dopamine-1 [R]",
+    "dopamine2": "Dopamine-2 [T/R]",
+    "dopamine2_as_quoted": "Dopamine-2 as quoted [T]",
+    "dopamine2_fast": "Dopamine-2, β = 0.99 [R]",
+}
+COLOR = {
+    "sgd": "tab:blue",
+    "adam": "tab:orange",
+    "wp": "tab:gray",
+    "dopamine1": "tab:green",
+    "dopamine2": "tab:red",
+    "dopamine2_as_quoted": "tab:purple",
+    "dopamine2_fast": "tab:brown",
+}
 #: the quoted beta_s = beta_eta of Dopamine-2 [T]
 BETA_QUOTED = 0.9998
 
@@ -424,41 +651,73 @@ def xor_table(xor: XorResult) -> pd.DataFrame:
     """One row per (net, method): tuned lr and beta, success %, median [IQR] epochs among the
     successes, median FPE to criterion, FPE per epoch and the converging share of the grid."""
     s = xor.summary
-    out = pd.DataFrame({
-        "net": [f"2-{h}-1" for h in s.hidden], "method": s.method.map(LABEL), "lr": s.lr,
-        "β": s.beta, "success %": s["success_%"],
-        "median [IQR] epochs": ["—" if not np.isfinite(r.median_epochs) else
-                                f"{r.median_epochs:.0f} [{r.q25:.0f}, {r.q75:.0f}]"
-                                for r in s.itertuples()],
-        "median FPE": s.median_fpe, "FPE/epoch": s.fpe_per_epoch,
-        "grid share converging": [xor.grid_share.get((m, h), np.nan)
-                                  for m, h in zip(s.method, s.hidden)]})
+    out = pd.DataFrame(
+        {
+            "net": [f"2-{h}-1" for h in s.hidden],
+            "method": s.method.map(LABEL),
+            "lr": s.lr,
+            "β": s.beta,
+            "success %": s["success_%"],
+            "median [IQR] epochs": [
+                "—"
+                if not np.isfinite(r.median_epochs)
+                else f"{r.median_epochs:.0f} [{r.q25:.0f}, {r.q75:.0f}]"
+                for r in s.itertuples()
+            ],
+            "median FPE": s.median_fpe,
+            "FPE/epoch": s.fpe_per_epoch,
+            "grid share converging": [
+                xor.grid_share.get((m, h), np.nan) for m, h in zip(s.method, s.hidden)
+            ],
+        }
+    )
     return out
 
 
 def xor_search_table(xor: XorResult) -> pd.DataFrame:
     """The XOR learning-rate searches: configurations per method and net, and where each
     search ended."""
-    return pd.DataFrame([
-        {"net": f"2-{h}-1", "method": LABEL[m], "configurations": xor.configs[(m, h)],
-         "learning-rate search (at the best β)": grid_text(gs), "on edge": gs.on_edge or "no"}
-        for (m, h), gs in xor.searches.items()])
+    return pd.DataFrame(
+        [
+            {
+                "net": f"2-{h}-1",
+                "method": LABEL[m],
+                "configurations": xor.configs[(m, h)],
+                "learning-rate search (at the best β)": grid_text(gs),
+                "on edge": gs.on_edge or "no",
+            }
+            for (m, h), gs in xor.searches.items()
+        ]
+    )
 
 
 def forecasting_search_table(fc: ForecastingResult, fixed_lrs: dict | None = None):
     """The RNN learning-rate searches, or the fixed rates ``fixed_lrs`` when none was tuned."""
     if fc.searches:
-        return pd.DataFrame([
-            {"method": LABEL[m], "configurations": fc.configs[m],
-             "learning-rate search (Lorenz, 500 steps)": grid_text(gs),
-             "on edge": gs.on_edge or "no",
-             "diverged (inf)": int(sum(not np.isfinite(v) for v in gs.scores))}
-            for m, gs in fc.searches.items()])
-    return pd.DataFrame([{"method": LABEL[m], "configurations": 1,
-                          "learning-rate search (Lorenz, 500 steps)":
-                              f"fixed lr = {lr:g} (not tuned)",
-                          "on edge": "n/a", "diverged (inf)": 0}
-                         for m, lr in (fixed_lrs or {}).items()])
+        return pd.DataFrame(
+            [
+                {
+                    "method": LABEL[m],
+                    "configurations": fc.configs[m],
+                    "learning-rate search (Lorenz, 500 steps)": grid_text(gs),
+                    "on edge": gs.on_edge or "no",
+                    "diverged (inf)": int(sum(not np.isfinite(v) for v in gs.scores)),
+                }
+                for m, gs in fc.searches.items()
+            ]
+        )
+    return pd.DataFrame(
+        [
+            {
+                "method": LABEL[m],
+                "configurations": 1,
+                "learning-rate search (Lorenz, 500 steps)": f"fixed lr = {lr:g} (not tuned)",
+                "on edge": "n/a",
+                "diverged (inf)": 0,
+            }
+            for m, lr in (fixed_lrs or {}).items()
+        ]
+    )
 
 
 def quoted_rule_table(q: QuotedRuleResult) -> pd.DataFrame:
@@ -467,11 +726,16 @@ def quoted_rule_table(q: QuotedRuleResult) -> pd.DataFrame:
     rows = []
     for (norm, order), r in q.xor.items():
         rnn = q.rnn[(norm, order)]["result"]
-        rows.append({"ν": "σ²" if norm else "1", "EMA order": order,
-                     "XOR successes": int(r["success"].sum()),
-                     "XOR loss final/initial": float(np.median(r["final_loss"] / r["init_loss"])),
-                     "Lorenz MSE initial": float(rnn.curve[0, 1]),
-                     "Lorenz MSE final": float(rnn.final_val)})
+        rows.append(
+            {
+                "ν": "σ²" if norm else "1",
+                "EMA order": order,
+                "XOR successes": int(r["success"].sum()),
+                "XOR loss final/initial": float(np.median(r["final_loss"] / r["init_loss"])),
+                "Lorenz MSE initial": float(rnn.curve[0, 1]),
+                "Lorenz MSE final": float(rnn.final_val),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -479,8 +743,11 @@ def quoted_rule_flat(table: pd.DataFrame, tol: float = 0.01) -> bool:
     """Whether the rule as quoted (the table's first row) stays flat: no XOR success, and both
     losses within ``tol`` (relative) of where they started."""
     q = table.iloc[0]
-    return bool(q["XOR successes"] == 0 and abs(q["XOR loss final/initial"] - 1) < tol
-                and abs(q["Lorenz MSE final"] / q["Lorenz MSE initial"] - 1) < tol)
+    return bool(
+        q["XOR successes"] == 0
+        and abs(q["XOR loss final/initial"] - 1) < tol
+        and abs(q["Lorenz MSE final"] / q["Lorenz MSE initial"] - 1) < tol
+    )
 
 
 def best_dopamine(table: pd.DataFrame, system: str, candidates=DOPAMINE_RNN) -> str:
@@ -493,23 +760,32 @@ def best_xor_dopamine(xor: XorResult, hidden: int) -> str:
     """The XOR Dopamine variant with the highest success rate, then fewest median epochs."""
     s = xor.summary.set_index(["method", "hidden"])
     rows = [s.loc[(m, hidden)] for m in ("dopamine1", "dopamine2")]
-    return min(rows, key=lambda r: (-r["success_%"], r["median_epochs"]
-                                    if np.isfinite(r["median_epochs"]) else np.inf)).name[0]
+    return min(
+        rows,
+        key=lambda r: (
+            -r["success_%"],
+            r["median_epochs"] if np.isfinite(r["median_epochs"]) else np.inf,
+        ),
+    ).name[0]
 
 
 def cost_to_target_table(fc: ForecastingResult) -> pd.DataFrame:
     """:func:`cost_to_target` of the best Dopamine variant against BPTT + Adam, per system."""
     tab = forecasting_table(fc)
-    return pd.concat([cost_to_target(fc, s, [best_dopamine(tab, s), "adam"]) for s in SYSTEMS],
-                     ignore_index=True)
+    return pd.concat(
+        [cost_to_target(fc, s, [best_dopamine(tab, s), "adam"]) for s in SYSTEMS], ignore_index=True
+    )
 
 
 def beats_persistence(fc: ForecastingResult) -> list:
     """Perturbative methods (label on system) whose median final MSE is below persistence's."""
     r = forecasting_table(fc).set_index(["system", "method"])
-    return [f"{LABEL[m]} on {s.capitalize()}" for s in SYSTEMS
-            for m in ("wp", *DOPAMINE_RNN) if (s, m) in r.index
-            and r.loc[(s, m), "final_mse"] < fc.baselines[s]["persistence"]]
+    return [
+        f"{LABEL[m]} on {s.capitalize()}"
+        for s in SYSTEMS
+        for m in ("wp", *DOPAMINE_RNN)
+        if (s, m) in r.index and r.loc[(s, m), "final_mse"] < fc.baselines[s]["persistence"]
+    ]
 
 
 def md_table(df: pd.DataFrame, digits: int = 3):
@@ -556,9 +832,13 @@ def _fmt(x):
 
 
 def _edge_note(searches, keys):
-    edges = [LABEL[k[0] if isinstance(k, tuple) else k]
-             + (f" 2-{k[1]}-1" if isinstance(k, tuple) else "") + f" ({searches[k].on_edge})"
-             for k in keys if k in searches and searches[k].on_edge]
+    edges = [
+        LABEL[k[0] if isinstance(k, tuple) else k]
+        + (f" 2-{k[1]}-1" if isinstance(k, tuple) else "")
+        + f" ({searches[k].on_edge})"
+        for k in keys
+        if k in searches and searches[k].on_edge
+    ]
     return ("; best lr on a grid edge for " + ", ".join(edges)) if edges else ""
 
 
@@ -568,8 +848,14 @@ def beta_reach(steps: int, beta: float = BETA_QUOTED) -> float:
     return 1.0 - beta ** check_int("steps", steps, 0)
 
 
-def check_claims(xor: XorResult, fc: ForecastingResult, quoted: QuotedRuleResult,
-                 mem: pd.DataFrame, steps: int, mem_T) -> list:
+def check_claims(
+    xor: XorResult,
+    fc: ForecastingResult,
+    quoted: QuotedRuleResult,
+    mem: pd.DataFrame,
+    steps: int,
+    mem_T,
+) -> list:
     """Chapter 5's claims C1-C7 and our check E2 as :class:`ClaimCheck` s, by the pass rules of
     the chapter (fixed before any run): C1 faster than WP (XOR: fewer median epochs at no more
     than 5 points lower success; RNN: lower median final MSE); C2 XOR success within 10 points
@@ -593,11 +879,13 @@ def check_claims(xor: XorResult, fc: ForecastingResult, quoted: QuotedRuleResult
         return best_dopamine(rnn_tab, s, cands)
 
     tau = 1 / (1 - BETA_QUOTED)
-    d2_reason = (f"with beta = {BETA_QUOTED} both traces of Dopamine-2 (standard ordering) have "
-                 f"a {tau:.0f}-step time constant; in {steps} steps eta moves at most "
-                 f"{100 * beta_reach(steps):.0f} % of the way from eta_0, so Dopamine-2 is "
-                 f"weight perturbation by construction and any difference from WP is noise; "
-                 f"several time constants (15,000+ steps per run) exceed the chapter's budget")
+    d2_reason = (
+        f"with beta = {BETA_QUOTED} both traces of Dopamine-2 (standard ordering) have "
+        f"a {tau:.0f}-step time constant; in {steps} steps eta moves at most "
+        f"{100 * beta_reach(steps):.0f} % of the way from eta_0, so Dopamine-2 is "
+        f"weight perturbation by construction and any difference from WP is noise; "
+        f"several time constants (15,000+ steps per run) exceed the chapter's budget"
+    )
     quick_note = "" if fc.searches else " (quick profile: learning rates fixed, not tuned)"
     checks = []
 
@@ -605,35 +893,63 @@ def check_claims(xor: XorResult, fc: ForecastingResult, quoted: QuotedRuleResult
     xor_parts, xor_ok = [], True
     for H in (4, 2):
         d = best_xor_dopamine(xor, H)
-        ok = (S.loc[(d, H), "median_epochs"] < S.loc[("wp", H), "median_epochs"]
-              and S.loc[(d, H), "success_%"] >= S.loc[("wp", H), "success_%"] - 5)
+        ok = (
+            S.loc[(d, H), "median_epochs"] < S.loc[("wp", H), "median_epochs"]
+            and S.loc[(d, H), "success_%"] >= S.loc[("wp", H), "success_%"] - 5
+        )
         xor_ok &= bool(ok)
-        xor_parts.append(f"2-{H}-1: {LABEL[d]} {S.loc[(d, H), 'median_epochs']:.0f} epochs "
-                         f"({S.loc[(d, H), 'success_%']:.0f}%) vs WP "
-                         f"{S.loc[('wp', H), 'median_epochs']:.0f} "
-                         f"({S.loc[('wp', H), 'success_%']:.0f}%)")
+        xor_parts.append(
+            f"2-{H}-1: {LABEL[d]} {S.loc[(d, H), 'median_epochs']:.0f} epochs "
+            f"({S.loc[(d, H), 'success_%']:.0f}%) vs WP "
+            f"{S.loc[('wp', H), 'median_epochs']:.0f} "
+            f"({S.loc[('wp', H), 'success_%']:.0f}%)"
+        )
     rnn_parts, rnn_ok = [], True
     for s in SYSTEMS:
         d = dop(s, ["dopamine1", "dopamine2_fast"])
         rnn_ok &= bool(R.loc[(s, d), "final_mse"] < R.loc[(s, "wp"), "final_mse"])
-        rnn_parts.append(f"{s}: {LABEL[d]} {_fmt(R.loc[(s, d), 'final_mse'])} vs WP "
-                         f"{_fmt(R.loc[(s, 'wp'), 'final_mse'])}")
-    d2_parts = "; ".join(f"{s}: Dopamine-2 {_fmt(R.loc[(s, 'dopamine2'), 'final_mse'])} vs WP "
-                         f"{_fmt(R.loc[(s, 'wp'), 'final_mse'])}" for s in SYSTEMS)
+        rnn_parts.append(
+            f"{s}: {LABEL[d]} {_fmt(R.loc[(s, d), 'final_mse'])} vs WP "
+            f"{_fmt(R.loc[(s, 'wp'), 'final_mse'])}"
+        )
+    d2_parts = "; ".join(
+        f"{s}: Dopamine-2 {_fmt(R.loc[(s, 'dopamine2'), 'final_mse'])} vs WP "
+        f"{_fmt(R.loc[(s, 'wp'), 'final_mse'])}"
+        for s in SYSTEMS
+    )
     xor_keys = [(m, h) for m in ("wp", "dopamine1", "dopamine2") for h in (4, 2)]
-    checks.append(ClaimCheck(
-        "C1", "Dopamine converges faster than standard weight perturbation",
-        "XOR and forecasting checked separately; see the variants",
-        variants=[
-            ("XOR (2-4-1 and 2-2-1), tuned", bool(xor_ok),
-             "; ".join(xor_parts) + _edge_note(xor.searches, xor_keys)),
-            ("RNN forecasting, Dopamine-1 or Dopamine-2 with beta = 0.99 [R]", bool(rnn_ok),
-             "; ".join(rnn_parts) + quick_note
-             + _edge_note(fc.searches, ["wp", "dopamine1", "dopamine2_fast"])),
-            ("RNN forecasting, Dopamine-2 with the quoted beta = 0.9998 [T]", "not assessable",
-             d2_parts + "; " + d2_reason)],
-        budget=("Dopamine (best variant)", min(xor_cfg("dopamine1"), xor_cfg("dopamine2")),
-                "WP", xor_cfg("wp"))))
+    checks.append(
+        ClaimCheck(
+            "C1",
+            "Dopamine converges faster than standard weight perturbation",
+            "XOR and forecasting checked separately; see the variants",
+            variants=[
+                (
+                    "XOR (2-4-1 and 2-2-1), tuned",
+                    bool(xor_ok),
+                    "; ".join(xor_parts) + _edge_note(xor.searches, xor_keys),
+                ),
+                (
+                    "RNN forecasting, Dopamine-1 or Dopamine-2 with beta = 0.99 [R]",
+                    bool(rnn_ok),
+                    "; ".join(rnn_parts)
+                    + quick_note
+                    + _edge_note(fc.searches, ["wp", "dopamine1", "dopamine2_fast"]),
+                ),
+                (
+                    "RNN forecasting, Dopamine-2 with the quoted beta = 0.9998 [T]",
+                    "not assessable",
+                    d2_parts + "; " + d2_reason,
+                ),
+            ],
+            budget=(
+                "Dopamine (best variant)",
+                min(xor_cfg("dopamine1"), xor_cfg("dopamine2")),
+                "WP",
+                xor_cfg("wp"),
+            ),
+        )
+    )
 
     # C2: comparable to gradient-based training
     c2x_parts, c2x_ok = [], True
@@ -641,27 +957,43 @@ def check_claims(xor: XorResult, fc: ForecastingResult, quoted: QuotedRuleResult
         d = best_xor_dopamine(xor, H)
         g = max(S.loc[("sgd", H), "success_%"], S.loc[("adam", H), "success_%"])
         c2x_ok &= bool(S.loc[(d, H), "success_%"] >= g - 10)
-        c2x_parts.append(f"2-{H}-1 success {S.loc[(d, H), 'success_%']:.0f}% vs best gradient "
-                         f"{g:.0f}%")
+        c2x_parts.append(
+            f"2-{H}-1 success {S.loc[(d, H), 'success_%']:.0f}% vs best gradient {g:.0f}%"
+        )
     c2r_parts, c2r_ok = [], True
     for s in SYSTEMS:
         d = dop(s)
         g = min(R.loc[(s, "sgd"), "final_mse"], R.loc[(s, "adam"), "final_mse"])
         v = R.loc[(s, d), "final_mse"]
         c2r_ok &= bool(v <= 2 * g and v < R.loc[(s, d), "persistence"])
-        c2r_parts.append(f"{s}: {LABEL[d]} {_fmt(v)} vs best gradient {_fmt(g)} "
-                         f"(persistence {_fmt(R.loc[(s, d), 'persistence'])})")
-    c2_budget = ("Dopamine (best variant)", min(rnn_cfg(m) for m in DOPAMINE_RNN), "SGD/Adam",
-                 max(rnn_cfg("sgd"), rnn_cfg("adam")))
-    checks.append(ClaimCheck(
-        "C2", "Dopamine performs comparably to gradient-based training (backprop/BPTT)",
-        "XOR and forecasting checked separately; see the variants",
-        variants=[
-            ("XOR success rate within 10 points", bool(c2x_ok), "; ".join(c2x_parts)),
-            ("RNN final MSE within 2x and below persistence", bool(c2r_ok),
-             "; ".join(c2r_parts) + quick_note
-             + _edge_note(fc.searches, ["sgd", "adam"] + DOPAMINE_RNN))],
-        budget=c2_budget))
+        c2r_parts.append(
+            f"{s}: {LABEL[d]} {_fmt(v)} vs best gradient {_fmt(g)} "
+            f"(persistence {_fmt(R.loc[(s, d), 'persistence'])})"
+        )
+    c2_budget = (
+        "Dopamine (best variant)",
+        min(rnn_cfg(m) for m in DOPAMINE_RNN),
+        "SGD/Adam",
+        max(rnn_cfg("sgd"), rnn_cfg("adam")),
+    )
+    checks.append(
+        ClaimCheck(
+            "C2",
+            "Dopamine performs comparably to gradient-based training (backprop/BPTT)",
+            "XOR and forecasting checked separately; see the variants",
+            variants=[
+                ("XOR success rate within 10 points", bool(c2x_ok), "; ".join(c2x_parts)),
+                (
+                    "RNN final MSE within 2x and below persistence",
+                    bool(c2r_ok),
+                    "; ".join(c2r_parts)
+                    + quick_note
+                    + _edge_note(fc.searches, ["sgd", "adam"] + DOPAMINE_RNN),
+                ),
+            ],
+            budget=c2_budget,
+        )
+    )
 
     # C3: less computation, to target
     c3r_parts, c3r_ok = [], True
@@ -672,15 +1004,20 @@ def check_claims(xor: XorResult, fc: ForecastingResult, quoted: QuotedRuleResult
         a_hi, a_lo = t.loc["adam", "steps"], t.loc["adam", "steps_after"] + 1
         d_hi, d_lo = t.loc[d, "steps"], t.loc[d, "steps_after"] + 1
         c3r_ok &= bool(ratio <= 0.5)
-        steps_txt = (f"{d_hi / a_hi:.0f}x Adam's steps ({d_hi:.0f} vs {a_hi:.0f}, Adam's "
-                     f"crossing measured to the step)" if a_hi == a_lo else
-                     f"between {d_lo / a_hi:.0f}x and {d_hi / a_lo:.0f}x Adam's steps "
-                     f"(crossings bracketed by the evaluation grid)")
+        steps_txt = (
+            f"{d_hi / a_hi:.0f}x Adam's steps ({d_hi:.0f} vs {a_hi:.0f}, Adam's "
+            f"crossing measured to the step)"
+            if a_hi == a_lo
+            else f"between {d_lo / a_hi:.0f}x and {d_hi / a_lo:.0f}x Adam's steps "
+            f"(crossings bracketed by the evaluation grid)"
+        )
         # timings stay out of the evidence (it must re-execute identically): the steps ratio is
         # exact, the measured FPE ratio is in the to-target table
-        c3r_parts.append(f"{s}: to the target MSE {_fmt(t.loc[d, 'target_mse'])}, {LABEL[d]} "
-                         f"needs {steps_txt} at 2 FPE/step; measured FPE ratio "
-                         f"{'<=' if ratio <= 0.5 else '>'} 0.5")
+        c3r_parts.append(
+            f"{s}: to the target MSE {_fmt(t.loc[d, 'target_mse'])}, {LABEL[d]} "
+            f"needs {steps_txt} at 2 FPE/step; measured FPE ratio "
+            f"{'<=' if ratio <= 0.5 else '>'} 0.5"
+        )
     c3x_parts, c3x_ok = [], True
     for H in (4, 2):
         d = best_xor_dopamine(xor, H)
@@ -688,16 +1025,23 @@ def check_claims(xor: XorResult, fc: ForecastingResult, quoted: QuotedRuleResult
         ep_ratio = S.loc[(d, H), "median_epochs"] / S.loc[(g, H), "median_epochs"]
         ok = bool(S.loc[(d, H), "median_fpe"] <= 0.5 * S.loc[(g, H), "median_fpe"])
         c3x_ok &= ok
-        c3x_parts.append(f"2-{H}-1: {LABEL[d]} needs {ep_ratio:.1f}x the epochs of {LABEL[g]} "
-                         f"to criterion at 2 FPE/epoch; measured FPE ratio "
-                         f"{'<=' if ok else '>'} 0.5")
-    checks.append(ClaimCheck(
-        "C3", "Dopamine needs significantly less computation (ratio <= 0.5 to target)",
-        "to a target MSE (RNN) and to criterion (XOR); see the variants",
-        variants=[("RNN forecasting, to the worst final MSE", bool(c3r_ok),
-                   "; ".join(c3r_parts)),
-                  ("XOR, to criterion", bool(c3x_ok), "; ".join(c3x_parts))],
-        budget=c2_budget))
+        c3x_parts.append(
+            f"2-{H}-1: {LABEL[d]} needs {ep_ratio:.1f}x the epochs of {LABEL[g]} "
+            f"to criterion at 2 FPE/epoch; measured FPE ratio "
+            f"{'<=' if ok else '>'} 0.5"
+        )
+    checks.append(
+        ClaimCheck(
+            "C3",
+            "Dopamine needs significantly less computation (ratio <= 0.5 to target)",
+            "to a target MSE (RNN) and to criterion (XOR); see the variants",
+            variants=[
+                ("RNN forecasting, to the worst final MSE", bool(c3r_ok), "; ".join(c3r_parts)),
+                ("XOR, to criterion", bool(c3x_ok), "; ".join(c3x_parts)),
+            ],
+            budget=c2_budget,
+        )
+    )
 
     # C4: less memory (a memory reading, not pinned in the tests)
     pk = mem.set_index(["method", "T"]).peak_bytes
@@ -712,76 +1056,125 @@ def check_claims(xor: XorResult, fc: ForecastingResult, quoted: QuotedRuleResult
         return "yes" if ok else "no"
 
     # measured peaks vary slightly between runs, so the evidence states the pass conditions
-    checks.append(ClaimCheck(
-        "C4", "Dopamine needs significantly less memory than BPTT",
-        f"peak Dopamine/BPTT at T=32 <= 0.5: {yn(r32 <= 0.5)}; BPTT peak grows >= "
-        f"{0.25 * T1 / T0:.0f}x from T={T0} to {T1}: {yn(grow >= 0.25 * T1 / T0)}; Dopamine "
-        f"peak flat (<= 1.5x + 1 MiB): {yn(flat_ok)}; bytes saved for backward at T=32: BPTT "
-        f"{sv[('adam', 32)] / 2**20:.2f} MB, Dopamine {sv[('dopamine1', 32)]} B",
-        holds=bool(r32 <= 0.5 and grow >= 0.25 * T1 / T0 and flat_ok)))
+    checks.append(
+        ClaimCheck(
+            "C4",
+            "Dopamine needs significantly less memory than BPTT",
+            f"peak Dopamine/BPTT at T=32 <= 0.5: {yn(r32 <= 0.5)}; BPTT peak grows >= "
+            f"{0.25 * T1 / T0:.0f}x from T={T0} to {T1}: {yn(grow >= 0.25 * T1 / T0)}; Dopamine "
+            f"peak flat (<= 1.5x + 1 MiB): {yn(flat_ok)}; bytes saved for backward at T=32: BPTT "
+            f"{sv[('adam', 32)] / 2**20:.2f} MB, Dopamine {sv[('dopamine1', 32)]} B",
+            holds=bool(r32 <= 0.5 and grow >= 0.25 * T1 / T0 and flat_ok),
+        )
+    )
 
     # C5: robust solutions
     d = best_xor_dopamine(xor, 2)
     sh = xor.grid_share
-    checks.append(ClaimCheck(
-        "C5", "Dopamine finds robust solutions",
-        "two readings of robustness on XOR 2-2-1; see the variants",
-        variants=[
-            ("XOR 2-2-1 success rate",
-             bool(S.loc[(d, 2), "success_%"] >= S.loc[("wp", 2), "success_%"]),
-             f"{LABEL[d]} {S.loc[(d, 2), 'success_%']:.0f}% vs WP "
-             f"{S.loc[('wp', 2), 'success_%']:.0f}%"),
-            ("XOR 2-2-1 share of the tuning grid that converges",
-             bool(sh[(d, 2)] >= sh[("wp", 2)]),
-             f"{LABEL[d]} {sh[(d, 2)]:.2f} of {xor.configs[(d, 2)]} configurations vs WP "
-             f"{sh[('wp', 2)]:.2f} of {xor.configs[('wp', 2)]}")],
-        budget=(LABEL[d], xor_cfg(d), "WP", xor_cfg("wp"))))
+    checks.append(
+        ClaimCheck(
+            "C5",
+            "Dopamine finds robust solutions",
+            "two readings of robustness on XOR 2-2-1; see the variants",
+            variants=[
+                (
+                    "XOR 2-2-1 success rate",
+                    bool(S.loc[(d, 2), "success_%"] >= S.loc[("wp", 2), "success_%"]),
+                    f"{LABEL[d]} {S.loc[(d, 2), 'success_%']:.0f}% vs WP "
+                    f"{S.loc[('wp', 2), 'success_%']:.0f}%",
+                ),
+                (
+                    "XOR 2-2-1 share of the tuning grid that converges",
+                    bool(sh[(d, 2)] >= sh[("wp", 2)]),
+                    f"{LABEL[d]} {sh[(d, 2)]:.2f} of {xor.configs[(d, 2)]} configurations vs WP "
+                    f"{sh[('wp', 2)]:.2f} of {xor.configs[('wp', 2)]}",
+                ),
+            ],
+            budget=(LABEL[d], xor_cfg(d), "WP", xor_cfg("wp")),
+        )
+    )
 
-    checks.append(ClaimCheck(
-        "C6", "Dopamine is more biologically plausible than backpropagation",
-        "one broadcast scalar (the RPE) per step, local updates, no backward pass or stored "
-        "activations (the memory measurement counts 0 saved bytes)",
-        holds=None, reason="plausibility is not decidable by simulation"))
+    checks.append(
+        ClaimCheck(
+            "C6",
+            "Dopamine is more biologically plausible than backpropagation",
+            "one broadcast scalar (the RPE) per step, local updates, no backward pass or stored "
+            "activations (the memory measurement counts 0 saved bytes)",
+            holds=None,
+            reason="plausibility is not decidable by simulation",
+        )
+    )
 
     # C7: Dopamine-2 lowest error of the variants
-    c7_fast = all(R.loc[(s, "dopamine2_fast"), "final_mse"] < R.loc[(s, "dopamine1"), "final_mse"]
-                  for s in SYSTEMS)
+    c7_fast = all(
+        R.loc[(s, "dopamine2_fast"), "final_mse"] < R.loc[(s, "dopamine1"), "final_mse"]
+        for s in SYSTEMS
+    )
     # the quoted-rule check's Lorenz run of Dopamine-2 with nu = sigma^2 and the quoted ordering
     # (seed 0, WP's rate) against Dopamine-1's Lorenz seed-0 run at the same step
     q_rnn = quoted.rnn[(True, "as_quoted")]["result"]
     q_steps = int(q_rnn.curve[-1, 0])
-    d1_run = next(r["result"] for r in fc.runs if r["system"] == "lorenz"
-                  and r["method"] == "dopamine1" and r["seed"] == 0)
+    d1_run = next(
+        r["result"]
+        for r in fc.runs
+        if r["system"] == "lorenz" and r["method"] == "dopamine1" and r["seed"] == 0
+    )
     d1_at = d1_run.curve[d1_run.curve[:, 0] == q_steps, 1]
-    c7_quoted = (bool(q_rnn.final_val < d1_at[0]) if d1_at.size and np.isfinite(q_rnn.final_val)
-                 else "not assessable")
+    c7_quoted = (
+        bool(q_rnn.final_val < d1_at[0])
+        if d1_at.size and np.isfinite(q_rnn.final_val)
+        else "not assessable"
+    )
 
     def vs_d1(m, name):
-        return "; ".join(f"{s}: {name} {_fmt(R.loc[(s, m), 'final_mse'])} vs Dopamine-1 "
-                         f"{_fmt(R.loc[(s, 'dopamine1'), 'final_mse'])}" for s in SYSTEMS)
+        return "; ".join(
+            f"{s}: {name} {_fmt(R.loc[(s, m), 'final_mse'])} vs Dopamine-1 "
+            f"{_fmt(R.loc[(s, 'dopamine1'), 'final_mse'])}"
+            for s in SYSTEMS
+        )
 
-    checks.append(ClaimCheck(
-        "C7", "Dopamine-2 gives the lowest forecasting error of the variants (AI summary, weak)",
-        "Dopamine-2 against Dopamine-1 under three readings of Dopamine-2; see the variants",
-        variants=[
-            ("Dopamine-2 with the quoted beta = 0.9998 [T], standard ordering", "not assessable",
-             vs_d1("dopamine2", "Dopamine-2") + "; " + d2_reason),
-            ("Dopamine-2 with beta = 0.99 [R], standard ordering", bool(c7_fast),
-             vs_d1("dopamine2_fast", "Dopamine-2 (beta 0.99)") + quick_note),
-            ("Dopamine-2 with the EMA ordering as quoted (nu = sigma^2, E2)", c7_quoted,
-             f"Lorenz, seed 0, after {q_steps} steps: Dopamine-2 (quoted ordering, kappa = 1, "
-             f"rest as quoted) {_fmt(q_rnn.final_val)} vs Dopamine-1 "
-             + (_fmt(d1_at[0]) if d1_at.size else "not evaluated at that step")
-             + "; one system only (E2 runs Lorenz)")]))
+    checks.append(
+        ClaimCheck(
+            "C7",
+            "Dopamine-2 gives the lowest forecasting error of the variants (AI summary, weak)",
+            "Dopamine-2 against Dopamine-1 under three readings of Dopamine-2; see the variants",
+            variants=[
+                (
+                    "Dopamine-2 with the quoted beta = 0.9998 [T], standard ordering",
+                    "not assessable",
+                    vs_d1("dopamine2", "Dopamine-2") + "; " + d2_reason,
+                ),
+                (
+                    "Dopamine-2 with beta = 0.99 [R], standard ordering",
+                    bool(c7_fast),
+                    vs_d1("dopamine2_fast", "Dopamine-2 (beta 0.99)") + quick_note,
+                ),
+                (
+                    "Dopamine-2 with the EMA ordering as quoted (nu = sigma^2, E2)",
+                    c7_quoted,
+                    f"Lorenz, seed 0, after {q_steps} steps: Dopamine-2 "
+                    f"(quoted ordering, kappa = 1, "
+                    f"rest as quoted) {_fmt(q_rnn.final_val)} vs Dopamine-1 "
+                    + (_fmt(d1_at[0]) if d1_at.size else "not evaluated at that step")
+                    + "; one system only (E2 runs Lorenz)",
+                ),
+            ],
+        )
+    )
 
     qt = quoted_rule_table(quoted)
     q = qt.iloc[0]
-    checks.append(ClaimCheck(
-        "E2", "Our check: the update rule as quoted (nu = 1, swapped EMA) cannot learn",
-        f"XOR 2-4-1: {int(q['XOR successes'])}/{len(quoted.xor[(False, 'as_quoted')]['success'])}"
-        f" successes, loss final/initial {q['XOR loss final/initial']:.4f}; Lorenz val MSE "
-        f"{q['Lorenz MSE initial']:.3f} -> {q['Lorenz MSE final']:.3f}",
-        holds=quoted_rule_flat(qt)))
+    checks.append(
+        ClaimCheck(
+            "E2",
+            "Our check: the update rule as quoted (nu = 1, swapped EMA) cannot learn",
+            f"XOR 2-4-1: {int(q['XOR successes'])}/"
+            f"{len(quoted.xor[(False, 'as_quoted')]['success'])}"
+            f" successes, loss final/initial {q['XOR loss final/initial']:.4f}; Lorenz val MSE "
+            f"{q['Lorenz MSE initial']:.3f} -> {q['Lorenz MSE final']:.3f}",
+            holds=quoted_rule_flat(qt),
+        )
+    )
     return checks
 
 
@@ -814,9 +1207,12 @@ def xor_figure(xor: XorResult, budget: int):
     return fig
 
 
-_QUOTED_STYLES = {(False, "as_quoted"): ("tab:purple", "-"),
-                  (False, "standard"): ("tab:purple", "--"),
-                  (True, "as_quoted"): ("tab:green", "--"), (True, "standard"): ("tab:green", "-")}
+_QUOTED_STYLES = {
+    (False, "as_quoted"): ("tab:purple", "-"),
+    (False, "standard"): ("tab:purple", "--"),
+    (True, "as_quoted"): ("tab:green", "--"),
+    (True, "standard"): ("tab:green", "-"),
+}
 
 
 def quoted_rule_figure(q: QuotedRuleResult):
@@ -832,8 +1228,7 @@ def quoted_rule_figure(q: QuotedRuleResult):
         rr = q.rnn[key]["result"]
         axes[1].plot(rr.curve[:, 0], rr.curve[:, 1], color=c, ls=ls, label=lab)
     axes[0].set(xlabel="epoch", ylabel="XOR loss (median)", yscale="log", title="XOR 2-4-1")
-    axes[1].set(xlabel="step", ylabel="validation MSE (z-units)", yscale="log",
-                title="Lorenz RNN")
+    axes[1].set(xlabel="step", ylabel="validation MSE (z-units)", yscale="log", title="Lorenz RNN")
     axes[0].legend(fontsize=8)
     fig.tight_layout()
     return fig
@@ -850,8 +1245,12 @@ def onestep_figure(fc: ForecastingResult):
             if not curves:
                 continue
             n = min(len(c) for c in curves)
-            ax.plot(curves[0][:n, 0], np.median([c[:n, 1] for c in curves], axis=0),
-                    color=COLOR[m], label=LABEL[m])
+            ax.plot(
+                curves[0][:n, 0],
+                np.median([c[:n, 1] for c in curves], axis=0),
+                color=COLOR[m],
+                label=LABEL[m],
+            )
         ax.axhline(fc.baselines[s]["persistence"], color="k", ls="--", lw=1, label="persistence")
         ax.axhline(fc.baselines[s]["linear"], color="k", ls=":", lw=1, label="linear")
         ax.set(yscale="log", xlabel="training step", title=s.capitalize())
@@ -867,6 +1266,7 @@ def freerun_figure(fc: ForecastingResult, dt: float = 0.01):
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
     for ax, s in zip(axes, SYSTEMS):
+
         def lyap_t(n, s=s):
             return np.arange(1, n + 1) * dt * LYAPUNOV[s]
 
@@ -899,13 +1299,16 @@ def memory_figure(mem: pd.DataFrame):
     against the look-back T (log-log)."""
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
-    for m, c, lab in (("adam", "tab:orange", "BPTT + Adam"),
-                      ("dopamine1", "tab:green", "Dopamine-1")):
+    for m, c, lab in (
+        ("adam", "tab:orange", "BPTT + Adam"),
+        ("dopamine1", "tab:green", "Dopamine-1"),
+    ):
         d = mem[mem.method == m].sort_values("T")
         axes[0].plot(d["T"], d.peak_bytes / 2**20, "o-", color=c, label=f"{lab}: peak")
         if d.saved_bytes.max() > 0:
-            axes[0].plot(d["T"], d.saved_bytes / 2**20, "s--", color=c,
-                         label=f"{lab}: saved for backward")
+            axes[0].plot(
+                d["T"], d.saved_bytes / 2**20, "s--", color=c, label=f"{lab}: saved for backward"
+            )
         axes[1].plot(d["T"], 1e3 * d.time_s, "o-", color=c, label=lab)
     axes[0].set(xscale="log", yscale="log", xlabel="look-back T", ylabel="MB")
     axes[1].set(xscale="log", yscale="log", xlabel="look-back T", ylabel="ms per step")
@@ -921,11 +1324,18 @@ def memory_figure(mem: pd.DataFrame):
 def memory_table(mem: pd.DataFrame) -> pd.DataFrame:
     """:func:`step_cost`'s readings in MB, kB and ms, one row per (method, T)."""
     names = {"adam": "BPTT + Adam", "dopamine1": "Dopamine-1 (no grad)"}
-    return pd.DataFrame({
-        "method": mem.method.map(names), "T": mem["T"], "peak MB": mem.peak_bytes / 2**20,
-        "saved MB": mem.saved_bytes / 2**20, "state kB": mem.state_bytes / 1024,
-        "forward passes": mem.forward_passes, "FPE/step": mem.fpe_per_step,
-        "ms/step": 1e3 * mem.time_s})
+    return pd.DataFrame(
+        {
+            "method": mem.method.map(names),
+            "T": mem["T"],
+            "peak MB": mem.peak_bytes / 2**20,
+            "saved MB": mem.saved_bytes / 2**20,
+            "state kB": mem.state_bytes / 1024,
+            "forward passes": mem.forward_passes,
+            "FPE/step": mem.fpe_per_step,
+            "ms/step": 1e3 * mem.time_s,
+        }
+    )
 
 
 def spectral_figure(runs, fc: ForecastingResult):
@@ -937,24 +1347,39 @@ def spectral_figure(runs, fc: ForecastingResult):
         for r in runs:
             k = r["spectral_every"]
             ls = {1: "-", 10: "--", 100: ":", None: "-."}[k]
-            ax.plot(r["result"].curve[:, 0], r["result"].curve[:, 1], ls=ls,
-                    color=COLOR[r["method"]],
-                    label=f"{LABEL[r['method']]}, reset every {k or 'never'}")
-        ax.axhline(fc.baselines["lorenz"]["persistence"], color="k", ls="--", lw=1,
-                   label="persistence")
+            ax.plot(
+                r["result"].curve[:, 0],
+                r["result"].curve[:, 1],
+                ls=ls,
+                color=COLOR[r["method"]],
+                label=f"{LABEL[r['method']]}, reset every {k or 'never'}",
+            )
+        ax.axhline(
+            fc.baselines["lorenz"]["persistence"], color="k", ls="--", lw=1, label="persistence"
+        )
         ax.set(yscale="log")
         ax.legend(fontsize=7)
     else:
-        ax.text(0.5, 0.5, "not run in the quick profile", ha="center", va="center",
-                transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            "not run in the quick profile",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
     ax.set(xlabel="training step", ylabel="validation MSE (z-units)")
     fig.tight_layout()
     return fig
 
 
-_VERDICT_COLORS = {"holds": "#4c9a2a", "does not hold": "#c0392b",
-                   "depends on reconstruction": "#e6a817", "by construction": "#7f8c8d",
-                   "not assessable": "#bdc3c7"}
+_VERDICT_COLORS = {
+    "holds": "#4c9a2a",
+    "does not hold": "#c0392b",
+    "depends on reconstruction": "#e6a817",
+    "by construction": "#7f8c8d",
+    "not assessable": "#bdc3c7",
+}
 
 
 def variants_figure(variants: pd.DataFrame):
@@ -975,8 +1400,12 @@ def variants_figure(variants: pd.DataFrame):
     ax.set_xticks([j + 0.45 for j in range(width)], [str(j + 1) for j in range(width)])
     ax.set_xlabel("variant (in the order of the claim's table)")
     seen = [v for v in _VERDICT_COLORS if v in set(variants.verdict)]
-    ax.legend(handles=[Patch(color=_VERDICT_COLORS[v], label=v) for v in seen], fontsize=8,
-              loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.legend(
+        handles=[Patch(color=_VERDICT_COLORS[v], label=v) for v in seen],
+        fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+    )
     for s in ax.spines.values():
         s.set_visible(False)
     fig.tight_layout()

@@ -69,9 +69,23 @@ def curve_job(rule, layout, nflip, skew, redraw, T_max, grid, stop_at, rep, seed
 
 
 @memoize
-def storage_curves(rules, layout, nflip=1.0, *, P_grid=None, factor=1.05, P_start=20,
-                   stop_at=0.001, nrep=10, seed=0, skew=0.0, redraw=None, T_max=15,
-                   n_jobs=None, progress=True) -> pd.DataFrame:
+def storage_curves(
+    rules,
+    layout,
+    nflip=1.0,
+    *,
+    P_grid=None,
+    factor=1.05,
+    P_start=20,
+    stop_at=0.001,
+    nrep=10,
+    seed=0,
+    skew=0.0,
+    redraw=None,
+    T_max=15,
+    n_jobs=None,
+    progress=True,
+) -> pd.DataFrame:
     """fcorr(P) for every rule (spec strings such as "covar:mean=global") on ``layout``.
 
     Grid: ``P_grid`` if given, else P_start, ×factor (rounded, unique) until every repetition of
@@ -83,30 +97,50 @@ def storage_curves(rules, layout, nflip=1.0, *, P_grid=None, factor=1.05, P_star
     nrep = check_int("nrep", nrep, lo=1)
     seed = seed_int(seed)
     for r in rules:
-        _task(r, layout, nflip, skew, redraw, T_max)      # validate early
+        _task(r, layout, nflip, skew, redraw, T_max)  # validate early
     if P_grid is not None:
         grid = [check_int("P_grid[i]", p, lo=1) for p in P_grid]
         stop = None
     else:
-        grid = list(geometric_grid(check_int("P_start", P_start, lo=1),
-                                   check_float("factor", factor, lo=1.0, lo_open=True), 10**6))
+        grid = list(
+            geometric_grid(
+                check_int("P_start", P_start, lo=1),
+                check_float("factor", factor, lo=1.0, lo_open=True),
+                10**6,
+            )
+        )
         stop = check_float("stop_at", stop_at, lo=0.0, hi=1.0)
     common = dict(layout=layout, nflip=nflip, skew=skew, redraw=redraw, T_max=T_max)
-    jobs = [dict(rule=r, grid=grid, stop_at=stop, rep=k, seed=seed + 17 * k, **common)
-            for r in rules for k in range(nrep)]
+    jobs = [
+        dict(rule=r, grid=grid, stop_at=stop, rep=k, seed=seed + 17 * k, **common)
+        for r in rules
+        for k in range(nrep)
+    ]
     res = sweep(curve_job, jobs, n_jobs=n_jobs, desc="storage curves", progress=progress)
-    if stop is not None:       # evaluate early-stopped repetitions up to the rule's common end
+    if stop is not None:  # evaluate early-stopped repetitions up to the rule's common end
         more = []
         for i, r in enumerate(rules):
-            block = res[i * nrep:(i + 1) * nrep]
+            block = res[i * nrep : (i + 1) * nrep]
             n = max(len(b) for b in block)
             for k, b in enumerate(block):
                 if len(b) < n:
-                    more.append((i * nrep + k, dict(rule=r, grid=grid[len(b):n], stop_at=None,
-                                                    rep=k, seed=seed + 17 * k, **common)))
+                    more.append(
+                        (
+                            i * nrep + k,
+                            dict(
+                                rule=r,
+                                grid=grid[len(b) : n],
+                                stop_at=None,
+                                rep=k,
+                                seed=seed + 17 * k,
+                                **common,
+                            ),
+                        )
+                    )
         if more:
-            extra = sweep(curve_job, [m[1] for m in more], n_jobs=n_jobs, desc="fill",
-                          progress=progress)
+            extra = sweep(
+                curve_job, [m[1] for m in more], n_jobs=n_jobs, desc="fill", progress=progress
+            )
             for (i, _), e in zip(more, extra):
                 res[i] = res[i] + e
     df = pd.DataFrame([row for block in res for row in block])
@@ -118,8 +152,13 @@ def storage_curves(rules, layout, nflip=1.0, *, P_grid=None, factor=1.05, P_star
 def curve_summary(df: pd.DataFrame) -> pd.DataFrame:
     """Mean and sd over repetitions per (rule, P): fcorr_mean, fcorr_sd, eps_mean, steps_mean."""
     g = df.groupby(["rule", "P"], sort=False)
-    out = g.agg(fcorr_mean=("fcorr", "mean"), fcorr_sd=("fcorr", "std"), eps_mean=("eps", "mean"),
-                steps_mean=("steps", "mean"), nrep=("rep", "nunique")).reset_index()
+    out = g.agg(
+        fcorr_mean=("fcorr", "mean"),
+        fcorr_sd=("fcorr", "std"),
+        eps_mean=("eps", "mean"),
+        steps_mean=("steps", "mean"),
+        nrep=("rep", "nunique"),
+    ).reset_index()
     return out.sort_values(["rule", "P"], kind="stable").reset_index(drop=True)
 
 
@@ -133,8 +172,9 @@ def rule_symmetric(rule) -> bool:
     return not (name in ("bayes", "bom") and not params.get("symmetrize", False))
 
 
-def curve_p90(df: pd.DataFrame, layout, *, target: float = 0.9, n_boot: int = 1000,
-              seed=0) -> pd.DataFrame:
+def curve_p90(
+    df: pd.DataFrame, layout, *, target: float = 0.9, n_boot: int = 1000, seed=0
+) -> pd.DataFrame:
     """P90 per rule from :func:`storage_curves` output: crossing of the mean curve (linear in
     log P), 95 % bootstrap CI over repetitions, ε at P90, C_L = P90·N·H_b(a)/S_sym and
     C_E = P90·I_err/S_exist (bits per synapse)."""
@@ -145,12 +185,22 @@ def curve_p90(df: pd.DataFrame, layout, *, target: float = 0.9, n_boot: int = 10
         P = piv.columns.to_numpy(dtype=float)
         F = piv.to_numpy()
         p90 = crossing(P, F.mean(axis=0), target)
-        lo, hi = bootstrap_ci(F, stat=lambda x: crossing(P, x.mean(axis=0), target),
-                              n_boot=n_boot, seed=seed)
+        lo, hi = bootstrap_ci(
+            F, stat=lambda x, P=P: crossing(P, x.mean(axis=0), target), n_boot=n_boot, seed=seed
+        )
         epiv = d.pivot_table(index="rep", columns="P", values="eps").to_numpy().mean(axis=0)
         eps = float(np.interp(np.log(p90), np.log(P), epiv)) if np.isfinite(p90) else np.nan
-        rows.append({"rule": rule, "P90": p90, "ci_lo": lo, "ci_hi": hi, "eps_at_P90": eps,
-                     **_bits(p90, eps, layout, rule), "nrep": F.shape[0]})
+        rows.append(
+            {
+                "rule": rule,
+                "P90": p90,
+                "ci_lo": lo,
+                "ci_hi": hi,
+                "eps_at_P90": eps,
+                **_bits(p90, eps, layout, rule),
+                "nrep": F.shape[0],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -160,25 +210,56 @@ def _bits(p90, eps, layout, rule) -> dict:
         return {"C_L": np.nan, "C_E": np.nan}
     sym = rule_symmetric(rule)
     e = min(eps / 2, 1.0) if np.isfinite(eps) else 0.0
-    return {"C_L": bits_per_synapse(p90, layout, info="v1", synapses="sym", symmetric=sym),
-            "C_E": bits_per_synapse(p90, layout, info="error_corrected", synapses="exist",
-                                    errors=e, symmetric=sym)}
+    return {
+        "C_L": bits_per_synapse(p90, layout, info="v1", synapses="sym", symmetric=sym),
+        "C_E": bits_per_synapse(
+            p90, layout, info="error_corrected", synapses="exist", errors=e, symmetric=sym
+        ),
+    }
 
 
 def search_job(rule, layout, nflip, skew, redraw, T_max, P0, max_steps, rep, seed):
     """One repetition of the adaptive search for one rule (top-level for the sweep helper)."""
     task = _task(rule, layout, nflip, skew, redraw, T_max)
-    est, trace, conv = search_one(task, target=0.9, P0=P0, step=_SEARCH_STEP,
-                                  jitter=_SEARCH_JITTER, max_steps=max_steps, rep=rep, seed=seed)
+    est, trace, conv = search_one(
+        task,
+        target=0.9,
+        P0=P0,
+        step=_SEARCH_STEP,
+        jitter=_SEARCH_JITTER,
+        max_steps=max_steps,
+        rep=rep,
+        seed=seed,
+    )
     eps = task.evaluate(max(1, round(est)), rep, seed)["eps"] if np.isfinite(est) else np.nan
-    return {"rule": parse_rule(rule)[2], "rep": rep, "P90": est, "eps_at_P90": eps,
-            "converged": conv, "n_steps": len(trace), "trace": trace}
+    return {
+        "rule": parse_rule(rule)[2],
+        "rep": rep,
+        "P90": est,
+        "eps_at_P90": eps,
+        "converged": conv,
+        "n_steps": len(trace),
+        "trace": trace,
+    }
 
 
 @memoize
-def capacity_table(rules, layout, nflip=1.0, *, nrep=5, seed=0, P0=None, skew=0.0, redraw=None,
-                   T_max=15, max_steps=20, n_boot=1000, n_jobs=None,
-                   progress=True) -> pd.DataFrame:
+def capacity_table(
+    rules,
+    layout,
+    nflip=1.0,
+    *,
+    nrep=5,
+    seed=0,
+    P0=None,
+    skew=0.0,
+    redraw=None,
+    T_max=15,
+    max_steps=20,
+    n_boot=1000,
+    n_jobs=None,
+    progress=True,
+) -> pd.DataFrame:
     """Adaptive P90 (the authors' search) for every rule: one row per rule with P90_mean,
     P90_sd, ci_lo, ci_hi (95 % bootstrap over repetitions), per_rep (tuple), converged (all
     repetitions crossed 0.9), n_converged (how many did), eps_at_P90 (mean over repetitions of ε
@@ -201,30 +282,68 @@ def capacity_table(rules, layout, nflip=1.0, *, nrep=5, seed=0, P0=None, skew=0.
             return float(P0.get(label, P0.get(rule, default)))
         return check_float("P0", P0, lo=1.0)
 
-    jobs = [dict(rule=r, layout=layout, nflip=nflip, skew=skew, redraw=redraw, T_max=T_max,
-                 P0=p0(r, lab), max_steps=max_steps, rep=k, seed=seed + 17 * k)
-            for r, lab in zip(rules, labels) for k in range(nrep)]
+    jobs = [
+        dict(
+            rule=r,
+            layout=layout,
+            nflip=nflip,
+            skew=skew,
+            redraw=redraw,
+            T_max=T_max,
+            P0=p0(r, lab),
+            max_steps=max_steps,
+            rep=k,
+            seed=seed + 17 * k,
+        )
+        for r, lab in zip(rules, labels)
+        for k in range(nrep)
+    ]
     res = sweep(search_job, jobs, n_jobs=n_jobs, desc="capacity search", progress=progress)
     rows = []
     for i, lab in enumerate(labels):
-        block = res[i * nrep:(i + 1) * nrep]
+        block = res[i * nrep : (i + 1) * nrep]
         est = np.array([b["P90"] for b in block])
         lo, hi = bootstrap_ci(est, n_boot=n_boot, seed=seed)
         p90, eps = float(est.mean()), float(np.mean([b["eps_at_P90"] for b in block]))
-        rows.append({"rule": lab, "P90_mean": p90,
-                     "P90_sd": float(est.std(ddof=1)) if nrep > 1 else 0.0,
-                     "ci_lo": lo, "ci_hi": hi, "per_rep": tuple(float(x) for x in est),
-                     "eps_at_P90": eps, **_bits(p90, eps, layout, lab),
-                     "converged": bool(all(b["converged"] for b in block)),
-                     "n_converged": int(sum(bool(b["converged"]) for b in block)),
-                     "layout": str(layout), "nflip": float(nflip), "skew": float(skew),
-                     "redraw": redraw, "nrep": nrep})
+        rows.append(
+            {
+                "rule": lab,
+                "P90_mean": p90,
+                "P90_sd": float(est.std(ddof=1)) if nrep > 1 else 0.0,
+                "ci_lo": lo,
+                "ci_hi": hi,
+                "per_rep": tuple(float(x) for x in est),
+                "eps_at_P90": eps,
+                **_bits(p90, eps, layout, lab),
+                "converged": bool(all(b["converged"] for b in block)),
+                "n_converged": int(sum(bool(b["converged"]) for b in block)),
+                "layout": str(layout),
+                "nflip": float(nflip),
+                "skew": float(skew),
+                "redraw": redraw,
+                "nrep": nrep,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 @memoize
-def prototype_curves(rules, layout, Q_values, *, n_inst, d_train, d_test, n_test, nrep=5, seed=0,
-                     T_max=15, min_cues=0, n_jobs=None, progress=True) -> pd.DataFrame:
+def prototype_curves(
+    rules,
+    layout,
+    Q_values,
+    *,
+    n_inst,
+    d_train,
+    d_test,
+    n_test,
+    nrep=5,
+    seed=0,
+    T_max=15,
+    min_cues=0,
+    n_jobs=None,
+    progress=True,
+) -> pd.DataFrame:
     """Prototype score for every rule × Q × repetition: DataFrame [rule, Q, rep, score, ...].
 
     At Q prototypes each gets max(n_test, ceil(min_cues / Q)) test instances, so every score
@@ -236,11 +355,26 @@ def prototype_curves(rules, layout, Q_values, *, n_inst, d_train, d_test, n_test
     Qs = [check_int("Q_values[i]", q, lo=1) for q in Q_values]
     n_test = check_int("n_test", n_test, lo=1)
     min_cues = check_int("min_cues", min_cues, lo=0)
-    jobs = [dict(rule=r, layout=layout, Q=q, n_inst=n_inst, d_train=d_train, d_test=d_test,
-                 n_test=max(n_test, -(-min_cues // q)), rep=k, seed=seed + 17 * k, T_max=T_max)
-            for r in rules for q in Qs for k in range(nrep)]
-    return pd.DataFrame(sweep(prototype_one, jobs, n_jobs=n_jobs, desc="prototypes",
-                              progress=progress))
+    jobs = [
+        dict(
+            rule=r,
+            layout=layout,
+            Q=q,
+            n_inst=n_inst,
+            d_train=d_train,
+            d_test=d_test,
+            n_test=max(n_test, -(-min_cues // q)),
+            rep=k,
+            seed=seed + 17 * k,
+            T_max=T_max,
+        )
+        for r in rules
+        for q in Qs
+        for k in range(nrep)
+    ]
+    return pd.DataFrame(
+        sweep(prototype_one, jobs, n_jobs=n_jobs, desc="prototypes", progress=progress)
+    )
 
 
 def prototype_windows(df: pd.DataFrame, *, level: float = 0.9) -> pd.DataFrame:
@@ -309,8 +443,9 @@ def order_within_ci(lower, upper, *, value: str = "P90") -> bool:
         except (KeyError, TypeError, IndexError) as exc:
             raise ValueError(f"{name} must provide {value!r}, 'ci_lo' and 'ci_hi'") from exc
         if not (np.isfinite(v) and np.isfinite(lo) and np.isfinite(hi)):
-            raise ValueError(f"{name} must have finite {value}, ci_lo and ci_hi; got "
-                             f"{v}, {lo}, {hi}")
+            raise ValueError(
+                f"{name} must have finite {value}, ci_lo and ci_hi; got {v}, {lo}, {hi}"
+            )
         vals.append((v, lo, hi))
     (a, a_lo, _), (b, _, b_hi) = vals
     return not (a > b and a_lo > b_hi)
@@ -323,13 +458,38 @@ SEVEN = ("hebb", "covar", "precovar", "hopfield", "willshaw", "bcpnn", "boms")
 #: the two Bayesian-Hebbian rules of claims C3–C6
 BAYESIAN = ("bcpnn", "boms")
 #: display names of the rules
-NAMES = {"hebb": "Hebb", "covar": "covar", "precovar": "precovar",
-         "hopfield": "Hopfield (sparse)", "willshaw": "Willshaw", "bcpnn": "BCPNN",
-         "boms": "Bayes (boms)", "bom": "Bayes (bom)"}
+NAMES = {
+    "hebb": "Hebb",
+    "covar": "covar",
+    "precovar": "precovar",
+    "hopfield": "Hopfield (sparse)",
+    "willshaw": "Willshaw",
+    "bcpnn": "BCPNN",
+    "boms": "Bayes (boms)",
+    "bom": "Bayes (bom)",
+}
 
-_STORAGE_COLS = ["fig", "condition", "layout", "rule", "method", "P90", "sd", "ci_lo", "ci_hi",
-                 "eps", "P_eps", "C_L", "C_E", "nrep", "converged", "n_converged", "family",
-                 "level", "zipf"]
+_STORAGE_COLS = [
+    "fig",
+    "condition",
+    "layout",
+    "rule",
+    "method",
+    "P90",
+    "sd",
+    "ci_lo",
+    "ci_hi",
+    "eps",
+    "P_eps",
+    "C_L",
+    "C_E",
+    "nrep",
+    "converged",
+    "n_converged",
+    "family",
+    "level",
+    "zipf",
+]
 
 
 def _check_frame(name, df, cols):
@@ -342,8 +502,10 @@ def _check_frame(name, df, cols):
 
 # ---------------------------------------------------------------- rows of the storage table
 
-def sweep_cells(fig: str, condition: str, curves: pd.DataFrame, layout, *, n_boot: int = 1000,
-                seed=0) -> pd.DataFrame:
+
+def sweep_cells(
+    fig: str, condition: str, curves: pd.DataFrame, layout, *, n_boot: int = 1000, seed=0
+) -> pd.DataFrame:
     """Storage-table rows of a sweep (:func:`storage_curves` output), one per rule: P90 (crossing
     of the mean curve), sd of the per-repetition crossings, 95 % bootstrap CI, ε at P90,
     P_eps (largest load with mean ε ≤ 0.01), C_L and C_E (bits per synapse), flagged by
@@ -361,16 +523,31 @@ def sweep_cells(fig: str, condition: str, curves: pd.DataFrame, layout, *, n_boo
         p_eps = crossing(m.P.to_numpy(dtype=float), -m.eps_mean.to_numpy(), -0.01)
         r = s.loc[rule]
         fin = per[np.isfinite(per)]
-        rows.append({"fig": fig, "condition": condition, "layout": str(layout), "rule": rule,
-                     "method": "sweep", "P90": r.P90,
-                     "sd": float(np.std(fin, ddof=1)) if fin.size > 1 else np.nan,
-                     "ci_lo": r.ci_lo, "ci_hi": r.ci_hi, "eps": r.eps_at_P90, "P_eps": p_eps,
-                     "C_L": r.C_L, "C_E": r.C_E, "nrep": int(r.nrep), "zipf": "both"})
+        rows.append(
+            {
+                "fig": fig,
+                "condition": condition,
+                "layout": str(layout),
+                "rule": rule,
+                "method": "sweep",
+                "P90": r.P90,
+                "sd": float(np.std(fin, ddof=1)) if fin.size > 1 else np.nan,
+                "ci_lo": r.ci_lo,
+                "ci_hi": r.ci_hi,
+                "eps": r.eps_at_P90,
+                "P_eps": p_eps,
+                "C_L": r.C_L,
+                "C_E": r.C_E,
+                "nrep": int(r.nrep),
+                "zipf": "both",
+            }
+        )
     return flag_cells(pd.DataFrame(rows), min_P90=MIN_P90)
 
 
-def search_cells(fig: str, condition: str, table: pd.DataFrame, *, family=None, level=None,
-                 zipf: str = "both") -> pd.DataFrame:
+def search_cells(
+    fig: str, condition: str, table: pd.DataFrame, *, family=None, level=None, zipf: str = "both"
+) -> pd.DataFrame:
     """Storage-table rows of a :func:`capacity_table`, flagged by :func:`flag_cells` (search not
     converged in every repetition, or P90 < :data:`MIN_P90`). ``zipf``: which Zipf ensemble the
     row belongs to ("both" for rows that are no Zipf cell, "calibrated" or "raw")."""
@@ -378,14 +555,32 @@ def search_cells(fig: str, condition: str, table: pd.DataFrame, *, family=None, 
     if zipf not in ("both", "calibrated", "raw"):
         raise ValueError(f"zipf must be 'both', 'calibrated' or 'raw'; got {zipf!r}")
     t = table.rename(columns={"P90_mean": "P90", "P90_sd": "sd", "eps_at_P90": "eps"})
-    t = t.assign(fig=fig, condition=condition, method="search", family=family, level=level,
-                 P_eps=np.nan, zipf=zipf)
+    t = t.assign(
+        fig=fig,
+        condition=condition,
+        method="search",
+        family=family,
+        level=level,
+        P_eps=np.nan,
+        zipf=zipf,
+    )
     return flag_cells(t[_STORAGE_COLS], min_P90=MIN_P90)
 
 
-def capacity_levels(fig: str, family: str, layout, points, *, p0: dict, nflip=1.0,
-                    rules=SEVEN, nrep: int = 5, seed=0, zipf: str = "both",
-                    progress: bool = False) -> pd.DataFrame:
+def capacity_levels(
+    fig: str,
+    family: str,
+    layout,
+    points,
+    *,
+    p0: dict,
+    nflip=1.0,
+    rules=SEVEN,
+    nrep: int = 5,
+    seed=0,
+    zipf: str = "both",
+    progress: bool = False,
+) -> pd.DataFrame:
     """Adaptive P90 of ``rules`` along one condition axis (F4, F7), as storage-table rows.
 
     ``points``: (level, keyword arguments of :func:`capacity_table`, condition label) per level;
@@ -399,10 +594,12 @@ def capacity_levels(fig: str, family: str, layout, points, *, p0: dict, nflip=1.
     for lv, kw, label in points:
         kw = dict(kw)
         nf = kw.pop("nflip", nflip)
-        tab = capacity_table(rules, layout, nf, nrep=nrep, seed=seed, P0=p0,
-                             progress=progress, **kw)
-        out.append(search_cells(fig, f"{layout}, {label}", tab, family=family, level=float(lv),
-                                zipf=zipf))
+        tab = capacity_table(
+            rules, layout, nf, nrep=nrep, seed=seed, P0=p0, progress=progress, **kw
+        )
+        out.append(
+            search_cells(fig, f"{layout}, {label}", tab, family=family, level=float(lv), zipf=zipf)
+        )
         p0 = {r: max(2.0, v) for r, v in zip(tab.rule, tab.P90_mean)}
     if not out:
         raise ValueError("points must give at least one level")
@@ -413,8 +610,9 @@ def marked(df: pd.DataFrame, col: str = "P90", fmt: str = "{:.1f}") -> pd.DataFr
     """Pivot rule × condition of ``col`` as text, with a † on values excluded from verdicts."""
     _check_frame("df", df, ["rule", "condition", "excluded", col])
     txt = df.assign(v=[fmt.format(v) + (" †" if x else "") for v, x in zip(df[col], df.excluded)])
-    return txt.pivot_table(index="rule", columns="condition", values="v", aggfunc="first",
-                           sort=False).rename(index=NAMES)
+    return txt.pivot_table(
+        index="rule", columns="condition", values="v", aggfunc="first", sort=False
+    ).rename(index=NAMES)
 
 
 def storage_table(parts) -> pd.DataFrame:
@@ -433,14 +631,19 @@ def storage_table(parts) -> pd.DataFrame:
 def rank_table(storage: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(rank of each rule per storage cell, 1 = largest P90; excluded flags), both cell × rule."""
     _check_frame("storage", storage, ["cell", "rule", "P90", "excluded"])
-    ranks = storage.pivot_table(index="cell", columns="rule", values="P90", sort=False)[
-        list(SEVEN)].rank(axis=1, ascending=False, method="min").astype(int)
-    dag = storage.pivot_table(index="cell", columns="rule", values="excluded", aggfunc="first",
-                              sort=False)[list(SEVEN)].astype(bool)
+    ranks = (
+        storage.pivot_table(index="cell", columns="rule", values="P90", sort=False)[list(SEVEN)]
+        .rank(axis=1, ascending=False, method="min")
+        .astype(int)
+    )
+    dag = storage.pivot_table(
+        index="cell", columns="rule", values="excluded", aggfunc="first", sort=False
+    )[list(SEVEN)].astype(bool)
     return ranks, dag
 
 
 # ---------------------------------------------------------------- F4, F6, F7 summaries
+
 
 def ranking(df: pd.DataFrame) -> tuple:
     """The seven rules ordered by P90, largest first."""
@@ -453,12 +656,19 @@ def distortion_summary(f4: pd.DataFrame) -> dict:
     every added flip in every family)."""
     _check_frame("f4", f4, ["family", "condition", "rule", "level", "P90"])
     first = f4[f4.family == f4.family.iloc[0]]
-    same = all(ranking(g) == ranking(f4[f4.condition == f4.condition.iloc[0]])
-               for _, g in first.groupby("condition"))
+    same = all(
+        ranking(g) == ranking(f4[f4.condition == f4.condition.iloc[0]])
+        for _, g in first.groupby("condition")
+    )
     top = sorted({ranking(g)[0] for _, g in f4.groupby("condition")})
-    falls = [r for r in SEVEN
-             if all(np.all(np.diff(g[g.rule == r].sort_values("level").P90) < 0)
-                    for _, g in f4.groupby("family"))]
+    falls = [
+        r
+        for r in SEVEN
+        if all(
+            np.all(np.diff(g[g.rule == r].sort_values("level").P90) < 0)
+            for _, g in f4.groupby("family")
+        )
+    ]
     return {"same_ranking": same, "top": top, "falls": falls}
 
 
@@ -491,11 +701,17 @@ def zipf_calibration(layouts: dict, skews) -> pd.DataFrame:
     def pmax(lay, x):
         return float(zipf_unit_probabilities(lay, x).max())
 
-    return pd.DataFrame({"s": s, "rho": rho, "s_kofn": cal,
-                         "pmax_modular": [pmax(mod, x) for x in s],
-                         "pmax_kofn": [pmax(kn, x) for x in cal],
-                         "rho_kofn_raw": [zipf_overlap(kn, x) / o_kn for x in s],
-                         "pmax_kofn_raw": [pmax(kn, x) for x in s]})
+    return pd.DataFrame(
+        {
+            "s": s,
+            "rho": rho,
+            "s_kofn": cal,
+            "pmax_modular": [pmax(mod, x) for x in s],
+            "pmax_kofn": [pmax(kn, x) for x in cal],
+            "rho_kofn_raw": [zipf_overlap(kn, x) / o_kn for x in s],
+            "pmax_kofn_raw": [pmax(kn, x) for x in s],
+        }
+    )
 
 
 def retention(df: pd.DataFrame):
@@ -519,19 +735,27 @@ def retention_table(sweeps: pd.DataFrame) -> pd.DataFrame:
     "easiest level used", "hardest level used", "levels excluded"; one column per family."""
     info = {fam: retention(g) for fam, g in sweeps.groupby("family", sort=False)}
     ret = pd.DataFrame({fam: v[0] for fam, v in info.items()})
-    extra = pd.DataFrame([[v[i] for v in info.values()] for i in (1, 2, 3)], columns=ret.columns,
-                         index=["easiest level used", "hardest level used", "levels excluded"])
+    extra = pd.DataFrame(
+        [[v[i] for v in info.values()] for i in (1, 2, 3)],
+        columns=ret.columns,
+        index=["easiest level used", "hardest level used", "levels excluded"],
+    )
     return pd.concat([ret.rename(index=NAMES), extra])
 
 
 # ---------------------------------------------------------------- claims C1–C6
 
-ZIPF = {"calibrated": "Zipf at equal mean overlap (calibrated)",
-        "raw": "Zipf at the raw exponent s"}
+ZIPF = {
+    "calibrated": "Zipf at equal mean overlap (calibrated)",
+    "raw": "Zipf at the raw exponent s",
+}
 UNCORR = "uncorrelated cells only (F1–F4)"
 #: the forms of the covariance rule that C2a and C2b read [R]
-COV = {"covar": "covar", "hopfield": "covariance with global mean (Hopfield sparse)",
-       "precovar": "presynaptically normalised covariance (precovar a)"}
+COV = {
+    "covar": "covar",
+    "hopfield": "covariance with global mean (Hopfield sparse)",
+    "precovar": "presynaptically normalised covariance (precovar a)",
+}
 
 
 @dataclass(frozen=True)
@@ -570,9 +794,11 @@ def cells_of(storage: pd.DataFrame, zipf_set: str, figs=None) -> list:
 def scopes(storage: pd.DataFrame) -> list:
     """The variants of the cell scope: (name, cells) for the calibrated Zipf ensemble, the raw
     exponent, and the uncorrelated cells of F1–F4 only."""
-    return [(ZIPF["calibrated"], cells_of(storage, "calibrated")),
-            (ZIPF["raw"], cells_of(storage, "raw")),
-            (UNCORR, cells_of(storage, "calibrated", ["F1", "F2", "F3", "F4"]))]
+    return [
+        (ZIPF["calibrated"], cells_of(storage, "calibrated")),
+        (ZIPF["raw"], cells_of(storage, "raw")),
+        (UNCORR, cells_of(storage, "calibrated", ["F1", "F2", "F3", "F4"])),
+    ]
 
 
 def usable(storage: pd.DataFrame, cells, rules) -> tuple[list, list]:
@@ -586,8 +812,11 @@ def usable(storage: pd.DataFrame, cells, rules) -> tuple[list, list]:
 
 
 def _excl_text(out):
-    return (f"; {len(out)} cell{'s' if len(out) != 1 else ''} excluded: {'; '.join(out)}"
-            if out else "; no cell excluded")
+    return (
+        f"; {len(out)} cell{'s' if len(out) != 1 else ''} excluded: {'; '.join(out)}"
+        if out
+        else "; no cell excluded"
+    )
 
 
 def _headline(vs):
@@ -617,9 +846,10 @@ def _c1(storage, cs):
         if below:
             bad.append(f"{c} ({', '.join(NAMES[r] for r in below)})")
     verdict = (not bad) if ok else None
-    return verdict, (f"Hebb lowest (ties within 95 % CI allowed) in {len(ok) - len(bad)}/{len(ok)} "
-                     f"usable cells" + (f"; exceptions: {'; '.join(bad)}" if bad else "")
-                     + _excl_text(out))
+    return verdict, (
+        f"Hebb lowest (ties within 95 % CI allowed) in {len(ok) - len(bad)}/{len(ok)} "
+        f"usable cells" + (f"; exceptions: {'; '.join(bad)}" if bad else "") + _excl_text(out)
+    )
 
 
 def _c2a(storage, cs, cov="covar"):
@@ -630,13 +860,18 @@ def _c2a(storage, cs, cov="covar"):
         lo_ok = order_within_ci(d.loc["hebb"], d.loc[cov])
         hi_ok = any(order_within_ci(d.loc[cov], d.loc[b]) for b in BAYESIAN)
         if not (lo_ok and hi_ok):
-            bad.append(f"{c} (Hebb {d.loc['hebb', 'P90']:.1f}, {NAMES[cov]} "
-                       f"{d.loc[cov, 'P90']:.1f}, best Bayesian "
-                       f"{d.loc[list(BAYESIAN), 'P90'].max():.1f})")
+            bad.append(
+                f"{c} (Hebb {d.loc['hebb', 'P90']:.1f}, {NAMES[cov]} "
+                f"{d.loc[cov, 'P90']:.1f}, best Bayesian "
+                f"{d.loc[list(BAYESIAN), 'P90'].max():.1f})"
+            )
     verdict = (not bad) if ok else None
-    return verdict, (f"Hebb < {NAMES[cov]} < max(BCPNN, Bayes) (ties within 95 % CI allowed) in "
-                     f"{len(ok) - len(bad)}/{len(ok)} usable cells"
-                     + (f"; exceptions: {'; '.join(bad)}" if bad else "") + _excl_text(out))
+    return verdict, (
+        f"Hebb < {NAMES[cov]} < max(BCPNN, Bayes) (ties within 95 % CI allowed) in "
+        f"{len(ok) - len(bad)}/{len(ok)} usable cells"
+        + (f"; exceptions: {'; '.join(bad)}" if bad else "")
+        + _excl_text(out)
+    )
 
 
 def _c2b(f4, f7, zipf_set, cov="covar"):
@@ -649,11 +884,15 @@ def _c2b(f4, f7, zipf_set, cov="covar"):
             continue
         rows.append((fam, r.loc[cov], r.median(), easy, hard, nbad))
     verdict = all(a >= m for _, a, m, *_ in rows) if rows else None
-    ev = (f"retention P90(hardest)/P90(easiest usable level), {NAMES[cov]} vs median of seven "
-          f"rules: "
-          + "; ".join(f"{fam} (levels {e:.2f}→{h:.2f}, {nb} excluded): {a:.2f} vs {m:.2f}"
-                      for fam, a, m, e, h, nb in rows)
-          + (f"; sweeps without two usable levels: {'; '.join(skipped)}" if skipped else ""))
+    ev = (
+        f"retention P90(hardest)/P90(easiest usable level), {NAMES[cov]} vs median of seven "
+        f"rules: "
+        + "; ".join(
+            f"{fam} (levels {e:.2f}→{h:.2f}, {nb} excluded): {a:.2f} vs {m:.2f}"
+            for fam, a, m, e, h, nb in rows
+        )
+        + (f"; sweeps without two usable levels: {'; '.join(skipped)}" if skipped else "")
+    )
     return verdict, ev, rows
 
 
@@ -665,20 +904,25 @@ def _top(storage, col, cs):
     tops = {c: _cell(storage, c)[col].loc[list(SEVEN)].idxmax() for c in ok}
     exc = [f"{c} (top {NAMES[t]})" for c, t in tops.items() if t not in BAYESIAN]
     frac = 1 - len(exc) / len(ok)
-    return frac >= 0.8, (f"{col}: BCPNN or Bayes on top in {len(ok) - len(exc)}/{len(ok)} usable "
-                         f"cells ({100 * frac:.0f} %)"
-                         + (f"; exceptions: {'; '.join(exc)}" if exc else "") + _excl_text(out))
+    return frac >= 0.8, (
+        f"{col}: BCPNN or Bayes on top in {len(ok) - len(exc)}/{len(ok)} usable "
+        f"cells ({100 * frac:.0f} %)"
+        + (f"; exceptions: {'; '.join(exc)}" if exc else "")
+        + _excl_text(out)
+    )
 
 
 def _corr_cells(f7, zipf_set):
     d = f7[f7.zipf.isin(["both", zipf_set])]
-    sel = (d.family.str.contains("Zipf") & (d.level > 1 + 1e-9)) | \
-          (d.family.str.contains("parent") & (d.level < 1))
+    sel = (d.family.str.contains("Zipf") & (d.level > 1 + 1e-9)) | (
+        d.family.str.contains("parent") & (d.level < 1)
+    )
     return list(dict.fromkeys("F7: " + d.condition[sel]))
 
 
-def check_claims(storage: pd.DataFrame, f4: pd.DataFrame, f7: pd.DataFrame,
-                 upper: pd.DataFrame) -> ClaimResults:
+def check_claims(
+    storage: pd.DataFrame, f4: pd.DataFrame, f7: pd.DataFrame, upper: pd.DataFrame
+) -> ClaimResults:
     """Claims C1–C6 of the chapter under their variants (operational rules in the chapter's
     claims section) [R].
 
@@ -686,8 +930,11 @@ def check_claims(storage: pd.DataFrame, f4: pd.DataFrame, f7: pd.DataFrame,
     and correlation sweeps (with ``family``, ``level``, ``zipf``); ``upper``: upper edge of each
     rule's 90 % prototype window, rule × prototype setting. Every storage claim leaves out the
     cells in which a rule it reads is excluded (:func:`flag_cells`) and says how many."""
-    _check_frame("storage", storage, ["cell", "fig", "rule", "P90", "ci_lo", "ci_hi", "excluded",
-                                      "flag", "zipf", "C_L", "C_E"])
+    _check_frame(
+        "storage",
+        storage,
+        ["cell", "fig", "rule", "P90", "ci_lo", "ci_hi", "excluded", "flag", "zipf", "C_L", "C_E"],
+    )
     for name, df in (("f4", f4), ("f7", f7)):
         _check_frame(name, df, ["family", "level", "rule", "P90", "excluded", "zipf"])
     if not isinstance(upper, pd.DataFrame):
@@ -696,60 +943,104 @@ def check_claims(storage: pd.DataFrame, f4: pd.DataFrame, f7: pd.DataFrame,
     checks = []
 
     v1 = _variants(lambda cs: _c1(storage, cs), sc)
-    checks.append(ClaimCheck("C1", "Additive Hebb has the worst storage capacity.",
-                             _headline(v1), v1))
+    checks.append(
+        ClaimCheck("C1", "Additive Hebb has the worst storage capacity.", _headline(v1), v1)
+    )
 
     v2a = _variants(lambda cs: _c2a(storage, cs), sc)
     for k in ("hopfield", "precovar"):
         v, ev = _c2a(storage, sc[0][1], k)
         v2a.append((f"{COV[k]}, {ZIPF['calibrated']}", _outcome(v), ev + "."))
-    checks.append(ClaimCheck("C2a", "Covariance learning has moderate capacity (between Hebb "
-                             "and the Bayesian-Hebbian rules).", _headline(v2a), v2a))
+    checks.append(
+        ClaimCheck(
+            "C2a",
+            "Covariance learning has moderate capacity (between Hebb "
+            "and the Bayesian-Hebbian rules).",
+            _headline(v2a),
+            v2a,
+        )
+    )
 
     c2b_runs = {k: _c2b(f4, f7, k) for k in ZIPF}
     v2b = [(ZIPF[k], _outcome(v), ev + ".") for k, (v, ev, _) in c2b_runs.items()]
     for k in ("hopfield", "precovar"):
         v, ev, _ = _c2b(f4, f7, "calibrated", k)
         v2b.append((f"{COV[k]}, {ZIPF['calibrated']}", _outcome(v), ev + "."))
-    checks.append(ClaimCheck("C2b", "Covariance learning is robust (to cue distortion and "
-                             "correlated data).", _headline(v2b), v2b))
+    checks.append(
+        ClaimCheck(
+            "C2b",
+            "Covariance learning is robust (to cue distortion and correlated data).",
+            _headline(v2b),
+            v2b,
+        )
+    )
 
     v3 = _variants(lambda cs: _top(storage, "P90", cs), sc)
-    checks.append(ClaimCheck("C3", "The Bayesian-Hebbian rules (BCPNN, Bayes) have the highest "
-                             "storage capacity in almost all conditions.", _headline(v3), v3))
+    checks.append(
+        ClaimCheck(
+            "C3",
+            "The Bayesian-Hebbian rules (BCPNN, Bayes) have the highest "
+            "storage capacity in almost all conditions.",
+            _headline(v3),
+            v3,
+        )
+    )
 
     v4 = []
-    for col, what in (("C_L", "C_L (lineage bits, = P90 × one constant for all seven rules)"),
-                      ("C_E", "C_E (error-corrected bits)")):
+    for col, what in (
+        ("C_L", "C_L (lineage bits, = P90 × one constant for all seven rules)"),
+        ("C_E", "C_E (error-corrected bits)"),
+    ):
         for name, cs in sc:
             v, ev = _top(storage, col, cs)
             v4.append((f"{what}, {name}", _outcome(v), ev + "."))
-    checks.append(ClaimCheck(
-        "C4", "The Bayesian-Hebbian rules have the highest weight information capacity "
-        "(bits per synapse) in almost all conditions.",
-        f"{sum(v[1] is True for v in v4)}/{len(v4)} variants hold. "
-        + " | ".join(v[2] for v in v4[:4:3]), v4))
+    checks.append(
+        ClaimCheck(
+            "C4",
+            "The Bayesian-Hebbian rules have the highest weight information capacity "
+            "(bits per synapse) in almost all conditions.",
+            f"{sum(v[1] is True for v in v4)}/{len(v4)} variants hold. "
+            + " | ".join(v[2] for v in v4[:4:3]),
+            v4,
+        )
+    )
 
     v5 = []
     for s in upper.columns:
         u = upper[s].loc[list(SEVEN)].fillna(-np.inf)
         edges = ", ".join(f"{NAMES[r]} {v:g}" for r, v in u.items() if np.isfinite(v))
         ok = bool(u.loc[list(BAYESIAN)].max() == u.max()) if np.isfinite(u.max()) else None
-        v5.append((f"prototype setting {s}", ok,
-                   f"upper edges of the 90 % window: {edges or 'all windows empty'}."))
+        v5.append(
+            (
+                f"prototype setting {s}",
+                ok,
+                f"upper edges of the 90 % window: {edges or 'all windows empty'}.",
+            )
+        )
     n5 = sum(v[1] is True for v in v5)
-    checks.append(ClaimCheck(
-        "C5", "The Bayesian-Hebbian rules are best at prototype extraction.",
-        f"BCPNN or Bayes has the largest upper edge of the 90 % window in {n5}/{len(v5)} "
-        f"prototype settings.", v5,
-        None if any(v[1] is not None for v in v5) else "every 90 % window is empty"))
+    checks.append(
+        ClaimCheck(
+            "C5",
+            "The Bayesian-Hebbian rules are best at prototype extraction.",
+            f"BCPNN or Bayes has the largest upper edge of the 90 % window in {n5}/{len(v5)} "
+            f"prototype settings.",
+            v5,
+            None if any(v[1] is not None for v in v5) else "every 90 % window is empty",
+        )
+    )
 
     v6 = []
     for k in ZIPF:
         v, ev = _top(storage, "P90", _corr_cells(f7, k))
         v6.append((ZIPF[k], _outcome(v), "skewed / parent-correlated F7 cells, " + ev + "."))
-    checks.append(ClaimCheck("C6", "The Bayesian-Hebbian rules have the highest capacity on "
-                             "correlated data.", _headline(v6), v6))
+    checks.append(
+        ClaimCheck(
+            "C6",
+            "The Bayesian-Hebbian rules have the highest capacity on correlated data.",
+            _headline(v6),
+            v6,
+        )
+    )
 
     weak = sorted({fam for _, _, rows in c2b_runs.values() for fam, a, m, *_ in rows if a < m})
     n_ce = sum(_cell(storage, c)["C_E"].loc[list(SEVEN)].notna().all() for c in sc[0][1])
@@ -759,13 +1050,16 @@ def check_claims(storage: pd.DataFrame, f4: pd.DataFrame, f7: pd.DataFrame,
         "c4_scope": f"{n_ce} of the {len(sc[0][1])} storage cells",
         "c2b_hold": ", ".join(v[0] for v in v2b if v[1] is True) or "none of the variants",
         "c5_fail": ", ".join(v[0] for v in v5 if v[1] is False) or "no setting",
-        "n_excluded": (f"{n_ex[sc[0][0]]} of {len(sc[0][1])} cells with the calibrated "
-                       f"ensemble, {n_ex[sc[1][0]]} of {len(sc[1][1])} with the raw exponent"),
+        "n_excluded": (
+            f"{n_ex[sc[0][0]]} of {len(sc[0][1])} cells with the calibrated "
+            f"ensemble, {n_ex[sc[1][0]]} of {len(sc[1][1])} with the raw exponent"
+        ),
     }
     return ClaimResults(checks, notes)
 
 
 # ---------------------------------------------------------------- figures and tables
+
 
 def colors() -> dict:
     """One colour per rule (tab10); bom shares boms' colour."""
@@ -799,8 +1093,14 @@ def plot_curves(ax, curves: pd.DataFrame, title: str, rules=(*SEVEN, "bom")) -> 
         ls = "--" if rule == "bom" else "-"
         ax.plot(m.P, m.fcorr_mean, ls, color=col[rule], label=NAMES.get(rule, rule), lw=1.5)
         if rule != "bom":
-            ax.fill_between(m.P, m.fcorr_mean - m.fcorr_sd, m.fcorr_mean + m.fcorr_sd,
-                            color=col[rule], alpha=0.15, lw=0)
+            ax.fill_between(
+                m.P,
+                m.fcorr_mean - m.fcorr_sd,
+                m.fcorr_mean + m.fcorr_sd,
+                color=col[rule],
+                alpha=0.15,
+                lw=0,
+            )
     ax.axhline(0.9, color="k", lw=0.8, ls=":")
     plain_log(ax, "x")
     ax.set_xlabel("stored patterns P")
@@ -812,14 +1112,19 @@ def plot_curves(ax, curves: pd.DataFrame, title: str, rules=(*SEVEN, "bom")) -> 
 def plot_scale(ax, f3) -> None:
     """F3: P90 per rule (mean ± sd) of the 32×32 check, or a note when it was skipped."""
     if f3 is None:
-        ax.text(0.5, 0.5, "F3 (32×32 scale check) is skipped at the quick profile",
-                ha="center", va="center", transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            "F3 (32×32 scale check) is skipped at the quick profile",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
         ax.set_axis_off()
         return
     col = colors()
     d = f3.set_index("rule").loc[list(SEVEN)]
-    ax.bar([NAMES[r] for r in SEVEN], d.P90, yerr=d.sd, color=[col[r] for r in SEVEN],
-           capsize=3)
+    ax.bar([NAMES[r] for r in SEVEN], d.P90, yerr=d.sd, color=[col[r] for r in SEVEN], capsize=3)
     ax.set_ylabel("P90")
     ax.set_title(f"F3: {d.layout.iloc[0]}, {int(d.nrep.iloc[0])} repetitions", fontsize=10)
     ax.tick_params(axis="x", rotation=30)
@@ -837,8 +1142,16 @@ def plot_levels(df: pd.DataFrame, xlabel):
         d = df[df.family == fam]
         for rule in SEVEN:
             e = d[d.rule == rule]
-            ax.errorbar(e.level, e.P90, yerr=e.sd, color=col[rule], label=NAMES[rule],
-                        marker="o", ms=3, capsize=2)
+            ax.errorbar(
+                e.level,
+                e.P90,
+                yerr=e.sd,
+                color=col[rule],
+                label=NAMES[rule],
+                marker="o",
+                ms=3,
+                capsize=2,
+            )
             x = e[e.excluded]
             ax.plot(x.level, x.P90, "x", color="k", ms=6)
         plain_log(ax, "y")
@@ -865,11 +1178,18 @@ def bits_figure(curves: dict, f12: dict, layouts: dict):
         for rule in SEVEN:
             m = summ[summ.rule == rule]
             sym = rule_symmetric(rule)
-            ce = [bits_per_synapse(p, lay, info="error_corrected", synapses="exist",
-                                   errors=min(e / 2, 1.0), symmetric=sym)
-                  for p, e in zip(m.P, m.eps_mean)]
-            cl = [bits_per_synapse(p, lay, info="v1", synapses="sym", symmetric=sym)
-                  for p in m.P]
+            ce = [
+                bits_per_synapse(
+                    p,
+                    lay,
+                    info="error_corrected",
+                    synapses="exist",
+                    errors=min(e / 2, 1.0),
+                    symmetric=sym,
+                )
+                for p, e in zip(m.P, m.eps_mean)
+            ]
+            cl = [bits_per_synapse(p, lay, info="v1", synapses="sym", symmetric=sym) for p in m.P]
             axes[row, 0].plot(m.P, ce, color=col[rule], label=NAMES[rule])
             axes[row, 1].plot(cl, m.fcorr_mean, color=col[rule], label=NAMES[rule])
         plain_log(axes[row, 0], "x")
@@ -882,10 +1202,10 @@ def bits_figure(curves: dict, f12: dict, layouts: dict):
         d = f12[k].set_index("rule").loc[list(SEVEN)]
         x = np.arange(len(SEVEN))
         axes[row, 2].bar(x - 0.2, d.C_L, 0.4, color=[col[r] for r in SEVEN], label="C_L")
-        axes[row, 2].bar(x + 0.2, d.C_E, 0.4, color=[col[r] for r in SEVEN], alpha=0.5,
-                         hatch="//", label="C_E")
-        axes[row, 2].set_xticks(x, [NAMES[r] for r in SEVEN], rotation=40, ha="right",
-                                fontsize=7)
+        axes[row, 2].bar(
+            x + 0.2, d.C_E, 0.4, color=[col[r] for r in SEVEN], alpha=0.5, hatch="//", label="C_E"
+        )
+        axes[row, 2].set_xticks(x, [NAMES[r] for r in SEVEN], rotation=40, ha="right", fontsize=7)
         axes[row, 2].set_ylabel("bits/synapse at P90")
     axes[0, 0].legend(fontsize=7)
     axes[0, 2].legend(fontsize=7)
@@ -903,8 +1223,16 @@ def prototype_figure(proto: dict, layout):
         g = df.groupby(["rule", "Q"], sort=False).score.agg(["mean", "std"]).reset_index()
         for rule in SEVEN:
             e = g[g.rule == rule]
-            ax.errorbar(e.Q, e["mean"], yerr=e["std"], color=col[rule], label=NAMES[rule],
-                        marker="o", ms=3, capsize=2)
+            ax.errorbar(
+                e.Q,
+                e["mean"],
+                yerr=e["std"],
+                color=col[rule],
+                label=NAMES[rule],
+                marker="o",
+                ms=3,
+                capsize=2,
+            )
         ax.axhline(0.9, color="k", lw=0.8, ls=":")
         plain_log(ax, "x")
         ax.set_xlabel("prototypes Q")
@@ -925,23 +1253,32 @@ def rank_figure(ranks: pd.DataFrame, excluded: pd.DataFrame):
     ax.imshow(ranks.to_numpy(), cmap="viridis_r", aspect="auto", vmin=1, vmax=m)
     for i in range(n):
         for j in range(m):
-            ax.text(j, i, f"{ranks.iat[i, j]}" + (" †" if excluded.iat[i, j] else ""),
-                    ha="center", va="center", fontsize=7,
-                    color="w" if ranks.iat[i, j] >= 5 else "k")
-    ax.set_xticks(range(m), [NAMES[r] for r in ranks.columns], rotation=30, ha="right",
-                  fontsize=8)
+            ax.text(
+                j,
+                i,
+                f"{ranks.iat[i, j]}" + (" †" if excluded.iat[i, j] else ""),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="w" if ranks.iat[i, j] >= 5 else "k",
+            )
+    ax.set_xticks(range(m), [NAMES[r] for r in ranks.columns], rotation=30, ha="right", fontsize=8)
     ax.set_yticks(range(n), [_short(c) for c in ranks.index], fontsize=7)
     fig.tight_layout()
     return fig
 
 
 def _short(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
-_VERDICT_COLORS = {"holds": "#4c9a2a", "does not hold": "#c0392b",
-                   "depends on reconstruction": "#e6a817", "by construction": "#7f8c8d",
-                   "not assessable": "#bdc3c7"}
+_VERDICT_COLORS = {
+    "holds": "#4c9a2a",
+    "does not hold": "#c0392b",
+    "depends on reconstruction": "#e6a817",
+    "by construction": "#7f8c8d",
+    "not assessable": "#bdc3c7",
+}
 
 
 def variants_figure(variants: pd.DataFrame):
@@ -963,8 +1300,12 @@ def variants_figure(variants: pd.DataFrame):
     ax.set_xticks([j + 0.45 for j in range(width)], [str(j + 1) for j in range(width)])
     ax.set_xlabel("variant (in the order of the claim's table)")
     seen = [v for v in _VERDICT_COLORS if v in set(variants.verdict)]
-    ax.legend(handles=[Patch(color=_VERDICT_COLORS[v], label=v) for v in seen], fontsize=8,
-              loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.legend(
+        handles=[Patch(color=_VERDICT_COLORS[v], label=v) for v in seen],
+        fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+    )
     for s in ax.spines.values():
         s.set_visible(False)
     fig.tight_layout()
@@ -998,15 +1339,18 @@ def md_table(df: pd.DataFrame, digits: int = 2, index: bool = False):
 # ---------------------------------------------------------------- chapter tables
 
 #: T3: the variants of the reconstructed rules (spec string -> description)
-T3_VARIANTS = {"covar": "covar, unit mean (headline)",
-               "covar:mean=global": "covar, global mean a",
-               "precovar:variant=a": "precovar (a) p(j|i) − p_j",
-               "precovar:variant=b": "precovar (b) p_ij − a p_i",
-               "precovar:variant=c": "precovar (c) running mean",
-               "hopfield:variant=sparse": "Hopfield sparse (headline)",
-               "hopfield:variant=pm1": "Hopfield ±1 (pm1, control)",
-               "bom": "Bayes bom (asymmetric)", "boms": "Bayes boms (headline)",
-               "boms:alpha=0.5": "Bayes boms, α = 0.5"}
+T3_VARIANTS = {
+    "covar": "covar, unit mean (headline)",
+    "covar:mean=global": "covar, global mean a",
+    "precovar:variant=a": "precovar (a) p(j|i) − p_j",
+    "precovar:variant=b": "precovar (b) p_ij − a p_i",
+    "precovar:variant=c": "precovar (c) running mean",
+    "hopfield:variant=sparse": "Hopfield sparse (headline)",
+    "hopfield:variant=pm1": "Hopfield ±1 (pm1, control)",
+    "bom": "Bayes bom (asymmetric)",
+    "boms": "Bayes boms (headline)",
+    "boms:alpha=0.5": "Bayes boms, α = 0.5",
+}
 
 
 def zipf_points(zipf: pd.DataFrame, layout_key: str, raw: bool = False) -> list:
@@ -1024,27 +1368,55 @@ def zipf_points(zipf: pd.DataFrame, layout_key: str, raw: bool = False) -> list:
 
 def t1_table(storage: pd.DataFrame) -> pd.DataFrame:
     """T1: the F1–F4 rows of the storage table as text columns for display."""
-    _check_frame("storage", storage, ["fig", "condition", "rule", "P90", "sd", "ci_lo", "ci_hi",
-                                      "eps", "P_eps", "C_L", "C_E", "flag"])
+    _check_frame(
+        "storage",
+        storage,
+        [
+            "fig",
+            "condition",
+            "rule",
+            "P90",
+            "sd",
+            "ci_lo",
+            "ci_hi",
+            "eps",
+            "P_eps",
+            "C_L",
+            "C_E",
+            "flag",
+        ],
+    )
     t = storage[storage.fig.isin(["F1", "F2", "F3", "F4"])]
-    t = t.assign(rule=t.rule.map(NAMES),
-                 P90=[f"{a:.1f} ± {b:.1f}" for a, b in zip(t.P90, t.sd)],
-                 CI=[f"[{a:.1f}, {b:.1f}]" for a, b in zip(t.ci_lo, t.ci_hi)])
-    return t[["fig", "condition", "rule", "P90", "CI", "eps", "P_eps", "C_L", "C_E", "flag"]] \
-        .rename(columns={"P90": "P90 (mean ± sd)", "CI": "95 % CI", "eps": "ε at P90",
-                         "P_eps": "P_0.01", "flag": "excluded from verdicts"})
+    t = t.assign(
+        rule=t.rule.map(NAMES),
+        P90=[f"{a:.1f} ± {b:.1f}" for a, b in zip(t.P90, t.sd)],
+        CI=[f"[{a:.1f}, {b:.1f}]" for a, b in zip(t.ci_lo, t.ci_hi)],
+    )
+    return t[
+        ["fig", "condition", "rule", "P90", "CI", "eps", "P_eps", "C_L", "C_E", "flag"]
+    ].rename(
+        columns={
+            "P90": "P90 (mean ± sd)",
+            "CI": "95 % CI",
+            "eps": "ε at P90",
+            "P_eps": "P_0.01",
+            "flag": "excluded from verdicts",
+        }
+    )
 
 
 def covariance_tie(f12: dict) -> str:
     """O3 in words: per layout the spread of P90 within the covariance family (covar, Hopfield
     sparse, precovar) and whether all their 95 % CIs overlap."""
     out = []
-    for k, df in f12.items():
+    for df in f12.values():
         d = df.set_index("rule").loc[["covar", "hopfield", "precovar"]]
         spread = d.P90.max() / d.P90.min() - 1
-        tie = d.ci_lo.max() <= d.ci_hi.min()         # every pair of 95 % CIs overlaps
-        out.append(f"{df.layout.iloc[0]}: spread {100 * spread:.0f} %, "
-                   + ("CIs overlap (tie)" if tie else "some CIs separate"))
+        tie = d.ci_lo.max() <= d.ci_hi.min()  # every pair of 95 % CIs overlaps
+        out.append(
+            f"{df.layout.iloc[0]}: spread {100 * spread:.0f} %, "
+            + ("CIs overlap (tie)" if tie else "some CIs separate")
+        )
     return "; ".join(out)
 
 
@@ -1066,5 +1438,6 @@ def ablation_table(curves: pd.DataFrame, cells: pd.DataFrame, variants=None) -> 
 def upper_edges(windows: pd.DataFrame, rules=SEVEN) -> pd.DataFrame:
     """Upper edge of each rule's 90 % prototype window, rule × setting (NaN: empty window)."""
     _check_frame("windows", windows, ["rule", "setting", "upper"])
-    return windows.pivot_table(index="rule", columns="setting", values="upper", sort=False,
-                               dropna=False).reindex(list(rules))
+    return windows.pivot_table(
+        index="rule", columns="setting", values="upper", sort=False, dropna=False
+    ).reindex(list(rules))

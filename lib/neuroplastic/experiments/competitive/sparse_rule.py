@@ -68,6 +68,7 @@ def _check_names(arg, names, available):
 
 # ---------------------------------------------------------------- models
 
+
 def load_models(cfg: dict, settings: dict, seed: int, X, y, data_id: str):
     """Every model of the chapter: the main five and BP-unit for each seed of
     ``settings["acc_seeds"]``, ``settings["robust_seeds"]`` and ``seed`` (from the trained-model
@@ -82,13 +83,13 @@ def load_models(cfg: dict, settings: dict, seed: int, X, y, data_id: str):
     for s in sorted(set(settings["acc_seeds"]) | set(settings["robust_seeds"]) | {seed}):
         for name in (*MAIN, "BP-unit"):
             kind, c = cfg[name]
-            models[name, s], status[name, s] = get_or_train(kind, c, data_id, s,
-                                                            return_status=True)
+            models[name, s], status[name, s] = get_or_train(kind, c, data_id, s, return_status=True)
     for a in ("A1", "A2", "A3"):
         if a in settings["ablations"]:
             kind, c = abl[a]
-            models[a, seed], status[a, seed] = get_or_train(kind, c, data_id, seed,
-                                                            return_status=True)
+            models[a, seed], status[a, seed] = get_or_train(
+                kind, c, data_id, seed, return_status=True
+            )
     rr = models["RR", seed]
     for a in ("A4", "A5"):
         if a in settings["ablations"]:
@@ -106,10 +107,16 @@ def kh_diagnostics(models: dict) -> pd.DataFrame:
         if n not in ("KH", "KH-nn"):
             continue
         W = np.abs(m.input_weights())
-        rows.append({"model": n, "seed": s,
-                     "median |W_mu|_3": float(np.median((W ** 3).sum(1) ** (1 / 3))),
-                     "beta": m.beta, "beta grid": ", ".join(f"{b:g}" for b in m.beta_search.grid),
-                     "beta on an edge": m.beta_search.on_edge or "no"})
+        rows.append(
+            {
+                "model": n,
+                "seed": s,
+                "median |W_mu|_3": float(np.median((W**3).sum(1) ** (1 / 3))),
+                "beta": m.beta,
+                "beta grid": ", ".join(f"{b:g}" for b in m.beta_search.grid),
+                "beta on an edge": m.beta_search.on_edge or "no",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -133,12 +140,17 @@ def accuracy_table(models: dict, names, acc_seeds, seed: int, Xtr, ytr, Xte, yte
         te = [models[name, s].accuracy(Xte, yte) for s in seeds]
         m = models[name, seeds[0]]
         W = m.input_weights()
-        rows.append({"model": name, "seeds": len(seeds),
-                     "train acc %": f"{100 * np.mean(tr):.1f} ± {100 * np.std(tr):.1f}",
-                     "test acc %": f"{100 * np.mean(te):.1f} ± {100 * np.std(te):.1f}",
-                     "non-zero synapses %": round(100 * float((W != 0).mean()), 1),
-                     "≥ 0.005·max %": round(100 * (1 - silent_fraction(W, 0.005)), 1),
-                     "train time s": round(getattr(m, "train_seconds", float("nan")), 1)})
+        rows.append(
+            {
+                "model": name,
+                "seeds": len(seeds),
+                "train acc %": f"{100 * np.mean(tr):.1f} ± {100 * np.std(tr):.1f}",
+                "test acc %": f"{100 * np.mean(te):.1f} ± {100 * np.std(te):.1f}",
+                "non-zero synapses %": round(100 * float((W != 0).mean()), 1),
+                "≥ 0.005·max %": round(100 * (1 - silent_fraction(W, 0.005)), 1),
+                "train time s": round(getattr(m, "train_seconds", float("nan")), 1),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -149,8 +161,10 @@ def mean_accuracy(models: dict, names, seeds, X, y) -> dict:
 
 # ---------------------------------------------------------------- weight distributions
 
-def fit_table(W, exclude_rows=None, modes=("layer", "unit"), x_mins=(0.005,),
-              families=CONTEST) -> pd.DataFrame:
+
+def fit_table(
+    W, exclude_rows=None, modes=("layer", "unit"), x_mins=(0.005,), families=CONTEST
+) -> pd.DataFrame:
     """compare_fits for each normalisation mode and x_min (absolute weights); degenerate fits
     (a parameter on its bound) are flagged and left out of the AIC ranking."""
     out = []
@@ -171,19 +185,34 @@ def fit_tables(M: dict, x_mins, min_wins: int, names=FIT_MODELS) -> dict:
     out = {}
     for name in names:
         xms = list(x_mins) if name == "RR" else [0.005]
-        out[name] = fit_table(np.abs(M[name].input_weights()),
-                              exclude_rows=np.flatnonzero(dead_mask(M[name], min_wins)),
-                              x_mins=xms)
+        out[name] = fit_table(
+            np.abs(M[name].input_weights()),
+            exclude_rows=np.flatnonzero(dead_mask(M[name], min_wins)),
+            x_mins=xms,
+        )
     return out
 
 
 def fits_frame(fits: dict) -> pd.DataFrame:
     """Table 3.2: every fit of every model, rounded for display."""
     t = pd.concat([f.assign(model=n) for n, f in fits.items()], ignore_index=True)
-    cols = ["model", "normalisation", "x_min", "family", "mu", "sigma", "lam", "beta", "alpha",
-            "at_bound", "n", "nll", "d_aic", "ks_d"]
-    t = t[cols].round({"mu": 3, "sigma": 3, "beta": 3, "alpha": 3, "nll": 0, "d_aic": 1,
-                       "ks_d": 4})
+    cols = [
+        "model",
+        "normalisation",
+        "x_min",
+        "family",
+        "mu",
+        "sigma",
+        "lam",
+        "beta",
+        "alpha",
+        "at_bound",
+        "n",
+        "nll",
+        "d_aic",
+        "ks_d",
+    ]
+    t = t[cols].round({"mu": 3, "sigma": 3, "beta": 3, "alpha": 3, "nll": 0, "d_aic": 1, "ks_d": 4})
     t["lam"] = t["lam"].map(lambda v: f"{v:.3g}")
     t["at_bound"] = t["at_bound"].map(lambda v: v or "–")
     return t
@@ -203,25 +232,38 @@ def hump_table(M: dict, fits: dict, min_wins: int):
     for name, f in fits.items():
         for mode in ("layer", "unit"):
             for xm in sorted(set(f.x_min)):
-                v = normalize_weights(np.abs(M[name].input_weights()), mode, xm,
-                                      np.flatnonzero(dead_mask(M[name], min_wins)))
+                v = normalize_weights(
+                    np.abs(M[name].input_weights()),
+                    mode,
+                    xm,
+                    np.flatnonzero(dead_mask(M[name], min_wins)),
+                )
                 h = _fits.log_density_hump(v, xm)
                 sub = _sub(f, mode, xm)
                 b = _fits.best_fit(sub)
                 b = b if len(b) else None
                 ln = sub[sub.family == "lognormal"].iloc[0]
-                rows.append({"model": name, "normalisation": mode, "x_min": xm,
-                             "best (non-degenerate)": None if b is None else b.family,
-                             "KS D": None if b is None else round(b.ks_d, 4),
-                             "lognormal at bound": ln.at_bound or "-",
-                             "ln-x mode": round(h["mode"], 4), "rise ×": round(h["left"], 2),
-                             "fall ×": round(h["right"], 2), "interior mode": h["interior"]})
+                rows.append(
+                    {
+                        "model": name,
+                        "normalisation": mode,
+                        "x_min": xm,
+                        "best (non-degenerate)": None if b is None else b.family,
+                        "KS D": None if b is None else round(b.ks_d, 4),
+                        "lognormal at bound": ln.at_bound or "-",
+                        "ln-x mode": round(h["mode"], 4),
+                        "rise ×": round(h["left"], 2),
+                        "fall ×": round(h["right"], 2),
+                        "interior mode": h["interior"],
+                    }
+                )
                 if name == "RR":
                     cases[mode, xm] = (b, h, ln)
     return pd.DataFrame(rows), cases
 
 
 # ---------------------------------------------------------------- sparsity and Dale
+
 
 def dale_table(S, taus=TAUS) -> dict:
     """{tau: D2(tau)} plus the soft index at tau = 0 under key 'soft'."""
@@ -235,16 +277,22 @@ def sparsity_table(M: dict, dale: dict, taus=TAUS) -> pd.DataFrame:
     rows = []
     for n, m in M.items():
         W = m.input_weights()
-        rows.append({"model": n, "silent exact %": round(100 * silent_fraction(W), 1),
-                     "silent <0.005·max %": round(100 * silent_fraction(W, 0.005), 1),
-                     "Hoyer (mean)": round(float(np.mean(hoyer(W))), 3),
-                     "D1": round(dale_input(W), 3),
-                     **{f"D2({t})": round(dale[n][t], 3) for t in taus},
-                     "D2 soft": round(dale[n]["soft"], 3)})
+        rows.append(
+            {
+                "model": n,
+                "silent exact %": round(100 * silent_fraction(W), 1),
+                "silent <0.005·max %": round(100 * silent_fraction(W, 0.005), 1),
+                "Hoyer (mean)": round(float(np.mean(hoyer(W))), 3),
+                "D1": round(dale_input(W), 3),
+                **{f"D2({t})": round(dale[n][t], 3) for t in taus},
+                "D2 soft": round(dale[n]["soft"], 3),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------- few-shot
+
 
 @dataclass
 class FewShotResults:
@@ -261,8 +309,18 @@ class FewShotResults:
     low_shots: list = field(default_factory=list)
 
 
-def few_shot_runs(M: dict, cfg: dict, Xtr, ytr, Xte, yte, settings: dict, seed: int,
-                  bp_lr_grid=(3e-4, 1e-3, 3e-3), rr_eta_grid=(0.1, 0.5, 2.0)) -> FewShotResults:
+def few_shot_runs(
+    M: dict,
+    cfg: dict,
+    Xtr,
+    ytr,
+    Xte,
+    yte,
+    settings: dict,
+    seed: int,
+    bp_lr_grid=(3e-4, 1e-3, 3e-3),
+    rr_eta_grid=(0.1, 0.5, 2.0),
+) -> FewShotResults:
     """Variants U (cached unsupervised layers, readout on the shots) and S (layers trained on
     the shots), then the two robustness variants of C6 on shots ≤ 10: learning rates re-chosen
     for the few-shot regime on a validation split (RR's grid at least as large as BP's) and
@@ -274,64 +332,151 @@ def few_shot_runs(M: dict, cfg: dict, Xtr, ytr, Xte, yte, settings: dict, seed: 
     shots, fseeds = list(settings["shots"]), settings["fewshot_seeds"]
     steps, backend = settings["fewshot_steps"], settings["fewshot_backend"]
     kh_spec = (cfg["KH-nn"][1][0], cfg["KH-nn"][1][1], M["KH-nn"].beta)
-    spec = {"BP": ("bp", cfg["BP"][1]), "BP-nn": ("bp", cfg["BP-nn"][1]),
-            "KH-nn": ("kh", kh_spec), "RR": ("rr", cfg["RR"][1]),
-            "logreg": ("logreg", None), "NCM": ("ncm", None)}
+    spec = {
+        "BP": ("bp", cfg["BP"][1]),
+        "BP-nn": ("bp", cfg["BP-nn"][1]),
+        "KH-nn": ("kh", kh_spec),
+        "RR": ("rr", cfg["RR"][1]),
+        "logreg": ("logreg", None),
+        "NCM": ("ncm", None),
+    }
     pre = {"KH-nn": M["KH-nn"].layer, "RR": M["RR"].layer}
-    fsU, corrU = few_shot_curve(spec, Xtr, ytr, Xte, yte, shots, fseeds, variant="U",
-                                pretrained=pre, steps=steps, backend=backend)
+    fsU, corrU = few_shot_curve(
+        spec,
+        Xtr,
+        ytr,
+        Xte,
+        yte,
+        shots,
+        fseeds,
+        variant="U",
+        pretrained=pre,
+        steps=steps,
+        backend=backend,
+    )
     s_names = ["KH-nn", "RR"]
-    s_layers = {k: shot_layers(spec[k][0], cfg[k][1][0], Xtr, ytr, shots, fseeds,
-                               backend=backend) for k in s_names}
-    fsS, corrS = few_shot_curve({k: spec[k] for k in s_names}, Xtr, ytr, Xte, yte, shots, fseeds,
-                                variant="S", pretrained=s_layers, steps=steps, backend=backend)
-    shared = ["BP", "BP-nn", "logreg", "NCM"]   # end-to-end and reference models: same in S
+    s_layers = {
+        k: shot_layers(spec[k][0], cfg[k][1][0], Xtr, ytr, shots, fseeds, backend=backend)
+        for k in s_names
+    }
+    fsS, corrS = few_shot_curve(
+        {k: spec[k] for k in s_names},
+        Xtr,
+        ytr,
+        Xte,
+        yte,
+        shots,
+        fseeds,
+        variant="S",
+        pretrained=s_layers,
+        steps=steps,
+        backend=backend,
+    )
+    shared = ["BP", "BP-nn", "logreg", "NCM"]  # end-to-end and reference models: same in S
     for k in shared:
         corrS[k] = corrU[k]
     fsS = pd.concat([fsS, fsU[fsU.model.isin(shared)]], ignore_index=True)
     low = np.array(shots) <= 10
     low_shots = [n for n in shots if n <= 10]
 
-    bp_spec = lambda v: ("bp", dataclasses.replace(cfg["BP"][1], lr=v))  # noqa: E731
-    rr_spec = lambda v: ("rr", (cfg["RR"][1][0],  # noqa: E731
-                                dataclasses.replace(cfg["RR"][1][1], eta=v)))
-    bp_search, n_bp = tune_few_shot("BP lr", bp_spec, list(bp_lr_grid), Xtr, ytr, low_shots,
-                                    settings["tune_seeds"], steps=steps)
+    def bp_spec(v):
+        return ("bp", dataclasses.replace(cfg["BP"][1], lr=v))
+
+    def rr_spec(v):
+        return ("rr", (cfg["RR"][1][0], dataclasses.replace(cfg["RR"][1][1], eta=v)))
+
+    bp_search, n_bp = tune_few_shot(
+        "BP lr", bp_spec, list(bp_lr_grid), Xtr, ytr, low_shots, settings["tune_seeds"], steps=steps
+    )
     rr_search, n_rr = {}, {}
     rr_search["U"], n_rr["U"] = tune_few_shot(
-        "RR readout eta", rr_spec, list(rr_eta_grid), Xtr, ytr, low_shots, settings["tune_seeds"],
-        variant="U", pretrained=M["RR"].layer, steps=steps, min_points=n_bp, factor=4.0)
+        "RR readout eta",
+        rr_spec,
+        list(rr_eta_grid),
+        Xtr,
+        ytr,
+        low_shots,
+        settings["tune_seeds"],
+        variant="U",
+        pretrained=M["RR"].layer,
+        steps=steps,
+        min_points=n_bp,
+        factor=4.0,
+    )
     rr_search["S"], n_rr["S"] = tune_few_shot(
-        "RR readout eta", rr_spec, list(rr_eta_grid), Xtr, ytr, low_shots, settings["tune_seeds"],
-        variant="S", layer_kind="rr", steps=steps, min_points=n_bp, factor=4.0)
+        "RR readout eta",
+        rr_spec,
+        list(rr_eta_grid),
+        Xtr,
+        ytr,
+        low_shots,
+        settings["tune_seeds"],
+        variant="S",
+        layer_kind="rr",
+        steps=steps,
+        min_points=n_bp,
+        factor=4.0,
+    )
     delta = ("rr", (cfg["RR"][1][0], dataclasses.replace(cfg["RR"][1][1], rule="delta")))
-    _, cBP = few_shot_curve({"BP tuned": bp_spec(bp_search.best)}, Xtr, ytr, Xte, yte, low_shots,
-                            fseeds, steps=steps, backend=backend)
+    _, cBP = few_shot_curve(
+        {"BP tuned": bp_spec(bp_search.best)},
+        Xtr,
+        ytr,
+        Xte,
+        yte,
+        low_shots,
+        fseeds,
+        steps=steps,
+        backend=backend,
+    )
     diffs = {}
     for v, corr, layers in (("U", corrU, M["RR"].layer), ("S", corrS, s_layers["RR"])):
         tuned = {"RR tuned": rr_spec(rr_search[v].best), "RR delta": delta}
-        _, cv = few_shot_curve(tuned, Xtr, ytr, Xte, yte, low_shots, fseeds, variant=v,
-                               pretrained={k: layers for k in tuned}, steps=steps,
-                               backend=backend)
+        _, cv = few_shot_curve(
+            tuned,
+            Xtr,
+            ytr,
+            Xte,
+            yte,
+            low_shots,
+            fseeds,
+            variant=v,
+            pretrained={k: layers for k in tuned},
+            steps=steps,
+            backend=backend,
+        )
         diffs[v] = {
-            "main-run hyperparameters":
-                paired_bootstrap_diff(corr["RR"][low], corr["BP"][low], seed=seed),
-            "re-tuned for few-shot":
-                paired_bootstrap_diff(cv["RR tuned"], cBP["BP tuned"], seed=seed),
-            "exact delta-rule readout":
-                paired_bootstrap_diff(cv["RR delta"], corr["BP"][low], seed=seed)}
-    return FewShotResults({"U": fsU, "S": fsS}, diffs, bp_search, rr_search, n_bp, n_rr,
-                          low_shots)
+            "main-run hyperparameters": paired_bootstrap_diff(
+                corr["RR"][low], corr["BP"][low], seed=seed
+            ),
+            "re-tuned for few-shot": paired_bootstrap_diff(
+                cv["RR tuned"], cBP["BP tuned"], seed=seed
+            ),
+            "exact delta-rule readout": paired_bootstrap_diff(
+                cv["RR delta"], corr["BP"][low], seed=seed
+            ),
+        }
+    return FewShotResults({"U": fsU, "S": fsS}, diffs, bp_search, rr_search, n_bp, n_rr, low_shots)
 
 
 def few_shot_diff_table(diffs: dict) -> pd.DataFrame:
     """One row per variant and setting: RR − BP in pp with its 95 % CI."""
-    return pd.DataFrame([{"variant": v, "setting": k, "RR − BP pp": round(100 * d[0], 1),
-                          "95 % CI": f"[{100 * d[1]:+.1f}, {100 * d[2]:+.1f}]"}
-                         for v, dd in diffs.items() for k, d in dd.items()])
+    return pd.DataFrame(
+        [
+            {
+                "variant": v,
+                "setting": k,
+                "RR − BP pp": round(100 * d[0], 1),
+                "95 % CI": f"[{100 * d[1]:+.1f}, {100 * d[2]:+.1f}]",
+            }
+            for v, dd in diffs.items()
+            for k, d in dd.items()
+        ]
+    )
 
 
 # ---------------------------------------------------------------- attacks
+
 
 def _min_over(tables):
     base = tables[0].copy()
@@ -339,8 +484,9 @@ def _min_over(tables):
     return base
 
 
-def attack_suite(models: dict, x, y, eps_grid, restarts=1, seed=0, source="BP",
-                 pgd200_eps=0.1, batch_size=1000) -> dict:
+def attack_suite(
+    models: dict, x, y, eps_grid, restarts=1, seed=0, source="BP", pgd200_eps=0.1, batch_size=1000
+) -> dict:
     """FGSM and PGD-40 curves for every model (RR: min over exact / BPDA / frozen threshold;
     KH: min over cross-entropy and its own loss), PGD-200 at ``pgd200_eps``, transfer from
     ``source`` and the five masking checks. Returns {"fgsm", "pgd": DataFrame (eps x model),
@@ -356,8 +502,9 @@ def attack_suite(models: dict, x, y, eps_grid, restarts=1, seed=0, source="BP",
         variants[name] = {}
         for o in opts:
             tf = robust_accuracy(m, x, y, fgsm, eps_grid, batch_size, **o)
-            tp = robust_accuracy(m, x, y, pgd, eps_grid, batch_size, restarts=restarts,
-                                 seed=seed, **o)
+            tp = robust_accuracy(
+                m, x, y, pgd, eps_grid, batch_size, restarts=restarts, seed=seed, **o
+            )
             label = ",".join(f"{k}={v}" for k, v in o.items()) or "ce"
             variants[name][label] = tp
             vf.append(tf)
@@ -366,12 +513,16 @@ def attack_suite(models: dict, x, y, eps_grid, restarts=1, seed=0, source="BP",
         if pgd200_eps is not None:  # with the variant that was strongest at PGD-40
             at = [float(t.set_index("eps").loc[pgd200_eps, "accuracy"]) for t in vp]
             o = opts[int(np.argmin(at))]
-            a200 = float(robust_accuracy(m, x, y, pgd, [pgd200_eps], batch_size, iters=200,
-                                         restarts=1, seed=seed, **o)["accuracy"].iloc[0])
+            a200 = float(
+                robust_accuracy(
+                    m, x, y, pgd, [pgd200_eps], batch_size, iters=200, restarts=1, seed=seed, **o
+                )["accuracy"].iloc[0]
+            )
             a40 = float(pg[name].set_index("eps").loc[pgd200_eps, "accuracy"])
             p200[name] = (a40, a200)
-    tr = transfer_accuracy(models[source], models, x, y, eps_grid, batch_size,
-                           restarts=restarts, seed=seed)
+    tr = transfer_accuracy(
+        models[source], models, x, y, eps_grid, batch_size, restarts=restarts, seed=seed
+    )
     checks = {}
     for name in models:
         tabs = {"fgsm": fg[name], "pgd": pg[name]}
@@ -384,8 +535,14 @@ def attack_suite(models: dict, x, y, eps_grid, restarts=1, seed=0, source="BP",
     def wide(d):
         return pd.DataFrame({"eps": eps_grid, **{n: t["accuracy"].values for n, t in d.items()}})
 
-    return {"fgsm": wide(fg), "pgd": wide(pg), "transfer": tr, "pgd200": p200, "checks": checks,
-            "variants": variants}
+    return {
+        "fgsm": wide(fg),
+        "pgd": wide(pg),
+        "transfer": tr,
+        "pgd200": p200,
+        "checks": checks,
+        "variants": variants,
+    }
 
 
 def checks_frame(checks: dict) -> pd.DataFrame:
@@ -393,9 +550,14 @@ def checks_frame(checks: dict) -> pd.DataFrame:
     rows = []
     for name, cs in checks.items():
         for cid, (ok, detail) in cs.items():
-            rows.append({"model": name, "check": cid,
-                         "result": "pass" if ok else ("n/a" if ok is None else "FAIL"),
-                         "detail": detail})
+            rows.append(
+                {
+                    "model": name,
+                    "check": cid,
+                    "result": "pass" if ok else ("n/a" if ok is None else "FAIL"),
+                    "detail": detail,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -412,16 +574,25 @@ def attack_table(suite: dict, names, masked: dict, eps: float = 0.1) -> pd.DataF
     def r1(v):
         return round(100 * float(v), 1)
 
-    return pd.DataFrame([{"model": n, "clean %": r1(pg.loc[0.0, n]),
-                          f"FGSM ε={eps:g} %": r1(fg.loc[eps, n]),
-                          f"PGD-40 ε={eps:g} %": r1(pg.loc[eps, n]),
-                          f"PGD-200 ε={eps:g} %": r1(suite["pgd200"][n][1]),
-                          f"transfer ε={eps:g} %": r1(tr.loc[eps, n]),
-                          "possibly masked": masked[n]} for n in names])
+    return pd.DataFrame(
+        [
+            {
+                "model": n,
+                "clean %": r1(pg.loc[0.0, n]),
+                f"FGSM ε={eps:g} %": r1(fg.loc[eps, n]),
+                f"PGD-40 ε={eps:g} %": r1(pg.loc[eps, n]),
+                f"PGD-200 ε={eps:g} %": r1(suite["pgd200"][n][1]),
+                f"transfer ε={eps:g} %": r1(tr.loc[eps, n]),
+                "possibly masked": masked[n],
+            }
+            for n in names
+        ]
+    )
 
 
-def robustness_by_seed(models: dict, x, y, eps_list=(0.1,), restarts=2, attack_seed=0,
-                       iters=40, batch_size=1000) -> pd.DataFrame:
+def robustness_by_seed(
+    models: dict, x, y, eps_list=(0.1,), restarts=2, attack_seed=0, iters=40, batch_size=1000
+) -> pd.DataFrame:
     """PGD accuracy (minimum over :func:`attack_options`) of every model at each eps.
     ``models``: {(name, training seed): model}; every model is attacked on the same images
     with the same attack seed, so differences between training seeds are the models' own.
@@ -431,29 +602,50 @@ def robustness_by_seed(models: dict, x, y, eps_list=(0.1,), restarts=2, attack_s
         for eps in eps_list:
             best = None
             for o in attack_options(m):
-                t = robust_accuracy(m, x, y, pgd, [float(eps)], batch_size, iters=iters,
-                                    restarts=restarts, seed=attack_seed, **o)
+                t = robust_accuracy(
+                    m,
+                    x,
+                    y,
+                    pgd,
+                    [float(eps)],
+                    batch_size,
+                    iters=iters,
+                    restarts=restarts,
+                    seed=attack_seed,
+                    **o,
+                )
                 a = float(t["accuracy"].iloc[0])
                 if best is None or a < best[0]:
                     best = (a, ",".join(f"{k}={v}" for k, v in o.items()) or "ce")
-            rows.append({"model": name, "seed": int(s), "eps": float(eps), "accuracy": best[0],
-                         "variant": best[1]})
+            rows.append(
+                {
+                    "model": name,
+                    "seed": int(s),
+                    "eps": float(eps),
+                    "accuracy": best[0],
+                    "variant": best[1],
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def paired_margin(table: pd.DataFrame, method: str, baseline: str, eps: float) -> dict:
     """Mean, sd, min and per-seed values of accuracy(method) - accuracy(baseline) at ``eps``,
     paired by training seed (seeds present for both)."""
-    t = table[np.isclose(table["eps"], eps)].pivot(index="seed", columns="model",
-                                                   values="accuracy")
+    t = table[np.isclose(table["eps"], eps)].pivot(index="seed", columns="model", values="accuracy")
     if {method, baseline} <= set(t.columns):
         d = (t[method] - t[baseline]).dropna()
     else:
         d = pd.Series(dtype=float)
     if d.empty:
         raise ValueError(f"no common seeds for {method!r} and {baseline!r} at eps={eps}")
-    return {"mean": float(d.mean()), "sd": float(d.std(ddof=1)) if len(d) > 1 else 0.0,
-            "min": float(d.min()), "n": int(len(d)), "per_seed": d.round(4).to_dict()}
+    return {
+        "mean": float(d.mean()),
+        "sd": float(d.std(ddof=1)) if len(d) > 1 else 0.0,
+        "min": float(d.min()),
+        "n": int(len(d)),
+        "per_seed": d.round(4).to_dict(),
+    }
 
 
 @dataclass
@@ -468,19 +660,20 @@ class RobustRuns:
     restarts: int
 
 
-def robust_runs(models: dict, cfg: dict, Xtr, ytr, x, y, robust_seeds, eps_list,
-                restarts: int, attack_seed: int) -> RobustRuns:
+def robust_runs(
+    models: dict, cfg: dict, Xtr, ytr, x, y, robust_seeds, eps_list, restarts: int, attack_seed: int
+) -> RobustRuns:
     """C4's protocol: every model of :data:`ROBUST` for every training seed, plus *RR-tuned*
     (RR's readout rate η chosen on validation over at least as many values as KH's β grid),
     attacked by :func:`robustness_by_seed` with ``max(2, restarts)`` restarts."""
     _check_names("models", [(n, s) for n in ROBUST for s in robust_seeds], models)
-    n_beta = max(len(models[n, s].beta_search.grid) for n in ("KH", "KH-nn")
-                 for s in robust_seeds)
+    n_beta = max(len(models[n, s].beta_search.grid) for n in ("KH", "KH-nn") for s in robust_seeds)
     tuned, search = {}, {}
     for s in robust_seeds:
         ro_cfg = cfg["RR"][1][1]
-        tuned[s], search[s] = tune_rr_readout(models["RR", s].layer, Xtr, ytr, ro_cfg, seed=s,
-                                              min_points=n_beta)
+        tuned[s], search[s] = tune_rr_readout(
+            models["RR", s].layer, Xtr, ytr, ro_cfg, seed=s, min_points=n_beta
+        )
     rob = {(n, s): models[n, s] for n in ROBUST for s in robust_seeds}
     rob.update({("RR-tuned", s): tuned[s] for s in robust_seeds})
     r = max(2, int(restarts))
@@ -497,17 +690,20 @@ def seed_table(table: pd.DataFrame) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- representations
 
+
 def representation_summary(H, W, X, y, Xc=None, yc=None) -> dict:
     """Mean SI, mean unit-label information (bits), mean lifetime sparseness, mean
     kernel-prototype cosine (class means from ``Xc, yc``, default X, y)."""
     si = class_selectivity(H, y)
     ls = lifetime_sparseness(H)
     cos = kernel_prototype_cosine(W, X if Xc is None else Xc, y if yc is None else yc)
-    return {"SI": float(np.nanmean(si)) if len(si) else float("nan"),
-            "info_bits": float(np.mean(unit_label_information(H, y))),
-            "lifetime_sparseness": float(np.nanmean(ls)),
-            "kernel_class_cosine": float(np.mean(cos)),
-            "active_units": int((H.max(0) > 0).sum())}
+    return {
+        "SI": float(np.nanmean(si)) if len(si) else float("nan"),
+        "info_bits": float(np.mean(unit_label_information(H, y))),
+        "lifetime_sparseness": float(np.nanmean(ls)),
+        "kernel_class_cosine": float(np.mean(cos)),
+        "active_units": int((H.max(0) > 0).sum()),
+    }
 
 
 def snapshot_table(rr_model, kh_model, Xte, yte, Xtr, ytr, epochs, last: dict) -> pd.DataFrame:
@@ -517,17 +713,28 @@ def snapshot_table(rr_model, kh_model, Xte, yte, Xtr, ytr, epochs, last: dict) -
     for e, (Ws, bs) in sorted(rr_model.layer.snapshots.items()):
         if e in epochs or e == last["RR"]:
             H = rr_features(Ws, bs, Xte, rr_model.k_h)
-            rows.append({"model": "RR", "epoch": e,
-                         **representation_summary(H, Ws.numpy(), Xte, yte, Xtr, ytr)})
+            rows.append(
+                {
+                    "model": "RR",
+                    "epoch": e,
+                    **representation_summary(H, Ws.numpy(), Xte, yte, Xtr, ytr),
+                }
+            )
     for e, Ws in sorted(kh_model.layer.snapshots.items()):
         if e in epochs or e == last["KH-nn"]:
             H = kh_features(Ws, Xte)
-            rows.append({"model": "KH-nn", "epoch": e,
-                         **representation_summary(H, Ws.numpy(), Xte, yte, Xtr, ytr)})
+            rows.append(
+                {
+                    "model": "KH-nn",
+                    "epoch": e,
+                    **representation_summary(H, Ws.numpy(), Xte, yte, Xtr, ytr),
+                }
+            )
     return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------- ablations
+
 
 def ablation_table(M: dict, names, dale: dict, fits: dict, Xte, yte, min_wins: int):
     """Table 3.4: test accuracy, C1's silent fraction, D1, D2(0.1) and (for RR and the layer
@@ -535,9 +742,13 @@ def ablation_table(M: dict, names, dale: dict, fits: dict, Xte, yte, min_wins: i
     rows = []
     for n in names:
         W = M[n].input_weights()
-        row = {"model": n, "test acc %": round(100 * M[n].accuracy(Xte, yte), 1),
-               "C1 silent %": round(100 * silent_fraction(W), 1),
-               "C3a D1": round(dale_input(W), 3), "C3b D2(0.1)": round(dale[n][0.1], 3)}
+        row = {
+            "model": n,
+            "test acc %": round(100 * M[n].accuracy(Xte, yte), 1),
+            "C1 silent %": round(100 * silent_fraction(W), 1),
+            "C3a D1": round(dale_input(W), 3),
+            "C3b D2(0.1)": round(dale[n][0.1], 3),
+        }
         if n in ("RR", "A1", "A2", "A3"):
             if n == "RR":
                 ft = fits["RR"][np.isclose(fits["RR"].x_min, 0.005)]
@@ -545,14 +756,16 @@ def ablation_table(M: dict, names, dale: dict, fits: dict, Xte, yte, min_wins: i
                 ft = fit_table(np.abs(W), np.flatnonzero(dead_mask(M[n], min_wins)))
             for mode in ("layer", "unit"):
                 b = _fits.best_fit(ft[ft.normalisation == mode])
-                row[f"C2 best ({mode})"] = (f"{b.family} (D={b.ks_d:.3f})" if len(b)
-                                            else "all at a bound")
+                row[f"C2 best ({mode})"] = (
+                    f"{b.family} (D={b.ks_d:.3f})" if len(b) else "all at a bound"
+                )
         row["dead units"] = int(dead_mask(M[n], min_wins).sum())
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------- claims
+
 
 @dataclass(frozen=True)
 class ClaimCheck:
@@ -574,9 +787,24 @@ def _pp(v):
     return f"{100 * v:+.1f}"
 
 
-def check_claims(*, M, models, dale, c2_cases, rob: RobustRuns, masked_rr: bool, acc: dict,
-                 tr_acc: dict, few: FewShotResults, rep: dict, act_rr: float, n_hidden: int,
-                 snaps: pd.DataFrame, acc_seeds, robust_eps) -> list:
+def check_claims(
+    *,
+    M,
+    models,
+    dale,
+    c2_cases,
+    rob: RobustRuns,
+    masked_rr: bool,
+    acc: dict,
+    tr_acc: dict,
+    few: FewShotResults,
+    rep: dict,
+    act_rr: float,
+    n_hidden: int,
+    snaps: pd.DataFrame,
+    acc_seeds,
+    robust_eps,
+) -> list:
     """Claims C1–C8 under the verdict rules declared before running, as :class:`ClaimCheck`.
 
     C1: RR's exact silent fraction ≥ 0.5. C2 (per normalisation and x_min): the best
@@ -594,50 +822,87 @@ def check_claims(*, M, models, dale, c2_cases, rob: RobustRuns, masked_rr: bool,
     a2 = ""
     if "A2" in M:
         W2 = M["A2"].input_weights()
-        a2 = (f"; A2 (no structural plasticity): {100 * silent_fraction(W2):.0f} % exact zeros, "
-              f"{100 * silent_fraction(W2, 0.005):.0f} % below 0.005·max")
-    out.append(ClaimCheck(
-        "C1", "RR yields sparse input connectivity without explicit enforcement "
-        "(silent fraction >= 0.5).",
-        f"RR {100 * sil_rr:.1f} % silent synapses, BP {100 * sil_bp:.1f} %{a2}",
-        holds=bool(sil_rr >= 0.5)))
+        a2 = (
+            f"; A2 (no structural plasticity): {100 * silent_fraction(W2):.0f} % exact zeros, "
+            f"{100 * silent_fraction(W2, 0.005):.0f} % below 0.005·max"
+        )
+    out.append(
+        ClaimCheck(
+            "C1",
+            "RR yields sparse input connectivity without explicit enforcement "
+            "(silent fraction >= 0.5).",
+            f"RR {100 * sil_rr:.1f} % silent synapses, BP {100 * sil_bp:.1f} %{a2}",
+            holds=bool(sil_rr >= 0.5),
+        )
+    )
 
     c2 = []
     for (mode, xm), (b, h, ln) in sorted(c2_cases.items()):
         ok = b is not None and b.family == "lognormal" and b.ks_d <= 0.05 and h["interior"]
-        best = ("every fit at a bound" if b is None
-                else f"best non-degenerate fit {b.family} (KS D = {b.ks_d:.3f})")
-        lnt = (f"at bound ({ln.at_bound})" if ln.degenerate
-               else f"mu = {ln.mu:.2f}, sigma = {ln.sigma:.2f}")
-        mode_t = (f"has an interior mode at {h['mode']:.3f}" if h["interior"]
-                  else "has no interior mode")
-        c2.append((f"{mode}-max, x_min = {xm:g}", bool(ok),
-                   f"{best}; lognormal {lnt}; ln-w density {mode_t} "
-                   f"(rise {h['left']:.2f}x, fall {h['right']:.2f}x)"))
-    out.append(ClaimCheck(
-        "C2", "RR's weights are lognormal-like (lognormal is the best non-degenerate fit by AIC, "
-        "KS D <= 0.05, and the density of ln w has an interior mode).",
-        "; ".join(f"{v[0]}: {'holds' if v[1] else 'does not hold'}" for v in c2), c2))
+        best = (
+            "every fit at a bound"
+            if b is None
+            else f"best non-degenerate fit {b.family} (KS D = {b.ks_d:.3f})"
+        )
+        lnt = (
+            f"at bound ({ln.at_bound})"
+            if ln.degenerate
+            else f"mu = {ln.mu:.2f}, sigma = {ln.sigma:.2f}"
+        )
+        mode_t = (
+            f"has an interior mode at {h['mode']:.3f}" if h["interior"] else "has no interior mode"
+        )
+        c2.append(
+            (
+                f"{mode}-max, x_min = {xm:g}",
+                bool(ok),
+                f"{best}; lognormal {lnt}; ln-w density {mode_t} "
+                f"(rise {h['left']:.2f}x, fall {h['right']:.2f}x)",
+            )
+        )
+    out.append(
+        ClaimCheck(
+            "C2",
+            "RR's weights are lognormal-like (lognormal is the best non-degenerate fit by AIC, "
+            "KS D <= 0.05, and the density of ln w has an interior mode).",
+            "; ".join(f"{v[0]}: {'holds' if v[1] else 'does not hold'}" for v in c2),
+            c2,
+        )
+    )
 
-    out.append(ClaimCheck(
-        "C3a", "RR's input layer obeys Dale's law (D1 = 1) without a clip.",
-        f"D1 = {dale_input(Wrr):.3f}", holds=BY_CONSTRUCTION,
-        reason="RR's updates are multiplicative and its initial weights positive, "
-               "so no input weight can change sign"))
+    out.append(
+        ClaimCheck(
+            "C3a",
+            "RR's input layer obeys Dale's law (D1 = 1) without a clip.",
+            f"D1 = {dale_input(Wrr):.3f}",
+            holds=BY_CONSTRUCTION,
+            reason="RR's updates are multiplicative and its initial weights positive, "
+            "so no input weight can change sign",
+        )
+    )
 
     d2bp = dale["BP"][0.1]
     c3b = []
-    for n, lab in (("RR", "node-perturbation readout with decay (RR)"),
-                   ("A4", "readout without decay (A4)"), ("A5", "exact delta-rule readout (A5)")):
+    for n, lab in (
+        ("RR", "node-perturbation readout with decay (RR)"),
+        ("A4", "readout without decay (A4)"),
+        ("A5", "exact delta-rule readout (A5)"),
+    ):
         if n in dale:
             d = dale[n][0.1]
-            c3b.append((lab, bool(d >= 0.5 and d >= d2bp + 0.3),
-                        f"D2(0.1): {n} {d:.2f}, BP {d2bp:.2f}"))
+            c3b.append(
+                (lab, bool(d >= 0.5 and d >= d2bp + 0.3), f"D2(0.1): {n} {d:.2f}, BP {d2bp:.2f}")
+            )
     a4 = f"; A4 (no decay): D2(0.1) = {dale['A4'][0.1]:.2f}" if "A4" in dale else ""
-    out.append(ClaimCheck(
-        "C3b", "RR's hidden units have single-signed readout weights "
-        "(D2(0.1) >= 0.5 and >= BP's + 0.3).",
-        f"D2(0.1): RR {dale['RR'][0.1]:.2f}, BP {d2bp:.2f}{a4}", c3b))
+    out.append(
+        ClaimCheck(
+            "C3b",
+            "RR's hidden units have single-signed readout weights "
+            "(D2(0.1) >= 0.5 and >= BP's + 0.3).",
+            f"D2(0.1): RR {dale['RR'][0.1]:.2f}, BP {d2bp:.2f}{a4}",
+            c3b,
+        )
+    )
 
     c4 = []
     t = rob.table
@@ -646,72 +911,129 @@ def check_claims(*, M, models, dale, c2_cases, rob: RobustRuns, masked_rr: bool,
             marg = {b: paired_margin(t, rr_name, b, eps) for b in BASELINES}
             ok = all(m["mean"] >= 0.10 for m in marg.values()) and not masked_rr
             a = t[(t.model == rr_name) & np.isclose(t.eps, eps)].accuracy
-            c4.append((f"{rr_name}, PGD-40 at eps = {eps:g}", bool(ok),
-                       f"{rr_name} {100 * a.mean():.1f} ± {100 * a.std(ddof=1):.1f} %; margins "
-                       f"(mean over {marg['BP']['n']} seeds, min): " + ", ".join(
-                           f"{b} {_pp(m['mean'])} ({_pp(m['min'])}) pp"
-                           for b, m in marg.items())))
-    out.append(ClaimCheck(
-        "C4", "RR is more robust than every baseline (BP, BP-unit, KH, KH-nn): PGD-40 accuracy "
-        f">= baseline + 10 pp, mean over {t.seed.nunique()} training seeds, >= 2 restarts, "
-        "RR's masking checks passed.",
-        f"RR masking checks {'failed' if masked_rr else 'passed'}; RR-tuned readout: eta grid "
-        f"of {rob.n_rr_configs} values; KH beta grids up to {rob.n_beta} values",
-        c4, budget=("RR", rob.n_rr_configs, "KH/KH-nn", rob.n_beta)))
+            c4.append(
+                (
+                    f"{rr_name}, PGD-40 at eps = {eps:g}",
+                    bool(ok),
+                    f"{rr_name} {100 * a.mean():.1f} ± {100 * a.std(ddof=1):.1f} %; margins "
+                    f"(mean over {marg['BP']['n']} seeds, min): "
+                    + ", ".join(
+                        f"{b} {_pp(m['mean'])} ({_pp(m['min'])}) pp" for b, m in marg.items()
+                    ),
+                )
+            )
+    out.append(
+        ClaimCheck(
+            "C4",
+            "RR is more robust than every baseline (BP, BP-unit, KH, KH-nn): PGD-40 accuracy "
+            f">= baseline + 10 pp, mean over {t.seed.nunique()} training seeds, >= 2 restarts, "
+            "RR's masking checks passed.",
+            f"RR masking checks {'failed' if masked_rr else 'passed'}; RR-tuned readout: eta grid "
+            f"of {rob.n_rr_configs} values; KH beta grids up to {rob.n_beta} values",
+            c4,
+            budget=("RR", rob.n_rr_configs, "KH/KH-nn", rob.n_beta),
+        )
+    )
 
     gap = {n: tr_acc[n] - acc[n] for n in ("RR", "BP")}
-    out.append(ClaimCheck(
-        "C5", "RR generalises better than BP.",
-        f"{len(acc_seeds)} seed(s); RR and BP each run with one configuration",
-        [("test accuracy (RR >= BP)", bool(acc["RR"] >= acc["BP"]),
-          f"test accuracy RR {100 * acc['RR']:.1f} %, BP {100 * acc['BP']:.1f} %"),
-         ("train-test gap (RR's <= BP's)", bool(gap["RR"] <= gap["BP"]),
-          f"gap RR {100 * gap['RR']:.1f} pp (train {100 * tr_acc['RR']:.1f} %), "
-          f"BP {100 * gap['BP']:.1f} pp (train {100 * tr_acc['BP']:.1f} %)")],
-        budget=("RR", 1, "BP", 1)))
+    out.append(
+        ClaimCheck(
+            "C5",
+            "RR generalises better than BP.",
+            f"{len(acc_seeds)} seed(s); RR and BP each run with one configuration",
+            [
+                (
+                    "test accuracy (RR >= BP)",
+                    bool(acc["RR"] >= acc["BP"]),
+                    f"test accuracy RR {100 * acc['RR']:.1f} %, BP {100 * acc['BP']:.1f} %",
+                ),
+                (
+                    "train-test gap (RR's <= BP's)",
+                    bool(gap["RR"] <= gap["BP"]),
+                    f"gap RR {100 * gap['RR']:.1f} pp (train {100 * tr_acc['RR']:.1f} %), "
+                    f"BP {100 * gap['BP']:.1f} pp (train {100 * tr_acc['BP']:.1f} %)",
+                ),
+            ],
+            budget=("RR", 1, "BP", 1),
+        )
+    )
 
     for v in ("U", "S"):
-        vs = [(k, bool(d[0] >= 0.02 and d[1] > 0),
-               f"RR - BP = {_pp(d[0])} pp, 95 % CI [{_pp(d[1])}, {_pp(d[2])}]")
-              for k, d in few.diffs[v].items()]
-        out.append(ClaimCheck(
-            f"C6-{v}", f"RR beats BP in few-shot learning, variant {v} "
-            "(>= 2 pp over shots <= 10, CI excludes 0).",
-            f"BP: {few.bp_search.note()}; RR: {few.rr_search[v].note()}", vs,
-            budget=("RR", few.n_rr[v], "BP", few.n_bp)))
+        vs = [
+            (
+                k,
+                bool(d[0] >= 0.02 and d[1] > 0),
+                f"RR - BP = {_pp(d[0])} pp, 95 % CI [{_pp(d[1])}, {_pp(d[2])}]",
+            )
+            for k, d in few.diffs[v].items()
+        ]
+        out.append(
+            ClaimCheck(
+                f"C6-{v}",
+                f"RR beats BP in few-shot learning, variant {v} "
+                "(>= 2 pp over shots <= 10, CI excludes 0).",
+                f"BP: {few.bp_search.note()}; RR: {few.rr_search[v].note()}",
+                vs,
+                budget=("RR", few.n_rr[v], "BP", few.n_bp),
+            )
+        )
 
     ls_rr, ls_bp = rep["RR"]["lifetime_sparseness"], rep["BP"]["lifetime_sparseness"]
     k_h = M["RR"].k_h
-    out.append(ClaimCheck(
-        "C7", "Biologically plausible representations emerge: RR's kernels are sparse "
-        "(>= 50 % silent).",
-        f"kernel–class-mean cosine RR {rep['RR']['kernel_class_cosine']:.2f}, "
-        f"BP {rep['BP']['kernel_class_cosine']:.2f}; "
-        "biological plausibility itself is not measurable here",
-        [("kernels: >= 50 % silent synapses (the measurement of C1)", bool(sil_rr >= 0.5),
-          f"silent {100 * sil_rr:.1f} %"),
-         ("activity: RR's lifetime sparseness exceeds BP's", BY_CONSTRUCTION,
-          f"lifetime sparseness RR {ls_rr:.2f}, BP {ls_bp:.2f}; RR's active fraction "
-          f"{act_rr:.3f} = k_h/K = {k_h / n_hidden:.3f}, imposed by k-WTA")],
-        reason="the activity half is imposed by k-WTA"))
+    out.append(
+        ClaimCheck(
+            "C7",
+            "Biologically plausible representations emerge: RR's kernels are sparse "
+            "(>= 50 % silent).",
+            f"kernel–class-mean cosine RR {rep['RR']['kernel_class_cosine']:.2f}, "
+            f"BP {rep['BP']['kernel_class_cosine']:.2f}; "
+            "biological plausibility itself is not measurable here",
+            [
+                (
+                    "kernels: >= 50 % silent synapses (the measurement of C1)",
+                    bool(sil_rr >= 0.5),
+                    f"silent {100 * sil_rr:.1f} %",
+                ),
+                (
+                    "activity: RR's lifetime sparseness exceeds BP's",
+                    BY_CONSTRUCTION,
+                    f"lifetime sparseness RR {ls_rr:.2f}, BP {ls_bp:.2f}; RR's active fraction "
+                    f"{act_rr:.3f} = k_h/K = {k_h / n_hidden:.3f}, imposed by k-WTA",
+                ),
+            ],
+            reason="the activity half is imposed by k-WTA",
+        )
+    )
 
     rs = snaps[snaps.model == "RR"].set_index("epoch")
     si1, si_end = rs.SI.loc[1], rs.SI.loc[rs.index.max()]
     in1, in_end = rs.info_bits.loc[1], rs.info_bits.loc[rs.index.max()]
-    out.append(ClaimCheck(
-        "C8", "(indicative) RR's encoding moves towards task-specific.",
-        "the paper gives no measure of task-specificity; two are used",
-        [("class selectivity SI (end >= epoch 1 + 0.1, and > BP's)",
-          bool(si_end >= si1 + 0.1 and si_end > rep["BP"]["SI"]),
-          f"RR SI after epoch 1 {si1:.2f}, at the end {si_end:.2f}; BP {rep['BP']['SI']:.2f}"),
-         ("unit-label information (end >= 1.1 x epoch 1, and > BP's)",
-          bool(in_end >= 1.1 * in1 and in_end > rep["BP"]["info_bits"]),
-          f"RR bits per unit after epoch 1 {in1:.3f}, at the end {in_end:.3f}; "
-          f"BP {rep['BP']['info_bits']:.3f}")]))
+    out.append(
+        ClaimCheck(
+            "C8",
+            "(indicative) RR's encoding moves towards task-specific.",
+            "the paper gives no measure of task-specificity; two are used",
+            [
+                (
+                    "class selectivity SI (end >= epoch 1 + 0.1, and > BP's)",
+                    bool(si_end >= si1 + 0.1 and si_end > rep["BP"]["SI"]),
+                    f"RR SI after epoch 1 {si1:.2f}, at the end {si_end:.2f}; "
+                    f"BP {rep['BP']['SI']:.2f}",
+                ),
+                (
+                    "unit-label information (end >= 1.1 x epoch 1, and > BP's)",
+                    bool(in_end >= 1.1 * in1 and in_end > rep["BP"]["info_bits"]),
+                    f"RR bits per unit after epoch 1 {in1:.3f}, at the end {in_end:.3f}; "
+                    f"BP {rep['BP']['info_bits']:.3f}",
+                ),
+            ],
+        )
+    )
     return out
 
 
 # ---------------------------------------------------------------- tables and figures
+
 
 def md_table(df: pd.DataFrame, digits: int = 3, index: bool = False):
     """``df`` as a Markdown table (``IPython.display.Markdown``) for a numbered MyST ``{table}``
@@ -764,8 +1086,7 @@ def rr_schematic():
     box(5.6, 1.6, "homeostasis\nb ← b + η_b(ρ − wins)", w=2.2)
     box(8.2, 1.6, "prune < θ·max,\nregrow silent", w=1.9)
     box(3.2, 0.5, "features [s − s_(k_h+1)]₊", color="tab:blue", w=2.4)
-    box(6.4, 0.5, "z = S h + c;  node perturbation\nΔS ∝ −δ ξ hᵀ, decay", color="tab:blue",
-        w=3.0)
+    box(6.4, 0.5, "z = S h + c;  node perturbation\nΔS ∝ −δ ξ hᵀ, decay", color="tab:blue", w=3.0)
     arrow(1.85, 3, 2.25, 3)
     arrow(4.15, 3, 4.65, 3)
     arrow(6.55, 3, 7.25, 3)
@@ -774,8 +1095,14 @@ def rr_schematic():
     arrow(8.2, 2.5, 8.2, 2.0, ls="--")
     arrow(3.2, 2.6, 3.2, 0.9, color="tab:blue")
     arrow(4.4, 0.5, 4.9, 0.5, color="tab:blue")
-    ax.text(0.1, 3.85, "RECONSTRUCTION (RR) — not the authors' rule", fontsize=9,
-            weight="bold", color="tab:red")
+    ax.text(
+        0.1,
+        3.85,
+        "RECONSTRUCTION (RR) — not the authors' rule",
+        fontsize=9,
+        weight="bold",
+        color="tab:red",
+    )
     return fig
 
 
@@ -788,10 +1115,11 @@ def _kernel_grid(ax, W, dead, title, n=10):
         w = W[j].reshape(28, 28)
         a = np.abs(w).max() or 1.0
         r, c = divmod(j, n)
-        img[r * 29:r * 29 + 28, c * 29:c * 29 + 28] = w / a
+        img[r * 29 : r * 29 + 28, c * 29 : c * 29 + 28] = w / a
         if dead[j]:
-            ax.add_patch(plt.Rectangle((c * 29 - .5, r * 29 - .5), 28, 28, fill=False, ec="red",
-                                       lw=0.8))
+            ax.add_patch(
+                plt.Rectangle((c * 29 - 0.5, r * 29 - 0.5), 28, 28, fill=False, ec="red", lw=0.8)
+            )
     ax.imshow(img, cmap="RdBu_r", vmin=-1, vmax=1)
     ax.set_title(f"{title}  (dead: {dead.sum()})", fontsize=9)
     ax.set_axis_off()
@@ -806,7 +1134,7 @@ def plot_kernels(M: dict, min_wins: int, names=("RR", "KH-nn", "BP-nn", "KH", "B
     fig, axes = plt.subplots(2, 3, figsize=(12, 8.4))
     for ax, name in zip(axes.ravel(), names):
         _kernel_grid(ax, M[name].input_weights(), dead_mask(M[name], min_wins), name)
-    for ax in axes.ravel()[len(names):]:
+    for ax in axes.ravel()[len(names) :]:
         ax.set_axis_off()
     return fig
 
@@ -824,27 +1152,46 @@ def plot_weight_fits(M: dict, fits: dict, min_wins: int, x_min: float = 0.005):
     fitted truncated densities (dotted: degenerate)."""
     import matplotlib.pyplot as plt
 
-    colors = {"lognormal": "tab:red", "stretched": "tab:green", "compressed": "tab:purple",
-              "powerlaw": "tab:orange"}
+    colors = {
+        "lognormal": "tab:red",
+        "stretched": "tab:green",
+        "compressed": "tab:purple",
+        "powerlaw": "tab:orange",
+    }
     names = list(fits)
-    fig, axes = plt.subplots(2, len(names), figsize=(4 * len(names), 6.4), sharex=True,
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        2, len(names), figsize=(4 * len(names), 6.4), sharex=True, squeeze=False
+    )
     bins = np.logspace(np.log10(x_min), 0, 40)
     grid = np.logspace(np.log10(x_min), 0, 200)
     for j, name in enumerate(names):
         for i, mode in enumerate(["layer", "unit"]):
             ax = axes[i, j]
-            v = normalize_weights(np.abs(M[name].input_weights()), mode, x_min,
-                                  np.flatnonzero(dead_mask(M[name], min_wins)))
+            v = normalize_weights(
+                np.abs(M[name].input_weights()),
+                mode,
+                x_min,
+                np.flatnonzero(dead_mask(M[name], min_wins)),
+            )
             ax.hist(v, bins=bins, density=True, color="0.7")
             for _, r in _sub(fits[name], mode, x_min).iterrows():
-                prm = ({"mu": r.mu, "sigma": r.sigma} if r.family == "lognormal" else
-                       {"alpha": r.alpha} if r.family == "powerlaw" else
-                       {"lam": r.lam, "beta": r.beta})
-                lab = f"{r.family} " + (f"at bound ({r.at_bound})" if r.degenerate
-                                        else f"ΔAIC={r.d_aic:.0f}")
-                ax.plot(grid, _fits.trunc_pdf(r.family, prm, grid, x_min),
-                        color=colors[r.family], ls=":" if r.degenerate else "-", label=lab)
+                prm = (
+                    {"mu": r.mu, "sigma": r.sigma}
+                    if r.family == "lognormal"
+                    else {"alpha": r.alpha}
+                    if r.family == "powerlaw"
+                    else {"lam": r.lam, "beta": r.beta}
+                )
+                lab = f"{r.family} " + (
+                    f"at bound ({r.at_bound})" if r.degenerate else f"ΔAIC={r.d_aic:.0f}"
+                )
+                ax.plot(
+                    grid,
+                    _fits.trunc_pdf(r.family, prm, grid, x_min),
+                    color=colors[r.family],
+                    ls=":" if r.degenerate else "-",
+                    label=lab,
+                )
             ax.set_xscale("log")
             ax.set_yscale("log")
             _log_ticks(ax, "x")
@@ -864,7 +1211,7 @@ def plot_silent_dale(M: dict, dale: dict, taus=TAUS):
     for name in ["RR", "A1", "A2"]:
         if name in M:
             h = pd.DataFrame(M[name].layer.silent_history)
-            line, = a1.plot(h.epoch, h.silent_exact, label=f"{name} exact 0")
+            (line,) = a1.plot(h.epoch, h.silent_exact, label=f"{name} exact 0")
             a1.plot(h.epoch, h["silent_below_0.005"], ":", color=line.get_color())
     a1.set_xlabel("epoch")
     a1.set_ylabel("silent fraction")
@@ -888,8 +1235,14 @@ def plot_fewshot(curves: dict):
     for ax, (v, df) in zip(axes[0], curves.items()):
         g = df.groupby(["model", "shots"]).accuracy.agg(["mean", "std"]).reset_index()
         for name, d in g.groupby("model"):
-            ax.errorbar(d.shots, 100 * d["mean"], 100 * d["std"].fillna(0), marker="o",
-                        capsize=2, label=name)
+            ax.errorbar(
+                d.shots,
+                100 * d["mean"],
+                100 * d["std"].fillna(0),
+                marker="o",
+                capsize=2,
+                label=name,
+            )
         ax.set_xscale("log")
         shots = sorted(df.shots.unique())
         ax.xaxis.set_major_locator(FixedLocator(shots))
@@ -907,8 +1260,11 @@ def plot_attacks(suite: dict, names, masked: dict):
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), sharey=True)
-    for ax, key, title in [(axes[0], "fgsm", "FGSM"), (axes[1], "pgd", "PGD-40"),
-                           (axes[2], "transfer", "transfer from BP")]:
+    for ax, key, title in [
+        (axes[0], "fgsm", "FGSM"),
+        (axes[1], "pgd", "PGD-40"),
+        (axes[2], "transfer", "transfer from BP"),
+    ]:
         d = suite[key]
         for n in names:
             ax.plot(d.eps, 100 * d[n], "--" if masked[n] else "-", marker="o", ms=3, label=n)
@@ -926,15 +1282,15 @@ def plot_representation(H: dict, y, snaps: pd.DataFrame, names=("RR", "KH-nn", "
 
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.6))
     for n in names:
-        a1.hist(class_selectivity(H[n], y), bins=np.linspace(0, 1, 26), histtype="step", lw=1.5,
-                label=n)
+        a1.hist(
+            class_selectivity(H[n], y), bins=np.linspace(0, 1, 26), histtype="step", lw=1.5, label=n
+        )
     a1.set_xlabel("SI")
     a1.set_ylabel("units")
     a1.legend(fontsize=8)
     for n, d in snaps.groupby("model"):
-        line, = a2.plot(d.epoch, d.SI, "o-", label=f"{n} SI")
-        a2.plot(d.epoch, d.kernel_class_cosine, "s--", color=line.get_color(),
-                label=f"{n} cosine")
+        (line,) = a2.plot(d.epoch, d.SI, "o-", label=f"{n} SI")
+        a2.plot(d.epoch, d.kernel_class_cosine, "s--", color=line.get_color(), label=f"{n} cosine")
     a2.set_xlabel("epoch")
     a2.legend(fontsize=8)
     return fig
@@ -945,8 +1301,7 @@ def plot_seed_spread(table: pd.DataFrame):
     import matplotlib.pyplot as plt
 
     eps = sorted(table.eps.unique())
-    fig, axes = plt.subplots(1, len(eps), figsize=(5 * len(eps), 3.4), sharey=True,
-                             squeeze=False)
+    fig, axes = plt.subplots(1, len(eps), figsize=(5 * len(eps), 3.4), sharey=True, squeeze=False)
     names = list(dict.fromkeys(table.model))
     for ax, e in zip(axes[0], eps):
         d = table[np.isclose(table.eps, e)]
@@ -965,9 +1320,13 @@ def plot_variants(variants: pd.DataFrame):
     """One row per (claim, variant), coloured by its verdict: the variants table as a chart."""
     import matplotlib.pyplot as plt
 
-    colors = {"holds": "tab:green", "does not hold": "tab:red",
-              "depends on reconstruction": "tab:orange", "by construction": "0.6",
-              "not assessable": "0.85"}
+    colors = {
+        "holds": "tab:green",
+        "does not hold": "tab:red",
+        "depends on reconstruction": "tab:orange",
+        "by construction": "0.6",
+        "not assessable": "0.85",
+    }
     v = variants.reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(9, 0.28 * len(v) + 0.8))
     for i, r in v.iterrows():
@@ -977,8 +1336,15 @@ def plot_variants(variants: pd.DataFrame):
     ax.set_xlim(0, 1)
     ax.set_axis_off()
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colors.values()]
-    ax.legend(handles, list(colors), fontsize=7, ncol=5, loc="lower center",
-              bbox_to_anchor=(0.5, 1.0), frameon=False)
+    ax.legend(
+        handles,
+        list(colors),
+        fontsize=7,
+        ncol=5,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        frameon=False,
+    )
     return fig
 
 
@@ -994,6 +1360,7 @@ def claim_group_table(claims: pd.DataFrame, variants: pd.DataFrame, ids) -> pd.D
             rows += v[["id", "variant", "verdict", "evidence"]].to_dict("records")
         else:
             c = claims.loc[cid]
-            rows.append({"id": cid, "variant": "–", "verdict": c["verdict"],
-                         "evidence": c["evidence"]})
+            rows.append(
+                {"id": cid, "variant": "–", "verdict": c["verdict"], "evidence": c["evidence"]}
+            )
     return pd.DataFrame(rows, columns=["id", "variant", "verdict", "evidence"])
