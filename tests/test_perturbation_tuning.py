@@ -9,7 +9,6 @@ import pytest
 from neuroplastic.perturbation import (
     DIVERGE_FACTOR,
     ElmanRNN,
-    TrainResult,
     is_diverged,
     make_forecasting_data,
     simulate,
@@ -59,22 +58,3 @@ def test_dense_early_evaluation_brackets_the_crossing_to_one_step(small_data):
     coarse = train(ElmanRNN(hidden=8, seed=0), "adam", small_data, 60, 1e-2, eval_every=25)
     tc = coarse.to_target(target)
     assert tc["steps_after"] < tt["steps"] <= tc["steps"]  # the coarse value is only a bound
-
-
-def _result(method, curve, final):
-    curve = np.asarray(curve, dtype=float)
-    return TrainResult(
-        method=method,
-        lr=1.0,
-        seed=0,
-        curve=curve,
-        final_val=final,
-        best_val=float(np.min(curve[:, 1])),
-        forward_passes=0,
-        wall_time=1.0,
-        time_per_step=0.01,
-        fpe_per_step=2.0,
-        diverged=not np.isfinite(final),
-        init_hash="x",
-        train_loss=np.zeros(1),
-    )
