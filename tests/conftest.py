@@ -8,7 +8,8 @@ from collections.abc import Mapping
 
 import pytest
 
-from neuroplastic.book import build_dir, load_claims, runner
+from neuroplastic.book import load_claims, runner
+from neuroplastic.paths import build_dir
 
 PROFILE = "quick"
 

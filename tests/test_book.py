@@ -16,6 +16,7 @@ from neuroplastic import book
 from neuroplastic import cache as cache_mod
 from neuroplastic.book import runner
 from neuroplastic.book.cli import main as cli_main
+from neuroplastic.cache import CacheError, memoize
 
 
 @pytest.fixture
@@ -214,7 +215,7 @@ def test_glue_returns_nothing_and_checks_its_name():
 calls = []
 
 
-@book.memoize
+@memoize
 def _square(x, *, scale=1.0):
     calls.append(x)
     return {"y": x * x * scale}
@@ -284,7 +285,7 @@ def test_fingerprint_changes_when_an_imported_source_changes(tmp_path, monkeypat
         f.cache_clear()
 
 
-@book.memoize(serializer="torch")
+@memoize(serializer="torch")
 def _tensor(n):
     import torch
 
@@ -302,10 +303,10 @@ def test_memoize_with_the_torch_serializer(build):
     path = _tensor.cache_path(3)
     assert path.suffix == ".pt"
     path.write_bytes(b"garbage")
-    with pytest.raises(book.CacheError, match="refresh=True"):
+    with pytest.raises(CacheError, match="refresh=True"):
         _tensor(3)
     with pytest.raises(ValueError, match="serializer"):
-        book.memoize(serializer="json")
+        memoize(serializer="json")
 
 
 def test_damaged_cache_file_is_an_error_not_a_silent_recompute(build):
@@ -313,7 +314,7 @@ def test_damaged_cache_file_is_an_error_not_a_silent_recompute(build):
     _square(5)
     path = _square.cache_path(5)
     path.write_bytes(b"garbage")
-    with pytest.raises(book.CacheError, match="refresh=True"):
+    with pytest.raises(CacheError, match="refresh=True"):
         _square(5)
     assert _square(5, refresh=True) == {"y": 25}
     assert pickle.loads(path.read_bytes()) == {"y": 25}

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from browser import CHROMIUM_ARGS, check_page, chromium
 
-from neuroplastic.book import build_dir, runner
+from neuroplastic.book import runner
+from neuroplastic.paths import build_dir
 
 pytestmark = pytest.mark.chapters
 

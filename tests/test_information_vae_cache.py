@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from neuroplastic.competitive import cache as cache_mod
-from neuroplastic.competitive import get_or_train, model_configs, param_hash
+from neuroplastic.competitive import model_configs
 from neuroplastic.competitive.vae import gaussian_rate_distortion, standardize_codes, vae_rate
+from neuroplastic.experiments.competitive import trained
 
 torch.set_num_threads(1)
 
@@ -78,9 +78,7 @@ def test_vae_validation(kwargs, exc):
 def test_cache_reuse_with_ch03_configs_avoids_training(tmp_path, monkeypatch):
     """ch04 asks for ch03's (kind, cfg, data_id, seed): the second call must be a cache hit
     that never calls the trainer and leaves the cached file untouched."""
-    monkeypatch.setenv("NEUROPLASTIC_CACHE", str(tmp_path))  # book + model cache root
-    monkeypatch.setenv("NEUROPLASTIC_CACHE_DIR", str(tmp_path))  # older name, harmless
-    assert cache_mod.cache_dir() == tmp_path.resolve() / "competitive"
+    monkeypatch.setenv("NEUROPLASTIC_CACHE", str(tmp_path))
     rng = np.random.default_rng(0)
     X = rng.random((200, 784)).astype(np.float32)
     y = np.repeat(np.arange(10), 20)
@@ -88,41 +86,48 @@ def test_cache_reuse_with_ch03_configs_avoids_training(tmp_path, monkeypatch):
         n_hidden=10, kh_epochs=1, rr_epochs=1, bp_epochs=1, kh_readout_epochs=1, rr_readout_epochs=1
     )
     calls = []
-    real_train = cache_mod._train
+    real_train = trained._train
 
     def counting_train(*a, **k):
         calls.append(a[0])
         return real_train(*a, **k)
 
-    monkeypatch.setattr(cache_mod, "_train", counting_train)
+    monkeypatch.setattr(trained, "_train", counting_train)
     first = {}
     for name in ("BP", "RR"):  # "chapter 3" trains
         kind, cfg = cfgs[name]
-        first[name], status = get_or_train(
+        first[name], status = trained.trained_model(
             kind, cfg, "test-data", 0, data=(X, y), return_status=True
         )
         assert status == "miss"
     assert calls == ["bp", "rr"]
-    files = sorted(cache_mod.cache_dir().glob("*.pt"))
+    files = sorted(tmp_path.rglob("*.pt"))
     assert len(files) == 2
     mtimes = {f: os.stat(f).st_mtime_ns for f in files}
 
     def refuse(*a, **k):
         raise AssertionError("the trainer was called although the model is cached")
 
-    monkeypatch.setattr(cache_mod, "_train", refuse)
+    monkeypatch.setattr(trained, "_train", refuse)
     cfgs_again = model_configs(
         n_hidden=10, kh_epochs=1, rr_epochs=1, bp_epochs=1, kh_readout_epochs=1, rr_readout_epochs=1
     )  # "chapter 4" rebuilds identical configs
     for name in ("BP", "RR"):
         kind, cfg = cfgs_again[name]
-        assert param_hash(kind, cfg, "test-data", 0) == param_hash(*cfgs[name], "test-data", 0)
-        model, status = get_or_train(kind, cfg, "test-data", 0, data=(X, y), return_status=True)
+        model, status = trained.trained_model(
+            kind, cfg, "test-data", 0, data=(X, y), return_status=True
+        )
         assert status == "hit"
+        assert model.train_seconds == first[name].train_seconds
         for a, b in zip(model.state_dict().values(), first[name].state_dict().values()):
             assert torch.equal(a, b)
     assert {f: os.stat(f).st_mtime_ns for f in files} == mtimes
-    # a changed width is a different model: the (refusing) trainer would be needed
+    # a changed width, seed or training set is a different model: the trainer would be needed
     kind, cfg = model_configs(n_hidden=11, bp_epochs=1)["BP"]
-    with pytest.raises(AssertionError, match="trainer was called"):
-        get_or_train(kind, cfg, "test-data", 0, data=(X, y))
+    for args, data in [
+        ((kind, cfg, "test-data", 0), (X, y)),
+        ((*cfgs["BP"], "test-data", 1), (X, y)),
+        ((*cfgs["BP"], "test-data", 0), (X[::-1].copy(), y)),
+    ]:
+        with pytest.raises(AssertionError, match="trainer was called"):
+            trained.trained_model(*args, data=data)

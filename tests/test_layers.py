@@ -1,6 +1,6 @@
 """The library's layers: nothing imports upward.
 
-foundation (paths, cache, parallel, tuning, bench, validation)
+foundation (validation, runtime, paths, cache, parallel, tuning, bench)
   <- kernels and models (assoc, competitive, perturbation, sim, data)
   <- experiments (figure and table drivers; the only code that memoizes)
   <- book (profiles, claims, figures, runner, command line)  <- chapters
@@ -15,7 +15,16 @@ import pytest
 from neuroplastic import cache
 
 PKG = Path(cache.__file__).resolve().parent
-FOUNDATION = {"neuroplastic", "paths", "cache", "parallel", "tuning", "bench", "validation"}
+FOUNDATION = {
+    "neuroplastic",
+    "validation",
+    "runtime",
+    "paths",
+    "cache",
+    "parallel",
+    "tuning",
+    "bench",
+}
 KERNELS = {"assoc", "competitive", "perturbation", "sim", "data"}
 LAYER = {**{m: 0 for m in FOUNDATION}, **{m: 1 for m in KERNELS}, "experiments": 2, "book": 3}
 

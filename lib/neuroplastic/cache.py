@@ -165,11 +165,16 @@ def _load(path: Path, serializer: str):
     return torch.load(path, weights_only=False)
 
 
+def _bypassed() -> bool:
+    return os.environ.get("NEUROPLASTIC_NO_CACHE", "") not in ("", "0")
+
+
 def memoize(fn=None, *, serializer: str = "pickle"):
     """Decorator: cache ``fn``'s result (see module docstring). Adds the keyword ``refresh``.
 
     ``@memoize`` pickles the result; ``@memoize(serializer="torch")`` stores it with
-    ``torch.save`` (models, tensors).
+    ``torch.save`` (models, tensors). The wrapper also has ``cache_key(*args, **kwargs)``,
+    ``cache_path(...)`` and ``is_cached(...)`` (whether a call would be answered from the cache).
     """
     if serializer not in SERIALIZERS:
         raise ValueError(f"serializer must be one of {SERIALIZERS}; got {serializer!r}")
@@ -178,7 +183,7 @@ def memoize(fn=None, *, serializer: str = "pickle"):
 
     @functools.wraps(fn)
     def wrapper(*args, refresh: bool = False, **kwargs):
-        if os.environ.get("NEUROPLASTIC_NO_CACHE", "") not in ("", "0"):
+        if _bypassed():
             return fn(*args, **kwargs)
         path = cache_path(fn, cache_key(fn, args, kwargs), serializer)
         if path.exists() and not refresh:
@@ -195,4 +200,5 @@ def memoize(fn=None, *, serializer: str = "pickle"):
 
     wrapper.cache_key = lambda *a, **k: cache_key(fn, a, k)
     wrapper.cache_path = lambda *a, **k: cache_path(fn, cache_key(fn, a, k), serializer)
+    wrapper.is_cached = lambda *a, **k: not _bypassed() and wrapper.cache_path(*a, **k).exists()
     return wrapper

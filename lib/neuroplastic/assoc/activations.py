@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_float, check_int
+from ..validation import check_float, check_int
 from .layouts import Free, Modular
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_choice, check_int
+from ..validation import check_choice, check_int
 
 ANE_KINDS = ("none", "oracle", "posterior", "calibrated")
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import check_choice, check_float, check_int, seed_int
+from ..validation import check_choice, check_float, check_int, check_seed
 from .activations import Activation, default_activation
 from .counts import Counts
 from .cues import CueNoise, flip_cues
@@ -112,7 +112,7 @@ class StorageTask:
         """(Counts of the first P patterns of repetition (rep, seed), its state dict with the
         pattern ``pool`` and flip ``cues``). The counts are updated incrementally in place."""
         P = check_int("P", P, lo=1)
-        st = self._pool((int(rep), seed_int(seed)), P)
+        st = self._pool((int(rep), check_seed(seed)), P)
         c = st["counts"]
         if P > c.P:
             c.add(st["pool"].rows(slice(c.P, P)))
@@ -127,7 +127,7 @@ class StorageTask:
 
     def evaluate(self, P: int, rep: int = 0, seed=0) -> dict:
         net, st = self.network(P, rep, seed)
-        seed = seed_int(seed)
+        seed = check_seed(seed)
         targets = st["pool"].prefix(P)
         res = self.retrieve(
             net,
@@ -226,7 +226,7 @@ def capacity_search(
     jitter = check_float("jitter", jitter, lo=0.0, hi=1.0, hi_open=True)
     max_steps = check_int("max_steps", max_steps, lo=1)
     nrep = check_int("nrep", nrep, lo=1)
-    seed = seed_int(seed)
+    seed = check_seed(seed)
     from ..parallel import sweep
 
     tasks = [
@@ -346,7 +346,7 @@ def capacity_sweep(
     if not callable(task):
         raise TypeError("task must be callable task(P, rep, seed) -> fcorr (e.g. a StorageTask)")
     nrep = check_int("nrep", nrep, lo=1)
-    seed = seed_int(seed)
+    seed = check_seed(seed)
     from ..parallel import sweep
 
     if grid is not None:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import BLOCK, block_rng, check_float, seed_int
+from ..validation import check_float, check_seed
 from .layouts import Free, Modular, check_layout
-from .patterns import TAG_CUES, PatternSet
+from .patterns import BLOCK, TAG_CUES, PatternSet, block_rng
 
 
 def _n_flips(nflip: float, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -38,7 +38,7 @@ def flip_cues(patterns: PatternSet, nflip: float, *, seed, tag: int = TAG_CUES) 
     K, N = layout.K, layout.N
     hi = K if isinstance(layout, Modular) else min(K, N - K)
     nflip = check_float("nflip", nflip, lo=0.0, hi=float(hi))
-    seed = seed_int(seed)
+    seed = check_seed(seed)
     P = patterns.P
     out = np.empty_like(patterns.idx)
     for b in range(-(-P // BLOCK)):

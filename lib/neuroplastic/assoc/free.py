@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import BLOCK, block_rng, check_choice, check_float, check_int, seed_int
+from ..validation import check_choice, check_float, check_int, check_seed
 from .counts import Counts
 from .cues import CueNoise
 from .layouts import Free, KofN, Modular, check_layout
-from .patterns import PatternSet, random_patterns
+from .patterns import BLOCK, PatternSet, block_rng, random_patterns
 
 TAG_BERNOULLI = 21
 TAG_PALM = 22
@@ -127,7 +127,7 @@ def bernoulli_patterns(P: int, N: int, p: float, *, seed) -> VarPatternSet:
     """P patterns on N units with u_i ~ Bernoulli(p) independently (layout ``Free(N, p)``)."""
     P = check_int("P", P, lo=0)
     layout = Free(N, p)
-    seed = seed_int(seed)
+    seed = check_seed(seed)
     rows = []
     for b in range(-(-P // BLOCK)):
         n = min(BLOCK, P - b * BLOCK)
@@ -180,7 +180,7 @@ def palm_patterns(P: int, N: int, K: int, *, variant: str = "balanced", n_swaps=
     N = check_int("N", N, lo=2)
     K = check_int("K", K, lo=1, hi=N - 1)
     check_choice("variant", variant, ("balanced", "log2", "block"))
-    seed = seed_int(seed)
+    seed = check_seed(seed)
     if variant == "log2":
         return random_patterns(P, KofN(N, int(round(np.log2(N)))), seed=seed)
     if N % K:
@@ -234,7 +234,7 @@ def partial_cues(patterns, *, c=None, f=None, lam=None, kappa=None, seed):
     else:
         f = 0 if f is None else check_int("f", f, lo=0, hi=N - kmax if P else None)
         fvec = np.full(P, f, dtype=np.int64)
-    seed = seed_int(seed)
+    seed = check_seed(seed)
     out = np.zeros_like(X)
     for b in range(-(-P // BLOCK)):
         s, e = b * BLOCK, min(P, (b + 1) * BLOCK)

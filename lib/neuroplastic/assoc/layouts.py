@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_float, check_int
+from ..validation import check_float, check_int
 
 
 @dataclass(frozen=True)

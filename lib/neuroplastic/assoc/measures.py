@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_choice, check_float, check_int, seed_int
+from ..validation import check_choice, check_float, check_int, check_seed
 from .layouts import Modular, check_layout
 from .patterns import PatternSet, check_same
 
@@ -205,7 +205,7 @@ def bootstrap_ci(values, *, stat=np.mean, n_boot: int = 1000, level: float = 0.9
         raise ValueError("values must hold at least one repetition")
     n_boot = check_int("n_boot", n_boot, lo=1)
     level = check_float("level", level, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
-    rng = np.random.default_rng(seed_int(seed))
+    rng = np.random.default_rng(check_seed(seed))
     ix = rng.integers(0, v.shape[0], size=(n_boot, v.shape[0]))
     boots = np.array([stat(v[i]) for i in ix], dtype=float)
     boots = boots[np.isfinite(boots)]
@@ -288,7 +288,7 @@ def bootstrap_eps_capacity(df, eps0: float, *, K: float, n_boot: int = 1000, see
     lo and hi bound a 95 % bootstrap CI over networks and queries."""
     eps0 = _check_eps0(eps0)
     n_boot = check_int("n_boot", n_boot, lo=1)
-    rng = np.random.default_rng(seed_int(seed))
+    rng = np.random.default_rng(check_seed(seed))
     Ps, E = eps_array(df, K=K)
     point = eps_capacity(Ps, np.nanmean(E, axis=(0, 2)), eps0)
     caps = _curve_cap(Ps, _boot_curves(E, n_boot, rng), eps0)
@@ -308,7 +308,7 @@ def bootstrap_compare(df_a, df_b, eps0: float, *, K: float, n_boot: int = 1000, 
         raise ValueError("df_a and df_b must come from the same P grid, networks and queries")
     ca = eps_capacity(Ps, np.nanmean(Ea, axis=(0, 2)), eps0)
     cb = eps_capacity(Ps, np.nanmean(Eb, axis=(0, 2)), eps0)
-    rng = np.random.default_rng(seed_int(seed))
+    rng = np.random.default_rng(check_seed(seed))
     n_nets, n_P, nq = Ea.shape
     ra = np.empty(n_boot)
     for b in range(n_boot):

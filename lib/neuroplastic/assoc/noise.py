@@ -42,7 +42,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ._validate import check_choice, check_float, check_int
+from ..validation import check_choice, check_float, check_int
 from .counts import Counts
 from .cues import CueNoise
 from .kernels import level_weights

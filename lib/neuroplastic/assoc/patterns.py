@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import BLOCK, block_rng, check_float, check_int, seed_int
+from ..validation import check_float, check_int, check_seed
 from .layouts import Free, Modular, check_layout
 
 # stream tags (distinct random streams derived from one seed)
@@ -24,6 +24,16 @@ TAG_CUES = 5
 TAG_PROTO = 6
 TAG_TRAIN = 7
 TAG_TEST = 8
+
+BLOCK = 256
+"""Rows per block of every row-wise generator."""
+
+
+def block_rng(seed: int, tag: int, block: int) -> np.random.Generator:
+    """Generator for block ``block`` of stream ``tag``: ``SeedSequence(seed, spawn_key=(tag,
+    block))``. Row-wise generators draw rows in blocks of :data:`BLOCK` from these, so the first P
+    rows never depend on how many rows were requested (prefix consistency)."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(tag, block)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,7 +181,7 @@ def random_patterns(P: int, layout, *, skew: float = 0.0, seed) -> PatternSet:
     check_layout(layout)
     _check_fixed(layout, "random_patterns")
     skew = check_float("skew", skew, lo=0.0)
-    seed = seed_int(seed)
+    seed = check_seed(seed)
     logw = _unit_logweights(layout, skew, seed) if skew > 0 else None
     out = np.empty((P, layout.K), dtype=np.int32)
     for b, n in _blocks(P):
@@ -193,7 +203,7 @@ def parent_patterns(P: int, layout, *, n_parents: int = 10, redraw: float, seed)
     _check_fixed(layout, "parent_patterns")
     n_parents = check_int("n_parents", n_parents, lo=1)
     redraw = check_float("redraw", redraw, lo=0.0, hi=1.0)
-    seed = seed_int(seed)
+    seed = check_seed(seed)
     parents = np.empty((n_parents, layout.K), dtype=np.int32)
     for b, n in _blocks(n_parents):
         parents[b * BLOCK : b * BLOCK + n] = _draw_block(

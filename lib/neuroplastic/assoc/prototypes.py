@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_float, check_int, seed_int
+from ..validation import check_float, check_int, check_seed
 from .activations import default_activation
 from .counts import count
 from .cues import CueNoise, flip_cues
@@ -39,7 +39,7 @@ def prototype_set(
     check_layout(layout)
     n_inst = check_int("n_inst", n_inst, lo=1)
     n_test = check_int("n_test", n_test, lo=1)
-    seed = seed_int(seed)
+    seed = check_seed(seed)
     proto_seed = int(np.random.SeedSequence(seed, spawn_key=(TAG_PROTO,)).generate_state(1)[0])
     protos = random_patterns(Q, layout, seed=proto_seed)
     rep_tr = protos.rows(np.repeat(np.arange(Q), n_inst))
@@ -118,7 +118,7 @@ def prototype_curve(
     check_layout(layout)
     Qs = [check_int("Q_values[i]", q, lo=1) for q in Q_values]
     nrep = check_int("nrep", nrep, lo=1)
-    seed = seed_int(seed)
+    seed = check_seed(seed)
     parse_rule(rule)
     tasks = [
         dict(

@@ -28,7 +28,7 @@ import numpy as np
 from numba import njit, prange
 from numba.typed import List
 
-from ._validate import check_int, seed_int
+from ..validation import check_int, check_seed
 from .activations import (
     HWTA,
     KWTA,
@@ -93,7 +93,7 @@ def _check_inputs(net, cues, activation, T_max, seed):
             f"activation must be an Activation (KWTA, HWTA, ...); got {type(activation).__name__}"
         )
     T_max = check_int("T_max", T_max, lo=1, hi=10000)
-    seed = seed_int(seed)
+    seed = check_seed(seed)
     return activation, T_max, seed
 
 
@@ -295,7 +295,7 @@ def _recall_levels(
     N = layout.N
     check_activation(activation, layout)
     T_max = check_int("T_max", T_max, lo=1, hi=10000)
-    seed = seed_int(seed)
+    seed = check_seed(seed)
     if activation is None:
         activation = default_activation(layout)
     ane = ANE("none") if ane is None else ane
@@ -484,7 +484,7 @@ def calibrate(
     -> uint8 cues of the rows X. Pass 1 (no ANE) records the mean overlap ĉ_t of the state
     entering step t with its target; pass 2 runs with that schedule and records ĉ'_t, which is
     returned as ``ANE("calibrated", schedule=ĉ')``."""
-    seed = seed_int(seed)
+    seed = check_seed(seed)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(31,)))
     P = patterns_dense.shape[0]
     rows = rng.choice(P, size=min(n_calib, P), replace=P < n_calib) if P >= 1 else np.zeros(0, int)

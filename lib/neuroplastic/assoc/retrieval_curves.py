@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_choice, check_int, seed_int
+from ..validation import check_choice, check_int, check_seed
 from .activations import HWTA, KWTA, MAP, Core, OracleKWTA
 from .ane import ANE
 from .capacity import StorageTask
@@ -138,7 +138,7 @@ def eps_curves(
     net = check_int("net", net, lo=0)
     n_queries = check_int("n_queries", n_queries, lo=1)
     T_max = check_int("T_max", T_max, lo=1)
-    seed = seed_int(seed)
+    seed = check_seed(seed)
     c = check_int("c", c, lo=0, hi=K)
     f = check_int("f", f, lo=0, hi=N - K)
     base = int(np.random.SeedSequence([seed, net, ENSEMBLES.index(ensemble)]).generate_state(1)[0])
@@ -302,7 +302,7 @@ class ANEStorageTask(StorageTask):
 
     def evaluate(self, P: int, rep: int = 0, seed=0) -> dict:
         cnt, st = self.counts(P, rep, seed)
-        seed = seed_int(seed)
+        seed = check_seed(seed)
         lay = self.layout
         table = NoiseTable(
             cnt,

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import check_choice, check_float
+from ..validation import check_choice, check_float
 from .counts import Counts
 from .cues import CueNoise
 from .kernels import precovar_c_acc, rule_kernel

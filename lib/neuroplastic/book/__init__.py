@@ -1,8 +1,7 @@
-"""Book tooling: profiles, figures, glued numbers, the claims registry, the result cache and
-the chapter runner (see :mod:`neuroplastic.book.runner` and the ``neuroplastic`` command)."""
+"""Book tooling: profiles, figures, glued numbers, the claims registry and the chapter runner
+(see :mod:`neuroplastic.book.runner` and the ``neuroplastic`` command). The result cache is
+:mod:`neuroplastic.cache`, used by the experiments layer."""
 
-from ..cache import CacheError, memoize, source_fingerprint
-from ..paths import build_dir, cache_dir, project_root
 from .claims import (
     BY_CONSTRUCTION,
     DEPENDS,
@@ -32,19 +31,13 @@ __all__ = [
     "Budget",
     "Variant",
     "combine",
-    "CacheError",
     "Claims",
     "Stopwatch",
     "VALID_PROFILES",
-    "build_dir",
-    "cache_dir",
     "check_profile",
     "dashboard_markdown",
     "glue",
-    "source_fingerprint",
     "load_claims",
-    "memoize",
-    "project_root",
     "runtime_text",
     "save",
     "select_profile",

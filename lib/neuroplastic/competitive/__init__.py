@@ -2,7 +2,8 @@
 Krotov–Hopfield (2019) hidden units and the nonnegative KH-nn, RR (our reconstruction of
 a sparse, biologically guided rule; NOT the authors' rule), the readouts, backprop
 baselines, FGSM/PGD attacks with masking checks, truncated-MLE weight-distribution fits,
-sparsity / Dale / selectivity metrics, the few-shot protocol and a model cache (chapter 3).
+sparsity / Dale / selectivity metrics and the few-shot protocol (chapter 3). Trained models
+are stored by :mod:`neuroplastic.experiments.competitive.trained`, not here.
 
 Chapter 4's information measures live in sibling modules, imported by name:
 ``information`` (label transinformation from a confusion matrix, synaptic capacity),
@@ -13,9 +14,7 @@ the overparameterisation factor), ``continuation`` (further training of cached m
 """
 
 from . import analysis
-from ._util import RULE_VERSION, resolve_device
 from .attacks import fgsm, masking_checks, pgd, robust_accuracy, transfer_accuracy
-from .cache import CacheError, cache_dir, get_or_train, param_hash, resolve_data
 from .configs import (
     BPConfig,
     KHConfig,
@@ -64,7 +63,6 @@ from .rr import RRLayer, RRState, rr_step, rr_structural, train_rr
 __all__ = [
     "BPConfig",
     "BPNet",
-    "CacheError",
     "CompetitiveClassifier",
     "FitResult",
     "KHClassifier",
@@ -76,11 +74,9 @@ __all__ = [
     "RRLayer",
     "RRReadoutConfig",
     "RRState",
-    "RULE_VERSION",
     "ablation_configs",
     "active_units",
     "analysis",
-    "cache_dir",
     "class_selectivity",
     "compare_fits",
     "dale_input",
@@ -90,7 +86,6 @@ __all__ = [
     "few_shot_curve",
     "fgsm",
     "fit_distribution",
-    "get_or_train",
     "hoyer",
     "kernel_prototype_cosine",
     "kh_step",
@@ -100,11 +95,8 @@ __all__ = [
     "node_perturbation_grad",
     "normalize_weights",
     "paired_bootstrap_diff",
-    "param_hash",
     "pgd",
     "population_sparseness",
-    "resolve_data",
-    "resolve_device",
     "robust_accuracy",
     "rr_step",
     "rr_structural",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ._util import unit_rows
+from .tensors import unit_rows
 
 
 def attack_options(model) -> list:

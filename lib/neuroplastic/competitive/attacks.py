@@ -16,7 +16,8 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from ._util import as_labels, as_tensor, check_choice, check_float, check_int, check_seed
+from ..validation import check_choice, check_float, check_int, check_seed
+from .tensors import as_labels, as_tensor
 
 
 def _loss(model, x, y, loss):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from ._util import check_choice, check_float, check_int
+from ..validation import check_choice, check_float, check_int
 
 
 @dataclass(frozen=True)

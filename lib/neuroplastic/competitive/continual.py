@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ._util import check_int, check_seed, generator
+from ..validation import check_int, check_seed, torch_generator
 from .continuation import clone_model, model_kind
 
 __all__ = [
@@ -156,7 +156,7 @@ def linear_probe(
     y = torch.from_numpy(ytr)
     S = torch.zeros(n_classes, A.shape[1])
     c = torch.zeros(n_classes)
-    g = generator(seed, torch.device("cpu"))
+    g = torch_generator(seed, torch.device("cpu"))
     onehot = torch.nn.functional.one_hot(y, n_classes).float()
     for _ in range(epochs):
         perm = torch.randperm(len(A), generator=g)

@@ -22,11 +22,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ._util import as_labels, as_tensor, check_int, check_seed, configure_threads, generator
+from ..runtime import configure_threads
+from ..validation import check_int, check_seed, torch_generator
 from .configs import BPConfig, KHConfig, KHReadoutConfig, RRConfig, RRReadoutConfig
 from .kh import kh_step
 from .models import BPNet, KHClassifier, RRClassifier, rr_readout_step
 from .rr import RRState, rr_step, rr_structural
+from .tensors import as_labels, as_tensor
 
 __all__ = ["clone_model", "refit_readout", "continue_training", "model_kind"]
 
@@ -89,7 +91,7 @@ def _bp_cfg(model, cfg):
 
 
 def _train_bp(net, X, y, epochs, seed, cfg: BPConfig, readout_only: bool, classes=None):
-    g = generator(seed, torch.device("cpu"))
+    g = torch_generator(seed, torch.device("cpu"))
     if classes is not None:  # masked softmax over ``classes``: labels re-indexed into them
         cls = torch.as_tensor(classes, dtype=torch.long)
         remap = torch.full((int(net.fc2.out_features),), -1, dtype=torch.long)
@@ -124,7 +126,7 @@ def _train_bp(net, X, y, epochs, seed, cfg: BPConfig, readout_only: bool, classe
 
 
 def _rr_readout_continue(model: RRClassifier, X, y, epochs, seed, cfg: RRReadoutConfig):
-    g = generator(seed, torch.device("cpu"))
+    g = torch_generator(seed, torch.device("cpu"))
     with torch.no_grad():
         H = model.hidden(X)
     S, c = model.S, model.c
@@ -137,7 +139,7 @@ def _rr_readout_continue(model: RRClassifier, X, y, epochs, seed, cfg: RRReadout
 
 
 def _kh_readout_continue(model: KHClassifier, X, y, epochs, seed, cfg: KHReadoutConfig):
-    g = generator(seed, torch.device("cpu"))
+    g = torch_generator(seed, torch.device("cpu"))
     with torch.no_grad():
         H = model.hidden(X)
     S = model.S.clone().requires_grad_(True)
@@ -237,7 +239,7 @@ def continue_training(
     if readout_epochs is None:
         readout_epochs = readout_cfg.epochs if epochs > 0 else 0
     readout_epochs = check_int("readout_epochs", readout_epochs, 0)
-    g = generator(seed, torch.device("cpu"))
+    g = torch_generator(seed, torch.device("cpu"))
     with torch.no_grad():
         if kind == "rr":
             cfg = _layer_cfg(model, layer_cfg, RRConfig)

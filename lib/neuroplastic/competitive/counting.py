@@ -22,8 +22,8 @@ import numpy as np
 import torch
 
 from ..bench import median_time
-from ._util import as_tensor
 from .models import BPNet, CompetitiveClassifier
+from .tensors import as_tensor
 
 __all__ = ["SynapseCount", "layer_weights", "count_synapses", "synaptic_ops", "storage_bits"]
 

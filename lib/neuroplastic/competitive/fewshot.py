@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ._util import check_choice, check_int, check_seed
+from ..validation import check_choice, check_int, check_seed
 from .kh import train_kh
 from .models import train_bp, train_readout
 from .rr import train_rr

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..validation import as_generator, check_float, check_int
+
 __all__ = [
     "confusion_matrix",
     "transinformation",
@@ -114,24 +116,6 @@ def transinformation(confusion, correction: str | None = None) -> float:
     return float(T)
 
 
-def _check_seed(seed):
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int or a numpy Generator, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
-    return np.random.default_rng(int(seed))
-
-
-def _check_count(name, value, lo=1):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < lo:
-        raise ValueError(f"{name} must be >= {lo}, got {value}")
-    return int(value)
-
-
 def bootstrap_transinformation(
     y_true,
     y_pred,
@@ -143,7 +127,7 @@ def bootstrap_transinformation(
 ):
     """``(T, lo, hi)``: plug-in (or corrected) ``T`` in bits on all examples and the percentile
     bootstrap interval at ``level`` from ``n_boot`` resamples of the examples (with replacement)."""
-    n_boot = _check_count("n_boot", n_boot)
+    n_boot = check_int("n_boot", n_boot, 1)
     if not isinstance(level, numbers.Real) or not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level!r}")
     M = confusion_matrix(y_true, y_pred, n_classes)
@@ -151,7 +135,7 @@ def bootstrap_transinformation(
     yt, yp = _labels("y_true", y_true), _labels("y_pred", y_pred)
     if yt.size == 0:
         raise ValueError("y_true must hold at least one example")
-    rng = _check_seed(seed)
+    rng = as_generator(seed)
     codes = yt * n_classes + yp
     Ts = np.empty(n_boot)
     for b in range(n_boot):
@@ -169,7 +153,7 @@ def bootstrap_transinformation_difference(
     """``(T_a - T_b, lo, hi)``: the difference of the plug-in transinformations (bits) of two
     classifiers on the same test examples and a *paired* percentile bootstrap interval (each
     resample of the examples is applied to both prediction vectors)."""
-    n_boot = _check_count("n_boot", n_boot)
+    n_boot = check_int("n_boot", n_boot, 1)
     if not isinstance(level, numbers.Real) or not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level!r}")
     yt = _labels("y_true", y_true)
@@ -181,7 +165,7 @@ def bootstrap_transinformation_difference(
     d = transinformation(confusion_matrix(yt, pa, n_classes)) - transinformation(
         confusion_matrix(yt, pb, n_classes)
     )
-    rng = _check_seed(seed)
+    rng = as_generator(seed)
     k2 = n_classes * n_classes
     ds = np.empty(n_boot)
     for b in range(n_boot):
@@ -195,14 +179,7 @@ def bootstrap_transinformation_difference(
 
 
 def _check_pos(name, value, allow_zero=False):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    v = float(value)
-    if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        raise ValueError(
-            f"{name} must be finite and {'>= 0' if allow_zero else '> 0'}, got {value!r}"
-        )
-    return v
+    return check_float(name, value, 0, lo_open=not allow_zero)
 
 
 def stored_information(n_patterns, T_bits) -> float:
@@ -267,10 +244,10 @@ def compare_synaptic_capacity(
     ``match_tol``: when given, the comparison is *at matched synapse counts* and
     ``|n_a - n_b| / max(n_a, n_b) <= match_tol`` is required (``ValueError`` otherwise); then
     ``ratio`` is ``T_a / T_b`` up to that tolerance."""
-    n_train = _check_count("n_train", n_train)
+    n_train = check_int("n_train", n_train, 1)
     T_a = _check_pos("T_a", T_a, allow_zero=True)
     T_b = _check_pos("T_b", T_b, allow_zero=True)
-    n_a, n_b = _check_count("n_a", n_a), _check_count("n_b", n_b)
+    n_a, n_b = check_int("n_a", n_a, 1), check_int("n_b", n_b, 1)
     if match_tol is not None:
         tol = _check_pos("match_tol", match_tol, allow_zero=True)
         if tol >= 1:

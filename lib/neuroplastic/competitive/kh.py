@@ -17,16 +17,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from ._util import (
-    as_tensor,
-    check_float,
-    check_int,
-    check_seed,
-    configure_threads,
-    generator,
-    resolve_device,
-)
+from ..runtime import configure_threads, resolve_device
+from ..validation import check_float, check_int, check_seed, torch_generator
 from .configs import KHConfig
+from .tensors import as_tensor
 
 
 def _signed_power(W: torch.Tensor, p: float, out: torch.Tensor | None = None) -> torch.Tensor:
@@ -156,7 +150,7 @@ def train_kh(
     if updates_per_epoch is not None:
         check_int("updates_per_epoch", updates_per_epoch, 1)
     snaps = _check_snapshots(snapshots, cfg.epochs)
-    g = generator(seed, dev)
+    g = torch_generator(seed, dev)
     W = torch.randn(cfg.n_hidden, X.shape[1], generator=g, device=dev)
     if cfg.nonneg:
         W.abs_()

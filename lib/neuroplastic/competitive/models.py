@@ -17,19 +17,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._util import (
-    as_labels,
-    as_tensor,
-    check_int,
-    check_seed,
-    configure_threads,
-    generator,
-    resolve_device,
-    unit_rows,
-)
+from ..runtime import configure_threads, resolve_device
+from ..validation import check_int, check_seed, torch_generator
 from .configs import BPConfig, KHReadoutConfig, RRReadoutConfig
 from .kh import KHLayer, _batches
 from .rr import RRLayer
+from .tensors import as_labels, as_tensor, unit_rows
 
 
 class CompetitiveClassifier(nn.Module):
@@ -226,7 +219,7 @@ def train_bp(X, y, cfg: BPConfig, seed=0, device="cpu", steps: int | None = None
     y = as_labels(y, X.shape[0], dev)
     if steps is not None:
         check_int("steps", steps, 1)
-    g = generator(seed, torch.device("cpu"))
+    g = torch_generator(seed, torch.device("cpu"))
     kind = "bp_unit" if cfg.unit_input else ("bp_nn" if cfg.nonneg_hidden else "bp")
     net = BPNet(X.shape[1], cfg.n_hidden, 10, cfg.unit_input, kind=kind)
     _init_linear(net.fc1, g)
@@ -237,7 +230,7 @@ def train_bp(X, y, cfg: BPConfig, seed=0, device="cpu", steps: int | None = None
         if cfg.nonneg_readout:
             net.fc2.weight.abs_()
     net.to(dev)
-    gd = generator(seed + 1, dev)
+    gd = torch_generator(seed + 1, dev)
     opt = _adam(net.parameters(), cfg.lr)
     plan, _ = _batch_plan(len(X), cfg.batch_size, cfg.epochs, steps, gd, dev)
     for _, idx in plan:
@@ -254,7 +247,7 @@ def train_bp(X, y, cfg: BPConfig, seed=0, device="cpu", steps: int | None = None
 
 
 def _kh_readout_fit(H, y, beta, cfg, seed, dev, steps=None):
-    g = generator(seed, dev)
+    g = torch_generator(seed, dev)
     S = (torch.randn(10, H.shape[1], generator=g, device=dev) * 0.01).requires_grad_(True)
     opt = _adam([S], cfg.lr)
     t = 2.0 * F.one_hot(y, 10).float() - 1.0
@@ -399,7 +392,7 @@ def train_readout(
 
 
 def _rr_readout_fit(H, y, cfg: RRReadoutConfig, seed, dev, steps=None):
-    g = generator(seed, dev)
+    g = torch_generator(seed, dev)
     S = torch.zeros(10, H.shape[1], device=dev)
     c = torch.zeros(10, device=dev)
     plan, total = _batch_plan(len(H), cfg.batch_size, cfg.epochs, steps, g, dev)

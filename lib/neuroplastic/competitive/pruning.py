@@ -29,10 +29,11 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ._util import as_labels, as_tensor, check_seed
+from ..validation import check_seed
 from .continuation import clone_model, model_kind, refit_readout
 from .counting import count_synapses, layer_weights
 from .information import confusion_matrix, transinformation
+from .tensors import as_labels, as_tensor
 
 __all__ = [
     "PruningCurve",

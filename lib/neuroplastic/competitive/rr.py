@@ -22,17 +22,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from ._util import (
-    as_tensor,
-    check_int,
-    check_seed,
-    configure_threads,
-    generator,
-    resolve_device,
-    unit_rows,
-)
+from ..runtime import configure_threads, resolve_device
+from ..validation import check_int, check_seed, torch_generator
 from .configs import RRConfig
 from .kh import _batches, _check_snapshots
+from .tensors import as_tensor, unit_rows
 
 _TINY = 1e-30
 
@@ -163,7 +157,7 @@ def train_rr(
     if updates_per_epoch is not None:
         check_int("updates_per_epoch", updates_per_epoch, 1)
     snaps = _check_snapshots(snapshots, cfg.epochs)
-    g = generator(seed, dev)
+    g = torch_generator(seed, dev)
     W = torch.rand(cfg.n_hidden, X.shape[1], generator=g, device=dev) * 0.5 + 0.5
     W.div_(W.sum(1, keepdim=True))
     state = RRState(

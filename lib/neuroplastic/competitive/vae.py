@@ -28,7 +28,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._util import check_int, check_seed, configure_threads, generator
+from ..runtime import configure_threads
+from ..validation import check_int, check_seed, torch_generator
 
 __all__ = ["VAERate", "standardize_codes", "vae_rate", "gaussian_rate_distortion"]
 
@@ -138,7 +139,7 @@ def vae_rate(
     seed = check_seed(seed)
     configure_threads()
     cpu = torch.device("cpu")
-    g = generator(seed, cpu)
+    g = torch_generator(seed, cpu)
     torch_state = torch.random.get_rng_state()
     torch.manual_seed(seed)  # nn.Linear init draws from the global generator; restored below
     try:

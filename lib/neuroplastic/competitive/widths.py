@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ._util import check_int
+from ..validation import check_int
 from .configs import BPConfig, KHConfig, RRConfig
 
 __all__ = ["with_width", "equal_wins_epochs", "PROTOCOLS"]

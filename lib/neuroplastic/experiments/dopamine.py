@@ -24,13 +24,13 @@ import pandas as pd
 
 from ..cache import memoize
 from ..parallel import sweep
-from ..perturbation._validate import check_int
 from ..perturbation.chaos import LYAPUNOV, forecasting_data, naive_baselines
 from ..perturbation.forecast import free_run, persistence_free_run, train, valid_prediction_time
 from ..perturbation.measure import memory_scaling
 from ..perturbation.models import ElmanRNN
 from ..perturbation.tasks import xor_run, xor_summary
 from ..tuning import grid_search
+from ..validation import check_int
 
 
 @dataclass

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..assoc._validate import check_float, check_int, seed_int
 from ..assoc.capacity import StorageTask, crossing, geometric_grid, search_one, sweep_one
 from ..assoc.layouts import parse_layout
 from ..assoc.measures import bits_per_synapse, bootstrap_ci, score_window
@@ -39,6 +38,7 @@ from ..assoc.prototypes import prototype_one
 from ..assoc.rules import parse_rule
 from ..cache import memoize
 from ..parallel import sweep
+from ..validation import check_float, check_int, check_seed
 
 _SEARCH_STEP = 0.5
 _SEARCH_JITTER = 0.125
@@ -95,7 +95,7 @@ def storage_curves(
     layout = parse_layout(layout)
     rules, labels = _rule_list(rules)
     nrep = check_int("nrep", nrep, lo=1)
-    seed = seed_int(seed)
+    seed = check_seed(seed)
     for r in rules:
         _task(r, layout, nflip, skew, redraw, T_max)  # validate early
     if P_grid is not None:
@@ -270,7 +270,7 @@ def capacity_table(
     layout = parse_layout(layout)
     rules, labels = _rule_list(rules)
     nrep = check_int("nrep", nrep, lo=1)
-    seed = seed_int(seed)
+    seed = check_seed(seed)
     for r in rules:
         _task(r, layout, nflip, skew, redraw, T_max)
     default = 0.75 * layout.N / max(float(nflip), 1.0) ** 0.5
@@ -351,7 +351,7 @@ def prototype_curves(
     layout = parse_layout(layout)
     rules, labels = _rule_list(rules)
     nrep = check_int("nrep", nrep, lo=1)
-    seed = seed_int(seed)
+    seed = check_seed(seed)
     Qs = [check_int("Q_values[i]", q, lo=1) for q in Q_values]
     n_test = check_int("n_test", n_test, lo=1)
     min_cues = check_int("min_cues", min_cues, lo=0)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ._validate import check_choice, check_float, check_int, seed_to_int
+from ..validation import check_choice, check_float, check_int, check_seed
 
 SYSTEMS = {"lorenz": (10.0, 28.0, 8.0 / 3.0), "rossler": (0.2, 0.2, 5.7)}
 LYAPUNOV = {"lorenz": 0.9056, "rossler": 0.0714}
@@ -114,7 +114,7 @@ def lyapunov_exponent(
     dt = check_float("dt", dt, 0.0, 1.0, lo_open=True)
     transient = check_int("transient", transient, 0)
     d0 = check_float("d0", d0, 0.0, 1e-3, lo_open=True)
-    rng = np.random.default_rng(seed_to_int(seed))
+    rng = np.random.default_rng(check_seed(seed))
     f = _f_scalar(system)
     X, Y, Z = 1.0, 0.0, 0.0
     for _ in range(transient):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from ._validate import check_choice, check_float, check_int
+from ..validation import check_choice, check_float, check_int
 from .chaos import ForecastData
 from .models import ElmanRNN, state_hash
 from .optimizers import METHODS, PERTURBATIVE, make_optimizer

@@ -32,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import torch
 
-from ._validate import check_choice, check_int
+from ..validation import check_choice, check_int
 from .chaos import simulate
 from .forecast import rnn_loss
 from .models import ElmanRNN

@@ -20,12 +20,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validate import check_choice, check_float, check_int, seed_to_int
+from ..validation import check_choice, check_float, check_int, check_seed
 
 
 def _generator(seed) -> torch.Generator:
     g = torch.Generator()
-    g.manual_seed(seed_to_int(seed))
+    g.manual_seed(check_seed(seed))
     return g
 
 
@@ -56,13 +56,13 @@ class XORNet(nn.Module):
         self.replicas = None if replicas is None else check_int("replicas", replicas, 1)
         init_scale = check_float("init_scale", init_scale, 0.0, lo_open=True)
         if self.replicas is None:
-            seeds = [seed_to_int(seed)]
+            seeds = [check_seed(seed)]
         elif isinstance(seed, (list, tuple, np.ndarray)):
-            seeds = [seed_to_int(int(s)) for s in seed]
+            seeds = [check_seed(int(s)) for s in seed]
             if len(seeds) != self.replicas:
                 raise ValueError(f"seed must list replicas={self.replicas} seeds; got {len(seeds)}")
         else:
-            base = seed_to_int(seed)
+            base = check_seed(seed)
             seeds = [base + r for r in range(self.replicas)]
         self.seeds = seeds
         H = self.hidden

@@ -44,7 +44,7 @@ from __future__ import annotations
 import torch
 from torch.optim import Optimizer
 
-from ._validate import check_choice, check_float, check_int, seed_to_int
+from ..validation import check_choice, check_float, check_int, check_seed
 from .spectral import SpectralReset
 
 LR_LAWS = ("constant", "adaptive_coding", "tonic")
@@ -109,7 +109,7 @@ class WeightPerturbation(Optimizer):
                 f"spectral must be None or a SpectralReset; got {type(spectral).__name__}"
             )
         self.spectral = spectral
-        self.seed = seed_to_int(seed)
+        self.seed = check_seed(seed)
         super().__init__(params, dict(lr=lr))
         if len(self.param_groups) != 1:
             raise ValueError(

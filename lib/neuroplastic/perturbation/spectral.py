@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from ._validate import check_choice, check_float, check_int
+from ..validation import check_choice, check_float, check_int
 
 
 def _check_square(W: torch.Tensor, name: str = "W") -> None:

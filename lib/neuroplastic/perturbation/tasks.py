@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from ..bench import median_time
-from ._validate import check_choice, check_float, check_int
+from ..validation import check_choice, check_float, check_int
 from .models import XORNet, state_hash
 from .optimizers import METHODS, PERTURBATIVE, make_optimizer
 

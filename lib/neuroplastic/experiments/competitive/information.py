@@ -35,8 +35,6 @@ import pandas as pd
 from ...cache import memoize
 from ...competitive import counting, pruning, vae
 from ...competitive import information as info
-from ...competitive._util import check_int, check_seed
-from ...competitive.cache import get_or_train, param_hash, resolve_data
 from ...competitive.configs import RRConfig
 from ...competitive.continual import (
     NEW,
@@ -55,6 +53,8 @@ from ...competitive.continuation import continue_training, model_kind
 from ...competitive.counting import count_synapses, layer_weights
 from ...competitive.pruning import minimal_synapses, overparameterization_factor, pruning_curve
 from ...competitive.widths import PROTOCOLS, with_width
+from ...validation import check_int, check_seed
+from .trained import resolve_data, trained_model
 
 __all__ = [
     "COARSE_LEVELS",
@@ -123,7 +123,7 @@ def width_point(
     seed = check_seed(seed)
     c = with_width(kind, cfg, n_hidden, protocol, k_ref)
     Xtr, ytr, Xte, yte = _data(data_id)
-    model, status = get_or_train(kind, c, data_id, seed, data=(Xtr, ytr), return_status=True)
+    model, status = trained_model(kind, c, data_id, seed, data=(Xtr, ytr), return_status=True)
     cnt = count_synapses(model)
     curve = pruning_curve(model, Xte, yte, levels)
     n_min, _ = minimal_synapses(curve)
@@ -146,7 +146,6 @@ def width_point(
         "dead_frac": np.nan,
         "wins_total": np.nan,
         "cache": status,
-        "hash": param_hash(kind, c, data_id, seed),
     }
     layer = getattr(model, "layer", None)
     if layer is not None and getattr(layer, "wins", None) is not None:
@@ -172,8 +171,8 @@ def width_sweep(
     """One row per (protocol, model, K, seed). ``models``: {name: (kind, cfg)} (the recipe at its
     reference width ``k_ref``, default the cfg's own); ``protocols``: distinct values from
     ``PROTOCOLS``. Points run through ``neuroplastic.parallel.sweep``; each trained model is
-    cached under its own hash by ``get_or_train``, so a point shared by two protocols (BP; the
-    reference width) trains once."""
+    cached under its own key by :func:`.trained.trained_model`, so a point shared by two
+    protocols (BP; the reference width) trains once."""
     from ...parallel import sweep
 
     if not isinstance(models, dict) or not models:
@@ -193,14 +192,14 @@ def width_sweep(
         k_ref = check_int("k_ref", k_ref, 1)
     for _name, (kind, cfg) in models.items():
         with_width(kind, cfg, widths[0])  # validates kind and cfg early
-    tasks, seen = [], {}
+    tasks, seen = [], []
     for p in protocols:
         for n, (k, c) in models.items():
             for K in sorted(widths, reverse=True):
                 for s in seeds:
-                    key = (n, param_hash(k, with_width(k, c, K, p, k_ref), data_id, s))
+                    key = (n, k, with_width(k, c, K, p, k_ref), s)
                     if key not in seen:
-                        seen[key] = p
+                        seen.append(key)
                         tasks.append(
                             dict(
                                 name=n,
@@ -218,12 +217,12 @@ def width_sweep(
         width_point, tasks, n_jobs=n_jobs, backend=backend, desc="width sweep", progress=progress
     )
     out = []
-    by_hash = {(r["model"], r["hash"]): r for r in rows}
+    by_key = dict(zip(seen, rows))
     for p in protocols:  # every protocol gets its full table, shared points repeated
         for n, (k, c) in models.items():
             for K in widths:
                 for s in seeds:
-                    r = dict(by_hash[n, param_hash(k, with_width(k, c, K, p, k_ref), data_id, s)])
+                    r = dict(by_key[n, k, with_width(k, c, K, p, k_ref), s])
                     r["protocol"] = p
                     out.append(r)
     return pd.DataFrame(out).sort_values(["protocol", "model", "K", "seed"]).reset_index(drop=True)
@@ -258,7 +257,7 @@ def run_continual(
     data_id: str = "mnist-subset-split0",
     probe_epochs: int = 30,
 ) -> ContinualResult:
-    """Phase 1 (old digits, cached model ``get_or_train(kind, cfg, data_id + "-digits0to4")``),
+    """Phase 1 (old digits, cached model ``trained_model(kind, cfg, data_id + "-digits0to4")``),
     phase 2 (``continue_training`` on the new digits for the config's own epochs and readout
     epochs) and the measures of :mod:`neuroplastic.competitive.continual`, with the shared
     readout and with per-phase masked heads. ``data = (Xtr, ytr, Xte, yte)``. Memoized."""
@@ -270,7 +269,7 @@ def run_continual(
     Xtr, Xte = np.asarray(data[0], np.float32), np.asarray(data[2], np.float32)
     ytr, yte = _labels("ytr", data[1]), _labels("yte", data[3])
     i_old, i_new = class_split(ytr)
-    m1, status = get_or_train(
+    m1, status = trained_model(
         kind, cfg, f"{data_id}-digits0to4", seed, data=(Xtr[i_old], ytr[i_old]), return_status=True
     )
     model_kind(m1)
@@ -594,7 +593,7 @@ def vae_table(
 def width_table(sweep: pd.DataFrame) -> pd.DataFrame:
     """Table 4.5: the width sweep averaged over seeds, by (protocol, model, K)."""
     wt = (
-        sweep.drop(columns=["cache", "hash"])
+        sweep.drop(columns=["cache"])
         .groupby(["protocol", "model", "K"])
         .mean(numeric_only=True)
         .drop(columns="seed")

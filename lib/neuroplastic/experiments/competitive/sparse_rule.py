@@ -34,7 +34,6 @@ import pandas as pd
 from ...competitive import fits as _fits
 from ...competitive.analysis import attack_options, kh_features, rr_features
 from ...competitive.attacks import fgsm, masking_checks, pgd, robust_accuracy, transfer_accuracy
-from ...competitive.cache import get_or_train
 from ...competitive.configs import ablation_configs
 from ...competitive.fewshot import few_shot_curve, paired_bootstrap_diff, shot_layers, tune_few_shot
 from ...competitive.fits import CONTEST, compare_fits, normalize_weights
@@ -50,6 +49,7 @@ from ...competitive.metrics import (
     unit_label_information,
 )
 from ...competitive.models import train_readout, tune_rr_readout
+from .trained import trained_model
 
 BY_CONSTRUCTION = "by construction"
 MAIN = ("BP", "BP-nn", "KH", "KH-nn", "RR")
@@ -83,11 +83,13 @@ def load_models(cfg: dict, settings: dict, seed: int, X, y, data_id: str):
     for s in sorted(set(settings["acc_seeds"]) | set(settings["robust_seeds"]) | {seed}):
         for name in (*MAIN, "BP-unit"):
             kind, c = cfg[name]
-            models[name, s], status[name, s] = get_or_train(kind, c, data_id, s, return_status=True)
+            models[name, s], status[name, s] = trained_model(
+                kind, c, data_id, s, return_status=True
+            )
     for a in ("A1", "A2", "A3"):
         if a in settings["ablations"]:
             kind, c = abl[a]
-            models[a, seed], status[a, seed] = get_or_train(
+            models[a, seed], status[a, seed] = trained_model(
                 kind, c, data_id, seed, return_status=True
             )
     rr = models["RR", seed]

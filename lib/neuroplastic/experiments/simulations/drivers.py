@@ -18,6 +18,7 @@ import pandas as pd
 
 from neuroplastic import sim
 from neuroplastic.sim import HeadlessRunner, Store, lif
+from neuroplastic.validation import check_int
 
 from .classify import Classify
 from .gaussian import GaussData
@@ -58,12 +59,6 @@ POINTER_SCRIPT = (("add class 1", ((-4.0, -5.0),)), ("add class 1", ((-5.0, -4.0
                   ("move point", ((-1.0, 2.0), (0.0, 0.0), (4.0, 4.0))))
 
 
-def _check_int(name, value, lo=1):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lo:
-        raise ValueError(f"{name} must be an int >= {lo}; got {value!r}")
-    return int(value)
-
-
 def _check_runner(runner, cls):
     if not isinstance(runner, HeadlessRunner) or not isinstance(runner.sim, cls):
         raise TypeError(f"runner must be a HeadlessRunner of {cls.__name__}; got {runner!r}")
@@ -80,7 +75,7 @@ def md_table(df: pd.DataFrame, digits: int = 3):
     ``{table}`` around ``{glue:md}``: floats rounded to ``digits`` decimals, booleans as yes/no,
     ``|`` escaped."""
     from IPython.display import Markdown
-    _check_int("digits", digits, lo=0)
+    check_int("digits", digits, 0)
 
     def cell(v) -> str:
         if isinstance(v, (bool, np.bool_)):
@@ -103,7 +98,7 @@ def hello_round_trip(store: Store, name: str, steps: int = 3) -> bool:
     """Reload configuration ``name`` of :class:`Hello` into a fresh runner, run ``steps`` steps and
     compare its greeting with a runner that applies the stored values by hand; also require that
     the Python and the ``#@IVISIT:`` declarations give equal specs. Returns True when both hold."""
-    _check_int("steps", steps)
+    check_int("steps", steps, 1)
     values = store.load(Hello, name).values
     again = HeadlessRunner(Hello(), store=store)
     again.load_config(name)
@@ -140,7 +135,7 @@ def fi_curve(RI, n_steps: int = 10000, dt: float = 0.1) -> pd.DataFrame:
     """f-I curve: for every input in ``RI`` (mV) the rate (Hz) measured by
     :func:`neuroplastic.sim.lif.simulate` over ``n_steps`` steps of ``dt`` ms, and the analytic
     rate 1000/T."""
-    _check_int("n_steps", n_steps)
+    check_int("n_steps", n_steps, 1)
     RI = np.asarray(RI, dtype=np.float64)
     _, spikes = lif.simulate(RI, n_steps=n_steps, dt=dt)
     meas = np.array([lif.measured_rate(s, n_steps * dt) for s in spikes])
@@ -150,9 +145,9 @@ def fi_curve(RI, n_steps: int = 10000, dt: float = 0.1) -> pd.DataFrame:
 def frame_times(cls, n_frames: int, warmup: int = 2) -> np.ndarray:
     """Wall time (s) of ``n_frames`` frames (steps per frame + one display refresh) of a fresh
     simulation ``cls()``, after ``warmup`` untimed frames (the first Agg draw)."""
-    _check_int("n_frames", n_frames)
+    check_int("n_frames", n_frames, 1)
     r = HeadlessRunner(cls()).init()
-    if _check_int("warmup", warmup, lo=0):
+    if check_int("warmup", warmup, 0):
         r.cycle(warmup)
     out = np.empty(n_frames)
     for i in range(n_frames):
@@ -246,8 +241,8 @@ class MNISTResult:
 def train_mnist(runner: HeadlessRunner, mlp_epochs: int, cnn_epochs: int = 0) -> MNISTResult:
     """Train the MNIST trainer's MLP for ``mlp_epochs`` epochs (one step each), then, if
     ``cnn_epochs`` > 0, switch the dropdown to the CNN and train it; one display refresh each."""
-    _check_int("mlp_epochs", mlp_epochs)
-    _check_int("cnn_epochs", cnn_epochs, lo=0)
+    check_int("mlp_epochs", mlp_epochs, 1)
+    check_int("cnn_epochs", cnn_epochs, 0)
     runner.step(mlp_epochs)
     runner.refresh()
     mlp = float(runner.sim.test_accuracy)
@@ -282,9 +277,9 @@ def memory_curve(runner: HeadlessRunner, N: int, Ms) -> MemoryCurve:
     button; the curve leaves out the first (default) point."""
     runner.cycle()
     first = float(runner.sim.exact)
-    runner.set("N", _check_int("N", N))
+    runner.set("N", check_int("N", N, 1))
     for M in Ms:
-        runner.set("M", _check_int("M", M))
+        runner.set("M", check_int("M", M, 1))
         runner.step()
     runner.press("store_more")
     runner.cycle()
@@ -373,7 +368,7 @@ def rate_search_table(result, taus, RI_grid, target: float = 50.0) -> pd.DataFra
 def graded_table(store: Store, sim_name: str, n: int = 5) -> pd.DataFrame:
     """The ``n`` best-graded (lowest grade first) configurations of ``sim_name`` in ``store``."""
     df = pd.DataFrame(store.list(sim_name, order_by="grade"))
-    best = df[["name", "grade"]].sort_values("grade").head(_check_int("n", n))
+    best = df[["name", "grade"]].sort_values("grade").head(check_int("n", n, 1))
     return best.reset_index(drop=True)
 
 
@@ -413,7 +408,7 @@ class IVisitRoundTrip:
     def notes_text(self, width: int = 96) -> str:
         """The importer's notes, one per paragraph, wrapped at ``width`` characters."""
         import textwrap
-        return "\n".join(textwrap.fill(n, _check_int("width", width, lo=20),
+        return "\n".join(textwrap.fill(n, check_int("width", width, 20),
                                         initial_indent="- ", subsequent_indent="  ")
                           for n in self.notes)
 
