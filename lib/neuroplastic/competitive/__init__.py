@@ -55,6 +55,7 @@ from .models import (
     RRClassifier,
     delta_grad,
     node_perturbation_grad,
+    rr_features,
     train_bp,
     train_readout,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "masking_checks",
     "model_configs",
     "node_perturbation_grad",
+    "rr_features",
     "normalize_weights",
     "paired_bootstrap_diff",
     "pgd",

@@ -1,5 +1,6 @@
 """Kernels shared by chapter 3's drivers: the white-box attack variants that apply to a model
-and the continuous hidden features of RR and KH layer states (training snapshots).
+and the hidden features of KH layer states (training snapshots); RR's features are
+:func:`neuroplastic.competitive.models.rr_features`.
 
 The figure, table and claim drivers built on them (fit tables, the attack suite, robustness
 over seeds, representation summaries) live in
@@ -22,16 +23,6 @@ def attack_options(model) -> list:
     if hasattr(model, "own_loss"):
         return [{"loss": "ce"}, {"loss": "own"}]
     return [{}]
-
-
-@torch.no_grad()
-def rr_features(W, b, X, k_h):
-    """Continuous k-WTA features [s - s_(k_h+1)]_+ of an RR layer state (numpy out)."""
-    W, b = torch.as_tensor(W, dtype=torch.float32), torch.as_tensor(b, dtype=torch.float32)
-    X = torch.as_tensor(np.asarray(X), dtype=torch.float32)
-    s = (unit_rows(X) @ W.T) / W.norm(dim=1).clamp_min(1e-30) + b
-    thr = torch.topk(s, k_h + 1, dim=1).values[:, -1:]
-    return torch.relu(s - thr).numpy()
 
 
 @torch.no_grad()

@@ -24,6 +24,7 @@ import torch.nn.functional as F
 
 from ..runtime import configure_threads
 from ..validation import check_int, check_seed, torch_generator
+from .batches import batches
 from .configs import BPConfig, KHConfig, KHReadoutConfig, RRConfig, RRReadoutConfig
 from .kh import kh_step
 from .models import BPNet, KHClassifier, RRClassifier, rr_readout_step
@@ -59,11 +60,6 @@ def clone_model(model):
     if layer is not None:
         out.layer = layer
     return out
-
-
-def _batches(n, batch_size, g):
-    perm = torch.randperm(n, generator=g)
-    return [perm[i : i + batch_size] for i in range(0, n, batch_size)]
 
 
 def _layer_cfg(model, cfg, expected):
@@ -103,7 +99,7 @@ def _train_bp(net, X, y, epochs, seed, cfg: BPConfig, readout_only: bool, classe
     opt = torch.optim.Adam(params, lr=cfg.lr)
     net.train()
     for _ in range(epochs):
-        for idx in _batches(len(X), cfg.batch_size, g):
+        for idx in batches(len(X), cfg.batch_size, g):
             opt.zero_grad(set_to_none=True)
             if readout_only:
                 with torch.no_grad():
@@ -133,7 +129,7 @@ def _rr_readout_continue(model: RRClassifier, X, y, epochs, seed, cfg: RRReadout
     total = max(epochs, 1)
     for e in range(epochs):
         eta = cfg.eta * (1.0 - e / total)
-        for idx in _batches(len(H), cfg.batch_size, g):
+        for idx in batches(len(H), cfg.batch_size, g):
             rr_readout_step(S, c, H[idx], y[idx], eta, cfg, g)
     return model
 
@@ -146,7 +142,7 @@ def _kh_readout_continue(model: KHClassifier, X, y, epochs, seed, cfg: KHReadout
     opt = torch.optim.Adam([S], lr=cfg.lr)
     t = 2.0 * F.one_hot(y, S.shape[0]).float() - 1.0
     for _ in range(epochs):
-        for idx in _batches(len(H), cfg.batch_size, g):
+        for idx in batches(len(H), cfg.batch_size, g):
             opt.zero_grad(set_to_none=True)
             (torch.tanh(model.beta * (H[idx] @ S.T)) - t[idx]).abs().pow(model.m).sum().backward()
             opt.step()
@@ -251,7 +247,7 @@ def continue_training(
                 for e in range(epochs):
                     eta = cfg.eta0 * (1.0 - e / epochs)
                     state.wins.zero_()
-                    for idx in _batches(len(X), cfg.batch_size, g):
+                    for idx in batches(len(X), cfg.batch_size, g):
                         rr_step(state, X[idx], eta, cfg)
                     rr_structural(state, e, cfg, g)
                 out.W.copy_(state.W)
@@ -265,7 +261,7 @@ def continue_training(
         cfg = _layer_cfg(model, layer_cfg, KHConfig)
         for e in range(epochs):
             eps = cfg.eps0 * (1.0 - e / epochs)
-            for idx in _batches(len(X), cfg.batch_size, g):
+            for idx in batches(len(X), cfg.batch_size, g):
                 kh_step(out.W, X[idx], cfg.p, cfg.k, cfg.delta, eps, cfg.R, cfg.nonneg)
     if y is not None and readout_epochs:
         if not isinstance(readout_cfg, KHReadoutConfig):

@@ -19,6 +19,7 @@ import torch
 
 from ..runtime import configure_threads, resolve_device
 from ..validation import check_float, check_int, check_seed, torch_generator
+from .batches import batches
 from .configs import KHConfig
 from .tensors import as_tensor
 
@@ -110,22 +111,6 @@ def _check_snapshots(snapshots, epochs):
     return set(snaps)
 
 
-def _batches(n, batch_size, updates, g, device):
-    """Index batches for one epoch: a fresh permutation (one pass) or, when
-    ``updates`` is given, that many batches cycling through permutations."""
-    if updates is None:
-        perm = torch.randperm(n, generator=g, device=device)
-        return [perm[i : i + batch_size] for i in range(0, n, batch_size)]
-    out, perm, pos = [], torch.randperm(n, generator=g, device=device), 0
-    bs = min(batch_size, n)
-    for _ in range(updates):
-        if pos + bs > n:
-            perm, pos = torch.randperm(n, generator=g, device=device), 0
-        out.append(perm[pos : pos + bs])
-        pos += bs
-    return out
-
-
 def train_kh(
     X,
     cfg: KHConfig,
@@ -167,10 +152,10 @@ def train_kh(
     for e in it:
         eps = cfg.eps0 * (1.0 - e / cfg.epochs)
         wins.zero_()
-        batches = _batches(X.shape[0], cfg.batch_size, updates_per_epoch, g, dev)
-        Xp = X[torch.cat(batches)]  # one permuted contiguous copy per epoch
+        plan = batches(X.shape[0], cfg.batch_size, g, updates_per_epoch, dev)
+        Xp = X[torch.cat(plan)]  # one permuted contiguous copy per epoch
         pos = 0
-        for b in batches:
+        for b in plan:
             v = Xp[pos : pos + len(b)]
             pos += len(b)
             i1 = _kh_update(W, v, cfg.p, cfg.k, cfg.delta, eps, cfg.R, cfg.nonneg, work)

@@ -19,8 +19,9 @@ from torch import nn
 
 from ..runtime import configure_threads, resolve_device
 from ..validation import check_int, check_seed, torch_generator
+from .batches import batch_plan
 from .configs import BPConfig, KHReadoutConfig, RRReadoutConfig
-from .kh import KHLayer, _batches
+from .kh import KHLayer
 from .rr import RRLayer
 from .tensors import as_labels, as_tensor, unit_rows
 
@@ -93,6 +94,32 @@ class KHClassifier(CompetitiveClassifier):
         return loss if reduction == "none" else loss.mean()
 
 
+def rr_scores(W: torch.Tensor, b: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
+    """RR's scores s_i(x) = ⟨W_i, x/‖x‖⟩ / ‖W_i‖ + b_i (the cosine of input and kernel plus the
+    unit's bias), shape [n, K]."""
+    return (unit_rows(X) @ W.T) / W.norm(dim=1).clamp_min(1e-30) + b
+
+
+def kwta_threshold(s: torch.Tensor, k_h: int) -> torch.Tensor:
+    """The (k_h + 1)-th largest score of each row, shape [n, 1]: the k-WTA threshold."""
+    return torch.topk(s, k_h + 1, dim=1).values[:, -1:]
+
+
+@torch.no_grad()
+def rr_features(W, b, X, k_h: int) -> torch.Tensor:
+    """RR's continuous k-WTA features h_i = [s_i − s_(k_h+1)]_+ (before the readout's scale
+    1/σ_h): the k_h best units keep their margin over the first loser, all others are 0.
+
+    ``W`` [K, D], ``b`` [K] and ``X`` [n, D] may be tensors or arrays (float32); returns a
+    float32 tensor [n, K] (no gradient)."""
+    W, b, X = (
+        torch.as_tensor(np.asarray(a) if not torch.is_tensor(a) else a, dtype=torch.float32)
+        for a in (W, b, X)
+    )
+    s = rr_scores(W, b, X)
+    return torch.relu(s - kwta_threshold(s, k_h))
+
+
 class RRClassifier(CompetitiveClassifier):
     """Local readout on RR's continuous k-WTA features.
 
@@ -111,10 +138,10 @@ class RRClassifier(CompetitiveClassifier):
         self._frozen = None
 
     def scores(self, x):
-        return (unit_rows(x) @ self.W.T) / self.W.norm(dim=1).clamp_min(1e-30) + self.b
+        return rr_scores(self.W, self.b, x)
 
     def threshold(self, s):
-        return torch.topk(s, self.k_h + 1, dim=1).values[:, -1:]
+        return kwta_threshold(s, self.k_h)
 
     def hidden(self, x):
         s = self.scores(x)
@@ -196,16 +223,6 @@ def _init_linear(layer: nn.Linear, g: torch.Generator):
     nn.init.uniform_(layer.bias, -bound, bound, generator=g)
 
 
-def _batch_plan(n, batch_size, epochs, steps, g, dev):
-    """([(t, batch)], horizon): one shuffled pass per epoch (t = epoch, horizon = epochs) or,
-    when ``steps`` is given, exactly that many batches (t = step, horizon = steps)."""
-    if steps is None:
-        return [
-            (e, b) for e in range(epochs) for b in _batches(n, batch_size, None, g, dev)
-        ], epochs
-    return list(enumerate(_batches(n, batch_size, steps, g, dev))), steps
-
-
 def train_bp(X, y, cfg: BPConfig, seed=0, device="cpu", steps: int | None = None) -> BPNet:
     """Adam on softmax cross-entropy. nonneg_hidden: W1 <- |W1| at init and W1 <- max(W1, 0)
     after every step (projected gradient); nonneg_readout likewise for W2.
@@ -232,7 +249,7 @@ def train_bp(X, y, cfg: BPConfig, seed=0, device="cpu", steps: int | None = None
     net.to(dev)
     gd = torch_generator(seed + 1, dev)
     opt = _adam(net.parameters(), cfg.lr)
-    plan, _ = _batch_plan(len(X), cfg.batch_size, cfg.epochs, steps, gd, dev)
+    plan, _ = batch_plan(len(X), cfg.batch_size, cfg.epochs, steps, gd, dev)
     for _, idx in plan:
         opt.zero_grad(set_to_none=True)
         F.cross_entropy(net.logits(X[idx]), y[idx]).backward()
@@ -251,7 +268,7 @@ def _kh_readout_fit(H, y, beta, cfg, seed, dev, steps=None):
     S = (torch.randn(10, H.shape[1], generator=g, device=dev) * 0.01).requires_grad_(True)
     opt = _adam([S], cfg.lr)
     t = 2.0 * F.one_hot(y, 10).float() - 1.0
-    plan, _ = _batch_plan(len(H), cfg.batch_size, cfg.epochs, steps, g, dev)
+    plan, _ = batch_plan(len(H), cfg.batch_size, cfg.epochs, steps, g, dev)
     for _, idx in plan:
         opt.zero_grad(set_to_none=True)
         c = torch.tanh(beta * (H[idx] @ S.T))
@@ -321,12 +338,6 @@ def delta_grad(z, y, h):
     return e.T @ h, e.sum(0)
 
 
-def _rr_features(W, b, X, k_h):
-    s = (unit_rows(X) @ W.T) / W.norm(dim=1).clamp_min(1e-30) + b
-    thr = torch.topk(s, k_h + 1, dim=1).values[:, -1:]
-    return torch.relu(s - thr)
-
-
 def train_readout(
     layer,
     X,
@@ -383,7 +394,7 @@ def train_readout(
         if k_h >= W.shape[0]:
             raise ValueError(f"k_h must be < n_hidden={W.shape[0]}, got {k_h}")
         with torch.no_grad():
-            H = _rr_features(W, bias, X, k_h)
+            H = rr_features(W, bias, X, k_h)
             sigma_h = max(float(H.std()), 1e-12)
             H = H / sigma_h
         S, c = _rr_readout_fit(H, yt, cfg, seed, dev, steps)
@@ -395,7 +406,7 @@ def _rr_readout_fit(H, y, cfg: RRReadoutConfig, seed, dev, steps=None):
     g = torch_generator(seed, dev)
     S = torch.zeros(10, H.shape[1], device=dev)
     c = torch.zeros(10, device=dev)
-    plan, total = _batch_plan(len(H), cfg.batch_size, cfg.epochs, steps, g, dev)
+    plan, total = batch_plan(len(H), cfg.batch_size, cfg.epochs, steps, g, dev)
     for t, idx in plan:
         rr_readout_step(S, c, H[idx], y[idx], cfg.eta * (1.0 - t / total), cfg, g)
     return S, c

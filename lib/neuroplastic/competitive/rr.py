@@ -24,8 +24,9 @@ import torch
 
 from ..runtime import configure_threads, resolve_device
 from ..validation import check_int, check_seed, torch_generator
+from .batches import batches
 from .configs import RRConfig
-from .kh import _batches, _check_snapshots
+from .kh import _check_snapshots
 from .tensors import as_tensor, unit_rows
 
 _TINY = 1e-30
@@ -173,10 +174,10 @@ def train_rr(
     for e in it:
         eta = cfg.eta0 * (1.0 - e / cfg.epochs)
         state.wins.zero_()
-        batches = _batches(X.shape[0], cfg.batch_size, updates_per_epoch, g, dev)
-        Xp = X[torch.cat(batches)]
+        plan = batches(X.shape[0], cfg.batch_size, g, updates_per_epoch, dev)
+        Xp = X[torch.cat(plan)]
         pos = 0
-        for bidx in batches:
+        for bidx in plan:
             rr_step(state, Xp[pos : pos + len(bidx)], eta, cfg)
             pos += len(bidx)
         rr_structural(state, e, cfg, g)

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ...competitive import fits as _fits
-from ...competitive.analysis import attack_options, kh_features, rr_features
+from ...competitive.analysis import attack_options, kh_features
 from ...competitive.attacks import fgsm, masking_checks, pgd, robust_accuracy, transfer_accuracy
 from ...competitive.configs import ablation_configs
 from ...competitive.fewshot import few_shot_curve, paired_bootstrap_diff, shot_layers, tune_few_shot
@@ -48,7 +48,7 @@ from ...competitive.metrics import (
     silent_fraction,
     unit_label_information,
 )
-from ...competitive.models import train_readout, tune_rr_readout
+from ...competitive.models import rr_features, train_readout, tune_rr_readout
 from .trained import trained_model
 
 BY_CONSTRUCTION = "by construction"
@@ -714,7 +714,7 @@ def snapshot_table(rr_model, kh_model, Xte, yte, Xtr, ytr, epochs, last: dict) -
     rows = []
     for e, (Ws, bs) in sorted(rr_model.layer.snapshots.items()):
         if e in epochs or e == last["RR"]:
-            H = rr_features(Ws, bs, Xte, rr_model.k_h)
+            H = rr_features(Ws, bs, Xte, rr_model.k_h).numpy()
             rows.append(
                 {
                     "model": "RR",
