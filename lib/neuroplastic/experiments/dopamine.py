@@ -18,6 +18,7 @@ free-running forecasts), :func:`step_cost` (compute and memory per step against 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,10 @@ from ..perturbation.models import ElmanRNN
 from ..perturbation.tasks import xor_run, xor_summary
 from ..tuning import grid_search
 from ..validation import check_int
+from . import tables
+
+if TYPE_CHECKING:
+    from IPython.display import Markdown
 
 
 @dataclass
@@ -788,26 +793,34 @@ def beats_persistence(fc: ForecastingResult) -> list:
     ]
 
 
-def md_table(df: pd.DataFrame, digits: int = 3):
-    """``df`` as a Markdown table (``IPython.display.Markdown``) for a numbered MyST ``{table}``
-    around ``{glue:md}``: floats with ``digits`` significant digits (NaN as –)."""
-    from IPython.display import Markdown
+def md_table(df: pd.DataFrame, digits: int = 3) -> Markdown:
+    """``df`` as a Markdown table for a numbered MyST ``{table}`` around ``{glue:md}``.
 
-    digits = check_int("digits", digits, 1)
+    Floats with ``digits`` significant digits (NaN and None as –), other cells and the
+    column names as ``str``; cells escaped.
+    See :func:`neuroplastic.experiments.tables.md_table`.
 
-    def cell(v) -> str:
-        if v is None:
-            s = "–"
-        elif isinstance(v, (float, np.floating)):
-            s = "–" if np.isnan(v) else f"{v:.{digits}g}"
-        else:
-            s = str(v)
-        return s.replace("|", "\\|").replace("\n", " ")
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    digits : int, default 3
+        Significant digits of float cells.
 
-    head = "| " + " | ".join(str(c) for c in df.columns) + " |"
-    rule = "|" + "|".join("---" for _ in df.columns) + "|"
-    rows = ["| " + " | ".join(cell(v) for v in r) + " |" for r in df.itertuples(index=False)]
-    return Markdown("\n".join([head, rule, *rows]) + "\n")
+    Returns
+    -------
+    IPython.display.Markdown
+
+    Raises
+    ------
+    TypeError
+        If ``digits`` is not an integer.
+    ValueError
+        If ``digits < 1``.
+    """
+    return tables.md_table(
+        df, digits, floats="significant", min_digits=1, yes_no=False, format_header=False
+    )
 
 
 # ------------------------------------------------------------------------- claim checks

@@ -27,6 +27,7 @@ results cache by parameter hash.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,10 @@ from ..assoc.rules import parse_rule
 from ..cache import memoize
 from ..parallel import sweep
 from ..validation import check_float, check_int, check_seed
+from . import tables
+
+if TYPE_CHECKING:
+    from IPython.display import Markdown
 
 _SEARCH_STEP = 0.5
 _SEARCH_JITTER = 0.125
@@ -1312,28 +1317,33 @@ def variants_figure(variants: pd.DataFrame):
     return fig
 
 
-def md_table(df: pd.DataFrame, digits: int = 2, index: bool = False):
-    """``df`` as a Markdown table (``IPython.display.Markdown``) for a numbered MyST ``{table}``
-    around ``{glue:md}``: floats rounded to ``digits`` decimals (NaN as –), ``|`` escaped."""
-    from IPython.display import Markdown
+def md_table(df: pd.DataFrame, digits: int = 2, index: bool = False) -> Markdown:
+    """``df`` as a Markdown table for a numbered MyST ``{table}`` around ``{glue:md}``.
 
-    digits = check_int("digits", digits, lo=0)
-    if index:
-        df = df.reset_index()
+    Floats rounded to ``digits`` decimals (NaN as –), booleans as yes/no, ``|`` escaped.
+    See :func:`neuroplastic.experiments.tables.md_table`.
 
-    def cell(v) -> str:
-        if isinstance(v, (bool, np.bool_)):
-            s = "yes" if v else "no"
-        elif isinstance(v, (float, np.floating)):
-            s = "–" if np.isnan(v) else f"{v:.{digits}f}"
-        else:
-            s = str(v)
-        return s.replace("|", "\\|").replace("\n", " ")
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    digits : int, default 2
+        Decimals of float cells.
+    index : bool, default False
+        Write the index as leading column(s).
 
-    head = "| " + " | ".join(cell(c) for c in df.columns) + " |"
-    rule = "|" + "|".join("---" for _ in df.columns) + "|"
-    rows = ["| " + " | ".join(cell(v) for v in r) + " |" for r in df.itertuples(index=False)]
-    return Markdown("\n".join([head, rule, *rows]) + "\n")
+    Returns
+    -------
+    IPython.display.Markdown
+
+    Raises
+    ------
+    TypeError
+        If ``digits`` is not an integer.
+    ValueError
+        If ``digits < 0``.
+    """
+    return tables.md_table(df, digits, index, none_dash=False)
 
 
 # ---------------------------------------------------------------- chapter tables

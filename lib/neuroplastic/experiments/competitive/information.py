@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -54,7 +55,11 @@ from ...competitive.counting import count_synapses, layer_weights
 from ...competitive.pruning import minimal_synapses, overparameterization_factor, pruning_curve
 from ...competitive.widths import PROTOCOLS, with_width
 from ...validation import check_int, check_seed
+from .. import tables
 from .trained import resolve_data, trained_model
+
+if TYPE_CHECKING:
+    from IPython.display import Markdown
 
 __all__ = [
     "COARSE_LEVELS",
@@ -1141,33 +1146,34 @@ def check_claims(x: ClaimInputs) -> list:
 
 
 # ------------------------------------------------------------------------------- md tables
-def md_table(df: pd.DataFrame, digits: int = 3, index: bool = True):
-    """``df`` as a Markdown table (``IPython.display.Markdown``) for a numbered MyST ``{table}``
-    around ``{glue:md}``: integers with thousands separators, floats rounded to ``digits``
-    decimals (NaN as –), booleans as yes/no, ``|`` escaped."""
-    from IPython.display import Markdown
+def md_table(df: pd.DataFrame, digits: int = 3, index: bool = True) -> Markdown:
+    """``df`` as a Markdown table for a numbered MyST ``{table}`` around ``{glue:md}``.
 
-    digits = check_int("digits", digits, 0)
-    if index:
-        df = df.reset_index()
+    Integers with thousands separators, floats rounded to ``digits`` decimals (``|v| >= 1e4``
+    as ``1,234``; NaN and None as –), booleans as yes/no, ``|`` escaped.
+    See :func:`neuroplastic.experiments.tables.md_table`.
 
-    def cell(v) -> str:
-        if isinstance(v, (bool, np.bool_)):
-            s = "yes" if v else "no"
-        elif isinstance(v, (int, np.integer)):
-            s = f"{int(v):,}"
-        elif isinstance(v, (float, np.floating)):
-            s = "–" if np.isnan(v) else (f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:.{digits}f}")
-        elif v is None:
-            s = "–"
-        else:
-            s = str(v)
-        return s.replace("|", "\\|").replace("\n", " ")
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    digits : int, default 3
+        Decimals of float cells.
+    index : bool, default True
+        Write the index as leading column(s).
 
-    head = "| " + " | ".join(cell(c) for c in df.columns) + " |"
-    rule = "|" + "|".join("---" for _ in df.columns) + "|"
-    rows = ["| " + " | ".join(cell(v) for v in r) + " |" for r in df.itertuples(index=False)]
-    return Markdown("\n".join([head, rule, *rows]) + "\n")
+    Returns
+    -------
+    IPython.display.Markdown
+
+    Raises
+    ------
+    TypeError
+        If ``digits`` is not an integer.
+    ValueError
+        If ``digits < 0``.
+    """
+    return tables.md_table(df, digits, index, floats="thousands")
 
 
 def budget_text(check: ClaimCheck) -> str:

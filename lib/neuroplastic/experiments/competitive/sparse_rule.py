@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,11 @@ from ...competitive.metrics import (
     unit_label_information,
 )
 from ...competitive.models import rr_features, train_readout, tune_rr_readout
+from .. import tables
 from .trained import trained_model
+
+if TYPE_CHECKING:
+    from IPython.display import Markdown
 
 BY_CONSTRUCTION = "by construction"
 MAIN = ("BP", "BP-nn", "KH", "KH-nn", "RR")
@@ -1037,31 +1042,34 @@ def check_claims(
 # ---------------------------------------------------------------- tables and figures
 
 
-def md_table(df: pd.DataFrame, digits: int = 3, index: bool = False):
-    """``df`` as a Markdown table (``IPython.display.Markdown``) for a numbered MyST ``{table}``
-    around ``{glue:md}``: floats rounded to ``digits`` decimals (NaN as –), ``|`` escaped."""
-    from IPython.display import Markdown
+def md_table(df: pd.DataFrame, digits: int = 3, index: bool = False) -> Markdown:
+    """``df`` as a Markdown table for a numbered MyST ``{table}`` around ``{glue:md}``.
 
+    Floats rounded to ``digits`` decimals without trailing zeros (NaN and None as –),
+    booleans as yes/no, ``|`` escaped.
+    See :func:`neuroplastic.experiments.tables.md_table`.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    digits : int, default 3
+        Decimals of float cells (at most).
+    index : bool, default False
+        Write the index as leading column(s).
+
+    Returns
+    -------
+    IPython.display.Markdown
+
+    Raises
+    ------
+    ValueError
+        If ``digits`` is not a Python ``int`` >= 0.
+    """
     if isinstance(digits, bool) or not isinstance(digits, int) or digits < 0:
         raise ValueError(f"digits must be an integer >= 0; got {digits!r}")
-    if index:
-        df = df.reset_index()
-
-    def cell(v) -> str:
-        if isinstance(v, (bool, np.bool_)):
-            s = "yes" if v else "no"
-        elif isinstance(v, (float, np.floating)):
-            s = "–" if np.isnan(v) else f"{v:.{digits}f}".rstrip("0").rstrip(".")
-        elif v is None:
-            s = "–"
-        else:
-            s = str(v)
-        return s.replace("|", "\\|").replace("\n", " ")
-
-    head = "| " + " | ".join(cell(c) for c in df.columns) + " |"
-    rule = "|" + "|".join("---" for _ in df.columns) + "|"
-    rows = ["| " + " | ".join(cell(v) for v in r) + " |" for r in df.itertuples(index=False)]
-    return Markdown("\n".join([head, rule, *rows]) + "\n")
+    return tables.md_table(df, digits, index, floats="trim")
 
 
 def rr_schematic():

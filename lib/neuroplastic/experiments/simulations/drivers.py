@@ -12,6 +12,7 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -20,10 +21,14 @@ from neuroplastic import sim
 from neuroplastic.sim import HeadlessRunner, Store, lif
 from neuroplastic.validation import check_int
 
+from .. import tables
 from .classify import Classify
 from .gaussian import GaussData
 from .hello import HELLO_DIRECTIVES, Hello, HelloDirectives
 from .lif_scope import LIFPlot, LIFScope
+
+if TYPE_CHECKING:
+    from IPython.display import Markdown
 
 __all__ = [
     "PROFILES", "C2_BUDGET", "source", "md_table", "POINTER_SCRIPT", "EveryKind",
@@ -70,26 +75,31 @@ def source(obj) -> str:
     return inspect.getsource(obj)
 
 
-def md_table(df: pd.DataFrame, digits: int = 3):
-    """``df`` as a Markdown table (an ``IPython.display.Markdown``) for a numbered MyST
-    ``{table}`` around ``{glue:md}``: floats rounded to ``digits`` decimals, booleans as yes/no,
-    ``|`` escaped."""
-    from IPython.display import Markdown
-    check_int("digits", digits, 0)
+def md_table(df: pd.DataFrame, digits: int = 3) -> Markdown:
+    """``df`` as a Markdown table for a numbered MyST ``{table}`` around ``{glue:md}``.
 
-    def cell(v) -> str:
-        if isinstance(v, (bool, np.bool_)):
-            s = "yes" if v else "no"
-        elif isinstance(v, (float, np.floating)):
-            s = "–" if np.isnan(v) else f"{v:.{digits}f}"
-        else:
-            s = str(v)
-        return s.replace("|", "\\|").replace("\n", " ")
+    Floats rounded to ``digits`` decimals (NaN as –), booleans as yes/no, ``|`` escaped.
+    See :func:`neuroplastic.experiments.tables.md_table`.
 
-    head = "| " + " | ".join(cell(c) for c in df.columns) + " |"
-    rule = "|" + "|".join("---" for _ in df.columns) + "|"
-    rows = ["| " + " | ".join(cell(v) for v in r) + " |" for r in df.itertuples(index=False)]
-    return Markdown("\n".join([head, rule, *rows]) + "\n")
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    digits : int, default 3
+        Decimals of float cells.
+
+    Returns
+    -------
+    IPython.display.Markdown
+
+    Raises
+    ------
+    TypeError
+        If ``digits`` is not an integer.
+    ValueError
+        If ``digits < 0``.
+    """
+    return tables.md_table(df, digits, none_dash=False)
 
 
 # ---------------------------------------------------------------- S1 hello world
