@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..validation import check_float, check_seed
 from .layouts import Free, Modular, check_layout
 from .patterns import BLOCK, TAG_CUES, PatternSet, block_rng
+
+if TYPE_CHECKING:
+    from .layouts import Layout
 
 
 def _n_flips(nflip: float, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -26,10 +30,35 @@ def _n_flips(nflip: float, rng: np.random.Generator, n: int) -> np.ndarray:
     return (lo + (u < frac)).astype(np.int64)
 
 
-def flip_cues(patterns: PatternSet, nflip: float, *, seed, tag: int = TAG_CUES) -> PatternSet:
-    """Flip-distorted copies of ``patterns`` (see module docstring).
+def flip_cues(patterns: PatternSet, nflip: float, *, seed: int, tag: int = TAG_CUES) -> PatternSet:
+    """Flip-distorted copies of ``patterns`` (see the module docstring).
 
-    nflip: mean number of flips per pattern, 0 <= nflip <= K (and <= N-K for K-of-N)."""
+    Each cue keeps the activity K; its Hamming distance to the pattern is 2·(number of flips).
+
+    Parameters
+    ----------
+    patterns : PatternSet
+        Patterns on a KofN or Modular layout.
+    nflip : float
+        Mean number of flips per pattern, 0 <= nflip <= K (and <= N − K for K-of-N); a fraction
+        gives ⌊nflip⌋ or ⌈nflip⌉ flips with mean nflip.
+    seed : int
+        Seed; the cue of pattern μ depends only on (seed, μ).
+    tag : int
+        Random-stream tag (distinct streams from one seed).
+
+    Returns
+    -------
+    PatternSet
+        Cues on the same layout, one per pattern.
+
+    Raises
+    ------
+    TypeError
+        ``patterns`` is not a PatternSet.
+    ValueError
+        A Free layout or nflip out of range.
+    """
     if not isinstance(patterns, PatternSet):
         raise TypeError(f"patterns must be a PatternSet; got {type(patterns).__name__}")
     layout = patterns.layout
@@ -86,16 +115,56 @@ class CueNoise:
         object.__setattr__(self, "p_false", check_float("p_false", self.p_false, lo=0.0, hi=1.0))
 
     @classmethod
-    def from_flips(cls, nflip: float, layout) -> CueNoise:
-        """p_m = nflip/K, p_f = nflip/(N − K) (flip cues keep the activity)."""
+    def from_flips(cls, nflip: float, layout: Layout) -> CueNoise:
+        """Noise of flip cues: p_m = nflip/K, p_f = nflip/(N − K) (flips keep the activity).
+
+        Parameters
+        ----------
+        nflip : float
+            Mean flips per cue, 0 <= nflip <= K.
+        layout : KofN, Modular or Free
+            Layout (K, N).
+
+        Returns
+        -------
+        CueNoise
+            The noise model.
+
+        Raises
+        ------
+        ValueError
+            nflip out of range.
+        """
         check_layout(layout)
         K, N = layout.K, layout.N
         nflip = check_float("nflip", nflip, lo=0.0, hi=float(K))
         return cls(nflip / K, nflip / (N - K))
 
     @classmethod
-    def from_counts(cls, c: float, f: float, layout) -> CueNoise:
-        """Cue with c correct and f false active units: p_m = (K − c)/K, p_f = f/(N − K)."""
+    def from_counts(cls, c: float, f: float, layout: Layout) -> CueNoise:
+        """Noise of a cue with c correct and f false active units.
+
+        p_m = (K − c)/K, p_f = f/(N − K).
+
+        Parameters
+        ----------
+        c : float
+            Correct active units, 0 <= c <= K.
+        f : float
+            False active units, 0 <= f <= N − K.
+        layout : KofN, Modular or Free
+            Layout (K, N).
+
+        Returns
+        -------
+        CueNoise
+            The noise model.
+
+        Raises
+        ------
+        ValueError
+            c or f out of range.
+        """
         check_layout(layout)
         K, N = layout.K, layout.N
         c = check_float("c", c, lo=0.0, hi=float(K))

@@ -16,6 +16,7 @@ Generators are prefix-consistent: rows are drawn in fixed blocks from
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,6 +25,11 @@ from .counts import Counts
 from .cues import CueNoise
 from .layouts import Free, KofN, Modular, check_layout
 from .patterns import BLOCK, PatternSet, block_rng, random_patterns
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, DTypeLike
+
+    from .layouts import Layout
 
 TAG_BERNOULLI = 21
 TAG_PALM = 22
@@ -57,10 +63,12 @@ class VarPatternSet:
 
     @property
     def P(self) -> int:
+        """Number of patterns P."""
         return self.indptr.size - 1
 
     @property
     def N(self) -> int:
+        """Number of units N of the layout."""
         return self.layout.N
 
     @property
@@ -72,17 +80,65 @@ class VarPatternSet:
         return self.P
 
     def prefix(self, P: int) -> VarPatternSet:
+        """The first P patterns.
+
+        Parameters
+        ----------
+        P : int
+            Number of patterns, 0 <= P <= self.P.
+
+        Returns
+        -------
+        VarPatternSet
+            Patterns 0..P−1.
+
+        Raises
+        ------
+        ValueError
+            P out of range.
+        """
         P = check_int("P", P, lo=0, hi=self.P)
         return VarPatternSet(self.indptr[: P + 1], self.indices[: self.indptr[P]], self.layout)
 
-    def to_dense(self, dtype=np.uint8) -> np.ndarray:
+    def to_dense(self, dtype: DTypeLike = np.uint8) -> np.ndarray:
+        """Dense 0/1 matrix X[P, N] (X[μ, i] = u_i^μ) of element type ``dtype``.
+
+        Parameters
+        ----------
+        dtype : dtype
+            Element type.
+
+        Returns
+        -------
+        numpy.ndarray
+            X[P, N].
+        """
         out = np.zeros((self.P, self.N), dtype=dtype)
         rows = np.repeat(np.arange(self.P), self.sizes)
         out[rows, self.indices] = 1
         return out
 
     @classmethod
-    def from_dense(cls, X, layout) -> VarPatternSet:
+    def from_dense(cls, X: ArrayLike, layout: Layout) -> VarPatternSet:
+        """From a 0/1 matrix of any row activity.
+
+        Parameters
+        ----------
+        X : array_like
+            0/1 matrix [P, N] (any non-zero counts as 1).
+        layout : KofN, Modular or Free
+            Layout (N columns).
+
+        Returns
+        -------
+        VarPatternSet
+            The patterns in CSR form.
+
+        Raises
+        ------
+        ValueError
+            Wrong shape.
+        """
         X = np.asarray(X)
         if X.ndim != 2 or X.shape[1] != layout.N:
             raise ValueError(f"X must have shape [P, {layout.N}]; got {X.shape}")
@@ -98,7 +154,9 @@ class VarPatternSet:
         )
 
 
-def dense(patterns, dtype=np.uint8) -> np.ndarray:
+def dense(
+    patterns: PatternSet | VarPatternSet | ArrayLike, dtype: DTypeLike = np.uint8
+) -> np.ndarray:
     """uint8[P, N] from a PatternSet, a VarPatternSet or a 0/1 array."""
     if isinstance(patterns, (PatternSet, VarPatternSet)):
         return patterns.to_dense(dtype)
@@ -108,9 +166,30 @@ def dense(patterns, dtype=np.uint8) -> np.ndarray:
     return (X != 0).astype(dtype)
 
 
-def counts_from_dense(X, layout, *, start: Counts | None = None) -> Counts:
-    """Counters of the 0/1 rows X [P, N] (added to ``start`` if given), via a float32 product
-    (exact: counts < 2²⁴)."""
+def counts_from_dense(X: ArrayLike, layout: Layout, *, start: Counts | None = None) -> Counts:
+    """Counters of dense 0/1 rows: M11 = XᵀX, M1 = column sums, P = rows (pattern counts).
+
+    Computed by a float32 product, exact while counts < 2²⁴.
+
+    Parameters
+    ----------
+    X : array_like
+        0/1 rows [P, N].
+    layout : KofN, Modular or Free
+        Layout (N columns).
+    start : Counts, optional
+        Counters to add to (not modified); their ``rows`` are not carried over.
+
+    Returns
+    -------
+    Counts
+        The counters (``rows`` = None).
+
+    Raises
+    ------
+    ValueError
+        Wrong shape of X.
+    """
     check_layout(layout)
     X = np.asarray(X)
     if X.ndim != 2 or X.shape[1] != layout.N:
@@ -123,8 +202,32 @@ def counts_from_dense(X, layout, *, start: Counts | None = None) -> Counts:
     return Counts(M11, M1, X.shape[0], layout=layout)
 
 
-def bernoulli_patterns(P: int, N: int, p: float, *, seed) -> VarPatternSet:
-    """P patterns on N units with u_i ~ Bernoulli(p) independently (layout ``Free(N, p)``)."""
+def bernoulli_patterns(P: int, N: int, p: float, *, seed: int) -> VarPatternSet:
+    """P patterns on N units with u_i ~ Bernoulli(p) independently (layout ``Free(N, p)``).
+
+    Prefix-consistent: the first P rows do not depend on how many rows are drawn.
+
+    Parameters
+    ----------
+    P : int
+        Number of patterns (>= 0).
+    N : int
+        Number of units (>= 2).
+    p : float
+        Activity, 0 < p < 1 (expected active units K = pN).
+    seed : int
+        Seed.
+
+    Returns
+    -------
+    VarPatternSet
+        The patterns on ``Free(N, p)``.
+
+    Raises
+    ------
+    ValueError
+        Invalid P, N, p or seed.
+    """
     P = check_int("P", P, lo=0)
     layout = Free(N, p)
     seed = check_seed(seed)
@@ -166,7 +269,15 @@ def palm_chunk(N: int, K: int) -> int:
     return B * max(1, -(-BLOCK // B))
 
 
-def palm_patterns(P: int, N: int, K: int, *, variant: str = "balanced", n_swaps=None, seed):
+def palm_patterns(
+    P: int,
+    N: int,
+    K: int,
+    *,
+    variant: str = "balanced",
+    n_swaps: int | None = None,
+    seed: int,
+) -> PatternSet:
     """Palm ensembles (the name is from summaries [S]; definitions are ours [R]).
 
     ``balanced`` (P1): patterns come in chunks of :func:`palm_chunk` rows; each chunk is made of
@@ -175,7 +286,33 @@ def palm_patterns(P: int, N: int, K: int, *, variant: str = "balanced", n_swaps=
     10·rows·K) usage-preserving swaps (patterns μ, ν, units i ∈ μ∖ν, j ∈ ν∖μ exchanged) remove the
     within-block disjointness. Prefix-consistent per chunk. Returns PatternSet on KofN(N, K).
     ``log2`` (P2): K-of-N patterns with K = round(log₂ N) (the given K is ignored).
-    ``block`` (P3): modular patterns with H = K hypercolumns of N/K units (requires K | N)."""
+    ``block`` (P3): modular patterns with H = K hypercolumns of N/K units (requires K | N).
+
+    Parameters
+    ----------
+    P : int
+        Number of patterns (>= 0).
+    N : int
+        Number of units (>= 2).
+    K : int
+        Active units per pattern, 1 <= K < N.
+    variant : {"balanced", "log2", "block"}
+        Ensemble P1, P2 or P3.
+    n_swaps : int, optional
+        Swaps per chunk (``balanced`` only); default 10·rows·K.
+    seed : int
+        Seed.
+
+    Returns
+    -------
+    PatternSet
+        On KofN(N, K) (balanced), KofN(N, round(log₂N)) (log2) or Modular(K, N/K) (block).
+
+    Raises
+    ------
+    ValueError
+        Invalid argument, or K does not divide N for ``balanced``/``block``.
+    """
     P = check_int("P", P, lo=0)
     N = check_int("N", N, lo=2)
     K = check_int("K", K, lo=1, hi=N - 1)
@@ -198,13 +335,48 @@ def palm_patterns(P: int, N: int, K: int, *, variant: str = "balanced", n_swaps=
     return PatternSet(idx.astype(np.int32), KofN(N, K))
 
 
-def partial_cues(patterns, *, c=None, f=None, lam=None, kappa=None, seed):
+def partial_cues(
+    patterns: PatternSet | VarPatternSet,
+    *,
+    c: int | None = None,
+    f: int | None = None,
+    lam: float | None = None,
+    kappa: float | None = None,
+    seed: int,
+) -> PatternSet | VarPatternSet:
     """Cues that keep ``c`` of each pattern's ones and add ``f`` false ones among its silent units.
 
     Give (c, f) as counts, or (lam, kappa): c = round(λ|u^μ|), f = round(κ|u^μ|) per pattern
     (the Bernoulli convention; for constant K the same). Missing f/kappa means 0. The kept and
-    added units of pattern μ depend only on (seed, μ). Returns a PatternSet (fixed-K input and
-    count form) or a VarPatternSet (otherwise)."""
+    added units of pattern μ depend only on (seed, μ).
+
+    Parameters
+    ----------
+    patterns : PatternSet or VarPatternSet
+        The patterns to distort.
+    c : int, optional
+        Kept ones per cue (0 <= c <= min |u^μ|); exclusive with ``lam``.
+    f : int, optional
+        False ones per cue (<= N − max |u^μ|); exclusive with ``kappa``.
+    lam : float, optional
+        Kept fraction λ ∈ [0, 1].
+    kappa : float, optional
+        False ones as a fraction κ >= 0 of |u^μ|.
+    seed : int
+        Seed.
+
+    Returns
+    -------
+    PatternSet or VarPatternSet
+        A PatternSet for fixed-K input in count form (c, f), a VarPatternSet otherwise.
+
+    Raises
+    ------
+    TypeError
+        ``patterns`` of another type.
+    ValueError
+        Both or neither of c and lam, both f and kappa, or values out of range.
+    """
     if not isinstance(patterns, (PatternSet, VarPatternSet)):
         raise TypeError(
             f"patterns must be a PatternSet or VarPatternSet; got {type(patterns).__name__}"
@@ -255,7 +427,7 @@ def partial_cues(patterns, *, c=None, f=None, lam=None, kappa=None, seed):
     return VarPatternSet.from_dense(out, layout)
 
 
-def cue_noise_counts(c: float, f: float, layout) -> CueNoise:
+def cue_noise_counts(c: float, f: float, layout: Layout) -> CueNoise:
     """CueNoise of a cue with c correct and f false units: p_m = (K − c)/K, p_f = f/(N − K)
     (K = the layout's expected activity)."""
     return CueNoise.from_counts(c, f, layout)

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,14 +29,17 @@ class KofN:
 
     @property
     def activity(self) -> float:
+        """Activity a = K/N (fraction of active units per pattern)."""
         return self.K / self.N
 
     @property
-    def groups(self):
+    def groups(self) -> None:
+        """No hypercolumns: ``None``."""
         return None
 
     @property
     def fixed_k(self) -> bool:
+        """True: every pattern has exactly K active units."""
         return True
 
     def __str__(self):
@@ -55,14 +59,17 @@ class Modular:
 
     @property
     def N(self) -> int:
+        """Number of units N = H·M."""
         return self.H * self.M
 
     @property
     def K(self) -> int:
+        """Active units per pattern K = H (one per hypercolumn)."""
         return self.H
 
     @property
     def activity(self) -> float:
+        """Activity a = 1/M."""
         return 1.0 / self.M
 
     @property
@@ -72,6 +79,7 @@ class Modular:
 
     @property
     def fixed_k(self) -> bool:
+        """True: every pattern has exactly K = H active units."""
         return True
 
     def __str__(self):
@@ -93,18 +101,22 @@ class Free:
 
     @property
     def K(self) -> float:
+        """Expected active units per pattern K = pN (a float)."""
         return self.p * self.N
 
     @property
     def activity(self) -> float:
+        """Activity a = p."""
         return self.p
 
     @property
-    def groups(self):
+    def groups(self) -> None:
+        """No hypercolumns: ``None``."""
         return None
 
     @property
     def fixed_k(self) -> bool:
+        """False: the number of active units varies from pattern to pattern."""
         return False
 
     def __str__(self):
@@ -112,6 +124,9 @@ class Free:
 
 
 LAYOUT_TYPES = (KofN, Modular, Free)
+
+if TYPE_CHECKING:
+    Layout = KofN | Modular | Free
 
 
 def check_layout(layout, name: str = "layout"):
@@ -122,9 +137,28 @@ def check_layout(layout, name: str = "layout"):
     return layout
 
 
-def parse_layout(spec):
-    """A layout from a Layout, ``"modular:20x20"``, ``"kofn:400/20"`` or a dict
-    ``{"kind": "modular", "H": 20, "M": 20}`` / ``{"kind": "kofn", "N": 400, "K": 20}``."""
+def parse_layout(spec: Layout | dict[str, Any] | str) -> Layout:
+    """A layout from a layout object, a string or a dict.
+
+    Parameters
+    ----------
+    spec : KofN, Modular, Free, dict or str
+        A layout (returned as is); a string ``"modular:20x20"`` (H×M) or ``"kofn:400/20"``
+        (N/K); or a dict ``{"kind": "modular", "H": 20, "M": 20}``,
+        ``{"kind": "kofn", "N": 400, "K": 20}`` or ``{"kind": "free", "N": ..., "p": ...}``.
+
+    Returns
+    -------
+    KofN, Modular or Free
+        The layout.
+
+    Raises
+    ------
+    ValueError
+        Unknown kind or malformed string.
+    TypeError
+        ``spec`` is of another type.
+    """
     if isinstance(spec, LAYOUT_TYPES):
         return spec
     if isinstance(spec, dict):
@@ -159,11 +193,29 @@ def parse_layout(spec):
     )
 
 
-def removed_mask(layout, *, include_diagonal: bool = False) -> np.ndarray:
-    """bool[N, N]: True where the synapse is removed (the set D of the spec).
+def removed_mask(layout: Layout, *, include_diagonal: bool = False) -> np.ndarray:
+    """The set D of removed synapses as a mask.
 
-    D = the diagonal (unless ``include_diagonal``) plus, in a modular layout, every pair inside one
-    hypercolumn."""
+    D = the diagonal (unless ``include_diagonal``) plus, in a modular layout, every pair (i, j)
+    inside one hypercolumn.
+
+    Parameters
+    ----------
+    layout : KofN, Modular or Free
+        Network layout.
+    include_diagonal : bool
+        Keep the self-connections i = j (remove them otherwise).
+
+    Returns
+    -------
+    numpy.ndarray
+        bool[N, N], True where the synapse is removed.
+
+    Raises
+    ------
+    TypeError
+        ``layout`` is not a layout.
+    """
     check_layout(layout)
     N = layout.N
     if isinstance(layout, Modular):

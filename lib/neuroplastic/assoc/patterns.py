@@ -9,11 +9,17 @@ equal a draw of P patterns with the same seed (nested pattern sets for capacity 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..validation import check_float, check_int, check_seed
 from .layouts import Free, Modular, check_layout
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, DTypeLike
+
+    from .layouts import Layout
 
 # stream tags (distinct random streams derived from one seed)
 TAG_PATTERNS = 1
@@ -56,38 +62,97 @@ class PatternSet:
 
     @property
     def P(self) -> int:
+        """Number of patterns P."""
         return self.idx.shape[0]
 
     @property
     def K(self) -> int:
+        """Active units per pattern K."""
         return self.idx.shape[1]
 
     @property
     def N(self) -> int:
+        """Number of units N of the layout."""
         return self.layout.N
 
     def __len__(self):
         return self.P
 
     def prefix(self, P: int) -> PatternSet:
-        """The first P patterns (0 <= P <= self.P)."""
+        """The first P patterns.
+
+        Parameters
+        ----------
+        P : int
+            Number of patterns, 0 <= P <= self.P.
+
+        Returns
+        -------
+        PatternSet
+            Patterns 0..P−1.
+
+        Raises
+        ------
+        ValueError
+            P out of range.
+        """
         P = check_int("P", P, lo=0, hi=self.P)
         return PatternSet(self.idx[:P], self.layout)
 
-    def rows(self, index) -> PatternSet:
-        """The patterns at ``index`` (slice or integer array)."""
+    def rows(self, index: slice | ArrayLike) -> PatternSet:
+        """The patterns at ``index``.
+
+        Parameters
+        ----------
+        index : slice or array_like of int
+            Rows to take (repetitions allowed).
+
+        Returns
+        -------
+        PatternSet
+            The selected patterns on the same layout.
+        """
         return PatternSet(self.idx[index], self.layout)
 
-    def to_dense(self, dtype=np.uint8) -> np.ndarray:
-        """Dense 0/1 matrix [P, N]."""
+    def to_dense(self, dtype: DTypeLike = np.uint8) -> np.ndarray:
+        """Dense 0/1 matrix.
+
+        Parameters
+        ----------
+        dtype : dtype
+            Element type.
+
+        Returns
+        -------
+        numpy.ndarray
+            X[P, N] with X[μ, i] = ξ_i^μ.
+        """
         out = np.zeros((self.P, self.N), dtype=dtype)
         if self.P:
             out[np.arange(self.P)[:, None], self.idx] = 1
         return out
 
     @classmethod
-    def from_dense(cls, X, layout) -> PatternSet:
-        """From a 0/1 matrix [P, N] whose rows all have the same number of ones."""
+    def from_dense(cls, X: ArrayLike, layout: Layout) -> PatternSet:
+        """From a 0/1 matrix whose rows all have the same number of ones.
+
+        Parameters
+        ----------
+        X : array_like
+            0/1 matrix [P, N] (any non-zero counts as 1).
+        layout : KofN, Modular or Free
+            Layout of the patterns (N columns).
+
+        Returns
+        -------
+        PatternSet
+            The patterns.
+
+        Raises
+        ------
+        ValueError
+            Wrong shape or rows with different numbers of ones.
+        """
         X = np.asarray(X)
         if X.ndim != 2 or X.shape[1] != layout.N:
             raise ValueError(f"X must have shape [P, {layout.N}]; got {X.shape}")
@@ -98,7 +163,23 @@ class PatternSet:
         return cls(idx.astype(np.int32), layout)
 
     def equal_rows(self, other: PatternSet) -> np.ndarray:
-        """bool[P]: row μ of self equals row μ of other."""
+        """Row-wise exact equality with another pattern set.
+
+        Parameters
+        ----------
+        other : PatternSet
+            P patterns on the same layout.
+
+        Returns
+        -------
+        numpy.ndarray
+            bool[P]: row μ of self equals row μ of other.
+
+        Raises
+        ------
+        TypeError, ValueError
+            ``other`` is not a PatternSet or has another layout or P.
+        """
         check_same(self, other, "other")
         if self.K != other.K:
             return np.zeros(self.P, dtype=bool)
@@ -171,12 +252,34 @@ def _draw_block(layout, n: int, rng: np.random.Generator, logw: np.ndarray | Non
     return np.sort(top, axis=1).astype(np.int32)
 
 
-def random_patterns(P: int, layout, *, skew: float = 0.0, seed) -> PatternSet:
+def random_patterns(P: int, layout: Layout, *, skew: float = 0.0, seed: int) -> PatternSet:
     """P random patterns on ``layout`` (prefix-consistent).
 
     Modular: each hypercolumn picks unit m with probability ∝ (π_h(m)+1)^(-skew) (π_h a random
     permutation per hypercolumn; skew = 0 is uniform). K-of-N: K distinct units drawn
-    proportionally to (π(i)+1)^(-skew) without replacement (Gumbel-top-K)."""
+    proportionally to (π(i)+1)^(-skew) without replacement (Gumbel-top-K).
+
+    Parameters
+    ----------
+    P : int
+        Number of patterns (>= 0).
+    layout : KofN or Modular
+        Layout (Free is not supported; use ``bernoulli_patterns``).
+    skew : float
+        Zipf exponent s >= 0 of the unit usage (dimensionless).
+    seed : int
+        Seed; the first P rows do not depend on how many rows are drawn.
+
+    Returns
+    -------
+    PatternSet
+        idx int32[P, K], sorted rows.
+
+    Raises
+    ------
+    ValueError
+        Invalid P, skew or seed, or a Free layout.
+    """
     P = check_int("P", P, lo=0)
     check_layout(layout)
     _check_fixed(layout, "random_patterns")
@@ -191,13 +294,39 @@ def random_patterns(P: int, layout, *, skew: float = 0.0, seed) -> PatternSet:
     return PatternSet(out, layout)
 
 
-def parent_patterns(P: int, layout, *, n_parents: int = 10, redraw: float, seed) -> PatternSet:
+def parent_patterns(
+    P: int, layout: Layout, *, n_parents: int = 10, redraw: float, seed: int
+) -> PatternSet:
     """Parent-correlated patterns (prefix-consistent).
 
     ``n_parents`` random parents are drawn; every pattern copies a uniformly chosen parent and
     re-draws each hypercolumn (modular: uniform unit, possibly the same) or each active unit
     (K-of-N: replaced by a uniform unit among those not kept) independently with probability
-    ``redraw`` ∈ [0, 1]; redraw = 1 is uncorrelated."""
+    ``redraw`` ∈ [0, 1]; redraw = 1 is uncorrelated.
+
+    Parameters
+    ----------
+    P : int
+        Number of patterns (>= 0).
+    layout : KofN or Modular
+        Layout (Free is not supported).
+    n_parents : int
+        Number of parent patterns (>= 1).
+    redraw : float
+        Re-draw probability per hypercolumn / active unit, in [0, 1].
+    seed : int
+        Seed.
+
+    Returns
+    -------
+    PatternSet
+        idx int32[P, K], sorted rows.
+
+    Raises
+    ------
+    ValueError
+        Invalid argument or a Free layout.
+    """
     P = check_int("P", P, lo=0)
     check_layout(layout)
     _check_fixed(layout, "parent_patterns")
@@ -228,8 +357,28 @@ def parent_patterns(P: int, layout, *, n_parents: int = 10, redraw: float, seed)
     return PatternSet(out, layout)
 
 
-def orthogonal_patterns(P: int, layout) -> PatternSet:
-    """P ≤ M non-overlapping modular patterns (pattern μ uses unit μ of every hypercolumn)."""
+def orthogonal_patterns(P: int, layout: Modular) -> PatternSet:
+    """P ≤ M non-overlapping modular patterns: pattern μ uses unit μ of every hypercolumn.
+
+    Parameters
+    ----------
+    P : int
+        Number of patterns, 0 <= P <= M.
+    layout : Modular
+        Modular layout.
+
+    Returns
+    -------
+    PatternSet
+        idx[μ, h] = h·M + μ.
+
+    Raises
+    ------
+    TypeError
+        ``layout`` is not Modular.
+    ValueError
+        P out of range.
+    """
     if not isinstance(layout, Modular):
         raise TypeError("layout must be Modular for orthogonal_patterns")
     P = check_int("P", P, lo=0, hi=layout.M)
