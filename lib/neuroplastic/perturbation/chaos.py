@@ -5,7 +5,7 @@ Rossler: x' = -y - z, y' = x + a y, z' = b + z(x - c)      with (a, b, c) = (0.2
 Time is in model time units; dt = 0.01 by default. lambda_1 (per time unit, Sprott 2003):
 0.9056 (Lorenz), 0.0714 (Rossler).
 
-Forecasting data (spec §3.8): of the kept ``n_used`` = 5000 states, the first 80 % train and the
+Forecasting data: of the kept ``n_used`` = 5000 states, the first 80 % train and the
 last 20 % validate (chronological); each variable is z-scored with the training mean and std
 (z-units). A sample is a window of ``lookback`` consecutive states; the target is the next state
 (or the increment x_{t+1} - x_t). Training windows start every ``stride`` steps and all lie in the
@@ -16,6 +16,7 @@ training segment; validation windows (stride 1) lie inside the validation segmen
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +29,25 @@ LYAPUNOV = {"lorenz": 0.9056, "rossler": 0.0714}
 
 
 def vector_field(system: str, x: np.ndarray) -> np.ndarray:
-    """dx/dt for states x of shape [..., 3] (float64)."""
+    """dx/dt for states x of shape [..., 3] (float64; per model time unit).
+
+    Parameters
+    ----------
+    system : str
+        "lorenz" or "rossler".
+    x : numpy.ndarray
+        States [..., 3].
+
+    Returns
+    -------
+    numpy.ndarray
+        dx/dt, same shape as ``x``.
+
+    Raises
+    ------
+    ValueError
+        If ``system`` is unknown or the last dimension is not 3.
+    """
     check_choice("system", system, tuple(SYSTEMS))
     x = np.asarray(x, dtype=np.float64)
     if x.shape[-1] != 3:
@@ -66,13 +85,39 @@ def simulate(
     system: str,
     n_steps: int = 5000,
     dt: float = 0.01,
-    x0=(1.0, 0.0, 0.0),
+    x0: Sequence[float] | np.ndarray = (1.0, 0.0, 0.0),
     burn_in: int = 1000,
     extra: int = 0,
 ) -> np.ndarray:
-    """RK4 trajectory: states x_burn_in, ..., x_{burn_in + n_steps + extra - 1}, shape [n+extra, 3].
+    """RK4 trajectory x_{i+1} = RK4(x_i, dt): states x_burn_in, ..., x_{burn_in+n_steps+extra-1}.
 
     x_0 = ``x0``; the first ``burn_in`` states are discarded (0 keeps x_0 as the first row).
+
+    Parameters
+    ----------
+    system : str
+        "lorenz" or "rossler".
+    n_steps : int
+        Number of kept states >= 1.
+    dt : float
+        Step in model time units, in (0, 1].
+    x0 : sequence of 3 floats
+        Initial state.
+    burn_in : int
+        Discarded leading states >= 0.
+    extra : int
+        Continuation states appended after the ``n_steps``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 states, shape [n_steps + extra, 3].
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range, ``x0`` is not 3 finite numbers or the trajectory
+        diverges.
     """
     check_choice("system", system, tuple(SYSTEMS))
     n_steps = check_int("n_steps", n_steps, 1)
@@ -99,15 +144,40 @@ def lyapunov_exponent(
     system: str,
     n_steps: int = 100_000,
     dt: float = 0.01,
-    seed=0,
+    seed: int | np.random.Generator = 0,
     transient: int = 2000,
     d0: float = 1e-8,
 ) -> float:
-    """Largest Lyapunov exponent lambda_1 (per time unit) by Benettin et al. (1980).
+    """Largest Lyapunov exponent lambda_1 (per time unit) by benettin1980lyapunov.
 
     A reference and a companion trajectory at distance d0 (random direction from ``seed``) are
     integrated by RK4; after each step the separation d is renormalised to d0 and log(d/d0)
     accumulated: lambda_1 = sum log(d/d0) / (n_steps dt).
+
+    Parameters
+    ----------
+    system : str
+        "lorenz" or "rossler".
+    n_steps : int
+        Number of averaged RK4 steps >= 1.
+    dt : float
+        Step in model time units, in (0, 1].
+    seed : int or numpy.random.Generator
+        Seed of the initial separation direction.
+    transient : int
+        RK4 steps discarded from x_0 = (1, 0, 0) before measuring.
+    d0 : float
+        Separation in (0, 1e-3] (state units).
+
+    Returns
+    -------
+    float
+        lambda_1 in nats per model time unit.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range.
     """
     check_choice("system", system, tuple(SYSTEMS))
     n_steps = check_int("n_steps", n_steps, 1)
@@ -160,7 +230,22 @@ class ForecastData:
     target: str
 
     def to_state(self, y_hat: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
-        """Model outputs -> predicted next states (adds the last input for ``increment``)."""
+        """Model outputs -> predicted next states (adds the last input for ``increment``).
+
+        x_hat_{t+1} = y_hat (``state``) or x_t + y_hat (``increment``), z-units.
+
+        Parameters
+        ----------
+        y_hat : torch.Tensor
+            Model outputs [N, 3].
+        X : torch.Tensor
+            The input windows [N, L, 3].
+
+        Returns
+        -------
+        torch.Tensor
+            Predicted next states [N, 3].
+        """
         return y_hat if self.target == "state" else X[:, -1] + y_hat
 
 
@@ -176,7 +261,34 @@ def make_forecasting_data(
     """Windows of a trajectory from :func:`simulate` (see module docstring).
 
     ``n_used`` states (default 5000; None = all) make the train/validation split; the rest is the
-    free-running continuation.
+    free-running continuation. z = (x - mean_train) / std_train per variable.
+
+    Parameters
+    ----------
+    series : numpy.ndarray
+        Trajectory [n, 3].
+    lookback : int
+        Window length L >= 1 (steps).
+    train_frac : float
+        Training share of the ``n_used`` states, in (0, 1).
+    stride : int
+        Step between training windows >= 1.
+    target : str
+        "state" (x_{t+1}) or "increment" (x_{t+1} - x_t).
+    n_used : int or None
+        States used for the split (None = all).
+    device : str or torch.device
+        Where the tensors live.
+
+    Returns
+    -------
+    ForecastData
+        The float32 windows, targets and bookkeeping.
+
+    Raises
+    ------
+    ValueError
+        If ``series`` is not [n, 3], an argument is out of range or a segment holds no window.
     """
     series = np.asarray(series, dtype=np.float64)
     if series.ndim != 2 or series.shape[1] != 3:
@@ -228,7 +340,23 @@ def make_forecasting_data(
 
 
 def naive_baselines(data: ForecastData) -> dict:
-    """One-step validation MSE (z-units) of persistence (x_t), linear (2x_t - x_{t-1}), mean (0)."""
+    """One-step validation MSE (z-units) of persistence (x_t), linear (2x_t - x_{t-1}), mean (0).
+
+    Parameters
+    ----------
+    data : ForecastData
+        The forecasting problem.
+
+    Returns
+    -------
+    dict
+        ``{"persistence", "linear", "mean"}`` -> MSE in z-units squared.
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a ForecastData.
+    """
     if not isinstance(data, ForecastData):
         raise TypeError(f"data must be a ForecastData; got {type(data).__name__}")
     X = data.X_val.double()
@@ -250,9 +378,28 @@ def forecasting_data(
     burn_in: int = 1000,
     n_used: int = 5000,
     extra: int = 0,
-    device="cpu",
+    device: str | torch.device = "cpu",
 ) -> ForecastData:
-    """:func:`simulate` then :func:`make_forecasting_data` with the spec's defaults."""
+    """:func:`simulate` then :func:`make_forecasting_data` with the chapter's defaults.
+
+    Parameters
+    ----------
+    system : str
+        "lorenz" or "rossler".
+    lookback, stride : int
+        Window length and training-window step (time steps).
+    target : str
+        "state" or "increment".
+    burn_in, n_used, extra : int
+        Discarded, split and continuation states (dt = 0.01 time units each).
+    device : str or torch.device
+        Where the tensors live.
+
+    Returns
+    -------
+    ForecastData
+        The forecasting problem.
+    """
     series = simulate(system, n_steps=n_used, burn_in=burn_in, extra=extra)
     return make_forecasting_data(
         series, lookback=lookback, stride=stride, target=target, n_used=n_used, device=device

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import torch
@@ -36,7 +37,24 @@ DIVERGE_FACTOR = 100.0
 def is_diverged(loss: float, initial: float, factor: float = DIVERGE_FACTOR) -> bool:
     """True when ``loss`` is non-finite or ``loss > factor * initial`` (a finite blow-up).
 
-    ``initial`` is the run's initial training loss (> 0, finite); ``factor`` > 1.
+    Parameters
+    ----------
+    loss : float
+        Current training loss (z-units squared).
+    initial : float
+        The run's initial training loss (> 0, finite).
+    factor : float
+        Blow-up factor > 1.
+
+    Returns
+    -------
+    bool
+        Whether the run has diverged.
+
+    Raises
+    ------
+    ValueError
+        If ``factor`` <= 1 or ``initial`` is not a finite positive number.
     """
     factor = check_float("factor", factor, 1.0, lo_open=True)
     initial = float(initial)
@@ -52,13 +70,48 @@ def _check_data(data):
 
 
 def rnn_loss(model: ElmanRNN, X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """MSE of the model's outputs against y, reduced in float64."""
+    """MSE of the model's outputs against y, reduced in float64: mean (f(X) - y)^2.
+
+    Parameters
+    ----------
+    model : ElmanRNN
+        The forecaster.
+    X : torch.Tensor
+        Windows [B, T, n_in].
+    y : torch.Tensor
+        Targets [B, n_out].
+
+    Returns
+    -------
+    torch.Tensor
+        Scalar float64 loss (z-units squared).
+    """
     return ((model(X).to(torch.float64) - y.to(torch.float64)) ** 2).mean()
 
 
 @torch.no_grad()
 def val_mse(model: ElmanRNN, data: ForecastData) -> float:
-    """One-step validation MSE of the predicted next states (z-units)."""
+    """One-step validation MSE of the predicted next states (z-units squared).
+
+    MSE = mean over windows and variables of (x_hat_{t+1} - x_{t+1})^2, without gradients.
+
+    Parameters
+    ----------
+    model : ElmanRNN
+        The forecaster.
+    data : ForecastData
+        The forecasting problem.
+
+    Returns
+    -------
+    float
+        The validation MSE.
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a ForecastData.
+    """
     _check_data(data)
     pred = data.to_state(model(data.X_val), data.X_val)
     return float(((pred.double() - data.yv_state.double()) ** 2).mean())
@@ -80,7 +133,34 @@ def _start_indices(data: ForecastData, starts: int, horizon: int) -> np.ndarray:
 def free_run(
     model: ElmanRNN, data: ForecastData, starts: int = 10, horizon: int = 300
 ) -> np.ndarray:
-    """RMS z-scored error e(t), t = 1..horizon, of the closed-loop forecast: [starts, horizon]."""
+    """RMS z-scored error e(t), t = 1..horizon, of the closed-loop forecast.
+
+    e(t) = sqrt(mean over the 3 variables of (x_hat_{s+t} - x_{s+t})^2), the model fed back its
+    own predictions after a true seed window.
+
+    Parameters
+    ----------
+    model : ElmanRNN
+        The forecaster.
+    data : ForecastData
+        The forecasting problem (with enough continuation states).
+    starts : int
+        Number of evenly spaced start points in the validation segment.
+    horizon : int
+        Forecast length (time steps).
+
+    Returns
+    -------
+    numpy.ndarray
+        e in z-units, shape [starts, horizon].
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a ForecastData.
+    ValueError
+        If ``horizon`` runs past the simulated continuation.
+    """
     _check_data(data)
     starts = check_int("starts", starts, 1)
     horizon = check_int("horizon", horizon, 1)
@@ -98,7 +178,29 @@ def free_run(
 
 
 def persistence_free_run(data: ForecastData, starts: int = 10, horizon: int = 300) -> np.ndarray:
-    """e(t) of the persistence forecast x_hat_{s+t} = x_{s-1} from the same starts as free_run."""
+    """e(t) of the persistence forecast x_hat_{s+t} = x_{s-1} from the same starts as free_run.
+
+    Parameters
+    ----------
+    data : ForecastData
+        The forecasting problem.
+    starts : int
+        Number of start points.
+    horizon : int
+        Forecast length (time steps).
+
+    Returns
+    -------
+    numpy.ndarray
+        RMS error in z-units, shape [starts, horizon].
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a ForecastData.
+    ValueError
+        If ``horizon`` runs past the simulated continuation.
+    """
     _check_data(data)
     starts = check_int("starts", starts, 1)
     horizon = check_int("horizon", horizon, 1)
@@ -111,11 +213,33 @@ def persistence_free_run(data: ForecastData, starts: int = 10, horizon: int = 30
 
 
 def valid_prediction_time(
-    err, threshold: float = 0.5, dt: float = 0.01, lyap: float = 0.9056
+    err: np.ndarray, threshold: float = 0.5, dt: float = 0.01, lyap: float = 0.9056
 ) -> float:
     """Median over rows of (steps before err first exceeds threshold) * dt * lyap.
 
-    In Lyapunov times."""
+    A NaN error counts as exceeded; a row that never exceeds gives horizon * dt * lyap.
+
+    Parameters
+    ----------
+    err : numpy.ndarray
+        Errors e(t) [horizon] or [starts, horizon] (z-units).
+    threshold : float
+        Error threshold > 0 (z-units).
+    dt : float
+        Time step > 0 (model time units).
+    lyap : float
+        lambda_1 > 0 (per model time unit).
+
+    Returns
+    -------
+    float
+        The valid prediction time in Lyapunov times.
+
+    Raises
+    ------
+    ValueError
+        If ``err`` has the wrong shape or a number is out of range.
+    """
     err = np.atleast_2d(np.asarray(err, dtype=np.float64))
     if err.ndim != 2 or err.shape[1] < 1:
         raise ValueError(f"err must be [horizon] or [starts, horizon]; got shape {err.shape}")
@@ -155,7 +279,19 @@ class TrainResult:
 
         The crossing is only seen at evaluations: it happened after ``steps_after`` (the
         previous evaluation, -1 if the first one already meets the target) and at or before
-        ``steps``; with evaluations every step the two differ by 1 and ``steps`` is exact."""
+        ``steps``; with evaluations every step the two differ by 1 and ``steps`` is exact.
+
+        Parameters
+        ----------
+        target : float
+            Validation MSE target (z-units squared).
+
+        Returns
+        -------
+        dict
+            ``steps``, ``steps_after`` (optimizer steps), ``fpe`` (forward-pass equivalents)
+            and ``wall_s`` (s); all NaN when the target is never met.
+        """
         hit = np.flatnonzero(self.curve[:, 1] <= target)
         if not hit.size:
             return {"steps": np.nan, "steps_after": np.nan, "fpe": np.nan, "wall_s": np.nan}
@@ -175,14 +311,14 @@ def train(
     data: ForecastData,
     steps: int,
     lr: float,
-    seed=0,
+    seed: int = 0,
     *,
     eval_every: int = 50,
     eval_dense: int = 0,
     sigma: float = 1e-4,
     spectral_every: int | None = None,
     diverge_factor: float = DIVERGE_FACTOR,
-    **opt_overrides,
+    **opt_overrides: Any,
 ) -> TrainResult:
     """Full-batch training of ``model`` on ``data.X_train`` for ``steps`` steps.
 
@@ -194,6 +330,45 @@ def train(
     ``eval_every`` steps and at the end. A training loss that is non-finite or above
     ``diverge_factor`` times the initial one (:func:`is_diverged`) stops the run
     (``diverged``; the final MSE is then inf). Wall times exclude evaluations.
+
+    Parameters
+    ----------
+    model : ElmanRNN
+        The forecaster, trained in place.
+    method : str
+        One of ``METHODS``.
+    data : ForecastData
+        The forecasting problem.
+    steps : int
+        Optimizer steps >= 1.
+    lr : float
+        Learning rate eta_0 >= 0.
+    seed : int
+        Noise seed of perturbative optimizers.
+    eval_every : int
+        Validation interval >= 1 (steps).
+    eval_dense : int
+        Evaluate at every step t < ``eval_dense``.
+    sigma : float
+        Perturbation std (parameter units).
+    spectral_every : int or None
+        Spectral-reset interval (steps), None = never.
+    diverge_factor : float
+        Blow-up factor > 1 of :func:`is_diverged`.
+    **opt_overrides
+        Optimizer flag overrides.
+
+    Returns
+    -------
+    TrainResult
+        Curve (step, val MSE, wall s, FPE), final/best MSE, timings and counters.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not an ElmanRNN or ``data`` not a ForecastData.
+    ValueError
+        If an argument is out of range.
     """
     check_choice("method", method, METHODS)
     _check_data(data)

@@ -1,4 +1,4 @@
-r"""Compute and peak memory of one RNN training step vs sequence length (spec §3.9, [R] protocol).
+r"""Compute and peak memory of one RNN training step vs sequence length ([R] protocol).
 
 One fresh process (spawn, 1 torch thread) per (method, T): build B Lorenz windows of length T,
 the model and the optimizer, take one warm-up step, then for each repeat: collect garbage, call

@@ -9,12 +9,13 @@ is bit-identical to plain mode.
 ElmanRNN: h_t = phi(W_in x_t + W_hh h_{t-1} + b), h_0 = 0; y_hat = W_out h_T + b_out, written as an
 explicit time loop so that BPTT and the no-grad path run the same arithmetic and, under no_grad,
 only the current h_t is kept (memory flat in T). Init: W_in ~ N(0, 1/3), W_hh ~ N(0, g^2/H),
-W_out ~ N(0, 1/H), zero biases. P = H^2 + (2 n_in + 1 + n_out) H + n_out (= H^2 + 7H + 3 for 3-d).
+W_out ~ N(0, 1/H), zero biases. P = H^2 + (n_in + 1 + n_out) H + n_out (= H^2 + 7H + 3 for 3-d).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 import numpy as np
 import torch
@@ -30,7 +31,18 @@ def _generator(seed) -> torch.Generator:
 
 
 def state_hash(model: nn.Module) -> str:
-    """sha256 (first 16 hex digits) of a model's parameters (for fairness checks)."""
+    """sha256 (first 16 hex digits) of a model's parameters (for fairness checks).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The model; its state dict is hashed by sorted name, name then raw bytes.
+
+    Returns
+    -------
+    str
+        16 hexadecimal digits, equal for equal parameters.
+    """
     h = hashlib.sha256()
     for name, t in sorted(model.state_dict().items()):
         h.update(name.encode())
@@ -39,18 +51,33 @@ def state_hash(model: nn.Module) -> str:
 
 
 class XORNet(nn.Module):
-    """2-H-1 tanh/sigmoid net for XOR.
+    """2-H-1 tanh/sigmoid net for XOR: y = sigmoid(W2 tanh(W1 x + b1) + b2).
 
     Parameters
     ----------
-    hidden : H >= 1.
-    replicas : None (plain) or R >= 1 (every parameter gets a leading dimension R).
-    init_scale : > 0, weights ~ U(-init_scale, init_scale).
-    seed : int >= 0 (plain); in replica mode an int (replica r uses seed + r) or a list of R
+    hidden : int
+        H >= 1.
+    replicas : int or None
+        None (plain) or R >= 1 (every parameter gets a leading dimension R).
+    init_scale : float
+        > 0, weights ~ U(-init_scale, init_scale).
+    seed : int or sequence of int
+        int >= 0 (plain); in replica mode an int (replica r uses seed + r) or a list of R
         ints, so that replica r starts exactly where a plain net with that seed starts.
+
+    Raises
+    ------
+    ValueError
+        If a size is out of range or the seed list does not have R entries.
     """
 
-    def __init__(self, hidden: int, replicas: int | None = None, init_scale: float = 1.0, seed=0):
+    def __init__(
+        self,
+        hidden: int,
+        replicas: int | None = None,
+        init_scale: float = 1.0,
+        seed: int | Sequence[int] | np.ndarray = 0,
+    ) -> None:
         super().__init__()
         self.hidden = check_int("hidden", hidden, 1)
         self.replicas = None if replicas is None else check_int("replicas", replicas, 1)
@@ -82,7 +109,18 @@ class XORNet(nn.Module):
         self.forward_passes = 0
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """x [N, 2] -> outputs [N] (plain) or [R, N] (replicas), in (0, 1)."""
+        """Forward pass y = sigmoid(W2 tanh(W1 x + b1) + b2); counts ``forward_passes``.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Inputs [N, 2].
+
+        Returns
+        -------
+        torch.Tensor
+            Outputs in (0, 1): [N] (plain) or [R, N] (replicas).
+        """
         self.forward_passes += 1
         W1 = self.W1.unsqueeze(-3)  # [.., 1, H, 2]
         pre = (W1 * x[:, None, :]).sum(-1) + self.b1.unsqueeze(-2)  # [.., N, H]
@@ -94,13 +132,27 @@ class XORNet(nn.Module):
 class ElmanRNN(nn.Module):
     """Elman RNN forecaster with an explicit time loop (see module docstring).
 
+    h_t = phi(W_in x_t + W_hh h_{t-1} + b), h_0 = 0; y_hat = W_out h_T + b_out.
+
     Parameters
     ----------
-    n_in, n_out : input / output sizes >= 1 (3 for Lorenz / Rossler).
-    hidden : H >= 1.
-    nonlinearity : "tanh" (default, [R]) or "relu" (reproduces [T]).
-    g : recurrent gain >= 0 (W_hh ~ N(0, g^2/H)).
-    seed : int >= 0 or numpy Generator.
+    n_in : int
+        Input size >= 1 (3 for Lorenz / Rossler).
+    hidden : int
+        H >= 1.
+    n_out : int
+        Output size >= 1.
+    nonlinearity : str
+        "tanh" (default, [R]) or "relu" (reproduces [T]).
+    g : float
+        Recurrent gain >= 0 (W_hh ~ N(0, g^2/H)).
+    seed : int or numpy.random.Generator
+        Initialisation seed (int >= 0).
+
+    Raises
+    ------
+    ValueError
+        If a size or ``g`` is out of range or ``nonlinearity`` is unknown.
     """
 
     def __init__(
@@ -110,8 +162,8 @@ class ElmanRNN(nn.Module):
         n_out: int = 3,
         nonlinearity: str = "tanh",
         g: float = 0.9,
-        seed=0,
-    ):
+        seed: int | np.random.Generator = 0,
+    ) -> None:
         super().__init__()
         self.n_in = check_int("n_in", n_in, 1)
         self.hidden = H = check_int("hidden", hidden, 1)
@@ -133,10 +185,27 @@ class ElmanRNN(nn.Module):
 
     @property
     def n_params(self) -> int:
+        """Number of trainable scalars P = H^2 + (n_in + n_out + 1) H + n_out."""
         return sum(p.numel() for p in self.parameters())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """x [B, T, n_in] -> y_hat [B, n_out] from the last hidden state."""
+        """Run the recurrence over T steps and read out the last hidden state.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Windows [B, T, n_in] (z-units).
+
+        Returns
+        -------
+        torch.Tensor
+            y_hat = W_out h_T + b_out, [B, n_out].
+
+        Raises
+        ------
+        ValueError
+            If ``x`` is not [B, T, n_in].
+        """
         if x.dim() != 3 or x.shape[-1] != self.n_in:
             raise ValueError(f"x must have shape [B, T, {self.n_in}]; got {tuple(x.shape)}")
         self.forward_passes += 1

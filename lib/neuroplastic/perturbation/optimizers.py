@@ -1,12 +1,12 @@
 r"""Weight perturbation (WP) and the Dopamine optimizer as ``torch.optim.Optimizer`` subclasses.
 
-Closure protocol (spec §3.1). ``step(closure)`` runs under ``torch.no_grad()``; the closure
+Closure protocol. ``step(closure)`` runs under ``torch.no_grad()``; the closure
 evaluates a *fixed* batch and returns the loss (a scalar, or a length-R tensor in replica mode)
 and never calls ``backward``. The optimizer calls it at theta and at each perturbed point and
 returns the unperturbed loss L(theta). Losses are converted to float64 before differences are
 taken (closures should reduce in float64, as the library's do). No autograd graph is built.
 
-Estimator (§3.2). xi ~ N(0, sigma^2 I) over all trainable parameters jointly;
+Estimator. xi ~ N(0, sigma^2 I) over all trainable parameters jointly;
 nu = sigma^2 if ``normalize_by_sigma2`` else 1.
 
 * forward difference: delta = L(theta + xi) - L(theta)            (2 closure calls)
@@ -22,8 +22,9 @@ then re-drawn to undo the perturbation and apply the update (MeZO's seed trick, 
 2023); this costs one parameter tensor of extra memory. Undoing by subtraction is exact up to
 float rounding: (theta + xi) - xi differs from theta by at most one ulp per element.
 
-Dopamine (§3.3) keeps a surprise trace s_t = beta_s s_{t-1} + (1 - beta_s)|delta_t| (mean |delta|
-over K) and sets eta_t by its learning-rate law:
+Dopamine (nambusubramaniyan2025dopamine) keeps a surprise trace
+s_t = beta_s s_{t-1} + (1 - beta_s)|delta_t| (mean |delta| over K) and sets eta_t by its
+learning-rate law:
 
 * ``"constant"``:        eta_t = eta_0  (this is WP)
 * ``"adaptive_coding"``: eta_t = eta_0 * sigma / (s_t + eps)            (Dopamine-1, [R])
@@ -33,7 +34,7 @@ over K) and sets eta_t by its learning-rate law:
 
 then clamps eta_t to ``lr_clamp`` = (eta_min, eta_max) when given.
 
-Replica mode (§3.6): with ``replicas=R`` every parameter has a leading dimension R, the closure
+Replica mode: with ``replicas=R`` every parameter has a leading dimension R, the closure
 returns R losses, and delta, s, eta are length-R vectors: R independent runs sharing tensor ops.
 The noise of replica r is drawn jointly with the others from one generator, so replica r is not
 bit-identical to a single run with seed r (R = 1 is bit-identical to plain mode).
@@ -41,34 +42,65 @@ bit-identical to a single run with seed r (R = 1 is bit-identical to plain mode)
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
 import torch
 from torch.optim import Optimizer
 
 from ..validation import check_choice, check_float, check_int, check_seed
 from .spectral import SpectralReset
 
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
 LR_LAWS = ("constant", "adaptive_coding", "tonic")
 EMA_ORDERS = ("standard", "as_quoted")
 
 
 class WeightPerturbation(Optimizer):
-    """Derivative-free weight perturbation with a constant learning rate.
+    """Derivative-free weight perturbation with a constant learning rate (jabri1992weight).
+
+    Update: theta <- theta - eta_0 (1/K) sum_k delta_k xi_k / nu, with xi_k ~ N(0, sigma^2 I),
+    delta_k the loss difference (loss units) and nu = sigma^2 or 1 (see the module docstring).
 
     Parameters
     ----------
-    params : iterable of tensors (one parameter group: all are perturbed jointly).
-    lr : eta_0 >= 0 (dimensionless step multiplier of delta xi / nu).
-    sigma : perturbation std > 0 (parameter units).
-    n_perturbations : K >= 1 perturbations averaged per step.
-    antithetic : use [L(theta+xi) - L(theta-xi)]/2 (same expectation, lower variance).
-    normalize_by_sigma2 : divide by nu = sigma^2 (True) or nu = 1 (the rule as quoted).
-    regenerate_noise : re-draw xi from the saved generator state (True) or store it (P floats).
-    replicas : None, or R >= 1 for replica mode (leading dim R on every parameter).
-    spectral : None or a :class:`SpectralReset` applied at the start of each step.
-    report_unperturbed : in antithetic mode, spend one more call to return L(theta); otherwise
-        ``step`` returns the mean of L(theta+xi) and L(theta-xi) (a biased report).
-    seed : int >= 0 or numpy Generator for the optimizer's own torch.Generator.
+    params : Iterable[torch.Tensor]
+        The trainable tensors; they must form one parameter group (all are perturbed jointly).
+    lr : float
+        eta_0 >= 0 (dimensionless step multiplier of delta xi / nu).
+    sigma : float
+        Perturbation std > 0 (parameter units).
+    n_perturbations : int
+        K >= 1 perturbations averaged per step.
+    antithetic : bool
+        Use [L(theta+xi) - L(theta-xi)]/2 (same expectation, lower variance).
+    normalize_by_sigma2 : bool
+        Divide by nu = sigma^2 (True) or nu = 1 (the rule as quoted).
+    regenerate_noise : bool
+        Re-draw xi from the saved generator state (True) or store it (P floats).
+    replicas : int or None
+        None, or R >= 1 for replica mode (leading dim R on every parameter).
+    spectral : SpectralReset or None
+        Applied at the start of each step when given.
+    report_unperturbed : bool
+        In antithetic mode, spend one more call to return L(theta); otherwise ``step`` returns
+        the mean of L(theta+xi) and L(theta-xi) (a biased report).
+    seed : int or numpy.random.Generator
+        Seed (int >= 0) of the optimizer's own torch.Generator.
 
+    Raises
+    ------
+    TypeError
+        If a flag is not a bool or ``spectral`` is not a SpectralReset.
+    ValueError
+        If a number is out of range, the params do not form exactly one non-empty group, or a
+        parameter lacks the leading replica dimension R.
+
+    Notes
+    -----
     After a step, ``last`` holds ``delta`` (float64 [K] or [K, R]), ``eta``, ``passes`` (closure
     calls), ``reset`` (bool), ``loss`` and ``nonfinite`` (bool or [R]).
     """
@@ -77,7 +109,7 @@ class WeightPerturbation(Optimizer):
 
     def __init__(
         self,
-        params,
+        params: Iterable[torch.Tensor],
         lr: float,
         sigma: float = 1e-3,
         n_perturbations: int = 1,
@@ -87,8 +119,8 @@ class WeightPerturbation(Optimizer):
         replicas: int | None = None,
         spectral: SpectralReset | None = None,
         report_unperturbed: bool = True,
-        seed=0,
-    ):
+        seed: int | np.random.Generator = 0,
+    ) -> None:
         lr = check_float("lr", lr, 0.0)
         self.sigma = check_float("sigma", sigma, 0.0, lo_open=True)
         self.n_perturbations = check_int("n_perturbations", n_perturbations, 1)
@@ -190,8 +222,30 @@ class WeightPerturbation(Optimizer):
         return torch.full(delta.shape[1:], eta0, dtype=torch.float64, device=delta.device)
 
     # ------------------------------------------------------------------ step
-    def step(self, closure=None):
-        """One perturbation step; returns L(theta) before the update (float, or float64 [R])."""
+    def step(self, closure: Callable[[], Any] | None = None) -> float | torch.Tensor:
+        """One perturbation step: K (or 2K) perturbed closure calls, then the update.
+
+        theta <- theta - eta_t (1/K) sum_k delta_k xi_k / nu; a non-finite delta sets eta_t = 0
+        for that run (flagged in ``last["nonfinite"]``).
+
+        Parameters
+        ----------
+        closure : callable
+            Evaluates the loss on a fixed batch (a scalar, or R losses in replica mode) without
+            calling ``backward``.
+
+        Returns
+        -------
+        float or torch.Tensor
+            L(theta) before the update (loss units): a float, or float64 [R] in replica mode.
+
+        Raises
+        ------
+        TypeError
+            If ``closure`` is missing or not callable.
+        ValueError
+            If the closure's output has the wrong shape or the groups are not exactly one.
+        """
         if closure is None or not callable(closure):
             raise TypeError("closure must be a callable returning the loss on a fixed batch")
         if len(self.param_groups) != 1:
@@ -258,7 +312,13 @@ class WeightPerturbation(Optimizer):
         self.total_passes = int(extra["total_passes"])
 
     def state_dict(self) -> dict:
-        """The torch state dict plus ``"perturbation"``: generator state, step count, s, eta."""
+        """The torch state dict plus ``"perturbation"``: generator state, step count, s, eta.
+
+        Returns
+        -------
+        dict
+            ``torch.optim.Optimizer.state_dict()`` with the extra ``"perturbation"`` entry.
+        """
         sd = super().state_dict()
         extra = self._extra_state()
         extra["generator"] = self._gen.get_state().clone()
@@ -266,6 +326,18 @@ class WeightPerturbation(Optimizer):
         return sd
 
     def load_state_dict(self, state_dict: dict) -> None:
+        """Restore the state written by :meth:`state_dict` (generator, step count, traces).
+
+        Parameters
+        ----------
+        state_dict : dict
+            A dict returned by :meth:`state_dict`.
+
+        Raises
+        ------
+        ValueError
+            If the ``"perturbation"`` entry is missing.
+        """
         if "perturbation" not in state_dict:
             raise ValueError(
                 "state_dict must hold the 'perturbation' entry written by state_dict()"
@@ -280,42 +352,64 @@ class WeightPerturbation(Optimizer):
 class Dopamine(WeightPerturbation):
     """Weight perturbation whose learning rate is set by the reward-prediction error delta.
 
-    Parameters (beyond :class:`WeightPerturbation`'s ``**wp_options``)
+    Surprise trace s_t = beta_s s_{t-1} + (1 - beta_s) mean_k |delta_k| (loss units); eta_t by
+    ``lr_law`` (module docstring), then clamped to ``lr_clamp`` (nambusubramaniyan2025dopamine).
+
+    Parameters
     ----------
-    lr : eta_0 >= 0.
-    sigma : perturbation std > 0.
-    variant : 1 (Dopamine-1, adaptive coding [R]) or 2 (Dopamine-2, tonic trace [T]/[R]); sets the
+    params : Iterable[torch.Tensor]
+        The trainable tensors (one parameter group).
+    lr : float
+        eta_0 >= 0.
+    sigma : float
+        Perturbation std > 0 (parameter units).
+    variant : int
+        1 (Dopamine-1, adaptive coding [R]) or 2 (Dopamine-2, tonic trace [T]/[R]); sets the
         defaults of the flags below.
-    lr_law : "constant" | "adaptive_coding" | "tonic" (default by variant: 1 -> adaptive_coding,
+    lr_law : str or None
+        "constant" | "adaptive_coding" | "tonic" (default by variant: 1 -> adaptive_coding,
         2 -> tonic).
-    beta_s : surprise-trace decay in [0, 1) (default 0.9 for variant 1, 0.99 for variant 2).
-    beta_eta : learning-rate-trace decay in [0, 1) (tonic law; default 0.99).
-    s0 : initial surprise s_0: a float >= 0, ``"auto"`` (s_1 = |delta_1|) or ``"sigma"``
+    beta_s : float or None
+        Surprise-trace decay in [0, 1) (default 0.9 for variant 1, 0.99 for variant 2).
+    beta_eta : float or None
+        Learning-rate-trace decay in [0, 1) (tonic law; default 0.99).
+    s0 : float or str
+        Initial surprise s_0: a float >= 0, ``"auto"`` (s_1 = |delta_1|) or ``"sigma"``
         (s_0 = sigma).
-    eta_gain : kappa > 0, or ``"auto"``: eta = eta_0 for the first 10 steps, then
-        kappa = eta_0/s_10.
-    eta_ema_order : "standard" (eta = b eta + (1-b) kappa s) or "as_quoted" (weights swapped).
-    lr_clamp : (eta_min, eta_max) with 0 <= eta_min <= eta_max, None for no clamp, or "default"
+    eta_gain : float or str
+        kappa > 0, or ``"auto"``: eta = eta_0 for the first 10 steps, then kappa = eta_0/s_10.
+    eta_ema_order : str
+        "standard" (eta = b eta + (1-b) kappa s) or "as_quoted" (weights swapped).
+    lr_clamp : tuple of float, None or str
+        (eta_min, eta_max) with 0 <= eta_min <= eta_max, None for no clamp, or "default"
         (variant 1: none; variant 2: (0, 10 eta_0)).
-    eps : eps > 0 in the adaptive-coding denominator.
+    eps : float
+        eps > 0 in the adaptive-coding denominator.
+    **wp_options
+        Further keywords of :class:`WeightPerturbation`.
+
+    Raises
+    ------
+    ValueError
+        If an option is out of range or not one of its choices.
     """
 
     def __init__(
         self,
-        params,
+        params: Iterable[torch.Tensor],
         lr: float,
         sigma: float = 1e-3,
         variant: int = 1,
         lr_law: str | None = None,
         beta_s: float | None = None,
         beta_eta: float | None = None,
-        s0="auto",
-        eta_gain="auto",
+        s0: float | str = "auto",
+        eta_gain: float | str = "auto",
         eta_ema_order: str = "standard",
-        lr_clamp="default",
+        lr_clamp: tuple[float, float] | None | str = "default",
         eps: float = 1e-12,
-        **wp_options,
-    ):
+        **wp_options: Any,
+    ) -> None:
         variant = check_int("variant", variant, 1, 2)
         self.variant = variant
         if lr_law is None:
@@ -358,10 +452,40 @@ class Dopamine(WeightPerturbation):
         self._kappa = None if eta_gain == "auto" else float(eta_gain)
 
     @classmethod
-    def from_preset(cls, params, name: str, lr: float, sigma: float = 1e-3, **overrides):
+    def from_preset(
+        cls,
+        params: Iterable[torch.Tensor],
+        name: str,
+        lr: float,
+        sigma: float = 1e-3,
+        **overrides: Any,
+    ) -> Dopamine:
         """Build the preset ``name`` (see :func:`presets`) with flag ``overrides``.
 
         ``wp`` returns a Dopamine with the constant law (identical updates to WeightPerturbation).
+
+        Parameters
+        ----------
+        params : Iterable[torch.Tensor]
+            The trainable tensors.
+        name : str
+            A key of ``PRESETS``.
+        lr : float
+            eta_0 >= 0.
+        sigma : float
+            Perturbation std > 0 (parameter units).
+        **overrides
+            Constructor keywords that replace the preset's flags.
+
+        Returns
+        -------
+        Dopamine
+            The configured optimizer.
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not a preset.
         """
         check_choice("name", name, tuple(PRESETS))
         flags = dict(PRESETS[name]["flags"])
@@ -474,8 +598,15 @@ PRESETS = {
 SPECTRAL_BY_DEFAULT = {"dopamine2_as_quoted"}
 
 
-def presets():
-    """A pandas DataFrame: preset name, its flag values and the source label."""
+def presets() -> pd.DataFrame:
+    """The optimizer presets as a table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per preset: its name, its flag values, the spectral-reset policy and the
+        source label.
+    """
     import pandas as pd
 
     rows = []
@@ -494,20 +625,49 @@ PERTURBATIVE = ("wp", "dopamine1", "dopamine2", "dopamine2_as_quoted")
 
 def make_optimizer(
     method: str,
-    params,
+    params: Iterable[torch.Tensor],
     lr: float,
     *,
     sigma: float = 1e-3,
-    seed=0,
+    seed: int | np.random.Generator = 0,
     spectral: SpectralReset | None = None,
     replicas: int | None = None,
-    **overrides,
-):
+    **overrides: Any,
+) -> torch.optim.Optimizer:
     """Optimizer for ``method`` in METHODS.
 
     "sgd" (no momentum) and "adam" (betas 0.9/0.999, eps 1e-8) are ``torch.optim`` classes (the
     caller runs backward); ``spectral`` is then ignored (callers apply it themselves). The
     perturbative methods are :class:`Dopamine` presets with ``overrides``.
+
+    Parameters
+    ----------
+    method : str
+        One of ``METHODS``.
+    params : Iterable[torch.Tensor]
+        The trainable tensors.
+    lr : float
+        Learning rate eta_0 >= 0.
+    sigma : float
+        Perturbation std > 0 (parameter units; perturbative methods only).
+    seed : int or numpy.random.Generator
+        Noise seed (perturbative methods only).
+    spectral : SpectralReset or None
+        Spectral reset applied by perturbative optimizers at each step.
+    replicas : int or None
+        R for replica mode (perturbative methods only).
+    **overrides
+        Preset flag overrides (perturbative methods only).
+
+    Returns
+    -------
+    torch.optim.Optimizer
+        ``SGD``, ``Adam`` or a :class:`Dopamine`.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is unknown or ``lr`` < 0.
     """
     check_choice("method", method, METHODS)
     lr = check_float("lr", lr, 0.0)

@@ -7,6 +7,8 @@ W <- W * rho*/rho(W) (when rho > 0) at the start of every ``every``-th optimizer
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import torch
 
 from ..validation import check_choice, check_float, check_int
@@ -39,10 +41,29 @@ def _radius(W: torch.Tensor, method: str = "eig", iters: int = 50) -> torch.Tens
 
 
 def spectral_radius(W: torch.Tensor, method: str = "eig") -> float:
-    """Spectral radius max|eig(W)| of a square matrix (float64 arithmetic), as a float.
+    """Spectral radius rho(W) = max_i |lambda_i(W)| of a square matrix (float64 arithmetic).
 
     ``method="eig"`` is exact; ``"power"`` is 50 power iterations (cheaper, inexact on complex
     dominant pairs). For a stack [R, n, n] the largest radius is returned.
+
+    Parameters
+    ----------
+    W : torch.Tensor
+        Matrix [n, n] or stack [..., n, n].
+    method : str
+        "eig" or "power".
+
+    Returns
+    -------
+    float
+        rho(W) (dimensionless; the maximum over a stack).
+
+    Raises
+    ------
+    TypeError
+        If ``W`` is not a tensor.
+    ValueError
+        If ``W`` is not square in its last two dimensions or ``method`` is unknown.
     """
     _check_square(W)
     check_choice("method", method, ("eig", "power"))
@@ -52,18 +73,38 @@ def spectral_radius(W: torch.Tensor, method: str = "eig") -> float:
 class SpectralReset:
     """Rescale square weight matrices to spectral radius ``radius`` every ``every`` steps.
 
+    W <- W * rho*/rho(W) for each matrix with rho(W) > 0.
+
     Parameters
     ----------
-    params : list of square tensors (the recurrent matrices W_hh; leading replica dims allowed).
-    radius : target rho* > 0 (1.0 in [T]).
-    every : reset at steps 0, every, 2*every, ... (int >= 1), or None for never.
-    method : "eig" (exact, default) or "power".
+    params : Iterable[torch.Tensor]
+        Square tensors (the recurrent matrices W_hh; leading replica dims allowed).
+    radius : float
+        Target rho* > 0 (1.0 in [T]).
+    every : int or None
+        Reset at steps 0, every, 2*every, ... (int >= 1), or None for never.
+    method : str
+        "eig" (exact, default) or "power".
 
+    Raises
+    ------
+    TypeError, ValueError
+        If ``params`` is empty or holds a non-square or non-tensor entry, or an option is out
+        of range.
+
+    Notes
+    -----
     Calling the object with the 0-based step index applies the reset when due and returns
     whether it did; ``n_resets`` and ``reset_steps`` record the history.
     """
 
-    def __init__(self, params, radius: float = 1.0, every: int | None = 1, method: str = "eig"):
+    def __init__(
+        self,
+        params: Iterable[torch.Tensor],
+        radius: float = 1.0,
+        every: int | None = 1,
+        method: str = "eig",
+    ) -> None:
         params = list(params)
         if not params:
             raise ValueError("params must hold at least one square tensor")
@@ -78,9 +119,10 @@ class SpectralReset:
 
     @torch.no_grad()
     def apply(self) -> None:
-        """Rescale every matrix to spectral radius ``radius`` now.
+        """Rescale every matrix to spectral radius ``radius`` now: W <- W * rho*/rho(W).
 
-        Matrices with rho = 0 are left as they are."""
+        Matrices with rho = 0 are left as they are; ``n_resets`` grows by 1.
+        """
         for W in self.params:
             rho = _radius(W, self.method)
             scale = torch.where(

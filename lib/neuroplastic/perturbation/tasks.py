@@ -1,4 +1,4 @@
-r"""XOR with 2-H-1 nets trained by WP, Dopamine, SGD or Adam ([R] protocol of spec §3.8).
+r"""XOR with 2-H-1 nets trained by WP, Dopamine, SGD or Adam ([R] protocol).
 
 Patterns {00, 01, 10, 11} -> {0, 1, 1, 0}; loss = MSE over the 4 patterns (reduced in float64);
 one epoch = one full-batch step. Success: L(theta_t) < ``criterion`` (0.01) for some t <= budget;
@@ -10,6 +10,8 @@ backpropagate the *sum* of the replica losses (disjoint parameters, so every gra
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import torch
@@ -20,15 +22,41 @@ from .models import XORNet, state_hash
 from .optimizers import METHODS, PERTURBATIVE, make_optimizer
 
 
-def xor_data(device="cpu"):
-    """(X [4, 2], y [4]) float32 tensors of the XOR truth table."""
+def xor_data(device: str | torch.device = "cpu") -> tuple[torch.Tensor, torch.Tensor]:
+    """The XOR truth table {00, 01, 10, 11} -> {0, 1, 1, 0}.
+
+    Parameters
+    ----------
+    device : str or torch.device
+        Where the tensors live.
+
+    Returns
+    -------
+    X : torch.Tensor
+        Inputs [4, 2], float32.
+    y : torch.Tensor
+        Targets [4], float32.
+    """
     X = torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], device=device)
     y = torch.tensor([0.0, 1.0, 1.0, 0.0], device=device)
     return X, y
 
 
 def xor_loss(model: XORNet, X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Per-replica MSE over the 4 patterns, float64 ([R], or [] in plain mode)."""
+    """Per-replica MSE over the 4 patterns: L = (1/4) sum_n (f(x_n) - y_n)^2, in float64.
+
+    Parameters
+    ----------
+    model : XORNet
+        The net (plain or replicas).
+    X, y : torch.Tensor
+        Inputs [4, 2] and targets [4] (from :func:`xor_data`).
+
+    Returns
+    -------
+    torch.Tensor
+        float64 loss, shape [R] (replicas) or [] (plain).
+    """
     return ((model(X).to(torch.float64) - y.to(torch.float64)) ** 2).mean(-1)
 
 
@@ -46,7 +74,7 @@ def _beta_overrides(method: str, beta):
 def xor_run(
     method: str,
     hidden: int,
-    seeds,
+    seeds: Iterable[int],
     budget: int,
     lr: float,
     *,
@@ -56,15 +84,55 @@ def xor_run(
     early_stop: bool = True,
     record_every: int = 0,
     device: str = "cpu",
-    **overrides,
+    **overrides: Any,
 ) -> dict:
     """Train R = len(seeds) XOR nets (replica r initialised from seeds[r]) for ``budget`` epochs.
 
-    Returns a dict of numpy arrays over seeds: ``epochs`` (float, nan = failure), ``success``,
-    ``diverged``, ``init_loss``, ``final_loss``; ``curve`` [n_records, R] of L every
-    ``record_every`` epochs (if > 0); ``passes_per_epoch`` (closure calls per perturbation step, or
-    None for gradient methods); ``grad_fpe_per_epoch`` (measured t(fwd+bwd+update)/t(fwd) for
-    gradient methods); ``wall_time`` (s); ``init_hash`` (one per seed: same for every method).
+    One epoch = one full-batch step; a run succeeds at the first epoch t with
+    L(theta_t) < ``criterion`` (MSE units).
+
+    Parameters
+    ----------
+    method : str
+        One of ``METHODS``.
+    hidden : int
+        H >= 1 hidden units.
+    seeds : Iterable[int]
+        One initialisation seed per replica (non-empty).
+    budget : int
+        Maximum number of epochs >= 1.
+    lr : float
+        Learning rate eta_0.
+    criterion : float
+        Success threshold > 0 on the MSE.
+    sigma : float
+        Perturbation std (parameter units; perturbative methods).
+    beta : float or None
+        Sets beta_s (dopamine1) or beta_s and beta_eta (dopamine2*); None keeps the preset.
+    early_stop : bool
+        Stop once every replica succeeded or diverged.
+    record_every : int
+        Record L every this many epochs (0 = never).
+    device : str
+        Torch device.
+    **overrides
+        Optimizer flag overrides.
+
+    Returns
+    -------
+    dict
+        Numpy arrays over seeds: ``epochs`` (float, nan = failure), ``success``,
+        ``diverged``, ``init_loss``, ``final_loss``; ``curve`` [n_records, R] of L every
+        ``record_every`` epochs (if > 0); ``passes_per_epoch`` (closure calls per perturbation
+        step, or None for gradient methods); ``grad_fpe_per_epoch`` (measured
+        t(fwd+bwd+update)/t(fwd) for gradient methods); ``wall_time`` (s); ``init_hash`` (one
+        per seed: same for every method); and the inputs.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range, ``seeds`` is empty or ``beta`` is given for a method
+        without a trace.
     """
     check_choice("method", method, METHODS)
     hidden = check_int("hidden", hidden, 1)
@@ -169,7 +237,22 @@ def _grad_fpe(model, opt, closure, repeats: int = 50) -> float:
 
 
 def xor_summary(run: dict) -> dict:
-    """Success rate (%), median and IQR of epochs to criterion among successes, and FPE."""
+    """Success rate (%), median and IQR of epochs to criterion among successes, and FPE.
+
+    median_fpe = median epochs * forward-pass equivalents per epoch.
+
+    Parameters
+    ----------
+    run : dict
+        The result of :func:`xor_run`.
+
+    Returns
+    -------
+    dict
+        ``success_%`` (percent of seeds), ``median_epochs``, ``q25``, ``q75`` (epochs),
+        ``median_fpe``, ``fpe_per_epoch`` (forward passes), ``wall_s`` (s) and the run's
+        method, hidden, lr and beta.
+    """
     ep = run["epochs"][run["success"]]
     per_epoch = (
         run["passes_per_epoch"]
@@ -192,7 +275,7 @@ def xor_summary(run: dict) -> dict:
     }
 
 
-def rank_key(summary: dict):
+def rank_key(summary: dict) -> tuple[float, float]:
     """Sort key for tuning: highest success rate, then fewest median epochs."""
     med = summary["median_epochs"]
     return (-summary["success_%"], med if np.isfinite(med) else np.inf)
