@@ -28,6 +28,11 @@ _RAW_MATH_JS = r"""() => {
   return m ? m[0] : null;
 }"""
 
+# Display equations wider than the text column (a reader would have to scroll sideways).
+_WIDE_MATH_JS = """() => [...document.querySelectorAll('mjx-container[display="true"]')]
+  .filter(c => c.scrollWidth > c.clientWidth + 1)
+  .map(c => (c.parentElement && c.parentElement.id) || c.textContent.slice(0, 60))"""
+
 _BROKEN_IMAGES_JS = """() => [...document.images]
   .filter(i => !i.complete || i.naturalWidth === 0).map(i => i.getAttribute('src'))"""
 
@@ -57,6 +62,9 @@ def check_page(browser, html_file: Path, screenshot: Path) -> list[str]:
         page.evaluate("() => MathJax.startup.promise")
         if page.locator("mjx-container").count() == 0:
             problems.append("math is not typeset (no MathJax output)")
+        wide = page.evaluate(_WIDE_MATH_JS)
+        if wide:
+            problems.append(f"display equations wider than the page: {wide}")
     raw = page.evaluate(_RAW_MATH_JS)
     if raw:
         problems.append(f"raw TeX on the page: {raw!r}")
