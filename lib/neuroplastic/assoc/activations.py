@@ -21,17 +21,36 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..validation import check_float, check_int
 from .layouts import Free, Modular
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from .layouts import Layout
+
 
 class Activation:
     """Base class. ``kernel_mode(layout) -> (mode, k, M)`` for the numba kernel."""
 
-    def kernel_mode(self, layout):  # pragma: no cover - abstract
+    def kernel_mode(self, layout: Layout) -> tuple[int, int, int]:  # pragma: no cover - abstract
+        """Kernel dispatch for ``layout``.
+
+        Parameters
+        ----------
+        layout : KofN, Modular or Free
+            Network layout.
+
+        Returns
+        -------
+        tuple of int
+            (mode, k, M): mode 0 per-hypercolumn WTA of M units, 1 k-WTA with k winners
+            (k = 0: set per query), 2 threshold.
+        """
         raise NotImplementedError
 
 
@@ -44,7 +63,24 @@ class KWTA(Activation):
     def __post_init__(self):
         object.__setattr__(self, "k", check_int("k", self.k, lo=1))
 
-    def kernel_mode(self, layout):
+    def kernel_mode(self, layout: Layout) -> tuple[int, int, int]:
+        """Kernel dispatch ``(mode, k, M)`` for ``layout``: (1, k, 1), k-WTA.
+
+        Parameters
+        ----------
+        layout : KofN, Modular or Free
+            Network layout.
+
+        Returns
+        -------
+        tuple of int
+            (mode, k, M).
+
+        Raises
+        ------
+        ValueError
+            k >= N.
+        """
         if self.k >= layout.N:
             raise ValueError(f"k must be < N = {layout.N}; got {self.k}")
         return 1, self.k, 1
@@ -54,14 +90,42 @@ class KWTA(Activation):
 class HWTA(Activation):
     """Per-hypercolumn winner-take-all (modular layouts): exactly one unit per hypercolumn."""
 
-    def kernel_mode(self, layout):
+    def kernel_mode(self, layout: Layout) -> tuple[int, int, int]:
+        """Kernel dispatch ``(mode, k, M)`` for ``layout``: (0, H, M), one winner per hypercolumn.
+
+        Parameters
+        ----------
+        layout : KofN, Modular or Free
+            Network layout.
+
+        Returns
+        -------
+        tuple of int
+            (mode, k, M).
+
+        Raises
+        ------
+        ValueError
+            ``layout`` is not Modular.
+        """
         if not isinstance(layout, Modular):
             raise ValueError(f"activation HWTA needs a Modular layout; got {layout!r}")
         return 0, layout.H, layout.M
 
 
-def default_activation(layout) -> Activation:
-    """HWTA for modular layouts, KWTA(K) otherwise."""
+def default_activation(layout: Layout) -> Activation:
+    """The default WTA of a layout: HWTA for modular layouts, KWTA(round(K)) otherwise.
+
+    Parameters
+    ----------
+    layout : KofN, Modular or Free
+        Network layout.
+
+    Returns
+    -------
+    Activation
+        ``HWTA()`` or ``KWTA(round(K))``.
+    """
     return HWTA() if isinstance(layout, Modular) else KWTA(int(round(layout.K)))
 
 
@@ -72,7 +136,19 @@ LOG_HALF = math.log(0.5)
 class MAP(Activation):
     """Threshold at the rule's MAP point (see module doc)."""
 
-    def kernel_mode(self, layout):
+    def kernel_mode(self, layout: Layout) -> tuple[int, int, int]:
+        """Kernel dispatch ``(mode, k, M)`` for ``layout``: (2, 0, 1), a threshold.
+
+        Parameters
+        ----------
+        layout : KofN, Modular or Free
+            Network layout.
+
+        Returns
+        -------
+        tuple of int
+            (mode, k, M).
+        """
         return 2, 0, 1
 
 
@@ -89,7 +165,19 @@ class Threshold(Activation):
         else:
             object.__setattr__(self, "theta", check_float("theta", self.theta))
 
-    def kernel_mode(self, layout):
+    def kernel_mode(self, layout: Layout) -> tuple[int, int, int]:
+        """Kernel dispatch ``(mode, k, M)`` for ``layout``: (2, 0, 1), a threshold.
+
+        Parameters
+        ----------
+        layout : KofN, Modular or Free
+            Network layout.
+
+        Returns
+        -------
+        tuple of int
+            (mode, k, M).
+        """
         return 2, 0, 1
 
 
@@ -97,7 +185,19 @@ class Threshold(Activation):
 class OracleKWTA(Activation):
     """k-WTA with k = |u^μ| of each query's target (oracle activity)."""
 
-    def kernel_mode(self, layout):
+    def kernel_mode(self, layout: Layout) -> tuple[int, int, int]:
+        """Kernel dispatch ``(mode, k, M)`` for ``layout``: (1, 0, 1), k-WTA with k set per query.
+
+        Parameters
+        ----------
+        layout : KofN, Modular or Free
+            Network layout.
+
+        Returns
+        -------
+        tuple of int
+            (mode, k, M).
+        """
         return 1, 0, 1
 
 
@@ -114,11 +214,38 @@ class Schedule(Activation):
             raise ValueError("ls must list at least one l value")
         object.__setattr__(self, "ls", ls)
 
-    def kernel_mode(self, layout):
+    def kernel_mode(self, layout: Layout) -> tuple[int, int, int]:
+        """Kernel dispatch ``(mode, k, M)``: (0, 0, M) on a modular layout, else (1, 0, 1).
+
+        On a modular layout the l best hypercolumn winners are kept.
+
+        Parameters
+        ----------
+        layout : KofN, Modular or Free
+            Network layout.
+
+        Returns
+        -------
+        tuple of int
+            (mode, k, M).
+        """
         return (0, 0, layout.M) if isinstance(layout, Modular) else (1, 0, 1)
 
-    def l_at(self, t: int, K):
-        """l of step t (int or array over queries when K is an array)."""
+    def l_at(self, t: int, K: int | ArrayLike) -> int | np.ndarray:
+        """Number of winners l_t of step t: min(ls[t], K) for listed steps, K afterwards.
+
+        Parameters
+        ----------
+        t : int
+            Step index (0 = the step from the cue).
+        K : int or array_like
+            Final activity (per query when an array).
+
+        Returns
+        -------
+        int or numpy.ndarray
+            l_t (an array over queries when K is an array).
+        """
         v = self.ls[t] if t < len(self.ls) else None
         return K if v is None else np.minimum(v, K)
 
@@ -137,17 +264,45 @@ class Core(Activation):
         if self.growth is not None:
             object.__setattr__(self, "growth", check_int("growth", self.growth, lo=1))
 
-    def kernel_mode(self, layout):
+    def kernel_mode(self, layout: Layout) -> tuple[int, int, int]:
+        """Kernel dispatch ``(mode, k, M)``: (0, 0, M) on a modular layout, else (1, 0, 1).
+
+        On a modular layout the l best hypercolumn winners are kept.
+
+        Parameters
+        ----------
+        layout : KofN, Modular or Free
+            Network layout.
+
+        Returns
+        -------
+        tuple of int
+            (mode, k, M).
+        """
         return (0, 0, layout.M) if isinstance(layout, Modular) else (1, 0, 1)
 
-    def l_at(self, t: int, K):
+    def l_at(self, t: int, K: int | ArrayLike) -> np.ndarray:
+        """Number of winners l_t = min(K, l_0 + t·g), l_0 = ⌈K/2⌉ (or l0), g = ⌈K/4⌉ (or growth).
+
+        Parameters
+        ----------
+        t : int
+            Step index (0 = the step from the cue).
+        K : int or array_like
+            Final activity (per query when an array).
+
+        Returns
+        -------
+        numpy.ndarray
+            int64 l_t, of the shape of K.
+        """
         K = np.asarray(K)
         l0 = np.ceil(K / 2) if self.l0 is None else np.full(K.shape, self.l0)
         g = np.ceil(K / 4) if self.growth is None else np.full(K.shape, self.growth)
         return np.minimum(K, l0 + t * g).astype(np.int64)
 
 
-def check_activation(activation, layout):
+def check_activation(activation: Activation, layout: Layout) -> Activation:
     """Validate an activation for ``layout`` (Bernoulli k-WTA needs the oracle)."""
     if not isinstance(activation, Activation):
         raise TypeError(
@@ -170,5 +325,5 @@ def check_activation(activation, layout):
     return activation
 
 
-def is_wta(activation) -> bool:
+def is_wta(activation: Activation) -> bool:
     return isinstance(activation, (KWTA, HWTA, OracleKWTA, Schedule, Core))

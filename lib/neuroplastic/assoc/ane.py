@@ -24,10 +24,16 @@ raises ``ValueError``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..validation import check_choice, check_int
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from .activations import Activation
 
 ANE_KINDS = ("none", "oracle", "posterior", "calibrated")
 
@@ -50,8 +56,24 @@ class ANE:
                 raise ValueError("schedule entries must be finite numbers >= 0")
             object.__setattr__(self, "schedule", s)
 
-    def check(self, rule: str, activation) -> None:
-        """Raise ``ValueError`` if this strategy cannot act on ``rule`` under ``activation``."""
+    def check(self, rule: str, activation: Activation) -> None:
+        """Check that this strategy can act on ``rule`` under ``activation``.
+
+        Kind "none" always can; noise-aware rules (bayes, bom, boms, bcpnn_s2, bcpnn_s3) under
+        any activation; Willshaw under a threshold, except posterior ANE.
+
+        Parameters
+        ----------
+        rule : str
+            Rule name.
+        activation : Activation
+            The activation of the retrieval.
+
+        Raises
+        ------
+        ValueError
+            The pair (rule, activation) has no noise handle for this kind.
+        """
         from .activations import is_wta
         from .noise import NOISE_RULES
 
@@ -70,10 +92,29 @@ class ANE:
             "and on Willshaw under a threshold)"
         )
 
-    def estimate(self, t: int, *, posterior, overlap):
-        """ĉ for the state produced by step t (float64[Q]), or None without ANE. posterior: the
-        posterior mass of the new states (posterior ANE); overlap: their true overlap with the
-        targets (oracle ANE; None without targets)."""
+    def estimate(
+        self, t: int, *, posterior: ArrayLike, overlap: ArrayLike | None
+    ) -> np.ndarray | None:
+        """Estimated number ĉ of correct units of the state produced by step t.
+
+        none: no estimate; oracle: ĉ = the true overlap; posterior: ĉ = the posterior mass
+        Σ_{j ∈ state} π_j; calibrated: ĉ = schedule[min(t + 1, len(schedule) − 1)] (units).
+
+        Parameters
+        ----------
+        t : int
+            Step index.
+        posterior : array_like
+            Posterior mass of the new states, float[Q] (posterior ANE; its length gives Q).
+        overlap : array_like or None
+            True overlap of the new states with their targets, [Q] (oracle ANE; None without
+            targets).
+
+        Returns
+        -------
+        numpy.ndarray or None
+            ĉ as float64[Q], or None for kind "none".
+        """
         if self.kind == "none":
             return None
         if self.kind == "oracle":

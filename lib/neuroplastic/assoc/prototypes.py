@@ -9,6 +9,7 @@ correct iff its final state equals its prototype exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,9 +22,20 @@ from .patterns import TAG_PROTO, TAG_TEST, TAG_TRAIN, PatternSet, random_pattern
 from .recall import recall
 from .rules import NOISE_AWARE, build, parse_rule
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    import pandas as pd
+
+    from .activations import Activation
+    from .layouts import Layout
+
 
 @dataclass(frozen=True, eq=False)
 class PrototypeSet:
+    """Prototypes [Q, K], training instances (row q·n_inst + i, labels ``train_label``) and
+    test instances (row q·n_test + i, labels ``test_label``) of :func:`prototype_set`."""
+
     prototypes: PatternSet
     train: PatternSet
     test: PatternSet
@@ -32,9 +44,44 @@ class PrototypeSet:
 
 
 def prototype_set(
-    Q: int, layout, *, n_inst: int, d_train: float, n_test: int, d_test: float, seed
+    Q: int,
+    layout: Layout,
+    *,
+    n_inst: int,
+    d_train: float,
+    n_test: int,
+    d_test: float,
+    seed: int,
 ) -> PrototypeSet:
-    """Prototypes, training instances and labelled test instances (see module docstring)."""
+    """Prototypes, training instances and labelled test instances (see the module docstring).
+
+    Parameters
+    ----------
+    Q : int
+        Number of prototypes (>= 1).
+    layout : KofN or Modular
+        Network layout.
+    n_inst : int
+        Training instances per prototype (>= 1).
+    d_train : float
+        Mean flips per training instance (>= 0).
+    n_test : int
+        Test instances per prototype (>= 1).
+    d_test : float
+        Mean flips per test instance (>= 0).
+    seed : int
+        Seed; every draw is prefix-consistent in Q.
+
+    Returns
+    -------
+    PrototypeSet
+        Prototypes, training and test sets with their labels.
+
+    Raises
+    ------
+    ValueError
+        An argument out of range.
+    """
     Q = check_int("Q", Q, lo=1)
     check_layout(layout)
     n_inst = check_int("n_inst", n_inst, lo=1)
@@ -56,20 +103,20 @@ def prototype_set(
 
 
 def prototype_one(
-    rule,
-    layout,
-    Q,
+    rule: str | tuple | dict,
+    layout: Layout,
+    Q: int,
     *,
-    n_inst,
-    d_train,
-    d_test,
-    n_test,
-    rep,
-    seed,
-    params=None,
-    T_max=15,
-    activation=None,
-) -> dict:
+    n_inst: int,
+    d_train: float,
+    d_test: float,
+    n_test: int,
+    rep: int,
+    seed: int,
+    params: dict[str, Any] | None = None,
+    T_max: int = 15,
+    activation: Activation | None = None,
+) -> dict[str, Any]:
     """Score of one (rule, Q, repetition) (top-level for the sweep helper)."""
     name, p, label = parse_rule(rule)
     params = {**p, **dict(params or {})}
@@ -94,23 +141,61 @@ def prototype_one(
 
 
 def prototype_curve(
-    rule,
-    layout,
-    Q_values,
+    rule: str | tuple | dict,
+    layout: Layout,
+    Q_values: Iterable[int],
     *,
     n_inst: int,
     d_train: float,
     d_test: float,
     n_test: int,
     nrep: int,
-    seed=0,
-    params=None,
+    seed: int = 0,
+    params: dict[str, Any] | None = None,
     T_max: int = 15,
-    n_jobs=None,
+    n_jobs: int | None = None,
     progress: bool = False,
-):
-    """Prototype score vs Q: DataFrame [rule, Q, rep, score, n_train, n_test]; repetition r uses
-    seed + 17 r. All (Q, rep) cells run through ``neuroplastic.parallel.sweep``."""
+) -> pd.DataFrame:
+    """Prototype score against the number of prototypes Q.
+
+    score = fraction of test cues whose final state equals their prototype exactly (0..1).
+    Repetition r uses seed + 17 r; all (Q, rep) cells run through
+    ``neuroplastic.parallel.sweep``. Noise-aware rules get
+    ``noise = CueNoise.from_flips(d_test, layout)`` unless ``params`` gives one.
+
+    Parameters
+    ----------
+    rule : str, tuple or dict
+        Rule name or spec (see :func:`~neuroplastic.assoc.rules.parse_rule`).
+    layout : KofN or Modular
+        Network layout.
+    Q_values : iterable of int
+        Numbers of prototypes (each >= 1).
+    n_inst, d_train, n_test, d_test : int, float, int, float
+        As in :func:`prototype_set` (instances per prototype, mean flips).
+    nrep : int
+        Repetitions per Q (>= 1).
+    seed : int
+        Base seed.
+    params : dict, optional
+        Extra rule parameters.
+    T_max : int
+        Maximum retrieval steps.
+    n_jobs : int, optional
+        Worker processes (None: the sweep default).
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns rule, Q, rep, score, n_train, n_test; one row per (Q, rep).
+
+    Raises
+    ------
+    ValueError
+        Invalid rule, Q value, nrep or seed.
+    """
     import pandas as pd
 
     from ..parallel import sweep
