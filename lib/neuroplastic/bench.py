@@ -22,7 +22,25 @@ from .paths import atomic_write_text, build_dir
 
 
 def median_time(fn: Callable[[], object], *, repeat: int = 5) -> float:
-    """Median wall time in seconds over ``repeat`` calls of ``fn()``."""
+    """Median wall time of ``fn()`` over ``repeat`` calls.
+
+    Parameters
+    ----------
+    fn : callable
+        Called without arguments; its result is discarded.
+    repeat : int, default 5
+        Calls to time (>= 1).
+
+    Returns
+    -------
+    float
+        Seconds.
+
+    Raises
+    ------
+    ValueError
+        If ``repeat`` is not an int >= 1.
+    """
     if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
         raise ValueError(f"repeat must be an int >= 1; got {repeat!r}")
     ts = []
@@ -34,7 +52,25 @@ def median_time(fn: Callable[[], object], *, repeat: int = 5) -> float:
 
 
 def best_time(fn: Callable[[], object], *, repeat: int = 3) -> float:
-    """Smallest wall time in seconds over ``repeat`` calls of ``fn()`` (after one is made)."""
+    """Smallest wall time of ``fn()`` over ``repeat`` calls (after one is made).
+
+    Parameters
+    ----------
+    fn : callable
+        Called without arguments; its result is discarded.
+    repeat : int, default 3
+        Calls to time (>= 1).
+
+    Returns
+    -------
+    float
+        Seconds.
+
+    Raises
+    ------
+    ValueError
+        If ``repeat < 1``.
+    """
     if repeat < 1:
         raise ValueError(f"repeat must be >= 1; got {repeat}")
     best = float("inf")
@@ -54,7 +90,37 @@ def record(
     path: Path | None = None,
     **extra,
 ) -> dict:
-    """Store one comparison; ``ratio = ref_s / ours_s`` (> 1 means ours is faster)."""
+    """Store one comparison of our kernel against the reference implementation.
+
+    ``ratio = ref_s / ours_s`` (> 1 means ours is faster). The record replaces any earlier one of
+    the same ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The benchmark's name (non-empty).
+    sizes : dict
+        The problem sizes, for the report.
+    ours_s, ref_s : float
+        Wall times in seconds (> 0) of our kernel and of the reference.
+    agreed : bool
+        Whether both computed the same result.
+    path : pathlib.Path, optional
+        The records file; default ``_build/benchmarks.json``.
+    **extra
+        Further fields stored with the record.
+
+    Returns
+    -------
+    dict
+        The record written (name, sizes, ours_s, ref_s, ratio, agreed, threads, machine,
+        when, and ``extra``).
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is empty or a time is not > 0.
+    """
     if not name:
         raise ValueError("name must be a non-empty string")
     if not (ours_s > 0 and ref_s > 0):

@@ -23,7 +23,9 @@ import inspect
 import json
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -72,7 +74,18 @@ def _imports(name: str, path: Path) -> set[str]:
 
 @functools.cache
 def module_closure(name: str) -> tuple[str, ...]:
-    """Every ``neuroplastic`` module that importing module ``name`` executes (sorted)."""
+    """Every ``neuroplastic`` module that importing module ``name`` executes.
+
+    Parameters
+    ----------
+    name : str
+        A dotted module name, ``neuroplastic.<...>``.
+
+    Returns
+    -------
+    tuple of str
+        The module names, sorted (``name`` included when its source exists).
+    """
     seen, todo = set(), [name]
     while todo:
         mod = todo.pop()
@@ -88,9 +101,21 @@ def module_closure(name: str) -> tuple[str, ...]:
 
 @functools.cache
 def source_fingerprint(module: str | None = None) -> str:
-    """``<version>-<sha256, first 16 hex>`` of the sources that module ``module`` depends on
-    (:func:`module_closure`); of every library source when ``module`` is None or outside the
-    library (a test's helper function, say)."""
+    """A fingerprint of the sources that module ``module`` depends on.
+
+    ``<version>-<sha256, first 16 hex>`` over the relative paths and bytes of the files of
+    :func:`module_closure`; of every library source when ``module`` is None or outside the
+    library (a test's helper function, say).
+
+    Parameters
+    ----------
+    module : str, optional
+        A dotted module name.
+
+    Returns
+    -------
+    str
+    """
     import neuroplastic
 
     mods = module_closure(module) if module and module.startswith("neuroplastic.") else ()
@@ -102,8 +127,26 @@ def source_fingerprint(module: str | None = None) -> str:
     return f"{neuroplastic.__version__}-{h.hexdigest()[:16]}"
 
 
-def canonical(value):
-    """A JSON-able, order-independent image of ``value`` (raises ``TypeError`` if impossible)."""
+def canonical(value: Any) -> Any:
+    """A JSON-able, order-independent image of ``value``.
+
+    None, bools, strings, numbers, enums, lists/tuples, dicts (sorted by ``str(key)``), arrays
+    (SHA-256 of the bytes with dtype and shape) and dataclass instances (class name and fields).
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    object
+        JSON-able: None, bool, int, float, str, list or dict.
+
+    Raises
+    ------
+    TypeError
+        For a value of any other kind.
+    """
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, (int, np.integer)):
@@ -128,7 +171,31 @@ def canonical(value):
     raise TypeError(f"cannot build a cache key from a {type(value).__name__}: {value!r}")
 
 
-def cache_key(fn, args: tuple, kwargs: dict) -> str:
+def cache_key(fn: Callable, args: tuple, kwargs: dict) -> str:
+    """The cache key of the call ``fn(*args, **kwargs)``.
+
+    SHA-256 (hex) of the JSON of the function's qualified name, its bound arguments (defaults
+    applied, :func:`canonical`) and :func:`source_fingerprint` of its module.
+
+    Parameters
+    ----------
+    fn : callable
+        The undecorated function.
+    args : tuple
+        Positional arguments.
+    kwargs : dict
+        Keyword arguments.
+
+    Returns
+    -------
+    str
+        64 hex digits.
+
+    Raises
+    ------
+    TypeError
+        If the arguments do not bind to ``fn``'s signature or have no canonical image.
+    """
     bound = inspect.signature(fn).bind(*args, **kwargs)
     bound.apply_defaults()
     payload = {
@@ -139,7 +206,23 @@ def cache_key(fn, args: tuple, kwargs: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def cache_path(fn, key: str, serializer: str = "pickle") -> Path:
+def cache_path(fn: Callable, key: str, serializer: str = "pickle") -> Path:
+    """Where the result of ``fn`` under ``key`` is stored.
+
+    Parameters
+    ----------
+    fn : callable
+        The undecorated function.
+    key : str
+        From :func:`cache_key`.
+    serializer : {"pickle", "torch"}, default "pickle"
+        Gives the suffix, ``.pkl`` or ``.pt``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<cache_dir>/results/<module.qualname>/<key><suffix>``.
+    """
     suffix = ".pt" if serializer == "torch" else ".pkl"
     return cache_dir() / "results" / f"{fn.__module__}.{fn.__qualname__}" / f"{key}{suffix}"
 
@@ -169,12 +252,30 @@ def _bypassed() -> bool:
     return os.environ.get("NEUROPLASTIC_NO_CACHE", "") not in ("", "0")
 
 
-def memoize(fn=None, *, serializer: str = "pickle"):
+def memoize(fn: Callable | None = None, *, serializer: str = "pickle") -> Callable:
     """Decorator: cache ``fn``'s result (see module docstring). Adds the keyword ``refresh``.
 
     ``@memoize`` pickles the result; ``@memoize(serializer="torch")`` stores it with
     ``torch.save`` (models, tensors). The wrapper also has ``cache_key(*args, **kwargs)``,
     ``cache_path(...)`` and ``is_cached(...)`` (whether a call would be answered from the cache).
+
+    Parameters
+    ----------
+    fn : callable, optional
+        The function to wrap; omitted when called as ``@memoize(serializer=...)``.
+    serializer : {"pickle", "torch"}, default "pickle"
+        How results are written.
+
+    Returns
+    -------
+    callable
+        The wrapper (or, without ``fn``, a decorator). The wrapper raises :class:`CacheError`
+        when a cached file cannot be read.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``serializer``.
     """
     if serializer not in SERIALIZERS:
         raise ValueError(f"serializer must be one of {SERIALIZERS}; got {serializer!r}")

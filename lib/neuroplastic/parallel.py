@@ -16,14 +16,25 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import distributed
 
 BACKENDS = ("loky", "dask", "sequential")
 SCHEDULER_ENV = "NEUROPLASTIC_SCHEDULER"
 
 
-def scheduler_client():
-    """The Dask client for ``NEUROPLASTIC_SCHEDULER`` (one per process), or None if unset."""
+def scheduler_client() -> distributed.Client | None:
+    """The Dask client for ``$NEUROPLASTIC_SCHEDULER`` (one per process).
+
+    Reuses the process's default client when it is connected to that address, else connects.
+
+    Returns
+    -------
+    distributed.Client or None
+        ``None`` if the variable is unset or empty.
+    """
     address = os.environ.get(SCHEDULER_ENV, "").strip()
     if not address:
         return None
@@ -39,7 +50,18 @@ def scheduler_client():
 
 
 def default_n_jobs() -> int:
-    """``NEUROPLASTIC_N_JOBS`` if set, else ``min(2, cpu count)``."""
+    """The default worker count: ``$NEUROPLASTIC_N_JOBS`` if set, else ``min(2, cpu count)``.
+
+    Returns
+    -------
+    int
+        Worker processes (>= 1).
+
+    Raises
+    ------
+    ValueError
+        If ``$NEUROPLASTIC_N_JOBS`` is < 1 (or not an integer).
+    """
     env = os.environ.get("NEUROPLASTIC_N_JOBS")
     if env:
         n = int(env)
@@ -74,12 +96,32 @@ def sweep(
 
     Parameters
     ----------
-    fn : a picklable top-level function.
-    tasks : keyword-argument dicts, one per call.
-    n_jobs : worker processes (>= 1); default :func:`default_n_jobs`. Ignored for dask, where the
+    fn : callable
+        A picklable top-level function.
+    tasks : iterable of mapping
+        Keyword-argument dicts, one per call.
+    n_jobs : int, optional
+        Worker processes (>= 1); default :func:`default_n_jobs`. Ignored for dask, where the
         cluster's workers decide.
-    backend : ``"loky"`` (local processes), ``"dask"`` (running Dask client) or ``"sequential"``.
-    desc, progress : tqdm label and switch.
+    backend : {"loky", "dask", "sequential"}, default "loky"
+        Local processes, the running Dask client, or inline.
+    desc : str, optional
+        The tqdm label.
+    progress : bool, default True
+        Show the tqdm bar.
+
+    Returns
+    -------
+    list
+        ``fn(**task)`` for each task, in task order.
+
+    Raises
+    ------
+    TypeError
+        If ``fn`` is not callable or a task is not a mapping.
+    ValueError
+        For an unknown ``backend``, ``n_jobs`` not an int >= 1, or ``backend="dask"`` without a
+        running Dask client.
     """
     from tqdm.auto import tqdm
 

@@ -13,7 +13,16 @@ from pathlib import Path
 
 
 def project_root() -> Path:
-    """Return the book's root directory (see module docstring)."""
+    """The book's root directory.
+
+    ``$NEUROPLASTIC_ROOT`` if set, else the nearest directory from the working directory upwards
+    that holds ``_config.yml`` and ``_toc.yml``, else the working directory.
+
+    Returns
+    -------
+    pathlib.Path
+        An absolute path.
+    """
     env = os.environ.get("NEUROPLASTIC_ROOT")
     if env:
         return Path(env).resolve()
@@ -25,20 +34,43 @@ def project_root() -> Path:
 
 
 def build_dir() -> Path:
-    """Return ``_build`` (created on demand by the writers, not here)."""
+    """The build directory: ``$NEUROPLASTIC_BUILD``, else ``<root>/_build``.
+
+    Created on demand by the writers, not here.
+
+    Returns
+    -------
+    pathlib.Path
+    """
     env = os.environ.get("NEUROPLASTIC_BUILD")
     return Path(env).resolve() if env else project_root() / "_build"
 
 
 def cache_dir() -> Path:
-    """Return the result-cache directory ``data/cache`` (``NEUROPLASTIC_CACHE`` overrides)."""
+    """The result-cache directory: ``$NEUROPLASTIC_CACHE``, else ``<root>/data/cache``.
+
+    Returns
+    -------
+    pathlib.Path
+    """
     env = os.environ.get("NEUROPLASTIC_CACHE")
     return Path(env).resolve() if env else project_root() / "data" / "cache"
 
 
 def atomic_write_bytes(path: Path, payload: bytes) -> None:
     """Write ``payload`` to ``path`` so that readers see the old file or the new one, never a
-    partial one: write a sibling temporary file, flush it to disk, then rename it over ``path``."""
+    partial one.
+
+    Writes a sibling temporary file, flushes it to disk, then renames it over ``path``; the
+    parent directories are created.
+
+    Parameters
+    ----------
+    path : pathlib.Path or str
+        The destination file.
+    payload : bytes
+        The new content.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -54,5 +86,13 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Text version of :func:`atomic_write_bytes` (UTF-8)."""
+    """Text version of :func:`atomic_write_bytes` (UTF-8).
+
+    Parameters
+    ----------
+    path : pathlib.Path or str
+        The destination file.
+    text : str
+        The new content.
+    """
     atomic_write_bytes(path, text.encode("utf-8"))

@@ -10,11 +10,21 @@ are compared at the thread count the chapters use.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import torch
 
 
 def default_threads() -> int:
-    """``$OMP_NUM_THREADS`` if it is a positive int, else ``min(2, os.cpu_count())``."""
+    """The default thread count: ``$OMP_NUM_THREADS`` if it is a positive int, else
+    ``min(2, os.cpu_count())``.
+
+    Returns
+    -------
+    int
+        Threads (>= 1).
+    """
     env = os.environ.get("OMP_NUM_THREADS", "")
     if env.isdigit() and int(env) > 0:
         return int(env)
@@ -47,9 +57,18 @@ def configure_threads(n: int | None = None) -> int:
     return n
 
 
-def resolve_device(device: Any = "cpu"):
-    """A ``torch.device`` from ``"cpu"`` (default), ``"cuda"``/``"cuda:i"``, ``"auto"`` (CUDA
-    when present, else CPU) or a ``torch.device``.
+def resolve_device(device: Any = "cpu") -> torch.device:
+    """A ``torch.device`` from a device name or a ``torch.device``.
+
+    Parameters
+    ----------
+    device : str or torch.device, default "cpu"
+        ``"cpu"``, ``"cuda"``/``"cuda:i"``, ``"auto"`` (CUDA when present, else CPU) or a
+        ``torch.device`` (returned as is).
+
+    Returns
+    -------
+    torch.device
 
     Raises
     ------

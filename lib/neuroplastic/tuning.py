@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -41,29 +42,62 @@ class GridSearch:
 
     @property
     def best_index(self) -> int:
+        """Position in ``grid`` of the best finite score (the first one on a tie).
+
+        Returns
+        -------
+        int
+        """
         finite = [i for i, s in enumerate(self.scores) if math.isfinite(s)]
         key = (lambda i: self.scores[i]) if self.minimize else (lambda i: -self.scores[i])
         return min(finite, key=key)
 
     @property
-    def best(self):
+    def best(self) -> Any:
+        """The grid value with the best finite score.
+
+        Returns
+        -------
+        object
+            ``grid[best_index]``.
+        """
         return self.grid[self.best_index]
 
     @property
     def best_score(self) -> float:
+        """The best finite score.
+
+        Returns
+        -------
+        float
+            ``scores[best_index]``.
+        """
         return self.scores[self.best_index]
 
     @property
     def on_edge(self) -> str | None:
-        """``"lower"`` or ``"upper"`` when the best value is the first or last grid point (for
-        grids of at least two points), else ``None``."""
+        """Which edge of the grid the best value sits on.
+
+        Returns
+        -------
+        str or None
+            ``"lower"`` or ``"upper"`` when the best value is the first or last grid point (for
+            grids of at least two points), else ``None``.
+        """
         if len(self.grid) < 2:
             return None
         i = self.best_index
         return "lower" if i == 0 else "upper" if i == len(self.grid) - 1 else None
 
     def note(self) -> str:
-        """A sentence for a table or a claim's evidence."""
+        """A sentence for a table or a claim's evidence.
+
+        Returns
+        -------
+        str
+            ``"best <name> = <value> (inside the grid [...])"`` or ``(on the lower/upper edge
+            of the grid [...])``.
+        """
         where = f"on the {self.on_edge} edge of the grid" if self.on_edge else "inside the grid"
         grid = ", ".join(f"{g:g}" if isinstance(g, float) else str(g) for g in self.grid)
         return f"best {self.name} = {self.best} ({where} [{grid}])"
@@ -72,5 +106,26 @@ class GridSearch:
 def grid_search(
     name: str, grid: Sequence, scores: Sequence[float], *, minimize: bool = True
 ) -> GridSearch:
-    """Shorthand for :class:`GridSearch`."""
+    """Shorthand for :class:`GridSearch`.
+
+    Parameters
+    ----------
+    name : str
+        The hyperparameter's name (non-empty).
+    grid : sequence
+        The ordered grid values.
+    scores : sequence of float
+        ``scores[i]`` is the score at ``grid[i]`` (non-finite = diverged or failed).
+    minimize : bool, default True
+        Whether lower scores are better.
+
+    Returns
+    -------
+    GridSearch
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is empty, the lengths differ or are 0, or no score is finite.
+    """
     return GridSearch(name, tuple(grid), tuple(scores), minimize)

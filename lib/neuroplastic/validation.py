@@ -15,9 +15,12 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import torch
 
 SEED_MAX = 2**63 - 1
 """Largest seed (the range of a non-negative int64, accepted by numpy and torch alike)."""
@@ -107,7 +110,27 @@ def check_float(
 
 
 def check_choice(name: str, value: Any, choices: Collection) -> Any:
-    """Return ``value`` if it is one of ``choices``, else raise ``ValueError`` listing them."""
+    """Return ``value`` if it is one of ``choices``.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, used in the error message.
+    value : object
+        The value to test (an unhashable value counts as absent from a set).
+    choices : collection
+        The allowed values.
+
+    Returns
+    -------
+    object
+        ``value`` itself.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not in ``choices`` (the message lists them).
+    """
     try:
         ok = value in choices
     except TypeError:  # an unhashable value tested against a set
@@ -119,6 +142,17 @@ def check_choice(name: str, value: Any, choices: Collection) -> Any:
 
 def check_seed(seed: int | np.random.Generator, name: str = "seed") -> int:
     """An int seed in [0, :data:`SEED_MAX`] from an int or a numpy Generator (one draw).
+
+    Parameters
+    ----------
+    seed : int or numpy.random.Generator
+        An int in [0, 2**63 - 1], or a Generator from which one such int is drawn.
+    name : str, default "seed"
+        The argument's name, used in the error message.
+
+    Returns
+    -------
+    int
 
     Raises
     ------
@@ -140,14 +174,48 @@ def check_seed(seed: int | np.random.Generator, name: str = "seed") -> int:
 
 
 def as_generator(seed: int | np.random.Generator, name: str = "seed") -> np.random.Generator:
-    """``seed`` itself if it is a numpy Generator, else ``numpy.random.default_rng(seed)``."""
+    """``seed`` itself if it is a numpy Generator, else ``numpy.random.default_rng(seed)``.
+
+    Parameters
+    ----------
+    seed : int or numpy.random.Generator
+        See :func:`check_seed`.
+    name : str, default "seed"
+        The argument's name, used in the error message.
+
+    Returns
+    -------
+    numpy.random.Generator
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`check_seed`.
+    """
     if isinstance(seed, np.random.Generator):
         return seed
     return np.random.default_rng(check_seed(seed, name))
 
 
-def torch_generator(seed: int | np.random.Generator, device: Any = "cpu"):
-    """A ``torch.Generator`` on ``device`` seeded with :func:`check_seed` of ``seed``."""
+def torch_generator(seed: int | np.random.Generator, device: Any = "cpu") -> torch.Generator:
+    """A ``torch.Generator`` on ``device`` seeded with :func:`check_seed` of ``seed``.
+
+    Parameters
+    ----------
+    seed : int or numpy.random.Generator
+        See :func:`check_seed` (a Generator gives one draw).
+    device : str or torch.device, default "cpu"
+        The generator's device.
+
+    Returns
+    -------
+    torch.Generator
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`check_seed`.
+    """
     import torch
 
     g = torch.Generator(device=device)
