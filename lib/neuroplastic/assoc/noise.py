@@ -39,6 +39,7 @@ Units: W and b are natural-log odds (kinds 0, 2) or log posterior ratios (kind 1
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -47,6 +48,9 @@ from .counts import Counts
 from .cues import CueNoise
 from .kernels import level_weights
 from .layouts import Modular, check_layout
+
+if TYPE_CHECKING:
+    from .layouts import Layout
 
 NOISE_RULES = {"bayes": 0, "bcpnn_s2": 1, "bcpnn_s3": 2}
 """Rules whose weights depend on the noise of the state (the ANE handle); value = kernel kind."""
@@ -78,7 +82,7 @@ def clamp_noise(
     return pm, pf
 
 
-def groups_of(layout) -> np.ndarray:
+def groups_of(layout: Layout) -> np.ndarray:
     """int32[N]: hypercolumn id (modular) or the unit's own index (so only i = j is removed)."""
     if isinstance(layout, Modular):
         return np.ascontiguousarray(layout.groups, dtype=np.int32)
@@ -100,7 +104,7 @@ def symmetrize_veto(W: np.ndarray) -> np.ndarray:
 
 
 def default_smoothing(rule: str) -> str:
-    """ "cell" for bayes (the spec's pseudo-count on each cell), "marginal" for the stabilized
+    """ "cell" for bayes (the pseudo-count on each cell), "marginal" for the stabilized
     BCPNN forms: with α on each cell, a never-used unit j gets P(ũ_i = 1 | u_j = 1) ≈ ½ from the
     pseudo-counts alone and fires under S2/S3, which (unlike Bayes) lack the inactive-input terms
     that veto it (shown in T2 of ch02)."""
@@ -137,7 +141,7 @@ NOISE_PARAMS = ("alpha", "p_min", "include_diagonal", "symmetrize", "smoothing")
 def noise_arrays(
     rule: str,
     counts: Counts,
-    layout,
+    layout: Layout,
     noise: CueNoise,
     *,
     alpha: float | None = None,
@@ -145,7 +149,7 @@ def noise_arrays(
     include_diagonal: bool = False,
     symmetrize: bool = False,
     smoothing: str | None = None,
-):
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """(W float32[N, N], b float32[N], params) of a noise-aware ``rule`` ("bayes", "bcpnn_s2",
     "bcpnn_s3") for cue ``noise``.
 
@@ -204,17 +208,39 @@ class NoiseTable:
     Tables are kept in an LRU cache capped at ``max_table_bytes`` (each costs 4(N² + N) bytes).
 
     params: ``alpha`` (:func:`default_alpha`), ``p_min`` (1e-4), ``include_diagonal`` (False),
-    ``symmetrize`` (False, bayes only), ``smoothing`` (:func:`default_smoothing`)."""
+    ``symmetrize`` (False, bayes only), ``smoothing`` (:func:`default_smoothing`).
+
+    Parameters
+    ----------
+    counts : Counts
+        Counters of the stored patterns (shared, not copied).
+    layout : KofN, Modular or Free
+        Layout of the counters.
+    rule : {"bayes", "bcpnn_s2", "bcpnn_s3"}
+        Noise-aware rule.
+    params : dict, optional
+        Rule parameters (see above).
+    max_table_bytes : int
+        Memory cap of the cache of tables, in bytes (at least one table is kept).
+
+    Raises
+    ------
+    ValueError
+        Unknown rule, invalid parameter values, mismatched layouts, or ``symmetrize`` for a rule
+        other than bayes.
+    TypeError
+        Unknown parameter names, or ``counts`` not a Counts.
+    """
 
     def __init__(
         self,
         counts: Counts,
-        layout,
+        layout: Layout,
         rule: str,
-        params: dict | None = None,
+        params: dict[str, Any] | None = None,
         *,
         max_table_bytes: int = 2**29,
-    ):
+    ) -> None:
         check_choice("rule", rule, tuple(NOISE_RULES))
         _check_counts(counts, layout)
         params = dict(params or {})
@@ -241,20 +267,56 @@ class NoiseTable:
         self._cache: OrderedDict = OrderedDict()
         self.builds = 0
 
-    def noise(self, key) -> CueNoise:
-        """The CueNoise of a key (c, f): p_m = (K − c)/K, p_f = f/(N − K), clamped to [0, 1]."""
+    def noise(self, key: tuple[int, int]) -> CueNoise:
+        """The cue noise of a level: p_m = (K − c)/K, p_f = f/(N − K), clamped to [0, 1].
+
+        Parameters
+        ----------
+        key : tuple of int
+            (c, f): correct and false active units.
+
+        Returns
+        -------
+        CueNoise
+            (p_m, p_f).
+        """
         c, f = key
         K, N = self.K, self.N
         return CueNoise(min(max((K - c) / K, 0.0), 1.0), min(max(f / (N - K), 0.0), 1.0))
 
-    def key(self, n_active: int, c_hat: float) -> tuple:
-        """Key of a state with ``n_active`` active units and ĉ estimated correct ones."""
+    def key(self, n_active: int, c_hat: float) -> tuple[int, int]:
+        """Key (c, l − c) of a state with l = ``n_active`` active units, c = round(ĉ) in [0, l].
+
+        Parameters
+        ----------
+        n_active : int
+            Active units l of the state.
+        c_hat : float
+            Estimated correct units ĉ.
+
+        Returns
+        -------
+        tuple of int
+            (c, f) with c + f = l.
+        """
         n_active = int(n_active)
         c = int(min(max(round(float(c_hat)), 0), n_active))
         return (c, n_active - c)
 
-    def get(self, key) -> tuple[np.ndarray, np.ndarray]:
-        """(W float32[N, N], b float32[N]) for the noise level ``key`` = (c, f)."""
+    def get(self, key: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """Weights of one noise level, built on first use and kept in the LRU cache.
+
+        Parameters
+        ----------
+        key : tuple of int
+            (c, f): correct and false active units of the state.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            (W float32[N, N], b float32[N]) in nats, from :func:`noise_arrays` at
+            :meth:`noise` (key).
+        """
         key = (int(key[0]), int(key[1]))
         hit = self._cache.get(key)
         if hit is not None:

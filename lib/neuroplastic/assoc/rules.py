@@ -26,6 +26,7 @@ boms           bayes with symmetrize=True: W ← (W + Wᵀ)/2
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -35,6 +36,9 @@ from .cues import CueNoise
 from .kernels import precovar_c_acc, rule_kernel
 from .layouts import check_layout, removed_mask
 from .noise import NOISE_PARAMS, NoiseTable, clamp_noise, noise_arrays, symmetrize_veto
+
+if TYPE_CHECKING:
+    from .layouts import Layout
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,11 +58,18 @@ class Network:
 
     @property
     def N(self) -> int:
+        """Number of units N."""
         return self.W.shape[0]
 
-    def kernel_arrays(self):
-        """(W, b) as used by retrieval: the integer-valued float32 weights when ``int_scale`` is
-        set, else W, b themselves."""
+    def kernel_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The weights retrieval uses.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            (W float32[N, N], b float32[N]): the integer-valued weights s·W and zero biases when
+            ``int_scale`` = s is set, else W, b themselves.
+        """
         cache = self.__dict__.get("_kernel_arrays")
         return cache if cache is not None else (self.W, self.b)
 
@@ -246,21 +257,75 @@ _ALLOWED["bcpnn_s3"] = _ALLOWED["bcpnn_s2"]
 
 
 def list_rules() -> list[str]:
-    """Registered rule names."""
+    """Registered rule names.
+
+    Returns
+    -------
+    list of str
+        The keys of :data:`RULES`, in registry order.
+    """
     return list(RULES)
 
 
 def is_noise_aware(rule: str) -> bool:
-    """True for rules whose weights depend on the cue noise (bayes, bom, boms, bcpnn_s2/s3)."""
+    """Whether the weights of ``rule`` depend on the cue noise (bayes, bom, boms, bcpnn_s2/s3).
+
+    Parameters
+    ----------
+    rule : str
+        Registered rule name.
+
+    Returns
+    -------
+    bool
+        True for the rules in :data:`NOISE_AWARE`.
+
+    Raises
+    ------
+    ValueError
+        Unknown rule.
+    """
     check_choice("rule", rule, tuple(RULES))
     return rule in NOISE_AWARE
 
 
-def build(rule: str, counts: Counts, layout, *, self_gain: float = 0.0, **params) -> Network:
-    """Weights and biases of ``rule`` from ``counts`` (see module docstring for the formulas).
+def build(
+    rule: str, counts: Counts, layout: Layout, *, self_gain: float = 0.0, **params: Any
+) -> Network:
+    """Weights and biases of ``rule`` from ``counts`` (formulas in the module docstring).
 
     Synapses in D get W = 0 (diagonal W_jj = ``self_gain`` ≥ 0 unless the Bayes diagonal is
-    included). Returns a :class:`Network` with float32 W, b."""
+    included). Log rules (bcpnn, bayes, S2, S3) give weights in nats. The count-linear rules
+    (hebb, willshaw, covar, hopfield, precovar b) also carry exact integer weights
+    (``Network.int_scale``) when ``self_gain`` = 0 on a fixed-K layout.
+
+    Parameters
+    ----------
+    rule : str
+        Registered rule name (see :func:`list_rules`).
+    counts : Counts
+        Counters of the stored patterns.
+    layout : KofN, Modular or Free
+        Layout of the counters.
+    self_gain : float
+        Diagonal weight g >= 0.
+    **params
+        Rule parameters (module docstring); noise-aware rules need ``noise=CueNoise(...)``.
+
+    Returns
+    -------
+    Network
+        float32 W[N, N] (row = presynaptic) and b[N].
+
+    Raises
+    ------
+    TypeError
+        ``counts`` not a Counts, or a parameter the rule does not accept.
+    ValueError
+        Unknown rule, mismatched layouts, invalid parameter values, or missing ``noise``.
+    FloatingPointError
+        Non-finite weights of a rule that must be finite.
+    """
     check_choice("rule", rule, tuple(RULES))
     if not isinstance(counts, Counts):
         raise TypeError(f"counts must be a Counts; got {type(counts).__name__}")
@@ -329,10 +394,34 @@ def _build_noise(rule, counts, layout, self_gain, params):
     return Network(W, b, rule, dict(params), sym, layout, None)
 
 
-def weight_source(rule: str, counts: Counts, layout, **params):
-    """What retrieval reads: a :class:`Network` for a fixed rule or a noise-aware rule with
-    ``noise``, and a :class:`~neuroplastic.assoc.noise.NoiseTable` (weights of every noise level,
-    built lazily) for a noise-aware rule without ``noise``."""
+def weight_source(rule: str, counts: Counts, layout: Layout, **params: Any) -> Network | NoiseTable:
+    """What retrieval reads for ``rule``.
+
+    Parameters
+    ----------
+    rule : str
+        Registered rule name.
+    counts : Counts
+        Counters of the stored patterns.
+    layout : KofN, Modular or Free
+        Layout of the counters.
+    **params
+        Rule parameters, as for :func:`build`.
+
+    Returns
+    -------
+    Network or NoiseTable
+        A :class:`Network` for a fixed rule or a noise-aware rule with ``noise``; a
+        :class:`~neuroplastic.assoc.noise.NoiseTable` (weights of every noise level, built
+        lazily) for a noise-aware rule without ``noise``.
+
+    Raises
+    ------
+    ValueError
+        Unknown rule (and the errors of :func:`build`).
+    TypeError
+        A parameter the rule does not accept.
+    """
     check_choice("rule", rule, tuple(RULES))
     if rule in NOISE_AWARE and "noise" not in params:
         name = "bayes" if rule in ("bom", "boms") else rule
@@ -430,10 +519,36 @@ def _attach_integer(net, rule, params, counts, layout, self_gain):
 
 
 def build_reference(
-    rule: str, counts: Counts, layout, *, self_gain: float = 0.0, **params
+    rule: str, counts: Counts, layout: Layout, *, self_gain: float = 0.0, **params: Any
 ) -> Network:
     """The same weights as :func:`build`, computed with plain numpy from the formulas of the
-    module docstring (readable reference; no integer support path)."""
+    module docstring (readable reference; no integer support path).
+
+    Parameters
+    ----------
+    rule : str
+        Registered rule name.
+    counts : Counts
+        Counters of the stored patterns.
+    layout : KofN, Modular or Free
+        Layout of the counters.
+    self_gain : float
+        Diagonal weight g >= 0.
+    **params
+        Rule parameters.
+
+    Returns
+    -------
+    Network
+        float32 W[N, N] and b[N] (``int_scale`` None).
+
+    Raises
+    ------
+    ValueError
+        Unknown rule or invalid parameters.
+    FloatingPointError
+        NaN weights (noise-aware rules) or non-finite weights (the other rules).
+    """
     check_choice("rule", rule, tuple(RULES))
     check_layout(layout)
     self_gain = check_float("self_gain", self_gain, lo=0.0)
@@ -458,9 +573,33 @@ def build_reference(
     )
 
 
-def parse_rule(spec):
-    """``"covar"`` or ``"covar:mean=global"`` / ``"bayes:alpha=0.5,symmetrize=1"`` ->
-    (name, params, label). A (name, params) tuple or {"rule": name, **params} dict also works."""
+def parse_rule(
+    spec: str | tuple[str, dict[str, Any]] | list | dict[str, Any],
+) -> tuple[str, dict[str, Any], str]:
+    """Rule name, parameters and label from a rule spec.
+
+    ``"covar"``, ``"covar:mean=global"`` or ``"bayes:alpha=0.5,symmetrize=1"``; a (name,
+    params) pair or a ``{"rule": name, "label": ..., **params}`` dict also works. In strings,
+    symmetrize/include_diagonal are booleans ("1", "true", "yes"), alpha, p_min and a numeric
+    eps floats, other values strings.
+
+    Parameters
+    ----------
+    spec : str, tuple, list or dict
+        The rule spec.
+
+    Returns
+    -------
+    tuple
+        (name, params, label); the label is the string itself or built from name and params.
+
+    Raises
+    ------
+    ValueError
+        Unknown rule, malformed parameter or a parameter the rule does not accept.
+    TypeError
+        ``spec`` of another type.
+    """
     if isinstance(spec, (tuple, list)) and len(spec) == 2:
         name, params = spec[0], dict(spec[1])
         label = name + (":" + ",".join(f"{k}={v}" for k, v in params.items()) if params else "")
