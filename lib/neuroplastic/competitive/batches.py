@@ -10,10 +10,35 @@ from __future__ import annotations
 import torch
 
 
-def batches(n: int, batch_size: int, g: torch.Generator, updates: int | None = None, device="cpu"):
-    """Index batches (int64 tensors): one pass through a fresh permutation of ``range(n)`` or,
-    when ``updates`` is given, that many full batches of ``min(batch_size, n)`` indices cycling
-    through permutations."""
+def batches(
+    n: int,
+    batch_size: int,
+    g: torch.Generator,
+    updates: int | None = None,
+    device: str | torch.device = "cpu",
+) -> list[torch.Tensor]:
+    """Minibatch index tensors drawn from ``g``.
+
+    Parameters
+    ----------
+    n : int
+        Number of examples.
+    batch_size : int
+        Examples per minibatch.
+    g : torch.Generator
+        Source of the permutations (on ``device``).
+    updates : int or None
+        None: one pass through a fresh permutation of ``range(n)`` (the last batch shorter);
+        else that many full batches of ``min(batch_size, n)`` indices, cycling through fresh
+        permutations.
+    device : str or torch.device
+        Device of the index tensors.
+
+    Returns
+    -------
+    list of torch.Tensor
+        int64 index batches.
+    """
     perm = torch.randperm(n, generator=g, device=device)
     if updates is None:
         return [perm[i : i + batch_size] for i in range(0, n, batch_size)]
@@ -26,9 +51,36 @@ def batches(n: int, batch_size: int, g: torch.Generator, updates: int | None = N
     return out
 
 
-def batch_plan(n: int, batch_size: int, epochs: int, steps: int | None, g, device="cpu"):
-    """``([(t, batch)], horizon)``: ``epochs`` passes (t = epoch, horizon = epochs) or, when
-    ``steps`` is given, exactly that many batches (t = step, horizon = steps)."""
+def batch_plan(
+    n: int,
+    batch_size: int,
+    epochs: int,
+    steps: int | None,
+    g: torch.Generator,
+    device: str | torch.device = "cpu",
+) -> tuple[list[tuple[int, torch.Tensor]], int]:
+    """The whole minibatch schedule of a training run.
+
+    Parameters
+    ----------
+    n, batch_size : int
+        Examples and examples per minibatch.
+    epochs : int
+        Passes through the data (used when ``steps`` is None).
+    steps : int or None
+        Exactly this many minibatch updates instead of ``epochs`` passes.
+    g : torch.Generator
+        Source of the permutations.
+    device : str or torch.device
+        Device of the index tensors.
+
+    Returns
+    -------
+    plan : list of (int, torch.Tensor)
+        ``(t, batch)`` with t the epoch (0-based) or, with ``steps``, the step.
+    horizon : int
+        ``epochs``, or ``steps`` when given (the length of a linear rate decay ``1 - t/horizon``).
+    """
     if steps is None:
         plan = [(e, b) for e in range(epochs) for b in batches(n, batch_size, g, None, device)]
         return plan, epochs

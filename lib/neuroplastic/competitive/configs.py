@@ -1,8 +1,13 @@
-"""Frozen, validated configurations (every default is the spec's §4 value)."""
+"""Frozen, validated configurations of the chapter-3 models (inoue2026sparse reconstruction).
+
+Epochs count passes through the training set, ``batch_size`` examples per minibatch; rates are
+per minibatch step. Invalid values raise ``TypeError``/``ValueError`` at construction.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from ..validation import check_choice, check_float, check_int
 
@@ -101,7 +106,12 @@ class BPConfig:
 
 @dataclass(frozen=True)
 class RRConfig:
-    """RR, the reconstructed rule (spec §4.5; NOT the authors' rule)."""
+    """RR, the reconstructed rule (NOT the authors' rule; see :mod:`.rr` for the steps).
+
+    K = ``n_hidden`` units, ``k_win`` Hebbian winners, the rank-``k_anti`` unit anti-Hebbian with
+    strength ``delta``, rate ``eta0`` (linearly decayed over ``epochs``), pruning threshold
+    ``theta`` (fraction of the row max), regrowth probability ``regrow0``, homeostatic rate
+    ``eta_b`` and ``plasticity`` "multiplicative" or "additive" (ablation A1)."""
 
     n_hidden: int = 400
     k_win: int = 1
@@ -159,8 +169,23 @@ CONFIG_TYPES = {
 }
 
 
-def config_dict(cfg) -> dict:
-    """Canonical JSON-able form of a config (or a tuple of configs)."""
+def config_dict(cfg: Any) -> dict:
+    """Canonical JSON-able form of a config (or a tuple of configs).
+
+    Parameters
+    ----------
+    cfg : KHConfig, KHReadoutConfig, BPConfig, RRConfig, RRReadoutConfig or a tuple/list of them
+
+    Returns
+    -------
+    dict
+        ``{"type": <class name>, **fields}``, or ``{"parts": [...]}`` for a tuple.
+
+    Raises
+    ------
+    TypeError
+        If ``cfg`` is not a config of this module.
+    """
     if isinstance(cfg, (tuple, list)):
         return {"parts": [config_dict(c) for c in cfg]}
     if type(cfg).__name__ not in CONFIG_TYPES:
@@ -172,15 +197,33 @@ def config_dict(cfg) -> dict:
 
 
 def model_configs(
-    n_hidden=400,
-    kh_epochs=100,
-    rr_epochs=50,
-    bp_epochs=30,
-    kh_readout_epochs=60,
-    rr_readout_epochs=100,
-) -> dict:
-    """The chapter-3 models as {name: (kind, cfg)} for ``get_or_train``; chapter 4 calls this
-    with the same profile numbers and so receives the cached models."""
+    n_hidden: int = 400,
+    kh_epochs: int = 100,
+    rr_epochs: int = 50,
+    bp_epochs: int = 30,
+    kh_readout_epochs: int = 60,
+    rr_readout_epochs: int = 100,
+) -> dict[str, tuple[str, Any]]:
+    """The chapter-3 models as ``{name: (kind, cfg)}`` for ``get_or_train``.
+
+    Chapter 4 calls this with the same profile numbers and so receives the cached models.
+
+    Parameters
+    ----------
+    n_hidden : int
+        Hidden units K of every model.
+    kh_epochs, rr_epochs, bp_epochs : int
+        Training epochs of the KH/KH-nn layers, the RR layer and the BP nets.
+    kh_readout_epochs, rr_readout_epochs : int
+        Epochs of the KH and RR readouts.
+
+    Returns
+    -------
+    dict
+        ``"BP"``, ``"BP-nn"``, ``"BP-unit"`` -> ``("bp", BPConfig)``; ``"KH"``, ``"KH-nn"`` ->
+        ``("kh", (KHConfig, KHReadoutConfig))``; ``"RR"`` -> ``("rr", (RRConfig,
+        RRReadoutConfig))``.
+    """
     ro_kh = KHReadoutConfig(epochs=kh_readout_epochs)
     ro_rr = RRReadoutConfig(epochs=rr_readout_epochs)
     return {
@@ -193,8 +236,25 @@ def model_configs(
     }
 
 
-def ablation_configs(rr_cfg: tuple) -> dict:
-    """A1-A5 of spec §4.7 derived from the RR (layer, readout) configs."""
+def ablation_configs(
+    rr_cfg: tuple[RRConfig, RRReadoutConfig],
+) -> dict[str, tuple[str, tuple[RRConfig, RRReadoutConfig]]]:
+    """The RR ablations A1-A5, each one change of the RR (layer, readout) configs.
+
+    A1 additive plasticity; A2 no structural plasticity (``theta = regrow0 = 0``); A3 no
+    homeostasis (``eta_b = 0``); A4 no synaptic decay in the readout (``lambda_ = 0``); A5 the
+    exact delta rule instead of node perturbation in the readout.
+
+    Parameters
+    ----------
+    rr_cfg : tuple of (RRConfig, RRReadoutConfig)
+        The reference RR configuration.
+
+    Returns
+    -------
+    dict
+        ``{"A1": ("rr", (layer, readout)), ..., "A5": ...}``.
+    """
     from dataclasses import replace
 
     lay, ro = rr_cfg

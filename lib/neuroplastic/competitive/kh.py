@@ -12,6 +12,7 @@ inputs are dimensionless; eps is a step size per minibatch.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -65,7 +66,7 @@ def _kh_update(W, v, p, k, delta, eps, R, nonneg, work=None):
 
 def kh_step(
     W: torch.Tensor,
-    v,
+    v: np.ndarray | torch.Tensor,
     p: float = 3.0,
     k: int = 7,
     delta: float = 0.4,
@@ -75,7 +76,40 @@ def kh_step(
 ) -> torch.Tensor:
     """One Krotov–Hopfield minibatch update of ``W`` (K x D, modified in place).
 
-    ``v``: minibatch (B x D). Returns ``W``. See the module docstring for the math.
+    I = sgn(W)|W|^{p-1} v^T; g = 1 for each sample's top unit, -delta for its rank-k unit;
+    ds = g (R^p v) - (sum_b g I) W; W <- W + eps ds / max|ds| (KH-nn: then W <- max(W, 0)).
+    Weights and inputs are dimensionless; ``eps`` is a step size per minibatch.
+
+    Parameters
+    ----------
+    W : torch.Tensor
+        Floating weights [K, D], updated in place.
+    v : np.ndarray or torch.Tensor
+        Minibatch [B, D].
+    p : float
+        Lebesgue exponent (>= 2).
+    k : int
+        Rank of the anti-Hebbian unit, in [2, K].
+    delta : float
+        Anti-Hebbian strength (>= 0).
+    eps : float
+        Step size (>= 0).
+    R : float
+        Radius of the invariant sphere ||W_mu||_p = R (> 0).
+    nonneg : bool
+        Clip ``W`` at 0 after the step (KH-nn).
+
+    Returns
+    -------
+    torch.Tensor
+        ``W``.
+
+    Raises
+    ------
+    TypeError
+        If ``W`` is not a 2-d floating tensor or ``v`` not an array/tensor.
+    ValueError
+        If ``v`` has the wrong width or a parameter is out of range.
     """
     if not isinstance(W, torch.Tensor) or W.dim() != 2 or not W.is_floating_point():
         raise TypeError("W must be a 2-d floating torch tensor")
@@ -91,8 +125,24 @@ def kh_step(
 
 @dataclass
 class KHLayer:
-    """A trained KH layer: W (K x D tensor, on CPU), per-unit wins in the last epoch,
-    per-epoch history and the requested snapshots {epoch: W copy} (epoch 0 = init)."""
+    """A trained KH layer.
+
+    Attributes
+    ----------
+    W : torch.Tensor
+        Weights [K, D] on the CPU.
+    wins : np.ndarray
+        int64 [K], wins (top unit of a sample) per unit in the last epoch.
+    history : list of dict
+        Per epoch: ``epoch``, ``eps``, ``median_norm`` (median ||W_mu||_p), ``active_units``.
+    snapshots : dict
+        ``{epoch: W copy}`` for the requested epochs (epoch 0 = init).
+    config : KHConfig or None
+    kind : str
+        ``"kh"`` or ``"kh_nn"``.
+    wins_total : np.ndarray or None
+        int64 [K], wins over all epochs.
+    """
 
     W: torch.Tensor
     wins: np.ndarray
@@ -112,19 +162,47 @@ def _check_snapshots(snapshots, epochs):
 
 
 def train_kh(
-    X,
+    X: np.ndarray | torch.Tensor,
     cfg: KHConfig,
-    seed=0,
-    snapshots=(),
-    device="cpu",
+    seed: int | np.random.Generator = 0,
+    snapshots: Iterable[int] = (),
+    device: str | torch.device = "cpu",
     updates_per_epoch: int | None = None,
     progress: bool = False,
 ) -> KHLayer:
     """Train a KH (or KH-nn, ``cfg.nonneg``) layer on raw inputs ``X`` (N x D in [0, 1]).
 
-    Init W ~ N(0, 1) (KH-nn: |N(0, 1)|); eps_e = eps0 (1 - e/E); data reshuffled
-    every epoch. ``updates_per_epoch`` (few-shot variant S) fixes the number of
-    minibatches per epoch instead of one pass.
+    Init W ~ N(0, 1) (KH-nn: |N(0, 1)|); step size eps_e = eps0 (1 - e/E) in epoch e of E;
+    data reshuffled every epoch; each minibatch applies :func:`kh_step`.
+
+    Parameters
+    ----------
+    X : np.ndarray or torch.Tensor
+        Training inputs [N, D].
+    cfg : KHConfig
+        Layer configuration.
+    seed : int or np.random.Generator
+        Seed of the initialisation and the batch order.
+    snapshots : iterable of int
+        Epochs (0..E, 0 = init) at which a copy of ``W`` is kept.
+    device : str or torch.device
+        "cpu", "cuda[:i]" or "auto".
+    updates_per_epoch : int or None
+        Minibatches per epoch instead of one pass (few-shot variant S).
+    progress : bool
+        Show a tqdm bar over epochs.
+
+    Returns
+    -------
+    KHLayer
+        The trained layer (on the CPU).
+
+    Raises
+    ------
+    TypeError
+        If ``cfg`` is not a KHConfig or ``X`` not an array/tensor.
+    ValueError
+        If ``seed``, ``X``, ``snapshots`` or ``updates_per_epoch`` is invalid.
     """
     if not isinstance(cfg, KHConfig):
         raise TypeError("cfg must be a KHConfig")

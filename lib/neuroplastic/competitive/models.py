@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -25,17 +27,55 @@ from .kh import KHLayer
 from .rr import RRLayer
 from .tensors import as_labels, as_tensor, unit_rows
 
+if TYPE_CHECKING:
+    from ..tuning import GridSearch
+
 
 class CompetitiveClassifier(nn.Module):
-    """Base class: frozen input layer + trained readout."""
+    """Base class: frozen input layer + trained readout.
+
+    Subclasses define ``hidden(x)`` and ``logits(x)`` on float32 tensors [B, 784] of pixels in
+    [0, 1]; ``W`` is the input layer [K, 784] and ``S`` the readout [10, K].
+    """
 
     kind = "competitive"
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The logits, ``self.logits(x)``.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Pixels [B, D] in [0, 1].
+
+        Returns
+        -------
+        torch.Tensor
+            Logits [B, 10].
+        """
         return self.logits(x)
 
     @torch.no_grad()
-    def predict(self, x, batch_size: int = 2000) -> np.ndarray:
+    def predict(self, x: np.ndarray | torch.Tensor, batch_size: int = 2000) -> np.ndarray:
+        """Predicted class argmax_c logits_c(x) per row, in chunks of ``batch_size``.
+
+        Parameters
+        ----------
+        x : np.ndarray or torch.Tensor
+            Pixels [N, D] (D = ``input_dim``, default 784).
+        batch_size : int
+            Rows per forward pass.
+
+        Returns
+        -------
+        np.ndarray
+            int64 [N] class indices.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``x`` is not a finite 2-d array/tensor of the right width.
+        """
         x = as_tensor(x, "x", self.device, 2, 784 if self.input_dim is None else self.input_dim)
         return (
             torch.cat(
@@ -46,11 +86,39 @@ class CompetitiveClassifier(nn.Module):
         )
 
     @torch.no_grad()
-    def accuracy(self, x, y) -> float:
+    def accuracy(self, x: np.ndarray | torch.Tensor, y: np.ndarray | torch.Tensor) -> float:
+        """Fraction of rows of ``x`` predicted as their label, mean(predict(x) == y).
+
+        Parameters
+        ----------
+        x : np.ndarray or torch.Tensor
+            Pixels [N, D].
+        y : np.ndarray or torch.Tensor
+            Labels [N].
+
+        Returns
+        -------
+        float
+            Accuracy in [0, 1].
+        """
         return float((self.predict(x) == np.asarray(y)).mean())
 
     @torch.no_grad()
-    def hidden_np(self, x, batch_size: int = 2000) -> np.ndarray:
+    def hidden_np(self, x: np.ndarray | torch.Tensor, batch_size: int = 2000) -> np.ndarray:
+        """Hidden code ``self.hidden(x)`` as a numpy array, in chunks of ``batch_size``.
+
+        Parameters
+        ----------
+        x : np.ndarray or torch.Tensor
+            Pixels [N, D].
+        batch_size : int
+            Rows per forward pass.
+
+        Returns
+        -------
+        np.ndarray
+            float32 [N, K].
+        """
         x = as_tensor(x, "x", self.device, 2)
         return (
             torch.cat([self.hidden(x[i : i + batch_size]) for i in range(0, len(x), batch_size)])
@@ -59,59 +127,193 @@ class CompetitiveClassifier(nn.Module):
         )
 
     @property
-    def device(self):
+    def device(self) -> torch.device:
+        """Device of the model's buffers.
+
+        Returns
+        -------
+        torch.device
+        """
         return next(iter(self.buffers())).device
 
     input_dim = None
 
     def input_weights(self) -> np.ndarray:
+        """A copy of the input layer ``W``.
+
+        Returns
+        -------
+        np.ndarray
+            float32 [K, D].
+        """
         return self.W.detach().cpu().numpy().copy()
 
     def readout_weights(self) -> np.ndarray:
+        """A copy of the readout ``S``.
+
+        Returns
+        -------
+        np.ndarray
+            float32 [10, K].
+        """
         return self.S.detach().cpu().numpy().copy()
 
 
 class KHClassifier(CompetitiveClassifier):
-    """hopfield19 readout on a frozen KH/KH-nn layer."""
+    """hopfield19 readout (krotov2019unsupervised) on a frozen KH/KH-nn layer.
 
-    def __init__(self, W, S, beta, n=4.5, m=6.0, kind="kh"):
+    h = relu(W x/|x|)^n, logits = beta S h; the model's own loss is
+    sum_c |tanh(logits_c) - t_c|^m with t = +-1.
+
+    Parameters
+    ----------
+    W : np.ndarray or torch.Tensor
+        Input layer [K, D].
+    S : np.ndarray or torch.Tensor
+        Readout [10, K].
+    beta : float
+        Readout gain.
+    n, m : float
+        Power of the hidden activation and of the loss.
+    kind : str
+        ``"kh"`` or ``"kh_nn"``.
+    """
+
+    def __init__(
+        self,
+        W: np.ndarray | torch.Tensor,
+        S: np.ndarray | torch.Tensor,
+        beta: float,
+        n: float = 4.5,
+        m: float = 6.0,
+        kind: str = "kh",
+    ) -> None:
         super().__init__()
         self.register_buffer("W", torch.as_tensor(W, dtype=torch.float32).clone())
         self.register_buffer("S", torch.as_tensor(S, dtype=torch.float32).clone())
         self.beta, self.n, self.m, self.kind = float(beta), float(n), float(m), kind
         self.selection = {}
 
-    def hidden(self, x):
+    def hidden(self, x: torch.Tensor) -> torch.Tensor:
+        """Hidden features h = relu(<W_mu, x/|x|>)^n.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Pixels [B, D].
+
+        Returns
+        -------
+        torch.Tensor
+            [B, K], dimensionless.
+        """
         return torch.relu(unit_rows(x) @ self.W.T).pow(self.n)
 
-    def logits(self, x):
+    def logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits beta S h(x) (the tanh is only in :meth:`own_loss`).
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Pixels [B, D].
+
+        Returns
+        -------
+        torch.Tensor
+            [B, 10].
+        """
         return self.beta * (self.hidden(x) @ self.S.T)
 
-    def own_loss(self, x, y, reduction="none"):
-        """sum_alpha |tanh(logits) - t|^m with t = +-1 (m applied literally)."""
+    def own_loss(self, x: torch.Tensor, y: torch.Tensor, reduction: str = "none") -> torch.Tensor:
+        """The hopfield19 loss sum_alpha |tanh(logits_alpha) - t_alpha|^m, t = +-1 (m literal).
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Pixels [B, D].
+        y : torch.Tensor
+            int64 labels [B].
+        reduction : str
+            ``"none"`` (per example); anything else gives the mean.
+
+        Returns
+        -------
+        torch.Tensor
+            [B] or a scalar.
+        """
         t = 2.0 * F.one_hot(y, self.S.shape[0]).float() - 1.0
         loss = (torch.tanh(self.logits(x)) - t).abs().pow(self.m).sum(1)
         return loss if reduction == "none" else loss.mean()
 
 
 def rr_scores(W: torch.Tensor, b: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
-    """RR's scores s_i(x) = ⟨W_i, x/‖x‖⟩ / ‖W_i‖ + b_i (the cosine of input and kernel plus the
-    unit's bias), shape [n, K]."""
+    """RR's scores s_i(x) = ⟨W_i, x/‖x‖⟩ / ‖W_i‖ + b_i (dimensionless).
+
+    The cosine of input and kernel plus the unit's bias.
+
+    Parameters
+    ----------
+    W : torch.Tensor
+        [K, D].
+    b : torch.Tensor
+        [K].
+    X : torch.Tensor
+        [n, D].
+
+    Returns
+    -------
+    torch.Tensor
+        [n, K].
+    """
     return (unit_rows(X) @ W.T) / W.norm(dim=1).clamp_min(1e-30) + b
 
 
 def kwta_threshold(s: torch.Tensor, k_h: int) -> torch.Tensor:
-    """The (k_h + 1)-th largest score of each row, shape [n, 1]: the k-WTA threshold."""
+    """The k-WTA threshold: the (k_h + 1)-th largest score of each row.
+
+    Parameters
+    ----------
+    s : torch.Tensor
+        Scores [n, K].
+    k_h : int
+        Number of winners (< K).
+
+    Returns
+    -------
+    torch.Tensor
+        [n, 1].
+    """
     return torch.topk(s, k_h + 1, dim=1).values[:, -1:]
 
 
 @torch.no_grad()
-def rr_features(W, b, X, k_h: int) -> torch.Tensor:
-    """RR's continuous k-WTA features h_i = [s_i − s_(k_h+1)]_+ (before the readout's scale
-    1/σ_h): the k_h best units keep their margin over the first loser, all others are 0.
+def rr_features(
+    W: np.ndarray | torch.Tensor,
+    b: np.ndarray | torch.Tensor,
+    X: np.ndarray | torch.Tensor,
+    k_h: int,
+) -> torch.Tensor:
+    """RR's continuous k-WTA features h_i = [s_i − s_(k_h+1)]_+ (before the readout's 1/σ_h).
 
-    ``W`` [K, D], ``b`` [K] and ``X`` [n, D] may be tensors or arrays (float32); returns a
-    float32 tensor [n, K] (no gradient)."""
+    The k_h best units keep their margin over the first loser, all others are 0; s are the
+    scores of :func:`rr_scores`.
+
+    Parameters
+    ----------
+    W : np.ndarray or torch.Tensor
+        [K, D].
+    b : np.ndarray or torch.Tensor
+        [K].
+    X : np.ndarray or torch.Tensor
+        [n, D].
+    k_h : int
+        Number of winners (< K).
+
+    Returns
+    -------
+    torch.Tensor
+        float32 [n, K] (no gradient).
+    """
     W, b, X = (
         torch.as_tensor(np.asarray(a) if not torch.is_tensor(a) else a, dtype=torch.float32)
         for a in (W, b, X)
@@ -125,9 +327,36 @@ class RRClassifier(CompetitiveClassifier):
 
     ``threshold_mode``: "exact" (gradients flow through the k-th score), "bpda" (the
     threshold is detached in the backward pass) or "frozen" (fixed at values set by
-    ``freeze_threshold``)."""
+    ``freeze_threshold``). h = [s - s_(k_h+1)]_+ / sigma_h, logits = S h + c.
 
-    def __init__(self, W, b, S, c, k_h, sigma_h, kind="rr"):
+    Parameters
+    ----------
+    W : np.ndarray or torch.Tensor
+        Input layer [K, D].
+    b : np.ndarray or torch.Tensor
+        Homeostatic biases [K].
+    S : np.ndarray or torch.Tensor
+        Readout [10, K].
+    c : np.ndarray or torch.Tensor
+        Readout biases [10].
+    k_h : int
+        Number of k-WTA winners.
+    sigma_h : float
+        Feature scale (the standard deviation of the training features).
+    kind : str
+        ``"rr"`` or ``"rr_additive"``.
+    """
+
+    def __init__(
+        self,
+        W: np.ndarray | torch.Tensor,
+        b: np.ndarray | torch.Tensor,
+        S: np.ndarray | torch.Tensor,
+        c: np.ndarray | torch.Tensor,
+        k_h: int,
+        sigma_h: float,
+        kind: str = "rr",
+    ) -> None:
         super().__init__()
         self.register_buffer("W", torch.as_tensor(W, dtype=torch.float32).clone())
         self.register_buffer("b", torch.as_tensor(b, dtype=torch.float32).clone())
@@ -137,13 +366,54 @@ class RRClassifier(CompetitiveClassifier):
         self.threshold_mode = "exact"
         self._frozen = None
 
-    def scores(self, x):
+    def scores(self, x: torch.Tensor) -> torch.Tensor:
+        """Scores s = <W_mu, x/|x|>/|W_mu| + b_mu (:func:`rr_scores`).
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Pixels [B, D].
+
+        Returns
+        -------
+        torch.Tensor
+            [B, K].
+        """
         return rr_scores(self.W, self.b, x)
 
-    def threshold(self, s):
+    def threshold(self, s: torch.Tensor) -> torch.Tensor:
+        """The k-WTA threshold s_(k_h+1) of each row (:func:`kwta_threshold`).
+
+        Parameters
+        ----------
+        s : torch.Tensor
+            Scores [B, K].
+
+        Returns
+        -------
+        torch.Tensor
+            [B, 1].
+        """
         return kwta_threshold(s, self.k_h)
 
-    def hidden(self, x):
+    def hidden(self, x: torch.Tensor) -> torch.Tensor:
+        """Features h = [s - thr]_+ / sigma_h with thr set by ``threshold_mode``.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Pixels [B, D].
+
+        Returns
+        -------
+        torch.Tensor
+            [B, K].
+
+        Raises
+        ------
+        RuntimeError
+            In mode "frozen" without a threshold frozen on a batch of this size.
+        """
         s = self.scores(x)
         if self.threshold_mode == "frozen":
             if self._frozen is None or self._frozen.shape[0] != s.shape[0]:
@@ -158,11 +428,39 @@ class RRClassifier(CompetitiveClassifier):
         return torch.relu(s - thr) / self.sigma_h
 
     @torch.no_grad()
-    def freeze_threshold(self, x):
+    def freeze_threshold(self, x: torch.Tensor) -> None:
+        """Store the thresholds of the batch ``x`` for mode "frozen".
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Pixels [B, D] (usually the clean images).
+        """
         self._frozen = self.threshold(self.scores(x))
 
     @contextlib.contextmanager
-    def mode(self, threshold_mode, x_clean=None):
+    def mode(
+        self, threshold_mode: str, x_clean: torch.Tensor | None = None
+    ) -> Iterator[RRClassifier]:
+        """Context manager that sets ``threshold_mode`` and restores it on exit.
+
+        Parameters
+        ----------
+        threshold_mode : str
+            "exact", "bpda" or "frozen".
+        x_clean : torch.Tensor or None
+            For "frozen": the batch whose thresholds are frozen.
+
+        Yields
+        ------
+        RRClassifier
+            ``self``.
+
+        Raises
+        ------
+        ValueError
+            If ``threshold_mode`` is unknown.
+        """
         old = self.threshold_mode
         if threshold_mode not in ("exact", "bpda", "frozen"):
             raise ValueError("threshold_mode must be 'exact', 'bpda' or 'frozen'")
@@ -174,33 +472,108 @@ class RRClassifier(CompetitiveClassifier):
         finally:
             self.threshold_mode, self._frozen = old, None
 
-    def logits(self, x):
+    def logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits S h(x) + c.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Pixels [B, D].
+
+        Returns
+        -------
+        torch.Tensor
+            [B, 10].
+        """
         return self.hidden(x) @ self.S.T + self.c
 
 
 class BPNet(CompetitiveClassifier):
-    """784-K-10 ReLU network trained end to end by backprop."""
+    """784-K-10 ReLU network trained end to end by backprop.
 
-    def __init__(self, n_in=784, n_hidden=400, n_out=10, unit_input=False, kind="bp"):
+    h = relu(W1 x + b1) (x/|x| with ``unit_input``), logits = W2 h + b2.
+
+    Parameters
+    ----------
+    n_in, n_hidden, n_out : int
+        Layer sizes.
+    unit_input : bool
+        Feed x/|x| instead of x.
+    kind : str
+        ``"bp"``, ``"bp_nn"`` or ``"bp_unit"``.
+    """
+
+    def __init__(
+        self,
+        n_in: int = 784,
+        n_hidden: int = 400,
+        n_out: int = 10,
+        unit_input: bool = False,
+        kind: str = "bp",
+    ) -> None:
         super().__init__()
         self.fc1 = nn.Linear(n_in, n_hidden)
         self.fc2 = nn.Linear(n_hidden, n_out)
         self.unit_input, self.kind = bool(unit_input), kind
 
     @property
-    def device(self):
+    def device(self) -> torch.device:
+        """Device of the parameters.
+
+        Returns
+        -------
+        torch.device
+        """
         return self.fc1.weight.device
 
-    def hidden(self, x):
+    def hidden(self, x: torch.Tensor) -> torch.Tensor:
+        """Hidden activity relu(W1 x + b1) (x/|x| with ``unit_input``).
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Pixels [B, n_in].
+
+        Returns
+        -------
+        torch.Tensor
+            [B, n_hidden].
+        """
         return torch.relu(self.fc1(unit_rows(x) if self.unit_input else x))
 
-    def logits(self, x):
+    def logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits W2 h(x) + b2.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Pixels [B, n_in].
+
+        Returns
+        -------
+        torch.Tensor
+            [B, n_out].
+        """
         return self.fc2(self.hidden(x))
 
-    def input_weights(self):
+    def input_weights(self) -> np.ndarray:
+        """A copy of W1.
+
+        Returns
+        -------
+        np.ndarray
+            float32 [n_hidden, n_in].
+        """
         return self.fc1.weight.detach().cpu().numpy().copy()
 
-    def readout_weights(self):
+    def readout_weights(self) -> np.ndarray:
+        """A copy of W2.
+
+        Returns
+        -------
+        np.ndarray
+            float32 [n_out, n_hidden].
+        """
         return self.fc2.weight.detach().cpu().numpy().copy()
 
 
@@ -223,10 +596,47 @@ def _init_linear(layer: nn.Linear, g: torch.Generator):
     nn.init.uniform_(layer.bias, -bound, bound, generator=g)
 
 
-def train_bp(X, y, cfg: BPConfig, seed=0, device="cpu", steps: int | None = None) -> BPNet:
-    """Adam on softmax cross-entropy. nonneg_hidden: W1 <- |W1| at init and W1 <- max(W1, 0)
-    after every step (projected gradient); nonneg_readout likewise for W2.
-    ``steps``: a fixed number of minibatch updates instead of ``cfg.epochs`` passes."""
+def train_bp(
+    X: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    cfg: BPConfig,
+    seed: int | np.random.Generator = 0,
+    device: str | torch.device = "cpu",
+    steps: int | None = None,
+) -> BPNet:
+    """Train a :class:`BPNet` by Adam on the mean softmax cross-entropy (nats).
+
+    PyTorch's default Linear init drawn from ``seed``; ``cfg.nonneg_hidden``: W1 <- |W1| at init
+    and W1 <- max(W1, 0) after every step (projected gradient); ``cfg.nonneg_readout`` likewise
+    for W2.
+
+    Parameters
+    ----------
+    X : np.ndarray or torch.Tensor
+        Training pixels [N, D].
+    y : np.ndarray or torch.Tensor
+        Labels [N] in 0..9.
+    cfg : BPConfig
+        Network and optimiser settings.
+    seed : int or np.random.Generator
+        Seed of the init (``seed``) and the batch order (``seed + 1``).
+    device : str or torch.device
+        "cpu", "cuda[:i]" or "auto".
+    steps : int or None
+        A fixed number of minibatch updates instead of ``cfg.epochs`` passes.
+
+    Returns
+    -------
+    BPNet
+        The trained net (eval mode, on ``device``).
+
+    Raises
+    ------
+    TypeError
+        If ``cfg`` is not a BPConfig or the data have the wrong type.
+    ValueError
+        If the data, ``seed`` or ``steps`` are invalid.
+    """
     if not isinstance(cfg, BPConfig):
         raise TypeError("cfg must be a BPConfig")
     seed = check_seed(seed)
@@ -277,12 +687,40 @@ def _kh_readout_fit(H, y, beta, cfg, seed, dev, steps=None):
     return S.detach()
 
 
-def widen_grid(name, grid, score, max_widen=3, factor=10.0, maximize=True):
-    """Grid search over the increasing ``grid`` with ``score(value)`` (higher is better when
-    ``maximize``), widened by ``factor`` beyond whichever edge wins, at most ``max_widen``
-    times per side, until the best value is interior (ties go to the smaller value).
-    Returns a :class:`neuroplastic.tuning.GridSearch` over every value tried, whose
-    ``on_edge`` says whether the widening stopped on an edge."""
+def widen_grid(
+    name: str,
+    grid: Iterable[float],
+    score: Callable[[float], float],
+    max_widen: int = 3,
+    factor: float = 10.0,
+    maximize: bool = True,
+) -> GridSearch:
+    """Grid search that widens the grid beyond a winning edge.
+
+    The grid is extended by ``factor`` (values rounded to 3 significant digits) beyond whichever
+    edge wins, at most ``max_widen`` times per side, until the best value is interior (ties go
+    to the smaller value).
+
+    Parameters
+    ----------
+    name : str
+        Name of the hyperparameter.
+    grid : iterable of float
+        Initial values (sorted here).
+    score : callable
+        ``score(value) -> float``; called once per value and widening round.
+    max_widen : int
+        Widenings allowed per side.
+    factor : float
+        Ratio of a new edge value to the old edge.
+    maximize : bool
+        Higher scores are better.
+
+    Returns
+    -------
+    neuroplastic.tuning.GridSearch
+        Over every value tried; its ``on_edge`` says whether the widening stopped on an edge.
+    """
     from neuroplastic.tuning import grid_search
 
     grid = sorted(float(g) for g in grid)
@@ -321,39 +759,122 @@ def _stratified_val(y: np.ndarray, frac: float, seed: int):
     return np.setdiff1d(np.arange(len(y)), val), val
 
 
-def node_perturbation_grad(z, y, h, sigma, g):
-    """Antithetic node-perturbation estimate of d(mean CE)/dS and d/dc for logits z
-    (B x 10), features h (B x K): xi ~ N(0, sigma^2), delta = l(z+xi) - l(z-xi),
-    grad_S ~ sum_b delta_b xi_b h_b^T / (2 sigma^2 B). Uses only the global scalar delta_b,
-    the postsynaptic perturbation and the presynaptic activity (three factors)."""
+def node_perturbation_grad(
+    z: torch.Tensor, y: torch.Tensor, h: torch.Tensor, sigma: float, g: torch.Generator
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Antithetic node-perturbation estimate of d(mean CE)/dS and d(mean CE)/dc.
+
+    xi ~ N(0, sigma^2), delta_b = l(z_b + xi_b) - l(z_b - xi_b) (cross-entropy, nats),
+    grad_S ~ sum_b delta_b xi_b h_b^T / (2 sigma^2 B), grad_c ~ sum_b delta_b xi_b / (2 sigma^2 B).
+    Uses only the global scalar delta_b, the postsynaptic perturbation and the presynaptic
+    activity (three factors).
+
+    Parameters
+    ----------
+    z : torch.Tensor
+        Logits [B, 10].
+    y : torch.Tensor
+        int64 labels [B].
+    h : torch.Tensor
+        Features [B, K].
+    sigma : float
+        Perturbation standard deviation (logit units).
+    g : torch.Generator
+        Source of xi.
+
+    Returns
+    -------
+    grad_S : torch.Tensor
+        [10, K].
+    grad_c : torch.Tensor
+        [10].
+    """
     xi = torch.randn(z.shape, generator=g, device=z.device) * sigma
     d = F.cross_entropy(z + xi, y, reduction="none") - F.cross_entropy(z - xi, y, reduction="none")
     e = (d.unsqueeze(1) * xi) / (2.0 * sigma**2 * z.shape[0])
     return e.T @ h, e.sum(0)
 
 
-def delta_grad(z, y, h):
-    """Exact gradient of the mean cross-entropy: (softmax(z) - onehot(y)) h^T / B."""
+def delta_grad(
+    z: torch.Tensor, y: torch.Tensor, h: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Exact gradient of the mean cross-entropy (the delta rule).
+
+    e = (softmax(z) - onehot(y)) / B; grad_S = e^T h, grad_c = sum_b e_b.
+
+    Parameters
+    ----------
+    z : torch.Tensor
+        Logits [B, C].
+    y : torch.Tensor
+        int64 labels [B].
+    h : torch.Tensor
+        Features [B, K].
+
+    Returns
+    -------
+    grad_S : torch.Tensor
+        [C, K].
+    grad_c : torch.Tensor
+        [C].
+    """
     e = (torch.softmax(z, 1) - F.one_hot(y, z.shape[1]).float()) / z.shape[0]
     return e.T @ h, e.sum(0)
 
 
 def train_readout(
-    layer,
-    X,
-    y,
-    cfg,
-    seed=0,
-    device="cpu",
+    layer: KHLayer | RRLayer,
+    X: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    cfg: KHReadoutConfig | RRReadoutConfig,
+    seed: int | np.random.Generator = 0,
+    device: str | torch.device = "cpu",
     steps: int | None = None,
-    beta=None,
+    beta: float | None = None,
     val_frac: float = 0.1,
-):
-    """Train the readout of a frozen layer. ``layer``: KHLayer (with KHReadoutConfig) or
-    RRLayer (with RRReadoutConfig). For KH with ``cfg.beta is None`` and no ``beta``
-    given, beta is picked from (0.01, 0.1, 1) on a stratified ``val_frac`` split of the
-    training data, then the readout is retrained on all of it. ``steps`` fixes the
-    number of minibatch updates (few-shot). Returns a ``CompetitiveClassifier``."""
+) -> KHClassifier | RRClassifier:
+    """Train the readout of a frozen layer.
+
+    KH: Adam on S of sum |tanh(beta S h) - t|^m, h = relu(W x/|x|)^n. With ``cfg.beta`` None
+    and no ``beta`` given, beta is picked from ``cfg.beta_grid`` (widened, :func:`widen_grid`)
+    by accuracy on a stratified ``val_frac`` split of the training data, then the readout is
+    retrained on all of it. RR: S, c from 0 by :func:`rr_readout_step` on h/sigma_h
+    (:func:`rr_features`, sigma_h the features' standard deviation), rate eta (1 - t/T).
+
+    Parameters
+    ----------
+    layer : KHLayer or RRLayer
+        The frozen input layer.
+    X : np.ndarray or torch.Tensor
+        Training pixels [N, D].
+    y : np.ndarray or torch.Tensor
+        Labels [N] in 0..9.
+    cfg : KHReadoutConfig or RRReadoutConfig
+        Matching the layer.
+    seed : int or np.random.Generator
+        Seed of the init, the batch order, the perturbations and the validation split.
+    device : str or torch.device
+        "cpu", "cuda[:i]" or "auto".
+    steps : int or None
+        A fixed number of minibatch updates (few-shot) instead of ``cfg.epochs`` passes.
+    beta : float or None
+        KH readout gain, overriding ``cfg.beta``.
+    val_frac : float
+        Fraction of each class held out to choose beta.
+
+    Returns
+    -------
+    KHClassifier or RRClassifier
+        In eval mode on ``device``; a KHClassifier carries ``selection`` ({beta: validation
+        accuracy}) and ``beta_search``.
+
+    Raises
+    ------
+    TypeError
+        If ``layer`` or ``cfg`` has the wrong type.
+    ValueError
+        If the data or ``steps`` are invalid, or ``k_h >= K``.
+    """
     seed = check_seed(seed)
     dev = resolve_device(device)
     configure_threads()
@@ -412,9 +933,38 @@ def _rr_readout_fit(H, y, cfg: RRReadoutConfig, seed, dev, steps=None):
     return S, c
 
 
-def rr_readout_step(S, c, h, y, eta, cfg: RRReadoutConfig, g) -> None:
-    """One in-place step of RR's local readout rule on the batch (h, y), learning rate ``eta``:
-    delta rule or node perturbation, then synaptic decay towards 0 (soft threshold λ·η)."""
+def rr_readout_step(
+    S: torch.Tensor,
+    c: torch.Tensor,
+    h: torch.Tensor,
+    y: torch.Tensor,
+    eta: float,
+    cfg: RRReadoutConfig,
+    g: torch.Generator,
+) -> None:
+    """One in-place step of RR's local readout rule on the batch (h, y).
+
+    S <- S - eta grad_S, c <- c - eta grad_c with the gradient of :func:`node_perturbation_grad`
+    or :func:`delta_grad` (``cfg.rule``), then synaptic decay towards 0 by soft thresholding:
+    S <- sgn(S) max(|S| - eta lambda, 0).
+
+    Parameters
+    ----------
+    S : torch.Tensor
+        Readout [10, K], updated in place.
+    c : torch.Tensor
+        Biases [10], updated in place.
+    h : torch.Tensor
+        Scaled features [B, K].
+    y : torch.Tensor
+        int64 labels [B].
+    eta : float
+        Learning rate of this step.
+    cfg : RRReadoutConfig
+        ``rule``, ``sigma`` and ``lambda_``.
+    g : torch.Generator
+        Source of the perturbations.
+    """
     z = h @ S.T + c
     if cfg.rule == "node_perturbation":
         gS, gc = node_perturbation_grad(z, y, h, cfg.sigma, g)
@@ -427,22 +977,64 @@ def rr_readout_step(S, c, h, y, eta, cfg: RRReadoutConfig, g) -> None:
 
 
 def tune_rr_readout(
-    layer,
-    X,
-    y,
+    layer: RRLayer,
+    X: np.ndarray,
+    y: np.ndarray,
     cfg: RRReadoutConfig,
-    grid=(0.1, 0.5, 2.0),
-    seed=0,
-    device="cpu",
+    grid: Iterable[float] = (0.1, 0.5, 2.0),
+    seed: int | np.random.Generator = 0,
+    device: str | torch.device = "cpu",
     val_frac: float = 0.1,
     min_points: int = 0,
     factor: float = 4.0,
     max_widen: int = 2,
-):
-    """RR's readout rate ``eta`` chosen on a stratified ``val_frac`` validation split of the
-    training data (the same protocol as hopfield19's beta), widened beyond a winning edge and
-    to at least ``min_points`` values (so that RR gets a baseline's tuning budget), then the
-    readout is retrained on all the data with the best value. Returns (model, GridSearch)."""
+) -> tuple[RRClassifier, GridSearch]:
+    """Choose RR's readout rate ``eta`` on a validation split, then retrain on all the data.
+
+    The score is accuracy on a stratified ``val_frac`` split of the training data (the same
+    protocol as hopfield19's beta); the grid is widened by ``factor`` beyond a winning edge
+    (:func:`widen_grid`) and, alternately on both sides, to at least ``min_points`` values (so
+    that RR gets a baseline's tuning budget).
+
+    Parameters
+    ----------
+    layer : RRLayer
+        The frozen input layer.
+    X : np.ndarray
+        Training pixels [N, D].
+    y : np.ndarray
+        Labels [N].
+    cfg : RRReadoutConfig
+        Readout settings; ``eta`` is replaced.
+    grid : iterable of float
+        Initial values of ``eta``.
+    seed : int or np.random.Generator
+        Seed of the split and of every readout.
+    device : str or torch.device
+        "cpu", "cuda[:i]" or "auto".
+    val_frac : float
+        Fraction of each class held out.
+    min_points : int
+        Minimum number of values tried.
+    factor : float
+        Ratio between successive added values.
+    max_widen : int
+        Widenings allowed per side.
+
+    Returns
+    -------
+    model : RRClassifier
+        Retrained with the best ``eta``; carries ``layer`` and ``eta_search``.
+    search : neuroplastic.tuning.GridSearch
+        Over every value tried.
+
+    Raises
+    ------
+    TypeError
+        If ``layer`` is not an RRLayer.
+    ValueError
+        If ``min_points`` or ``seed`` is invalid.
+    """
     if not isinstance(layer, RRLayer):
         raise TypeError(f"layer must be an RRLayer, got {type(layer).__name__}")
     from dataclasses import replace

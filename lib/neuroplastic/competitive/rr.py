@@ -17,6 +17,7 @@ Steps 5-6 are multiplicative, so no clamp is needed for W >= 0 (no clip anywhere
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,7 +35,17 @@ _TINY = 1e-30
 
 @dataclass
 class RRState:
-    """Mutable training state: W (K x D, >= 0), b (K), wins counted since the last reset."""
+    """Mutable RR training state.
+
+    Attributes
+    ----------
+    W : torch.Tensor
+        Weights [K, D], >= 0, rows summing to 1 after each step.
+    b : torch.Tensor
+        Homeostatic biases [K] (added to the dimensionless scores).
+    wins : torch.Tensor
+        Wins per unit [K] counted since the last reset.
+    """
 
     W: torch.Tensor
     b: torch.Tensor
@@ -42,12 +53,55 @@ class RRState:
 
 
 def rr_scores(W: torch.Tensor, b: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """s = <W_mu, x/|x|>/|W_mu|_2 + b_mu, shape (B, K)."""
+    """RR scores s = <W_mu, x/|x|>/|W_mu|_2 + b_mu (cosine drive plus bias, dimensionless).
+
+    Parameters
+    ----------
+    W : torch.Tensor
+        Weights [K, D].
+    b : torch.Tensor
+        Biases [K].
+    x : torch.Tensor
+        Inputs [B, D].
+
+    Returns
+    -------
+    torch.Tensor
+        Scores [B, K].
+    """
     return (unit_rows(x) @ W.T) / W.norm(dim=1).clamp_min(_TINY) + b
 
 
-def rr_step(state: RRState, x, eta: float, cfg: RRConfig) -> RRState:
-    """One minibatch of RR steps 1-7 (in place on ``state``); returns ``state``."""
+def rr_step(state: RRState, x: np.ndarray | torch.Tensor, eta: float, cfg: RRConfig) -> RRState:
+    """One minibatch of RR steps 1-7 of the module docstring, in place on ``state``.
+
+    G = mean_{won} e - delta mean_{rank k_anti} e with e_{mu i} = x_i - Ibar_mu(x);
+    W <- W exp(eta G) (additive: [W + eta G mean(W_mu)]_+), rows rescaled to sum 1;
+    b <- b + eta_b (k_win/K - wins_mu / B).
+
+    Parameters
+    ----------
+    state : RRState
+        Updated in place (``W``, ``b``, ``wins``).
+    x : np.ndarray or torch.Tensor
+        Minibatch [B, D] of raw pixels in [0, 1].
+    eta : float
+        Learning rate of this step (dimensionless).
+    cfg : RRConfig
+        ``k_win``, ``k_anti``, ``delta``, ``eta_b`` and ``plasticity``.
+
+    Returns
+    -------
+    RRState
+        ``state``.
+
+    Raises
+    ------
+    TypeError
+        If ``state`` or ``cfg`` has the wrong type.
+    ValueError
+        If ``x`` has the wrong shape or non-finite entries.
+    """
     if not isinstance(state, RRState):
         raise TypeError("state must be an RRState")
     if not isinstance(cfg, RRConfig):
@@ -86,9 +140,35 @@ def rr_step(state: RRState, x, eta: float, cfg: RRConfig) -> RRState:
 
 
 def rr_structural(state: RRState, epoch: int, cfg: RRConfig, generator: torch.Generator) -> RRState:
-    """Step 8 at the end of ``epoch`` (0-based): prune below theta * row max, regrow silent
-    synapses with probability regrow0 (1 - (epoch+1)/E) at 2 theta * row max, rescale.
-    Leaves W bit-identical when nothing is pruned or regrown."""
+    """RR step 8 (structural plasticity) at the end of ``epoch``, in place on ``state.W``.
+
+    Prune W_{mu i} < theta max_j W_{mu j} to 0; regrow each silent synapse with probability
+    regrow0 (1 - (epoch+1)/E) at 2 theta max_j W_{mu j}; rescale rows to sum 1. Leaves W
+    bit-identical when nothing is pruned or regrown.
+
+    Parameters
+    ----------
+    state : RRState
+        Updated in place.
+    epoch : int
+        0-based epoch, in [0, cfg.epochs - 1].
+    cfg : RRConfig
+        ``theta``, ``regrow0`` and ``epochs`` (E).
+    generator : torch.Generator
+        Source of the regrowth draws.
+
+    Returns
+    -------
+    RRState
+        ``state``.
+
+    Raises
+    ------
+    TypeError
+        If ``state`` is not an RRState.
+    ValueError
+        If ``epoch`` is out of range.
+    """
     if not isinstance(state, RRState):
         raise TypeError("state must be an RRState")
     check_int("epoch", epoch, 0, cfg.epochs - 1)
@@ -115,8 +195,25 @@ def rr_structural(state: RRState, epoch: int, cfg: RRConfig, generator: torch.Ge
 
 @dataclass
 class RRLayer:
-    """A trained RR layer: W (K x D, CPU), b (K), wins in the last epoch, the silent
-    history (one dict per epoch, epoch 0 = init) and snapshots {epoch: (W, b)}."""
+    """A trained RR layer.
+
+    Attributes
+    ----------
+    W : torch.Tensor
+        Weights [K, D] (>= 0) on the CPU.
+    b : torch.Tensor
+        Homeostatic biases [K].
+    wins : np.ndarray
+        int64 [K], wins per unit in the last epoch.
+    silent_history : list of dict
+        One per epoch (epoch 0 = init): fractions of synapses exactly 0 and below 0.005 of the
+        layer max.
+    snapshots : dict
+        ``{epoch: (W, b)}`` for the requested epochs.
+    config : RRConfig or None
+    kind : str
+        ``"rr"`` or ``"rr_additive"``.
+    """
 
     W: torch.Tensor
     b: torch.Tensor
@@ -137,16 +234,49 @@ def _silent_record(W, epoch):
 
 
 def train_rr(
-    X,
+    X: np.ndarray | torch.Tensor,
     cfg: RRConfig,
-    seed=0,
-    snapshots=(),
-    device="cpu",
+    seed: int | np.random.Generator = 0,
+    snapshots: Iterable[int] = (),
+    device: str | torch.device = "cpu",
     updates_per_epoch: int | None = None,
     progress: bool = False,
 ) -> RRLayer:
-    """Train RR on raw inputs ``X`` (N x D in [0, 1]). Init W ~ U(0.5, 1) then row-normalised
-    (dense, uniform), b = 0. ``updates_per_epoch``: minibatches per epoch (few-shot S)."""
+    """Train RR on raw inputs ``X`` (N x D in [0, 1]).
+
+    Init W ~ U(0.5, 1) then row-normalised (dense, uniform), b = 0; in epoch e of E the rate is
+    eta_e = eta0 (1 - e/E); :func:`rr_step` per minibatch, :func:`rr_structural` per epoch.
+
+    Parameters
+    ----------
+    X : np.ndarray or torch.Tensor
+        Nonnegative training inputs [N, D].
+    cfg : RRConfig
+        Layer configuration.
+    seed : int or np.random.Generator
+        Seed of the initialisation, the batch order and the regrowth.
+    snapshots : iterable of int
+        Epochs (0..E, 0 = init) at which ``(W, b)`` is kept.
+    device : str or torch.device
+        "cpu", "cuda[:i]" or "auto".
+    updates_per_epoch : int or None
+        Minibatches per epoch instead of one pass (few-shot variant S).
+    progress : bool
+        Show a tqdm bar over epochs.
+
+    Returns
+    -------
+    RRLayer
+        The trained layer (on the CPU).
+
+    Raises
+    ------
+    TypeError
+        If ``cfg`` is not an RRConfig.
+    ValueError
+        If ``X`` is negative or malformed, or ``seed``, ``snapshots`` or ``updates_per_epoch``
+        is invalid.
+    """
     if not isinstance(cfg, RRConfig):
         raise TypeError("cfg must be an RRConfig")
     seed = check_seed(seed)

@@ -6,11 +6,41 @@ import numpy as np
 import torch
 
 
-def as_tensor(X, name: str = "X", device="cpu", dim: int = 2, width: int | None = None):
+def as_tensor(
+    X: np.ndarray | torch.Tensor,
+    name: str = "X",
+    device: str | torch.device = "cpu",
+    dim: int = 2,
+    width: int | None = None,
+) -> torch.Tensor:
     """``X`` (numpy array or tensor) as a float32 tensor on ``device``.
 
-    Raises ``TypeError`` for another type and ``ValueError`` unless ``X`` has ``dim`` dimensions,
-    ``width`` columns (when given) and only finite entries."""
+    Parameters
+    ----------
+    X : np.ndarray or torch.Tensor
+        The values (a tensor is detached; a read-only array is copied).
+    name : str
+        Name used in error messages.
+    device : str or torch.device
+        Target device.
+    dim : int
+        Required number of dimensions.
+    width : int or None
+        Required size of the last dimension, when given.
+
+    Returns
+    -------
+    torch.Tensor
+        float32 on ``device``.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is neither a numpy array nor a tensor.
+    ValueError
+        Unless ``X`` has ``dim`` dimensions, ``width`` columns (when given) and only finite
+        entries.
+    """
     if isinstance(X, torch.Tensor):
         t = X.detach().to(device=device, dtype=torch.float32)
     elif isinstance(X, np.ndarray):
@@ -29,8 +59,37 @@ def as_tensor(X, name: str = "X", device="cpu", dim: int = 2, width: int | None 
     return t
 
 
-def as_labels(y, n: int, device="cpu", n_classes: int = 10):
-    """Integer labels ``y`` as an int64 tensor of ``n`` entries in [0, n_classes − 1]."""
+def as_labels(
+    y: np.ndarray | torch.Tensor,
+    n: int,
+    device: str | torch.device = "cpu",
+    n_classes: int = 10,
+) -> torch.Tensor:
+    """Integer labels ``y`` as an int64 tensor of ``n`` entries in [0, n_classes − 1].
+
+    Parameters
+    ----------
+    y : np.ndarray or torch.Tensor
+        Class labels (a numpy array must have an integer dtype).
+    n : int
+        Required number of labels.
+    device : str or torch.device
+        Target device.
+    n_classes : int
+        Number of classes.
+
+    Returns
+    -------
+    torch.Tensor
+        int64, shape [n], on ``device``.
+
+    Raises
+    ------
+    TypeError
+        If ``y`` is not an array/tensor or holds non-integers.
+    ValueError
+        If ``y`` is not 1-d with ``n`` entries in [0, n_classes − 1].
+    """
     if isinstance(y, torch.Tensor):
         t = y.detach().to(device=device, dtype=torch.int64)
     elif isinstance(y, np.ndarray):
@@ -47,5 +106,16 @@ def as_labels(y, n: int, device="cpu", n_classes: int = 10):
 
 
 def unit_rows(X: torch.Tensor) -> torch.Tensor:
-    """x / ‖x‖₂ row-wise (a zero row stays zero)."""
+    """Rows scaled to unit Euclidean norm, x / max(‖x‖₂, 1e-12).
+
+    Parameters
+    ----------
+    X : torch.Tensor
+        [n, D].
+
+    Returns
+    -------
+    torch.Tensor
+        [n, D]; a zero row stays zero.
+    """
     return X / X.norm(dim=1, keepdim=True).clamp_min(1e-12)

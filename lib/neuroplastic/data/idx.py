@@ -43,8 +43,27 @@ def _read_bytes(path: Path) -> bytes:
 def read_idx(path: str | os.PathLike) -> np.ndarray:
     """Read one IDX file (raw or gzip-compressed) and return its array.
 
-    Raises :class:`IDXError` when the magic number, the type code, the number of
-    dimensions or the payload length do not match the header.
+    The payload must hold exactly ``prod(shape) * itemsize`` bytes after the header.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file (gzip is detected by its magic bytes, not by the name).
+
+    Returns
+    -------
+    np.ndarray
+        The array in native byte order, with the header's shape and dtype.
+
+    Raises
+    ------
+    TypeError
+        If ``path`` is not a str or os.PathLike.
+    FileNotFoundError
+        If the file does not exist.
+    IDXError
+        When the gzip stream, the magic number, the type code, the number of dimensions or
+        the payload length do not match the header.
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
@@ -74,7 +93,30 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
 
 
 def write_idx(path: str | os.PathLike, array: np.ndarray, compress: bool | None = None) -> Path:
-    """Write ``array`` (uint8) as an IDX file; gzip it when ``compress`` or the name ends in .gz."""
+    """Write ``array`` (uint8) as an IDX file (type code 0x08).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The target file.
+    array : np.ndarray
+        uint8 array with 1 to 4 dimensions.
+    compress : bool or None
+        Gzip the file (with ``mtime=0``, so the bytes are reproducible); None: gzip when the
+        name ends in ``.gz``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    TypeError
+        If ``array`` is not uint8.
+    ValueError
+        If ``array`` has fewer than 1 or more than 4 dimensions.
+    """
     path = Path(path)
     array = np.asarray(array)
     if array.dtype != np.uint8:

