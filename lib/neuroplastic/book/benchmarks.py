@@ -23,8 +23,19 @@ NOTES = {
 
 
 def load_records() -> tuple[list[dict] | None, str | None]:
-    """``(records, origin)``: the committed reference run, with every benchmark that this
-    machine's latest ``make bench`` measured replaced by that measurement; Nones if neither."""
+    """The benchmark records to show and where they come from.
+
+    The committed reference run, with every benchmark that this machine's latest ``make bench``
+    measured replaced by that measurement.
+
+    Returns
+    -------
+    records : list of dict or None
+        One record per benchmark (see :func:`neuroplastic.bench.record`); None if neither file
+        holds any.
+    origin : str or None
+        Their source in words, for the appendix.
+    """
     live = build_dir() / "benchmarks.json"
     ref = project_root() / "benchmarks" / "reference_run.json"
     records = {r["name"]: r for r in json.loads(ref.read_text())} if ref.exists() else {}
@@ -45,7 +56,15 @@ def load_records() -> tuple[list[dict] | None, str | None]:
 
 
 def benchmarks_markdown() -> str:
-    """The table: benchmark, ratio, agreement, sizes and notes (the machine is said once)."""
+    """The appendix table: benchmark, ratio, agreement, sizes and notes.
+
+    The ratio is reference seconds / our seconds; the machine is said once, above the table.
+
+    Returns
+    -------
+    str
+        Markdown (a sentence in place of the table when no benchmark has been run).
+    """
     records, origin = load_records()
     if records is None:
         return "*No benchmark has been run yet: `make bench` fills this table.*\n"
@@ -66,8 +85,19 @@ def benchmarks_markdown() -> str:
 
 
 def benchmarks_figure(path: Path | None = None) -> Path | None:
-    """Draw the ratios (log scale, one bar per benchmark; hatched where results disagreed) to
-    ``_build/benchmarks.svg``; return the path, or None when there is no record."""
+    """Draw the ratios to an SVG: log scale, one bar per benchmark, hatched where the results
+    disagreed.
+
+    Parameters
+    ----------
+    path : pathlib.Path, optional
+        The SVG file; default ``_build/benchmarks.svg``.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The file written, or None when there is no record.
+    """
     import matplotlib
 
     matplotlib.use("Agg")

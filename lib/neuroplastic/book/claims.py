@@ -35,9 +35,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..paths import atomic_write_text, build_dir
 from .profiles import check_profile
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 HOLDS = "holds"
 DOES_NOT_HOLD = "does not hold"
@@ -51,8 +55,25 @@ _CHAPTER = re.compile(r"^ch\d\d$")
 
 
 def as_verdict(outcome: bool | str | None) -> str:
-    """``True`` -> ``holds``, ``False`` -> ``does not hold``, ``None`` -> ``not assessable``; a
-    string must already be one of :data:`VERDICTS`."""
+    """A verdict string from an outcome.
+
+    ``True`` -> ``holds``, ``False`` -> ``does not hold``, ``None`` -> ``not assessable``; a
+    string must already be one of :data:`VERDICTS`. numpy bools count as bools.
+
+    Parameters
+    ----------
+    outcome : bool, str or None
+
+    Returns
+    -------
+    str
+        One of :data:`VERDICTS`.
+
+    Raises
+    ------
+    TypeError
+        For any other value.
+    """
     if hasattr(outcome, "item"):  # numpy bool
         outcome = outcome.item()
     if outcome is True:
@@ -103,7 +124,13 @@ class Budget:
 
     @property
     def equal_effort(self) -> bool:
-        """True when the method got at least the baseline's budget."""
+        """Whether the method got at least the baseline's budget.
+
+        Returns
+        -------
+        bool
+            ``method_configs >= baseline_configs``.
+        """
         return self.method_configs >= self.baseline_configs
 
     def __str__(self) -> str:
@@ -120,6 +147,21 @@ def combine(verdicts: Iterable[str]) -> str:
     are left out; the rest must agree for ``holds`` or ``does not hold``, otherwise the verdict
     is ``depends on reconstruction``. With no decisive variant the result is ``by construction``
     if any variant is, else ``not assessable``.
+
+    Parameters
+    ----------
+    verdicts : iterable
+        Verdicts or outcomes accepted by :func:`as_verdict`.
+
+    Returns
+    -------
+    str
+        One of :data:`VERDICTS`.
+
+    Raises
+    ------
+    TypeError
+        As :func:`as_verdict`.
     """
     verdicts = [as_verdict(v) for v in verdicts]
     decisive = {v for v in verdicts if v in (HOLDS, DOES_NOT_HOLD, DEPENDS)}
@@ -142,14 +184,33 @@ class Claim:
 
     @property
     def holds(self) -> bool | None:
-        """``True``/``False`` for the two decisive verdicts, ``None`` otherwise."""
+        """The verdict as a bool.
+
+        Returns
+        -------
+        bool or None
+            ``True``/``False`` for the two decisive verdicts, ``None`` otherwise.
+        """
         return {HOLDS: True, DOES_NOT_HOLD: False}.get(self.verdict)
 
     def variants_text(self) -> str:
-        """``✓ name; ✗ name`` for the variants (empty when there are none)."""
+        """The variants with their marks, e.g. ``✓ name; ✗ name``.
+
+        Returns
+        -------
+        str
+            Empty when there are none.
+        """
         return "; ".join(f"{MARKS[v.verdict]} {v.variant}" for v in self.variants)
 
     def as_dict(self) -> dict:
+        """The claim as JSON-able data, as :meth:`Claims.write` stores it.
+
+        Returns
+        -------
+        dict
+            The fields, ``holds`` (see :attr:`holds`) and the variants as dicts.
+        """
         d = asdict(self)
         d["holds"] = self.holds
         d["variants"] = [asdict(v) for v in self.variants]
@@ -192,23 +253,34 @@ class Claims:
 
         Parameters
         ----------
-        holds
+        id : str
+            The claim's id (non-empty, unique in the chapter).
+        statement : str
+            The claim as the paper makes it.
+        holds : bool, str or None, optional
             The verdict of a claim checked under one setting: ``True``, ``False``, ``None``
             (not assessable) or one of :data:`VERDICTS`. Leave it out when ``variants`` are
             given: the verdict is then ``combine(variants)``.
-        evidence
+        evidence : str
             The numbers behind the verdict, in a sentence.
-        reason
+        reason : str, optional
             Required for ``not assessable`` and ``by construction``: why.
-        variants
+        variants : iterable, optional
             :class:`Variant` objects (or ``(name, outcome, evidence)`` tuples), one per
             alternative of the [R] choices the check rests on.
-        budget
+        budget : Budget, optional
             Configurations tried for the paper's method and for its baseline. A ``does not
             hold`` with ``budget.equal_effort`` false is refused.
 
+        Returns
+        -------
+        Claim
+            The registered claim.
+
         Raises
         ------
+        TypeError
+            For a malformed variant or outcome, or a ``budget`` that is not a :class:`Budget`.
         ValueError
             On a duplicate id, empty text, a verdict outside the five, a missing reason, a
             ``does not hold`` with fewer than two variants, or a negative verdict after
@@ -262,8 +334,15 @@ class Claims:
     def __getitem__(self, id: str) -> Claim:
         return self._claims[id]
 
-    def frame(self):
-        """The claims as a ``pandas.DataFrame`` (id, claim, verdict, variants, evidence)."""
+    def frame(self) -> pd.DataFrame:
+        """The claims as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by id; columns claim, verdict, variants (marks) and evidence (with the
+            reason and the budget, where given).
+        """
         import pandas as pd
 
         rows = [
@@ -279,8 +358,14 @@ class Claims:
         cols = ["id", "claim", "verdict", "variants", "evidence"]
         return pd.DataFrame(rows, columns=cols).set_index("id")
 
-    def variants_frame(self):
-        """One row per (claim, variant): id, variant, verdict, evidence."""
+    def variants_frame(self) -> pd.DataFrame:
+        """The variants of every claim as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (claim, variant); columns id, variant, verdict, evidence.
+        """
         import pandas as pd
 
         rows = [
@@ -291,7 +376,25 @@ class Claims:
         return pd.DataFrame(rows, columns=["id", "variant", "verdict", "evidence"])
 
     def write(self, profile: str, path: Path | None = None) -> Path:
-        """Write ``_build/claims/<chapter>.json`` atomically and return its path."""
+        """Write the claims as JSON, atomically.
+
+        Parameters
+        ----------
+        profile : str
+            The run profile, ``"quick"`` or ``"paper"``.
+        path : pathlib.Path, optional
+            The file; default ``_build/claims/<chapter>.json``.
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+
+        Raises
+        ------
+        ValueError
+            For an unknown ``profile``.
+        """
         check_profile(profile)
         path = Path(path) if path else build_dir() / "claims" / f"{self.chapter}.json"
         payload = {
@@ -304,7 +407,22 @@ class Claims:
 
 
 def load_claims(path: Path) -> dict:
-    """Read one chapter's claims JSON, with a clear error if it is damaged."""
+    """Read one chapter's claims JSON, as :meth:`Claims.write` wrote it.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+
+    Returns
+    -------
+    dict
+        ``chapter``, ``profile`` and ``claims`` (a list of claim dicts).
+
+    Raises
+    ------
+    ValueError
+        If the file is not valid JSON, lacks a field or holds an unknown verdict.
+    """
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         data["chapter"], data["profile"]
@@ -336,8 +454,25 @@ def _evidence(c: dict) -> str:
 def dashboard_markdown(
     claims_dir: Path | None = None, pages: Mapping[str, str] | None = None
 ) -> str:
-    """Markdown with one claims table per built chapter (for ``intro.md``); ``pages`` maps a
-    chapter id to its document (``"chapters/ch01_..."``) so that each table links to it."""
+    """The claims dashboard: one claims table per built chapter (for ``intro.md``).
+
+    Parameters
+    ----------
+    claims_dir : pathlib.Path, optional
+        Where the ``chNN.json`` files are; default ``_build/claims``.
+    pages : mapping, optional
+        Chapter id -> its document (``"chapters/ch01_..."``), so that each table links to it.
+
+    Returns
+    -------
+    str
+        Markdown (a sentence when no chapter has been executed).
+
+    Raises
+    ------
+    ValueError
+        As :func:`load_claims`, for a damaged file.
+    """
     claims_dir = Path(claims_dir) if claims_dir else build_dir() / "claims"
     files = sorted(claims_dir.glob("ch[0-9][0-9].json")) if claims_dir.is_dir() else []
     if not files:

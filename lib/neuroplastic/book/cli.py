@@ -22,7 +22,19 @@ def _title(src) -> str:
     return src.stem
 
 
-def cmd_list(args) -> int:
+def cmd_list(args: argparse.Namespace) -> int:
+    """``neuroplastic list``: print each chapter's id, title and last measured runtimes.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status, 0.
+    """
     timings_path = build_dir() / "timings.json"
     timings = json.loads(timings_path.read_text()) if timings_path.exists() else {}
     for src in runner.chapter_sources():
@@ -37,7 +49,19 @@ def _use_scheduler(args) -> None:
         os.environ["NEUROPLASTIC_SCHEDULER"] = args.scheduler
 
 
-def cmd_run(args) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
+    """``neuroplastic run``: execute the chosen chapters (or ``all``) with papermill.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status, 0.
+    """
     _use_scheduler(args)
     chapters = None if args.chapters == ["all"] else args.chapters
     html = build_dir() / "html" / "chapters"
@@ -49,7 +73,19 @@ def cmd_run(args) -> int:
     return 0
 
 
-def cmd_book(args) -> int:
+def cmd_book(args: argparse.Namespace) -> int:
+    """``neuroplastic book``: execute every chapter (unless ``--skip-run``), build the HTML.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status, 0.
+    """
     _use_scheduler(args)
     if not args.skip_run:
         runner.run(None, args.profile, progress=not args.no_progress)
@@ -58,7 +94,20 @@ def cmd_book(args) -> int:
     return 0
 
 
-def cmd_clean(args) -> int:
+def cmd_clean(args: argparse.Namespace) -> int:
+    """``neuroplastic clean``: remove executed notebooks and ``_build`` (``--cache``: and
+    the result cache).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit status, 0.
+    """
     for nb in (src.with_suffix(".ipynb") for src in runner.chapter_sources()):
         nb.unlink(missing_ok=True)
     shutil.rmtree(build_dir(), ignore_errors=True)
@@ -93,6 +142,19 @@ def _interrupted(signum, frame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``neuroplastic`` command.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 2 after an error (printed in one line). Ctrl-C exits
+        the process with 130.
+    """
     parser = argparse.ArgumentParser(prog="neuroplastic", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)

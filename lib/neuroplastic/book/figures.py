@@ -9,14 +9,38 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..paths import build_dir
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
-def save(fig, name: str, chapter: str) -> tuple[Path, Path]:
-    """Save ``fig`` as ``<name>.png`` (150 dpi) and ``<name>.svg``; return both paths."""
+def save(fig: Figure, name: str, chapter: str) -> tuple[Path, Path]:
+    """Save ``fig`` as ``<name>.png`` (150 dpi) and ``<name>.svg`` under
+    ``_build/figures/<chapter>/``.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    name : str
+        The file stem (letters, digits, ``_``, ``.``, ``-``).
+    chapter : str
+        The chapter's folder name (same characters).
+
+    Returns
+    -------
+    png, svg : pathlib.Path
+        The two files written.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` or ``chapter`` is not a non-empty file-name-safe string.
+    """
     import matplotlib
 
     for arg, value in (("name", name), ("chapter", chapter)):
@@ -31,10 +55,22 @@ def save(fig, name: str, chapter: str) -> tuple[Path, Path]:
     return png, svg
 
 
-def show(fig, name: str, chapter: str) -> None:
+def show(fig: Figure, name: str, chapter: str) -> None:
     """Save ``fig`` (see :func:`save`), display it once in the notebook, then close it.
 
-    Returns nothing, so that a call as the last line of a cell adds no second output."""
+    Returns nothing, so that a call as the last line of a cell adds no second output.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    name, chapter : str
+        As for :func:`save`.
+
+    Raises
+    ------
+    ValueError
+        As :func:`save`.
+    """
     import matplotlib.pyplot as plt
 
     save(fig, name, chapter)

@@ -15,13 +15,24 @@ from __future__ import annotations
 import importlib.metadata
 import shutil
 from pathlib import Path
+from typing import Any
 
 SCRIPT = "tex-svg.js"
 COPY = (SCRIPT, "input/tex/extensions")
 
 
 def mathjax_source() -> Path:
-    """The MathJax folder that ``sphinx-mathjax-offline`` installs."""
+    """The MathJax folder that ``sphinx-mathjax-offline`` installs.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    FileNotFoundError
+        If the folder lacks ``tex-svg.js``.
+    """
     dist = importlib.metadata.distribution("sphinx-mathjax-offline")
     path = Path(dist.locate_file("sphinx-mathjax-offline/static/mathjax"))
     if not (path / SCRIPT).is_file():
@@ -59,7 +70,23 @@ def _unique_scripts(app, pagename, templatename, context, doctree) -> None:
     scripts[:] = kept
 
 
-def setup(app):
+def setup(app: Any) -> dict[str, bool]:
+    """Register the extension with Sphinx (fails at start-up if MathJax is missing).
+
+    Parameters
+    ----------
+    app : sphinx.application.Sphinx
+
+    Returns
+    -------
+    dict
+        Sphinx's extension metadata (parallel read and write safe).
+
+    Raises
+    ------
+    FileNotFoundError
+        As :func:`mathjax_source`.
+    """
     mathjax_source()  # fail at start-up, not after a long build
     app.connect("config-inited", _use_local_mathjax)
     app.connect("html-page-context", _unique_scripts)

@@ -9,7 +9,22 @@ VALID_PROFILES = ("quick", "paper")
 
 
 def check_profile(profile: Any) -> str:
-    """Return ``profile`` if it is one of :data:`VALID_PROFILES`, else raise ``ValueError``."""
+    """Return ``profile`` if it is one of :data:`VALID_PROFILES`.
+
+    Parameters
+    ----------
+    profile : str
+        ``"quick"`` or ``"paper"``.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        For any other value.
+    """
     if not isinstance(profile, str) or profile not in VALID_PROFILES:
         raise ValueError(
             f"profile must be one of {', '.join(map(repr, VALID_PROFILES))}; got {profile!r}"
@@ -20,9 +35,22 @@ def check_profile(profile: Any) -> str:
 def select_profile(profile: str, profiles: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """Return a copy of ``profiles[profile]``.
 
-    ``profiles`` maps every valid profile name to that profile's sizes; an unknown
-    ``profile`` (or a table that lacks one of the valid profiles) is a ``ValueError`` that
-    lists the valid names.
+    Parameters
+    ----------
+    profile : str
+        ``"quick"`` or ``"paper"``.
+    profiles : mapping
+        Every valid profile name -> that profile's sizes.
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``profile``, or a table that lacks one of the valid profiles (the message
+        lists the valid names).
     """
     check_profile(profile)
     missing = [p for p in VALID_PROFILES if p not in profiles]

@@ -19,11 +19,15 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..paths import atomic_write_text, build_dir, project_root
 from .benchmarks import benchmarks_figure, benchmarks_markdown
 from .claims import dashboard_markdown
 from .profiles import check_profile
+
+if TYPE_CHECKING:
+    import nbformat
 
 _ID = re.compile(r"^(?:ch)?(\d{1,2})$")
 
@@ -37,7 +41,17 @@ class ChapterRunError(RuntimeError):
 
 
 def find_book_root() -> Path:
-    """The book's root, or a ``FileNotFoundError`` that says how to point at one."""
+    """The book's root (:func:`neuroplastic.paths.project_root`), checked.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    FileNotFoundError
+        If it holds no ``_toc.yml`` (the message says how to point at one).
+    """
     root = project_root()
     if not (root / "_toc.yml").is_file():
         raise FileNotFoundError(
@@ -49,7 +63,22 @@ def find_book_root() -> Path:
 
 
 def chapter_sources(root: Path | None = None) -> list[Path]:
-    """All chapter sources ``chapters/chNN_*.md`` that the table of contents lists, in order."""
+    """All chapter sources ``chapters/chNN_*.md`` that the table of contents lists, in order.
+
+    Parameters
+    ----------
+    root : pathlib.Path, optional
+        The book's root; default :func:`find_book_root`.
+
+    Returns
+    -------
+    list of pathlib.Path
+
+    Raises
+    ------
+    FileNotFoundError
+        As :func:`find_book_root`, when ``root`` is not given.
+    """
     root = Path(root) if root else find_book_root()
     toc = (root / "_toc.yml").read_text(encoding="utf-8")
     listed = re.findall(r"file:\s*chapters/(ch\d\d_[\w-]+)", toc)
@@ -57,11 +86,40 @@ def chapter_sources(root: Path | None = None) -> list[Path]:
 
 
 def chapter_id(path: Path) -> str:
+    """The chapter id of a chapter file: the first four characters of its name.
+
+    Parameters
+    ----------
+    path : pathlib.Path or str
+        E.g. ``chapters/ch01_lansner2026_hebbian_benchmark.md``.
+
+    Returns
+    -------
+    str
+        E.g. ``"ch01"``.
+    """
     return Path(path).name[:4]
 
 
 def resolve(chapter: str, root: Path | None = None) -> Path:
-    """Map ``'ch01'``, ``'1'`` or a file name to the chapter's source path."""
+    """Map ``'ch01'``, ``'1'`` or a file name to the chapter's source path.
+
+    Parameters
+    ----------
+    chapter : str
+        A chapter id (``ch01``, ``1``), file name or file stem.
+    root : pathlib.Path, optional
+        The book's root; default :func:`find_book_root`.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    ValueError
+        If no listed chapter matches (the message lists the valid ids).
+    """
     sources = chapter_sources(root)
     m = _ID.match(str(chapter))
     for src in sources:
@@ -78,7 +136,30 @@ def execute(source: Path, profile: str, *, seed: int | None = None, progress: bo
     The run writes ``_build/runs/<stem>.ipynb`` and replaces ``chapters/<stem>.ipynb`` only when
     every cell has run. Raises :class:`ChapterRunError` if a cell fails and ``KeyboardInterrupt``
     if interrupted; either way the last good notebook is untouched and the partial one is kept
-    as ``_build/failed/<stem>.ipynb``.
+    as ``_build/failed/<stem>.ipynb``. The wall time is recorded (:func:`record_timing`).
+
+    Parameters
+    ----------
+    source : pathlib.Path
+        The chapter's MyST source.
+    profile : str
+        ``"quick"`` or ``"paper"``, injected as a parameter.
+    seed : int, optional
+        A seed (>= 0) injected as a parameter; default the chapter's own.
+    progress : bool, default True
+        Show papermill's progress bar.
+
+    Returns
+    -------
+    pathlib.Path
+        ``chapters/<stem>.ipynb``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown profile or a bad seed.
+    ChapterRunError
+        If a cell fails.
     """
     import jupytext
     import nbformat
@@ -132,13 +213,23 @@ def execute(source: Path, profile: str, *, seed: int | None = None, progress: bo
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-def for_the_page(nb):
+def for_the_page(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Prepare an executed notebook for the static book, in place, and return it.
 
     Papermill's injected-parameters cell gets the ``remove-cell`` tag (the page shows the
     chapter's own parameters cell). Widget outputs (progress bars) and the widget state are
     dropped: a static page cannot run them, and their state makes the page load widget
     scripts from a CDN.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed notebook (version 4).
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        ``nb`` itself.
     """
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
@@ -151,7 +242,13 @@ def for_the_page(nb):
 
 
 def keep_partial_runs() -> list[Path]:
-    """Move this process's unfinished runs from ``_build/runs`` to ``_build/failed``."""
+    """Move this process's unfinished runs from ``_build/runs`` to ``_build/failed``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The partial notebooks now in ``_build/failed``.
+    """
     kept = []
     for running in (build_dir() / "runs").glob(f"*.{os.getpid()}.ipynb"):
         target = build_dir() / "failed" / f"{running.name.rsplit('.', 2)[0]}.ipynb"
@@ -162,7 +259,17 @@ def keep_partial_runs() -> list[Path]:
 
 
 def record_timing(chapter: str, profile: str, seconds: float) -> None:
-    """Update ``_build/timings.json`` with this chapter's wall time (seconds)."""
+    """Update ``_build/timings.json`` with a chapter's wall time.
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter id, e.g. ``"ch01"``.
+    profile : str
+        The profile it ran with.
+    seconds : float
+        Wall time in seconds (stored to 0.1 s, with the UTC time of the update).
+    """
     path = build_dir() / "timings.json"
     data = json.loads(path.read_text()) if path.exists() else {}
     data.setdefault(chapter, {})[profile] = {
@@ -175,7 +282,31 @@ def record_timing(chapter: str, profile: str, seconds: float) -> None:
 def run(
     chapters: list[str] | None, profile: str, *, seed: int | None = None, progress: bool = True
 ) -> list[Path]:
-    """Execute the given chapters (all when ``None``) and refresh the book's generated pages."""
+    """Execute the given chapters and refresh the book's generated pages.
+
+    Parameters
+    ----------
+    chapters : list of str or None
+        Chapter ids or file names (see :func:`resolve`); all when ``None`` or empty.
+    profile : str
+        ``"quick"`` or ``"paper"``.
+    seed : int, optional
+        Overrides every chapter's seed.
+    progress : bool, default True
+        Show progress bars.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The executed notebooks, in order.
+
+    Raises
+    ------
+    ValueError
+        For an unknown profile or chapter, or a bad seed.
+    ChapterRunError
+        If a chapter fails (the chapters after it are not run).
+    """
     from tqdm.auto import tqdm
 
     check_profile(profile)
@@ -190,7 +321,11 @@ def run(
 
 
 def render_generated_pages() -> None:
-    """Write the markdown fragments the book includes: the claims dashboard and benchmarks."""
+    """Write the markdown fragments the book includes.
+
+    The claims dashboard (``_build/claims/dashboard.md``), the benchmark table and figure
+    (``_build/benchmarks.md``, ``.svg``) and the timings table (``_build/timings.md``).
+    """
     out = build_dir()
     pages = {chapter_id(s): f"chapters/{s.stem}" for s in chapter_sources()}
     atomic_write_text(out / "claims" / "dashboard.md", dashboard_markdown(pages=pages))
@@ -200,6 +335,13 @@ def render_generated_pages() -> None:
 
 
 def timings_markdown() -> str:
+    """The table of recorded chapter runtimes: chapter, profile, wall time (s), when (UTC).
+
+    Returns
+    -------
+    str
+        Markdown (a sentence when no chapter has been executed on this machine).
+    """
     path = build_dir() / "timings.json"
     if not path.exists():
         return "*No chapter has been executed on this machine yet.*\n"
@@ -214,7 +356,27 @@ def timings_markdown() -> str:
 def build_html(
     root: Path | None = None, *, strict: bool = True, path_output: Path | None = None
 ) -> Path:
-    """Run ``jupyter-book build`` (``-W -n --keep-going`` when ``strict``); return the html dir."""
+    """Refresh the generated pages and run ``jupyter-book build``.
+
+    Parameters
+    ----------
+    root : pathlib.Path, optional
+        The book's root; default :func:`neuroplastic.paths.project_root`.
+    strict : bool, default True
+        Turn Sphinx warnings into errors (``-W -n --keep-going``).
+    path_output : pathlib.Path, optional
+        Passed as ``--path-output``.
+
+    Returns
+    -------
+    pathlib.Path
+        The HTML folder, ``<path_output or root>/_build/html``.
+
+    Raises
+    ------
+    subprocess.CalledProcessError
+        If the build fails.
+    """
     root = Path(root) if root else project_root()
     render_generated_pages()
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root)]

@@ -13,11 +13,33 @@ class Stopwatch:
 
     @property
     def elapsed(self) -> float:
+        """Wall time since construction.
+
+        Returns
+        -------
+        float
+            Seconds.
+        """
         return time.perf_counter() - self._t0
 
 
 def runtime_text(seconds: float) -> str:
-    """``'42 s'`` below two minutes, else ``'3.5 min'``."""
+    """A runtime in words: ``'42 s'`` below two minutes, else ``'3.5 min'``.
+
+    Parameters
+    ----------
+    seconds : float
+        Seconds (>= 0).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        If ``seconds < 0``.
+    """
     if seconds < 0:
         raise ValueError(f"seconds must be >= 0; got {seconds}")
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
