@@ -23,6 +23,7 @@ fixed point, 2-cycles flagged):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit, prange
@@ -51,6 +52,13 @@ from .layouts import Modular
 from .noise import POTENTIAL_KIND, NoiseTable
 from .patterns import PatternSet
 from .rules import Network
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from numpy.typing import ArrayLike
+
+    from .free import VarPatternSet
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,31 +112,67 @@ def _csr(cues: PatternSet):
 
 
 def recall(
-    source,
-    cues,
+    source: Network | NoiseTable,
+    cues: PatternSet | VarPatternSet | ArrayLike,
     *,
     activation: Activation | None = None,
     T_max: int = 15,
     early_stop: bool = True,
-    seed=0,
+    seed: int = 0,
     ane: ANE | None = None,
-    targets=None,
-    cue_key=None,
-    K=None,
+    targets: PatternSet | VarPatternSet | ArrayLike | None = None,
+    cue_key: tuple[int, int] | None = None,
+    K: float | None = None,
     q_offset: int = 0,
 ) -> Recall:
-    """Retrieve from all ``cues`` at once.
+    """Retrieve from all ``cues`` at once: x(t+1) = F(b^{(k_t)} + x(t) W^{(k_t)}), t < T_max.
 
-    source: a Network (fixed weights) or a NoiseTable (weights per noise level; needs
-    ``cue_key``). cues: a PatternSet or uint8[Q, N] (any activity). activation: HWTA()
-    (modular) or KWTA(k) (default HWTA for modular, KWTA(K) otherwise), or MAP, Threshold,
-    OracleKWTA, Schedule, Core. ane: an ANE strategy (None: the cue's level at every step).
-    cue_key: (c, f) = correct and false units of the cue (fixes the level of step 0 and, without
-    ANE, of every step; Willshaw's MAP threshold is the active inputs minus f). K: expected
-    activity for noise levels (default layout.K). targets: a PatternSet or uint8 rows (oracle
-    ANE/activity need them; they give ``correct`` or the traces). seed: tie-breaking key seed
-    (int); q_offset: query id of the first cue (tie keys use q_offset + row), so a subset of
-    cues can reproduce the full run."""
+    Synchronous updates; each query stops at its fixed point (2-cycles flagged); ties are broken
+    by hash(seed, query, unit). The fast kernel runs for a Network with a PatternSet of cues,
+    KWTA/HWTA and no ANE, cue_key or K; everything else runs on the level engine (module doc).
+
+    Parameters
+    ----------
+    source : Network or NoiseTable
+        Fixed weights, or weights per noise level (needs ``cue_key``).
+    cues : PatternSet, VarPatternSet or array_like
+        Cues, a PatternSet or uint8[Q, N] rows (any activity).
+    activation : Activation, optional
+        HWTA() (modular) or KWTA(k) (default HWTA for modular, KWTA(K) otherwise), or MAP,
+        Threshold, OracleKWTA, Schedule, Core.
+    T_max : int
+        Maximum number of steps, 1..10000.
+    early_stop : bool
+        Stop a query at its fixed point.
+    seed : int
+        Seed of the tie-breaking keys.
+    ane : ANE, optional
+        Adaptive noise estimation (None: the cue's level at every step).
+    targets : PatternSet, VarPatternSet or array_like, optional
+        Target rows (oracle ANE/activity need them; they give ``correct`` or the traces).
+    cue_key : tuple of int, optional
+        (c, f) = correct and false units of the cue; fixes the level of step 0 and, without
+        ANE, of every step; Willshaw's MAP threshold is the active inputs minus f.
+    K : float, optional
+        Expected activity for noise levels (default layout.K).
+    q_offset : int
+        Query id of the first cue (tie keys use q_offset + row), so a subset of cues can
+        reproduce the full run.
+
+    Returns
+    -------
+    Recall
+        Final states (a PatternSet on the fast path, uint8[Q, N] otherwise), steps, 2-cycle
+        flags and, with targets, correctness or traces.
+
+    Raises
+    ------
+    TypeError
+        ``source``, ``cues`` or ``activation`` of the wrong type.
+    ValueError
+        Mismatched layouts, invalid T_max or seed, an activation or ANE the rule or layout
+        does not support, or missing targets, cue_key or schedule.
+    """
     fast = (
         isinstance(source, Network)
         and isinstance(cues, PatternSet)
@@ -169,7 +213,29 @@ def recall(
 
 
 def supports(net: Network, cues: PatternSet) -> np.ndarray:
-    """One-step supports b + Σ_{i in cue} W[i, :] as float32[Q, N] (sparse gather)."""
+    """One-step supports s_j = b_j + Σ_{i ∈ cue} W_ij (sparse gather).
+
+    Uses :meth:`Network.kernel_arrays` (integer weights s·W when ``int_scale`` is set).
+
+    Parameters
+    ----------
+    net : Network
+        The network.
+    cues : PatternSet
+        Cues on the network's layout.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32[Q, N] supports (nats for log rules).
+
+    Raises
+    ------
+    TypeError
+        ``net`` is not a Network.
+    ValueError
+        ``cues`` not a PatternSet on the network's layout.
+    """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a Network; got {type(net).__name__}")
     if not isinstance(cues, PatternSet) or cues.N != net.N:
@@ -467,23 +533,48 @@ def _recall_levels(
 
 
 def calibrate(
-    source,
-    patterns_dense,
+    source: Network | NoiseTable,
+    patterns_dense: np.ndarray,
     *,
-    cue_fn,
-    activation,
+    cue_fn: Callable[[np.ndarray, int], np.ndarray],
+    activation: Activation,
     T_max: int,
-    cue_key,
+    cue_key: tuple[int, int],
     n_calib: int = 100,
-    seed=0,
-    K=None,
+    seed: int = 0,
+    K: float | None = None,
 ) -> ANE:
     """Learn the ``calibrated`` schedule on ``n_calib`` fresh cues of stored patterns.
 
-    source: NoiseTable or Network; patterns_dense: uint8[P, N] stored patterns; cue_fn(X, seed)
-    -> uint8 cues of the rows X. Pass 1 (no ANE) records the mean overlap ĉ_t of the state
-    entering step t with its target; pass 2 runs with that schedule and records ĉ'_t, which is
-    returned as ``ANE("calibrated", schedule=ĉ')``."""
+    Pass 1 (no ANE) records the mean overlap ĉ_t (units) of the state entering step t with its
+    target; pass 2 runs with that schedule and records ĉ'_t, which is returned.
+
+    Parameters
+    ----------
+    source : Network or NoiseTable
+        Weight source.
+    patterns_dense : numpy.ndarray
+        uint8[P, N] stored patterns.
+    cue_fn : callable
+        ``cue_fn(X, seed)`` -> uint8 cues of the rows X.
+    activation : Activation
+        Activation of the retrieval.
+    T_max : int
+        Maximum number of steps.
+    cue_key : tuple of int
+        (c, f) of the cues.
+    n_calib : int
+        Calibration cues (drawn with replacement when P < n_calib).
+    seed : int
+        Seed.
+    K : float, optional
+        Expected activity for noise levels (default layout.K).
+
+    Returns
+    -------
+    ANE
+        ``ANE("calibrated", n_calib, schedule=ĉ')``.
+    """
     seed = check_seed(seed)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(31,)))
     P = patterns_dense.shape[0]

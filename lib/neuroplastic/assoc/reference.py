@@ -12,6 +12,8 @@ reference for fixed weights under k-WTA (all queries, all steps).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .activations import KWTA, LOG_HALF, MAP, OracleKWTA
@@ -23,8 +25,16 @@ from .patterns import PatternSet
 from .recall import Recall, _check_inputs
 from .rules import build
 
+if TYPE_CHECKING:
+    from numpy.typing import DTypeLike
 
-def dense_supports(X, W, b):
+    from .activations import Activation
+    from .counts import Counts
+    from .layouts import Layout
+    from .rules import Network
+
+
+def dense_supports(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     """S = b + X W for dense 0/1 rows X without 0·∞: infinite weights (Bayes vetoes and
     certainties) are counted separately; a row with any −∞ term gets −∞ (veto wins), else one
     with a +∞ term gets +∞ (the kernels' rule, :func:`neuroplastic.assoc.kernels.veto_nan`)."""
@@ -56,20 +66,50 @@ def _wta_numpy(S, keys, mode, k, M):
 
 
 def recall_dense(
-    net,
+    net: Network,
     cues: PatternSet,
     *,
-    activation=None,
+    activation: Activation | None = None,
     T_max: int = 15,
     early_stop: bool = False,
-    seed=0,
+    seed: int = 0,
     q_offset: int = 0,
-    dtype=np.float32,
+    dtype: DTypeLike = np.float32,
 ) -> Recall:
     """numpy/BLAS reference of :func:`neuroplastic.assoc.recall` (same tie keys and semantics).
 
-    early_stop=False (default) runs all T_max steps for all cues; with early_stop=True rows that
-    reached a fixed point (or a 2-cycle) are frozen and no longer computed."""
+    Every step computes S = b + X W densely for all active cues, then the same WTA.
+
+    Parameters
+    ----------
+    net : Network
+        Fixed weights.
+    cues : PatternSet
+        Cues on the network's layout.
+    activation : Activation, optional
+        KWTA or HWTA (default: the layout's default).
+    T_max : int
+        Number of steps.
+    early_stop : bool
+        False (default): all T_max steps for all cues; True: rows that reached a fixed point
+        (or a 2-cycle) are frozen and no longer computed.
+    seed : int
+        Seed of the tie keys.
+    q_offset : int
+        Query id of the first cue.
+    dtype : dtype
+        Float type of the products.
+
+    Returns
+    -------
+    Recall
+        States as a PatternSet, steps and 2-cycle flags.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`neuroplastic.assoc.recall` for invalid inputs.
+    """
     activation, T_max, seed = _check_inputs(net, cues, activation, T_max, seed)
     mode, k, M = activation.kernel_mode(cues.layout)
     Q, N = cues.P, cues.N
@@ -116,16 +156,47 @@ def recall_dense(
 
 
 def recall_torch(
-    net,
+    net: Network,
     cues: PatternSet,
     *,
-    activation=None,
+    activation: Activation | None = None,
     T_max: int = 15,
-    seed=0,
+    seed: int = 0,
     q_offset: int = 0,
     device: str = "cpu",
 ) -> Recall:
-    """torch reference: T_max dense steps for all cues (no early stop); same tie keys."""
+    """torch reference: T_max dense steps S = b + X W for all cues (no early stop).
+
+    Same tie keys as :func:`neuroplastic.assoc.recall`; ±∞ weights as in
+    :func:`dense_supports`.
+
+    Parameters
+    ----------
+    net : Network
+        Fixed weights.
+    cues : PatternSet
+        Cues on the network's layout.
+    activation : Activation, optional
+        KWTA or HWTA (default: the layout's default).
+    T_max : int
+        Number of steps.
+    seed : int
+        Seed of the tie keys.
+    q_offset : int
+        Query id of the first cue.
+    device : str
+        torch device.
+
+    Returns
+    -------
+    Recall
+        States as a PatternSet; steps = T_max and no 2-cycle flags.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`neuroplastic.assoc.recall` for invalid inputs.
+    """
     import torch
 
     activation, T_max, seed = _check_inputs(net, cues, activation, T_max, seed)
@@ -192,19 +263,19 @@ def _topk(x, key, k):
 
 
 def recall_noise_direct(
-    counts,
-    layout,
+    counts: Counts,
+    layout: Layout,
     rule: str,
     params: dict,
-    cues,
+    cues: np.ndarray,
     *,
-    activation,
+    activation: Activation,
     T_max: int,
     ane: ANE,
-    targets=None,
-    cue_key,
+    targets: np.ndarray | None = None,
+    cue_key: tuple[int, int],
     seed: int = 0,
-):
+) -> tuple[np.ndarray, np.ndarray]:
     """(states uint8[Q, N], steps int16[Q]) computed query by query with freshly built weights."""
     X = np.ascontiguousarray(cues, dtype=np.uint8)
     Q, N = X.shape
@@ -258,7 +329,9 @@ def recall_noise_direct(
     return states, steps
 
 
-def recall_fixed_dense(net, cues, *, k: int, T_max: int, seed: int = 0):
+def recall_fixed_dense(
+    net: Network, cues: np.ndarray, *, k: int, T_max: int, seed: int = 0
+) -> np.ndarray:
     """Dense reference for fixed weights and k-WTA: S = b + X W for all cues at every step
     (float32 BLAS), T_max steps for everyone (no early stop). Returns uint8 states."""
     X = np.ascontiguousarray(cues, dtype=np.float32)
