@@ -53,6 +53,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from .specs import (
     Button,
@@ -127,7 +128,20 @@ class DirectiveError(ValueError):
     """A malformed ``#@IVISIT:`` line: ``path``, ``line_no`` (1-based), ``line_text``,
     ``message``."""
 
-    def __init__(self, path, line_no, line_text, message):
+    def __init__(self, path: str, line_no: int, line_text: str, message: str) -> None:
+        """Record where the malformed line is and why.
+
+        Parameters
+        ----------
+        path : str
+            File name (or '<string>').
+        line_no : int
+            1-based line number.
+        line_text : str
+            The line.
+        message : str
+            The problem.
+        """
         self.path, self.line_no, self.line_text, self.message = path, line_no, line_text, message
         super().__init__(f"{path}:{line_no}: {message}\n    {line_text.strip()}")
 
@@ -146,6 +160,13 @@ class SimSpec:
     displays: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
+        """The spec as a JSON-able dict (specs through ``ParamSpec.to_dict``).
+
+        Returns
+        -------
+        dict
+            ``{"name", "parameters", "displays"}``.
+        """
         return {
             "name": self.name,
             "parameters": {k: s.to_dict() for k, s in self.parameters.items()},
@@ -154,6 +175,18 @@ class SimSpec:
 
     @classmethod
     def from_dict(cls, d: dict) -> SimSpec:
+        """Inverse of :meth:`to_dict`.
+
+        Parameters
+        ----------
+        d : dict
+            A dict written by :meth:`to_dict`.
+
+        Returns
+        -------
+        SimSpec
+            The spec.
+        """
         from .specs import spec_from_dict
 
         return cls(
@@ -164,16 +197,48 @@ class SimSpec:
 
     @classmethod
     def from_json(cls, text: str) -> SimSpec:
+        """Inverse of :meth:`to_json`.
+
+        Parameters
+        ----------
+        text : str
+            JSON text.
+
+        Returns
+        -------
+        SimSpec
+            The spec.
+        """
         return cls.from_dict(json.loads(text))
 
     def to_json(self) -> str:
+        """Canonical JSON (sorted keys, no spaces) of :meth:`to_dict`.
+
+        Returns
+        -------
+        str
+            The JSON text.
+        """
         return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
 
     def hash(self) -> str:
+        """sha256 of :meth:`to_json` (first 16 hex digits): equal for equal declarations.
+
+        Returns
+        -------
+        str
+            16 hexadecimal digits.
+        """
         return hashlib.sha256(self.to_json().encode()).hexdigest()[:16]
 
     def to_directives(self) -> str:
-        """The block as ``#@IVISIT:`` lines; ``parse_directives`` of the result equals ``self``."""
+        """The block as ``#@IVISIT:`` lines; ``parse_directives`` of the result equals ``self``.
+
+        Returns
+        -------
+        str
+            The lines, newline-terminated.
+        """
         out = [f"{MARKER}SIMULATION & {self.name}"]
         for name, s in self.parameters.items():
             out.extend(_param_lines(name, s))
@@ -461,10 +526,26 @@ def _directive_start(raw):
     return None
 
 
-def parse_directives(source) -> dict:
-    """Parse ``#@IVISIT:`` comment lines from a text, a path, or a Python module/class (its source).
+def parse_directives(source: str | Path | ModuleType | type) -> dict:
+    """Parse ``#@IVISIT:`` comment lines from a text, a path, or a Python module/class.
 
-    Returns ``{simulation name: SimSpec}`` in file order; raises :class:`DirectiveError`."""
+    Parameters
+    ----------
+    source : str, Path, module or class
+        Directive text, a file path (.py, .txt, .ivisit), or an object whose source is read.
+
+    Returns
+    -------
+    dict
+        ``{simulation name: SimSpec}`` in file order.
+
+    Raises
+    ------
+    TypeError
+        If ``source`` has another type.
+    DirectiveError
+        On any malformed directive line.
+    """
     import inspect
 
     path = "<string>"

@@ -11,14 +11,39 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.transforms import Transform
+
+    from .specs import Scope
 
 __all__ = ["to_uint8", "figure_to_array", "ScopeBuffer", "pixel_to_data", "PointerMap"]
 
 
-def figure_to_array(fig) -> np.ndarray:
-    """Render a Matplotlib Figure with Agg; returns ``uint8[H, W, 3]`` with H, W = figsize * dpi."""
+def figure_to_array(fig: Figure) -> np.ndarray:
+    """Render a Matplotlib Figure with Agg.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``uint8[H, W, 3]`` with H, W = figsize (inches) * dpi (pixels).
+
+    Raises
+    ------
+    TypeError
+        If ``fig`` is not a Figure.
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -29,8 +54,29 @@ def figure_to_array(fig) -> np.ndarray:
     return np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
 
-def to_uint8(value, range=None) -> np.ndarray:
-    """Content -> uint8 image (see module doc). ``range`` = (lo, hi) for float images."""
+def to_uint8(value: Any, range: Sequence[float] | None = None) -> np.ndarray:
+    """Content -> uint8 image (see module doc).
+
+    Float images map linearly: u = clip(rint(255 (a - lo)/(hi - lo)), 0, 255), NaN -> 0;
+    integers default to [0, 255], others to [0, 1]; bool -> 0/255; uint8 is copied.
+
+    Parameters
+    ----------
+    value : array-like or matplotlib.figure.Figure
+        Gray [H, W], RGB [H, W, 3], RGBA [H, W, 4] (alpha dropped) or a Figure.
+    range : (lo, hi) or None
+        Value range of a float or integer image.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``uint8[H, W]`` or ``uint8[H, W, 3]``.
+
+    Raises
+    ------
+    ValueError
+        If the array shape is not an image.
+    """
     from matplotlib.figure import Figure
 
     if isinstance(value, Figure):
@@ -64,14 +110,29 @@ class ScopeBuffer:
 
     def __init__(
         self,
-        width=400,
-        height=150,
-        t_window=100.0,
-        y_range=(-80.0, 0.0),
-        colors=None,
-        background=(0, 0, 0),
-        zero_color=(90, 90, 90),
-    ):
+        width: int = 400,
+        height: int = 150,
+        t_window: float = 100.0,
+        y_range: Sequence[float] = (-80.0, 0.0),
+        colors: Sequence[Sequence[int]] | None = None,
+        background: Sequence[int] = (0, 0, 0),
+        zero_color: Sequence[int] = (90, 90, 90),
+    ) -> None:
+        """An empty scope image.
+
+        Parameters
+        ----------
+        width, height : int
+            Image size in pixels.
+        t_window : float
+            Time window shown across the columns (simulation time units).
+        y_range : (lo, hi)
+            Value range mapped to the rows (top = hi).
+        colors : sequence of RGB or None
+            One colour per trace (default one red).
+        background, zero_color : RGB
+            Background and zero-line colours.
+        """
         self.width, self.height = int(width), int(height)
         self.t_window = float(t_window)
         self.y_range = (float(y_range[0]), float(y_range[1]))
@@ -85,10 +146,23 @@ class ScopeBuffer:
         self.clear()
 
     @classmethod
-    def from_spec(cls, spec):
+    def from_spec(cls, spec: Scope) -> ScopeBuffer:
+        """An empty buffer with the size, window, range and colours of a Scope spec.
+
+        Parameters
+        ----------
+        spec : Scope
+            The display spec.
+
+        Returns
+        -------
+        ScopeBuffer
+            The buffer.
+        """
         return cls(spec.width, spec.height, spec.t_window, spec.y_range, spec.colors)
 
-    def clear(self):
+    def clear(self) -> None:
+        """Reset the image to the background and the zero line, and ``n_clipped`` to 0."""
         self.image[:] = self.background
         self._last_col = None
         self._last_t = None
@@ -98,13 +172,26 @@ class ScopeBuffer:
             self.image[zr, :] = self.zero_color
 
     @property
-    def zero_row(self):
+    def zero_row(self) -> int | None:
+        """Row of y = 0, or None when 0 lies outside the y-range."""
         lo, hi = self.y_range
         if lo <= 0.0 <= hi:
             return self._row(np.array([0.0]))[0][0]
         return None
 
     def column(self, t: float) -> int:
+        """Column of time t: c = min(floor((t mod t_window)/t_window * W), W - 1).
+
+        Parameters
+        ----------
+        t : float
+            Time (simulation time units).
+
+        Returns
+        -------
+        int
+            The column index in [0, W).
+        """
         c = int(math.floor((t % self.t_window) / self.t_window * self.width))
         return min(c, self.width - 1)
 
@@ -132,7 +219,39 @@ class ScopeBuffer:
         if zr is not None:
             self.image[zr, cols] = self.zero_color
 
-    def add(self, t, y, y_to=None, color=None):
+    def add(
+        self,
+        t: float,
+        y: float | Sequence[float] | np.ndarray,
+        y_to: float | Sequence[float] | np.ndarray | None = None,
+        color: int | Sequence[int] | np.ndarray | None = None,
+    ) -> int:
+        """Draw the values at time t (sweep with wrap-around; see the class docstring).
+
+        Row of y: r = floor((hi - y)(H - 1)/(hi - lo) + 1/2); out-of-range values (and NaN) are
+        drawn at the border and counted in ``n_clipped``.
+
+        Parameters
+        ----------
+        t : float
+            Time (simulation time units).
+        y : float or array-like
+            One value per trace.
+        y_to : float, array-like or None
+            End of a vertical segment per trace (None: one pixel).
+        color : int, RGB or None
+            Colour index, RGB triple(s), or None for the trace colours.
+
+        Returns
+        -------
+        int
+            The drawn column.
+
+        Raises
+        ------
+        ValueError
+            If ``y_to`` does not match ``y`` in length.
+        """
         c = self.column(t)
         if self._last_col is None:
             self._clear_cols(slice(c, c + 1))
@@ -177,11 +296,36 @@ class PointerMap:
     For an image: data = pixel / scale. For a figure: the inverse of the axes' data transform,
     with pixel y measured from the top of the rendered image."""
 
-    def __init__(self, scale=1.0, transform=None, height=None):
+    def __init__(
+        self, scale: float = 1.0, transform: Transform | None = None, height: int | None = None
+    ) -> None:
+        """A pixel -> data map.
+
+        Parameters
+        ----------
+        scale : float
+            Image zoom (data = pixel / scale) when there is no transform.
+        transform : matplotlib Transform or None
+            Display -> data transform of a figure's axes.
+        height : int or None
+            Rendered figure height in pixels (to flip y).
+        """
         self.scale, self.transform, self.height = float(scale), transform, height
 
     @classmethod
-    def from_axes(cls, ax):
+    def from_axes(cls, ax: Axes) -> PointerMap:
+        """The map of ``ax``'s current data transform.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes
+            Axes of a rendered figure.
+
+        Returns
+        -------
+        PointerMap
+            Inverse (frozen) data transform and figure height (pixels).
+        """
         fig = ax.figure
         h = int(round(fig.get_figheight() * fig.dpi))
         return cls(1.0, ax.transData.inverted().frozen(), h)
@@ -192,16 +336,45 @@ class PointerMap:
         x, y = self.transform.transform((px, self.height - py))
         return float(x), float(y)
 
-    def inverse(self, x, y):
-        """Data -> pixel (for tests and simulated clicks)."""
+    def inverse(self, x: float, y: float) -> tuple[float, float]:
+        """Data -> pixel (for tests and simulated clicks).
+
+        Parameters
+        ----------
+        x, y : float
+            Data coordinates.
+
+        Returns
+        -------
+        tuple of float
+            Pixel (x right, y down).
+        """
         if self.transform is None:
             return x * self.scale, y * self.scale
         px, py = self.transform.inverted().transform((x, y))
         return float(px), float(self.height - py)
 
 
-def pixel_to_data(pmap: PointerMap, px: float, py: float):
-    """Map a displayed pixel (x right, y down, natural size) to data coordinates."""
+def pixel_to_data(pmap: PointerMap, px: float, py: float) -> tuple[float, float]:
+    """Map a displayed pixel (x right, y down, natural size) to data coordinates.
+
+    Parameters
+    ----------
+    pmap : PointerMap
+        The map of a rendered display (``runner.pointer_maps[name]``).
+    px, py : float
+        Pixel position.
+
+    Returns
+    -------
+    tuple of float
+        Data coordinates (x, y).
+
+    Raises
+    ------
+    TypeError
+        If ``pmap`` is not a PointerMap.
+    """
     if not isinstance(pmap, PointerMap):
         raise TypeError(
             "pixel_to_data needs the PointerMap of a rendered display (runner.pointer_maps[name])"

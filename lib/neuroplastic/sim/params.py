@@ -8,6 +8,7 @@ Reading ``p.tau`` returns the value; assigning ``p.tau = 12`` validates (never c
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from .specs import (
     Button,
@@ -46,10 +47,33 @@ class _Declared:
 
     @classmethod
     def specs(cls) -> dict:
-        """Name -> spec, in declaration order."""
+        """Name -> spec, in declaration order.
+
+        Returns
+        -------
+        dict
+            A copy of the class's name -> spec mapping.
+        """
         return dict(cls._specs)
 
-    def spec(self, name):
+    def spec(self, name: str) -> ParamSpec:
+        """The spec declared as ``name``.
+
+        Parameters
+        ----------
+        name : str
+            A declared field.
+
+        Returns
+        -------
+        ParamSpec
+            Its spec (label bound to the name).
+
+        Raises
+        ------
+        KeyError
+            If no field ``name`` is declared.
+        """
         try:
             return self._specs[name]
         except KeyError:
@@ -79,7 +103,19 @@ class Parameters(_Declared):
     partial dict, merged into the current value), ``spec(name)`` the spec, ``as_ivisit(name)`` the
     value as IVISIT writes it (checkbox '0110', button '0'/'1')."""
 
-    def __init__(self, **values):
+    def __init__(self, **values: Any) -> None:
+        """Start from every spec's default, then :meth:`set` each of ``values``.
+
+        Parameters
+        ----------
+        **values
+            Initial values by parameter name.
+
+        Raises
+        ------
+        KeyError, TypeError, ValueError
+            If a name is unknown or a value invalid.
+        """
         object.__setattr__(
             self, "_values", {k: copy.deepcopy(s.default_value()) for k, s in self._specs.items()}
         )
@@ -87,19 +123,74 @@ class Parameters(_Declared):
             self.set(k, v)
 
     def values(self) -> dict:
+        """A deep copy of all values.
+
+        Returns
+        -------
+        dict
+            name -> value, in declaration order.
+        """
         return copy.deepcopy(self._values)
 
-    def validate(self, name, value):
-        """Validated, normalised value for ``name`` (without storing it)."""
+    def validate(self, name: str, value: Any) -> Any:
+        """Validated, normalised value for ``name`` (without storing it).
+
+        A dict-slider accepts a partial dict, merged into the current value.
+
+        Parameters
+        ----------
+        name : str
+            A declared parameter.
+        value : Any
+            The proposed value.
+
+        Returns
+        -------
+        Any
+            The normalised value (never clipped).
+
+        Raises
+        ------
+        KeyError
+            If ``name`` is not declared.
+        TypeError, ValueError
+            If the value is invalid for its spec.
+        """
         s = self.spec(name)
         if isinstance(s, DictSlider):
             return s.validate(name, value, partial_base=self._values[name])
         return s.validate(name, value)
 
-    def set(self, name, value):
+    def set(self, name: str, value: Any) -> None:
+        """Validate ``value`` and store it as parameter ``name``.
+
+        Parameters
+        ----------
+        name : str
+            A declared parameter.
+        value : Any
+            The new value.
+
+        Raises
+        ------
+        KeyError, TypeError, ValueError
+            As :meth:`validate`.
+        """
         self._values[name] = self.validate(name, value)
 
-    def as_ivisit(self, name):
+    def as_ivisit(self, name: str) -> Any:
+        """The value as IVISIT writes it (checkbox '0110', button '0'/'1', others as they are).
+
+        Parameters
+        ----------
+        name : str
+            A declared parameter.
+
+        Returns
+        -------
+        Any
+            The IVISIT representation.
+        """
         s, v = self.spec(name), self._values[name]
         if isinstance(s, Checkbox):
             return checkbox_to_str(v)
@@ -113,7 +204,8 @@ class Displays(_Declared):
 
     _spec_base = DisplaySpec
 
-    def __init__(self):
+    def __init__(self) -> None:
+        """Every display starts at its spec's default; a scope gets an empty ScopeBuffer."""
         vals = {}
         for k, s in self._specs.items():
             if isinstance(s, Scope):
@@ -124,7 +216,23 @@ class Displays(_Declared):
                 vals[k] = s.default
         object.__setattr__(self, "_values", vals)
 
-    def set(self, name, value):
+    def set(self, name: str, value: Any) -> None:
+        """Store the content of display ``name`` (normalised by its spec).
+
+        Parameters
+        ----------
+        name : str
+            A declared display.
+        value : Any
+            The content (array, figure, text ...).
+
+        Raises
+        ------
+        KeyError
+            If ``name`` is not declared.
+        TypeError
+            If ``name`` is a scope (draw on it with ``add(t, y)``).
+        """
         s = self.spec(name)
         if isinstance(s, Scope):
             raise TypeError(
@@ -132,9 +240,33 @@ class Displays(_Declared):
             )
         self._values[name] = s.validate(name, value)
 
-    def get(self, name):
+    def get(self, name: str) -> Any:
+        """The content of display ``name``.
+
+        Parameters
+        ----------
+        name : str
+            A declared display.
+
+        Returns
+        -------
+        Any
+            The stored content (a :class:`ScopeBuffer` for scopes).
+
+        Raises
+        ------
+        KeyError
+            If ``name`` is not declared.
+        """
         self.spec(name)
         return self._values[name]
 
     def values(self) -> dict:
+        """A shallow copy of all contents.
+
+        Returns
+        -------
+        dict
+            name -> content.
+        """
         return dict(self._values)

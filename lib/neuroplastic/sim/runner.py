@@ -18,12 +18,19 @@ import hashlib
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .displays import PointerMap, ScopeBuffer, figure_to_array, to_uint8
 from .simulation import Simulation
 from .specs import Button, Comment, DictSlider, Image, Plot, Scope, TextOut
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .store import Config, Store
 
 __all__ = ["HeadlessRunner"]
 
@@ -35,7 +42,23 @@ class HeadlessRunner:
     uint8 array or str). ``store`` (a :class:`~neuroplastic.sim.store.Store`) enables
     ``save_config``/``load_config``."""
 
-    def __init__(self, sim: Simulation, store=None, record=False):
+    def __init__(self, sim: Simulation, store: Store | None = None, record: bool = False) -> None:
+        """Wrap ``sim`` and call its ``main_init()`` once.
+
+        Parameters
+        ----------
+        sim : Simulation
+            The simulation instance.
+        store : Store or None
+            Enables ``save_config``/``load_config``.
+        record : bool
+            Keep every refreshed frame in ``recording``.
+
+        Raises
+        ------
+        TypeError
+            If ``sim`` is not a Simulation.
+        """
         if not isinstance(sim, Simulation):
             raise TypeError(f"sim must be a Simulation instance, got {type(sim).__name__}")
         self.sim, self.store, self.record = sim, store, bool(record)
@@ -54,11 +77,25 @@ class HeadlessRunner:
 
     # --- values ----------------------------------------------------------------------------------
     @property
-    def step_count(self):
+    def step_count(self) -> int:
+        """Number of steps since the last ``init()``."""
         return self.sim.step_count
 
-    def set(self, name, value):
-        """Set a parameter (validated now; applied before the next step in sync mode)."""
+    def set(self, name: str, value: Any) -> None:
+        """Set a parameter (validated now; applied before the next step in sync mode).
+
+        Parameters
+        ----------
+        name : str
+            A declared parameter.
+        value : Any
+            The new value (a partial dict for a dict-slider).
+
+        Raises
+        ------
+        KeyError, TypeError, ValueError
+            If ``name`` is unknown or the value invalid.
+        """
         with self.lock:
             p = self.sim.p
             spec = p.spec(name)
@@ -74,8 +111,19 @@ class HeadlessRunner:
             else:
                 self.pending[name] = v
 
-    def press(self, name):
-        """Press a button: its parameter is True for exactly the next step."""
+    def press(self, name: str) -> None:
+        """Press a button: its parameter is True for exactly the next step.
+
+        Parameters
+        ----------
+        name : str
+            A Button parameter.
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not a button.
+        """
         if not isinstance(self.sim.p.spec(name), Button):
             raise ValueError(f"parameter {name!r} is not a button")
         self.set(name, True)
@@ -87,7 +135,16 @@ class HeadlessRunner:
         self.pending.clear()
 
     # --- cycle -----------------------------------------------------------------------------------
-    def init(self):
+    def init(self) -> HeadlessRunner:
+        """Start a run: push values, flag all modified, reseed, ``sim.init()``, ``sim.bind(self)``.
+
+        The step count is reset to 0 and the displays are refreshed (not recorded).
+
+        Returns
+        -------
+        HeadlessRunner
+            ``self``.
+        """
         with self.lock:
             sim = self.sim
             self._push()
@@ -120,8 +177,19 @@ class HeadlessRunner:
             if isinstance(s, Button) and k not in self.pending:
                 sim.p._values[k] = False
 
-    def step(self, n=1):
-        """``n`` steps without a display refresh."""
+    def step(self, n: int = 1) -> None:
+        """``n`` steps without a display refresh (``init()`` first if needed).
+
+        Parameters
+        ----------
+        n : int
+            Number of steps >= 1.
+
+        Raises
+        ------
+        ValueError
+            If ``n`` is not an int >= 1.
+        """
         self._check_n(n, "n")
         if not self.initialized:
             self.init()
@@ -129,8 +197,24 @@ class HeadlessRunner:
             for _ in range(n):
                 self._step()
 
-    def cycle(self, n=1):
-        """``n`` cycles of frames_per_cycle x (steps_per_frame steps + one refresh)."""
+    def cycle(self, n: int = 1) -> HeadlessRunner:
+        """``n`` cycles of frames_per_cycle x (steps_per_frame steps + one refresh).
+
+        Parameters
+        ----------
+        n : int
+            Number of cycles >= 1.
+
+        Returns
+        -------
+        HeadlessRunner
+            ``self``.
+
+        Raises
+        ------
+        ValueError
+            If ``n`` is not an int >= 1.
+        """
         self._check_n(n, "n")
         if not self.initialized:
             self.init()
@@ -143,9 +227,26 @@ class HeadlessRunner:
                     self.refresh()
         return self
 
-    def run(self, n_steps, refresh=True):
-        """Exactly ``n_steps`` steps; a refresh after every ``steps_per_frame`` steps and at the
-        end."""
+    def run(self, n_steps: int, refresh: bool = True) -> HeadlessRunner:
+        """Exactly ``n_steps`` steps; refresh after every ``steps_per_frame`` steps and at the end.
+
+        Parameters
+        ----------
+        n_steps : int
+            Number of steps >= 0.
+        refresh : bool
+            Refresh the displays after each frame.
+
+        Returns
+        -------
+        HeadlessRunner
+            ``self``.
+
+        Raises
+        ------
+        ValueError
+            If ``n_steps`` is not an int >= 0.
+        """
         self._check_n(n_steps, "n_steps", allow_zero=True)
         if not self.initialized:
             self.init()
@@ -171,8 +272,19 @@ class HeadlessRunner:
             raise ValueError(f"{what} must be an int >= {0 if allow_zero else 1}, got {n!r}")
 
     # --- displays --------------------------------------------------------------------------------
-    def figure(self, name):
-        """The persistent Figure of a Plot display (created on first use, Agg, no pyplot)."""
+    def figure(self, name: str) -> Figure:
+        """The persistent Figure of a Plot display (created on first use, Agg, no pyplot).
+
+        Parameters
+        ----------
+        name : str
+            A Plot display.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            Of the spec's ``figsize`` (inches) and ``dpi``.
+        """
         if name not in self._figs:
             from matplotlib.figure import Figure
 
@@ -180,9 +292,19 @@ class HeadlessRunner:
             self._figs[name] = Figure(figsize=spec.figsize, dpi=spec.dpi)
         return self._figs[name]
 
-    def refresh(self, record=True):
-        """Render every display to uint8 arrays / text in ``rendered``; record a frame if the
-        runner records (``record=False``: the refresh after ``init``)."""
+    def refresh(self, record: bool = True) -> None:
+        """Render every display to uint8 arrays / text in ``rendered`` (after ``sim.frame()``).
+
+        Parameters
+        ----------
+        record : bool
+            Record the frame if the runner records (False: the refresh after ``init``).
+
+        Raises
+        ------
+        AttributeError
+            If a Plot display has no ``draw`` callable nor ``draw_<name>`` method.
+        """
         with self.lock:
             sim = self.sim
             sim.frame()
@@ -239,7 +361,13 @@ class HeadlessRunner:
                 )
 
     def snapshot(self) -> dict:
-        """Values, step count and rendered displays (copies)."""
+        """Values, step count and rendered displays (copies).
+
+        Returns
+        -------
+        dict
+            ``step_count``, ``values`` (name -> value) and ``displays`` (name -> array or str).
+        """
         with self.lock:
             return {
                 "step_count": self.sim.step_count,
@@ -250,8 +378,19 @@ class HeadlessRunner:
                 },
             }
 
-    def frame_hash(self, frames=None) -> str:
-        """SHA-256 over the recorded frames (or ``frames``): equal for equal runs."""
+    def frame_hash(self, frames: Iterable[dict] | None = None) -> str:
+        """SHA-256 over the recorded frames (or ``frames``): equal for equal runs.
+
+        Parameters
+        ----------
+        frames : iterable of dict or None
+            Frames (display name -> array or str); None = ``recording``.
+
+        Returns
+        -------
+        str
+            64 hexadecimal digits.
+        """
         h = hashlib.sha256()
         for fr in self.recording if frames is None else frames:
             for k in sorted(fr):
@@ -285,8 +424,25 @@ class HeadlessRunner:
         with self.lock:
             self.sim.on_pointer(action, kind, pos, start, prev)
 
-    def pointer(self, display, event, x, y, coords="data"):
-        """Feed one raw event ('press', 'move', 'release') to the click/drag automaton."""
+    def pointer(self, display: str, event: str, x: float, y: float, coords: str = "data") -> None:
+        """Feed one raw event ('press', 'move', 'release') to the click/drag automaton.
+
+        Parameters
+        ----------
+        display : str
+            A declared display.
+        event : str
+            'press', 'move' or 'release'.
+        x, y : float
+            Position, in ``coords`` units.
+        coords : str
+            'data' (axes coordinates) or 'pixel' (rendered image pixels).
+
+        Raises
+        ------
+        ValueError
+            If ``event`` or ``coords`` is unknown or a pixel display has not been rendered.
+        """
         self.sim.d.spec(display)
         pos = self._to_data(display, x, y, coords)
         action, mode = self._action()
@@ -322,13 +478,40 @@ class HeadlessRunner:
         else:
             raise ValueError(f"event must be 'press', 'move' or 'release', got {event!r}")
 
-    def click(self, display, x, y, coords="data"):
-        """A press-release at (x, y) on ``display``."""
+    def click(self, display: str, x: float, y: float, coords: str = "data") -> None:
+        """A press-release at (x, y) on ``display``.
+
+        Parameters
+        ----------
+        display : str
+            A declared display.
+        x, y : float
+            Position, in ``coords`` units.
+        coords : str
+            'data' (axes coordinates) or 'pixel' (rendered image pixels).
+        """
         self.pointer(display, "press", x, y, coords)
         self.pointer(display, "release", x, y, coords)
 
-    def drag(self, display, points, coords="data"):
-        """Press at points[0], move through points[1:-1], release at points[-1]."""
+    def drag(
+        self, display: str, points: Iterable[tuple[float, float]], coords: str = "data"
+    ) -> None:
+        """Press at points[0], move through points[1:-1], release at points[-1].
+
+        Parameters
+        ----------
+        display : str
+            A declared display.
+        points : iterable of (x, y)
+            At least 2 positions.
+        coords : str
+            'data' or 'pixel'.
+
+        Raises
+        ------
+        ValueError
+            If fewer than 2 points are given.
+        """
         pts = list(points)
         if len(pts) < 2:
             raise ValueError(f"points must hold >= 2 (x, y) pairs, got {len(pts)}")
@@ -345,15 +528,51 @@ class HeadlessRunner:
             )
         return self.store
 
-    def save_config(self, name, **kw):
-        """Save the current values (pending ones included) and timing as configuration ``name``."""
+    def save_config(self, name: str, **kw: Any) -> int:
+        """Save the current values (pending ones included) and timing as configuration ``name``.
+
+        Parameters
+        ----------
+        name : str
+            Configuration name.
+        **kw
+            Keywords of :meth:`Store.save`.
+
+        Returns
+        -------
+        int
+            The stored configuration's id.
+
+        Raises
+        ------
+        ValueError
+            If the runner has no store.
+        """
         with self.lock:
             vals = self.sim.p.values()
             vals.update(self.pending)
             return self._need_store().save(self.sim, name, values=vals, **kw)
 
-    def load_config(self, name):
-        """Load configuration ``name`` (values go through ``set``, so the sync rule applies)."""
+    def load_config(self, name: str) -> Config:
+        """Load configuration ``name`` (values go through ``set``, so the sync rule applies).
+
+        Parameters
+        ----------
+        name : str
+            Configuration name.
+
+        Returns
+        -------
+        Config
+            The loaded configuration (its timing is applied too).
+
+        Raises
+        ------
+        ValueError
+            If the runner has no store.
+        ConfigNotFound
+            If there is no such configuration.
+        """
         cfg = self._need_store().load(self.sim, name)
         for k, v in cfg.values.items():
             self.set(k, v)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,13 +63,46 @@ class ParamSpec:
 
     kind = "param"
 
-    def validate(self, name: str, value):  # pragma: no cover - abstract
+    def validate(self, name: str, value: Any) -> Any:  # pragma: no cover - abstract
+        """Validate and normalise a value of this control (abstract).
+
+        Parameters
+        ----------
+        name : str
+            The parameter's name (used in error messages).
+        value : Any
+            The proposed value.
+
+        Returns
+        -------
+        Any
+            The normalised value.
+
+        Raises
+        ------
+        NotImplementedError
+            Always, in the base class.
+        """
         raise NotImplementedError
 
-    def default_value(self):
+    def default_value(self) -> Any:
+        """The control's initial value.
+
+        Returns
+        -------
+        Any
+            ``self.default``.
+        """
         return self.default
 
     def to_dict(self) -> dict:
+        """The spec as a JSON-able dict (inverse: :func:`spec_from_dict`).
+
+        Returns
+        -------
+        dict
+            ``{"kind": kind, field: value, ...}``; callables (a Plot's ``draw``) become None.
+        """
         d = {"kind": self.kind}
         for f in dataclasses.fields(self):
             v = getattr(self, f.name)
@@ -180,11 +213,46 @@ class Slider(ParamSpec):
             return int(value)
         return float(value)
 
-    def validate(self, name, value):
+    def validate(self, name: str, value: Any) -> Any:
+        """Check that min <= value <= max (an integer for int sliders).
+
+        Parameters
+        ----------
+        name : str
+            The parameter's name (used in error messages).
+        value : Any
+            The proposed value.
+
+        Returns
+        -------
+        int or float
+            The value cast to ``dtype``.
+
+        Raises
+        ------
+        TypeError
+            If the value is not a number.
+        ValueError
+            If it lies outside [min, max] or is not integral for an int slider.
+        """
         return self._check(name, value)
 
     def grid(self, points: int | None = None) -> list:
-        """The slider's value grid: every step, or ``points`` values evenly spaced (snapped)."""
+        """The slider's value grid: every step, or ``points`` values evenly spaced (snapped).
+
+        Linear: v_i = min + (max - min) i/(points - 1), snapped to min + k step; log sliders:
+        v_i = min (max/min)^(i/(points - 1)). Values are clipped to [min, max] and deduplicated.
+
+        Parameters
+        ----------
+        points : int or None
+            Number of grid points (None = every step).
+
+        Returns
+        -------
+        list
+            The grid values (int or float), ascending.
+        """
         n_steps = int(round((self.max - self.min) / self.step)) + 1
         if points is None or (self.dtype == "int" and n_steps <= points):
             vals = [self.min + i * self.step for i in range(n_steps)]
@@ -242,14 +310,44 @@ class DictSlider(ParamSpec):
     def __hash__(self):
         return hash((tuple(self.items.items()), self.selected, self.mode, self.label, self.size))
 
-    def default_value(self):
+    def default_value(self) -> dict:
+        """The initial dict key -> each item's default.
+
+        Returns
+        -------
+        dict
+            key -> the default of that item's Slider.
+        """
         return {k: v.default for k, v in self.items.items()}
 
     @property
     def default(self):
         return self.default_value()
 
-    def validate(self, name, value, *, partial_base=None):
+    def validate(self, name: str, value: Any, *, partial_base: dict | None = None) -> dict:
+        """Validate a dict key -> number; every key must be present (after ``partial_base``).
+
+        Parameters
+        ----------
+        name : str
+            The parameter's name.
+        value : Any
+            A dict key -> number (a partial dict when ``partial_base`` is given).
+        partial_base : dict or None
+            Values that ``value`` updates.
+
+        Returns
+        -------
+        dict
+            key -> validated number, in the order of ``items``.
+
+        Raises
+        ------
+        TypeError
+            If ``value`` is not a dict.
+        ValueError
+            If a key is unknown or missing, or a number is out of range.
+        """
         if not isinstance(value, dict):
             raise TypeError(
                 f"parameter {name!r} takes a dict with keys {list(self.items)}, got {value!r}"
@@ -284,7 +382,26 @@ class Dropdown(ParamSpec):
             raise ValueError(f"Dropdown dtype must be 'text', 'int' or 'float', got {self.dtype!r}")
         object.__setattr__(self, "size", tuple(self.size))
 
-    def validate(self, name, value):
+    def validate(self, name: str, value: Any) -> Any:
+        """Check that the value is one of ``options`` (bool/str types must match).
+
+        Parameters
+        ----------
+        name : str
+            The parameter's name (used in error messages).
+        value : Any
+            The proposed value.
+
+        Returns
+        -------
+        Any
+            The matching option.
+
+        Raises
+        ------
+        ValueError
+            If the value is out of range (never clipped).
+        """
         return _check_option(self, name, value)
 
 
@@ -300,7 +417,26 @@ class Radio(ParamSpec):
     def __post_init__(self):
         _check_options(self, "Radio")
 
-    def validate(self, name, value):
+    def validate(self, name: str, value: Any) -> Any:
+        """Check that the value is one of ``options`` (bool/str types must match).
+
+        Parameters
+        ----------
+        name : str
+            The parameter's name (used in error messages).
+        value : Any
+            The proposed value.
+
+        Returns
+        -------
+        Any
+            The matching option.
+
+        Raises
+        ------
+        ValueError
+            If the value is out of range (never clipped).
+        """
         return _check_option(self, name, value)
 
 
@@ -328,13 +464,40 @@ def _check_option(spec, name, value):
     raise ValueError(f"parameter {name!r} must be one of {list(spec.options)}, got {value!r}")
 
 
-def checkbox_to_str(value) -> str:
-    """Tuple of bools -> IVISIT's '0110' string (used only at the directive/import boundary)."""
+def checkbox_to_str(value: Iterable[bool]) -> str:
+    """Tuple of bools -> IVISIT's '0110' string (used only at the directive/import boundary).
+
+    Parameters
+    ----------
+    value : Iterable[bool]
+        One flag per option.
+
+    Returns
+    -------
+    str
+        '1' for each true flag, '0' otherwise.
+    """
     return "".join("1" if v else "0" for v in value)
 
 
-def checkbox_from_str(text: str) -> tuple:
-    """IVISIT's '0110' string -> tuple of bools."""
+def checkbox_from_str(text: str) -> tuple[bool, ...]:
+    """IVISIT's '0110' string -> tuple of bools.
+
+    Parameters
+    ----------
+    text : str
+        A non-empty string of '0'/'1'.
+
+    Returns
+    -------
+    tuple of bool
+        True for each '1'.
+
+    Raises
+    ------
+    ValueError
+        If ``text`` is empty or holds another character.
+    """
     if not isinstance(text, str) or not text or set(text) - {"0", "1"}:
         raise ValueError(f"checkbox string must consist of '0'/'1', got {text!r}")
     return tuple(c == "1" for c in text)
@@ -357,7 +520,28 @@ class Checkbox(ParamSpec):
         d = (False,) * len(opts) if self.default is None else self.default
         object.__setattr__(self, "default", self.validate("default", d))
 
-    def validate(self, name, value):
+    def validate(self, name: str, value: Any) -> Any:
+        """Check one bool per option (a '0110' string is accepted too).
+
+        Parameters
+        ----------
+        name : str
+            The parameter's name (used in error messages).
+        value : Any
+            The proposed value.
+
+        Returns
+        -------
+        tuple of bool
+            One flag per option.
+
+        Raises
+        ------
+        TypeError
+            If the value is not iterable.
+        ValueError
+            If the length or an element is wrong.
+        """
         if isinstance(value, str):
             value = checkbox_from_str(value)
         try:
@@ -375,8 +559,19 @@ class Checkbox(ParamSpec):
             )
         return tuple(bool(v) for v in value)
 
-    def selected(self, value) -> list:
-        """The options that are switched on."""
+    def selected(self, value: Iterable[bool]) -> list:
+        """The options that are switched on.
+
+        Parameters
+        ----------
+        value : Iterable[bool]
+            One flag per option.
+
+        Returns
+        -------
+        list
+            The options whose flag is true, in order.
+        """
         return [o for o, v in zip(self.options, value) if v]
 
 
@@ -390,12 +585,38 @@ class Button(ParamSpec):
     kind = "button"
     default = False
 
-    def validate(self, name, value):
+    def validate(self, name: str, value: Any) -> Any:
+        """Check a press flag (True/False or 1/0).
+
+        Parameters
+        ----------
+        name : str
+            The parameter's name (used in error messages).
+        value : Any
+            The proposed value.
+
+        Returns
+        -------
+        bool
+            The flag.
+
+        Raises
+        ------
+        ValueError
+            If the value is out of range (never clipped).
+        """
         if not isinstance(value, (bool, int)) or value not in (0, 1):
             raise ValueError(f"parameter {name!r} (button) takes True/False, got {value!r}")
         return bool(value)
 
-    def default_value(self):
+    def default_value(self) -> bool:
+        """A button starts unpressed.
+
+        Returns
+        -------
+        bool
+            False.
+        """
         return False
 
 
@@ -417,7 +638,26 @@ class TextIn(ParamSpec):
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ValueError(f"TextIn {nm} must be an int >= 1, got {v!r}")
 
-    def validate(self, name, value):
+    def validate(self, name: str, value: Any) -> Any:
+        """Check that the value is a str.
+
+        Parameters
+        ----------
+        name : str
+            The parameter's name (used in error messages).
+        value : Any
+            The proposed value.
+
+        Returns
+        -------
+        str
+            The value.
+
+        Raises
+        ------
+        TypeError
+            If the value is not a str.
+        """
         if not isinstance(value, str):
             raise TypeError(f"parameter {name!r} takes a str, got {value!r}")
         return value
@@ -443,10 +683,38 @@ class Listed(ParamSpec):
     def default(self):
         return tuple(s.default for s in self.items)
 
-    def default_value(self):
+    def default_value(self) -> tuple:
+        """The items' defaults.
+
+        Returns
+        -------
+        tuple
+            One default per item.
+        """
         return self.default
 
-    def validate(self, name, value):
+    def validate(self, name: str, value: Any) -> Any:
+        """Validate one value per item, each by its own spec.
+
+        Parameters
+        ----------
+        name : str
+            The parameter's name (used in error messages).
+        value : Any
+            The proposed value.
+
+        Returns
+        -------
+        tuple
+            The validated values.
+
+        Raises
+        ------
+        TypeError
+            If the value is not iterable.
+        ValueError
+            If the length is wrong or an element is invalid.
+        """
         try:
             value = tuple(value)
         except TypeError:
@@ -489,7 +757,21 @@ class Image(DisplaySpec):
 
     default = None
 
-    def validate(self, name, value):
+    def validate(self, name: str, value: Any) -> Any:
+        """Accept any content for a Image display unchanged.
+
+        Parameters
+        ----------
+        name : str
+            The display's name.
+        value : Any
+            The content.
+
+        Returns
+        -------
+        Any
+            ``value`` itself.
+        """
         return value
 
 
@@ -510,7 +792,21 @@ class TextOut(DisplaySpec):
                 f"TextOut justify must be 'left', 'center' or 'right', got {self.justify!r}"
             )
 
-    def validate(self, name, value):
+    def validate(self, name: str, value: Any) -> Any:
+        """Convert the content to text.
+
+        Parameters
+        ----------
+        name : str
+            The parameter's name (used in error messages).
+        value : Any
+            The proposed value.
+
+        Returns
+        -------
+        str
+            ``str(value)``, or '' for None.
+        """
         return "" if value is None else str(value)
 
 
@@ -535,7 +831,21 @@ class Plot(DisplaySpec):
             )
         object.__setattr__(self, "figsize", fs)
 
-    def validate(self, name, value):
+    def validate(self, name: str, value: Any) -> Any:
+        """Accept any content for a Plot display unchanged.
+
+        Parameters
+        ----------
+        name : str
+            The display's name.
+        value : Any
+            The content.
+
+        Returns
+        -------
+        Any
+            ``value`` itself.
+        """
         return value
 
 
@@ -567,7 +877,21 @@ class Scope(DisplaySpec):
         object.__setattr__(self, "y_range", yr)
         object.__setattr__(self, "colors", tuple(tuple(int(c) for c in rgb) for rgb in self.colors))
 
-    def validate(self, name, value):
+    def validate(self, name: str, value: Any) -> Any:
+        """Accept any content for a Scope display unchanged.
+
+        Parameters
+        ----------
+        name : str
+            The display's name.
+        value : Any
+            The content.
+
+        Returns
+        -------
+        Any
+            ``value`` itself.
+        """
         return value
 
 
@@ -580,12 +904,39 @@ class Comment(DisplaySpec):
     kind = "comment"
     default = None
 
-    def validate(self, name, value):
+    def validate(self, name: str, value: Any) -> Any:
+        """Accept any content for a Comment display unchanged.
+
+        Parameters
+        ----------
+        name : str
+            The display's name.
+        value : Any
+            The content.
+
+        Returns
+        -------
+        Any
+            ``value`` itself.
+        """
         return value
 
 
-def bind_name(spec, name: str):
-    """Return ``spec`` with ``label`` defaulted to ``name`` (recursively for dict-slider items)."""
+def bind_name(spec: ParamSpec, name: str) -> ParamSpec:
+    """Return ``spec`` with ``label`` defaulted to ``name`` (recursively for dict-slider items).
+
+    Parameters
+    ----------
+    spec : ParamSpec
+        Any parameter or display spec.
+    name : str
+        The name it is bound to.
+
+    Returns
+    -------
+    ParamSpec
+        A copy with the label set (list items get ``name[i]``), or ``spec`` unchanged.
+    """
     if isinstance(spec, DictSlider):
         items = {k: bind_name(v, k) for k, v in spec.items.items()}
         return dataclasses.replace(spec, items=items, label=spec.label or name)
@@ -599,13 +950,41 @@ def bind_name(spec, name: str):
 
 
 def checkbox_combinations(spec: Checkbox) -> list:
-    """All 2**n on/off combinations of a checkbox (for the default search space)."""
+    """All 2**n on/off combinations of a checkbox (for the default search space).
+
+    Parameters
+    ----------
+    spec : Checkbox
+        A checkbox with n options.
+
+    Returns
+    -------
+    list of tuple of bool
+        The 2**n combinations.
+    """
     return [tuple(c) for c in itertools.product((False, True), repeat=len(spec.options))]
 
 
-def spec_from_dict(d: dict):
-    """Inverse of ``spec.to_dict()`` (a Plot's ``draw`` callable is not stored and comes back
-    None)."""
+def spec_from_dict(d: dict) -> ParamSpec:
+    """Inverse of ``spec.to_dict()``.
+
+    A Plot's ``draw`` callable is not stored and comes back None.
+
+    Parameters
+    ----------
+    d : dict
+        A dict written by :meth:`ParamSpec.to_dict`.
+
+    Returns
+    -------
+    ParamSpec
+        The spec.
+
+    Raises
+    ------
+    ValueError
+        If ``d`` is not a dict with a known ``kind``.
+    """
     kinds = {
         c.kind: c
         for c in (
