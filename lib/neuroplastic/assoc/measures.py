@@ -28,12 +28,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..validation import check_choice, check_float, check_int, check_seed
 from .layouts import Modular, check_layout
 from .patterns import PatternSet, check_same
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    import pandas as pd
+    from numpy.typing import ArrayLike
+
+    from .layouts import Layout
 
 
 def _overlap(states: PatternSet, targets: PatternSet) -> np.ndarray:
@@ -54,15 +63,50 @@ def correct_rows(states: PatternSet, targets: PatternSet) -> np.ndarray:
 
 
 def exact_fraction(states: PatternSet, targets: PatternSet) -> float:
-    """Fraction of rows with state == target (0..1)."""
+    """Fraction fcorr of rows with state == target exactly (0..1).
+
+    Parameters
+    ----------
+    states : PatternSet
+        Final states [Q].
+    targets : PatternSet
+        Targets [Q] on the same layout.
+
+    Returns
+    -------
+    float
+        fcorr; NaN for Q = 0.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Not PatternSets, or mismatched layouts or Q.
+    """
     c = correct_rows(states, targets)
     return float(c.mean()) if c.size else float("nan")
 
 
-def error_counts(states: PatternSet, targets: PatternSet):
-    """(miss, false): int arrays [Q].
+def error_counts(states: PatternSet, targets: PatternSet) -> tuple[np.ndarray, np.ndarray]:
+    """Misses and false units of every query.
 
-    miss: target units not in the state; false: state units not in the target."""
+    Parameters
+    ----------
+    states : PatternSet
+        Final states [Q].
+    targets : PatternSet
+        Targets [Q] on the same layout.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (miss, false), int[Q] unit counts: miss = target units not in the state, false = state
+        units not in the target.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Not PatternSets, or mismatched layouts or Q.
+    """
     if not isinstance(states, PatternSet):
         raise TypeError(f"states must be a PatternSet; got {type(states).__name__}")
     check_same(states, targets, "targets")
@@ -71,13 +115,37 @@ def error_counts(states: PatternSet, targets: PatternSet):
 
 
 def output_noise(states: PatternSet, targets: PatternSet) -> float:
-    """ε = mean Hamming distance / K (dimensionless)."""
+    """Output noise ε = mean over queries of (miss + false)/K (Hamming distance / K).
+
+    Parameters
+    ----------
+    states : PatternSet
+        Final states [Q].
+    targets : PatternSet
+        Targets [Q] on the same layout.
+
+    Returns
+    -------
+    float
+        ε (dimensionless); NaN for Q = 0.
+    """
     miss, false = error_counts(states, targets)
     return float(np.mean((miss + false) / targets.K)) if miss.size else float("nan")
 
 
-def binary_entropy(p) -> np.ndarray:
-    """H_b(p) in bits (0 at p ∈ {0, 1})."""
+def binary_entropy(p: ArrayLike) -> np.ndarray:
+    """Binary entropy H_b(p) = −p log₂p − (1−p) log₂(1−p) in bits (0 at p ∈ {0, 1}).
+
+    Parameters
+    ----------
+    p : array_like
+        Probabilities (outside (0, 1) give 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        H_b(p) in bits, of the shape of p.
+    """
     p = np.asarray(p, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         h = -(p * np.log2(p) + (1 - p) * np.log2(1 - p))
@@ -85,7 +153,31 @@ def binary_entropy(p) -> np.ndarray:
 
 
 def transinformation(N: int, K: float, q_m: float, q_f: float) -> float:
-    """Bits per pattern T = N[H_b(p(1−q_m) + (1−p)q_f) − p H_b(q_m) − (1−p) H_b(q_f)], p = K/N."""
+    """Transinformation per pattern of a unit-wise binary channel, in bits.
+
+    T = N[H_b(p(1−q_m) + (1−p)q_f) − p H_b(q_m) − (1−p) H_b(q_f)], p = K/N.
+
+    Parameters
+    ----------
+    N : int
+        Units (>= 1).
+    K : float
+        (Expected) active units, 0 <= K <= N.
+    q_m : float
+        Miss probability P(output 0 | pattern 1), in [0, 1].
+    q_f : float
+        False-unit probability P(output 1 | pattern 0), in [0, 1].
+
+    Returns
+    -------
+    float
+        T in bits per pattern.
+
+    Raises
+    ------
+    ValueError
+        An argument out of range.
+    """
     N = check_int("N", N, lo=1)
     K = check_float("K", K, lo=0.0, hi=float(N))
     q_m = check_float("q_m", q_m, lo=0.0, hi=1.0)
@@ -101,13 +193,35 @@ def transinformation(N: int, K: float, q_m: float, q_f: float) -> float:
     )
 
 
-def info_per_pattern(layout, info: str = "v1", errors=None) -> float:
+def info_per_pattern(
+    layout: Layout, info: str = "v1", errors: float | tuple[float, float] | None = None
+) -> float:
     """Information per stored pattern in bits.
 
     "v1": N·H_b(a) (authors' code); "error_corrected": modular H[log₂M − h(e) − e log₂(M−1)] with
     e = ``errors`` (fraction of wrong hypercolumns), K-of-N: transinformation with q_m = e,
     q_f = eK/(N−K) (flip errors keep the activity); "transinfo": transinformation with
-    ``errors = (q_m, q_f)``."""
+    ``errors = (q_m, q_f)``.
+
+    Parameters
+    ----------
+    layout : KofN, Modular or Free
+        Network layout.
+    info : {"v1", "error_corrected", "transinfo"}
+        Convention (see above).
+    errors : float or tuple of float, optional
+        Error fraction e in [0, 1] (default 0) or (q_m, q_f) for "transinfo".
+
+    Returns
+    -------
+    float
+        Bits per pattern.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``info`` or invalid ``errors``.
+    """
     check_layout(layout)
     check_choice("info", info, ("v1", "error_corrected", "transinfo"))
     N, K = layout.N, layout.K
@@ -124,12 +238,32 @@ def info_per_pattern(layout, info: str = "v1", errors=None) -> float:
     return transinformation(N, K, e, e * K / (N - K))
 
 
-def n_synapses(layout, synapses: str = "sym", symmetric: bool = True) -> float:
+def n_synapses(layout: Layout, synapses: str = "sym", symmetric: bool = True) -> float:
     """Synapse count S.
 
     "sym" (authors' code): N(N−1)/2 for a symmetric rule, N² otherwise;
     "exist": existing free parameters, N(N−M)/2 modular / N(N−1)/2 K-of-N (×2 if asymmetric);
-    "directed": existing directed synapses, N(N−M) modular / N(N−1) K-of-N; "all": N²."""
+    "directed": existing directed synapses, N(N−M) modular / N(N−1) K-of-N; "all": N².
+
+    Parameters
+    ----------
+    layout : KofN, Modular or Free
+        Network layout.
+    synapses : {"sym", "exist", "directed", "all"}
+        Counting convention.
+    symmetric : bool
+        Whether the rule's weights are symmetric.
+
+    Returns
+    -------
+    float
+        S (synapses).
+
+    Raises
+    ------
+    ValueError
+        Unknown convention.
+    """
     check_layout(layout)
     check_choice("synapses", synapses, ("sym", "exist", "directed", "all"))
     N = layout.N
@@ -144,17 +278,72 @@ def n_synapses(layout, synapses: str = "sym", symmetric: bool = True) -> float:
 
 
 def bits_per_synapse(
-    P, layout, *, info: str = "v1", synapses: str = "sym", errors=None, symmetric: bool = True
+    P: float,
+    layout: Layout,
+    *,
+    info: str = "v1",
+    synapses: str = "sym",
+    errors: float | tuple[float, float] | None = None,
+    symmetric: bool = True,
 ) -> float:
-    """C = P · I / S in bits per synapse (I from :func:`info_per_pattern`, S from
-    :func:`n_synapses`). Headline of ch01: C_L = P90·N·H_b(a)/S_sym; T1: C_E with
-    info="error_corrected", synapses="exist"."""
+    """Storage capacity C = P · I / S in bits per synapse.
+
+    I from :func:`info_per_pattern`, S from :func:`n_synapses`. Headline of ch01:
+    C_L = P90·N·H_b(a)/S_sym; T1: C_E with info="error_corrected", synapses="exist".
+
+    Parameters
+    ----------
+    P : float
+        Stored patterns (e.g. P90), >= 0.
+    layout : KofN, Modular or Free
+        Network layout.
+    info : str
+        Convention of :func:`info_per_pattern`.
+    synapses : str
+        Convention of :func:`n_synapses`.
+    errors : float or tuple of float, optional
+        Errors for :func:`info_per_pattern`.
+    symmetric : bool
+        Whether the rule's weights are symmetric.
+
+    Returns
+    -------
+    float
+        C in bits per synapse.
+
+    Raises
+    ------
+    ValueError
+        Invalid P or convention.
+    """
     P = check_float("P", P, lo=0.0)
     return P * info_per_pattern(layout, info, errors) / n_synapses(layout, synapses, symmetric)
 
 
-def prototype_score(states: PatternSet, prototypes: PatternSet, labels) -> float:
-    """Fraction of test states that equal their prototype ``prototypes[labels[q]]`` exactly."""
+def prototype_score(states: PatternSet, prototypes: PatternSet, labels: ArrayLike) -> float:
+    """Fraction of test states that equal their prototype ``prototypes[labels[q]]`` exactly.
+
+    Parameters
+    ----------
+    states : PatternSet
+        Final states [Q].
+    prototypes : PatternSet
+        Prototypes on the same layout.
+    labels : array_like of int
+        Prototype index of every state, [Q].
+
+    Returns
+    -------
+    float
+        Score in 0..1 (NaN for Q = 0).
+
+    Raises
+    ------
+    TypeError
+        ``prototypes`` is not a PatternSet.
+    ValueError
+        Labels of the wrong shape, type or range.
+    """
     if not isinstance(prototypes, PatternSet):
         raise TypeError(f"prototypes must be a PatternSet; got {type(prototypes).__name__}")
     labels = np.asarray(labels)
@@ -175,8 +364,30 @@ class Window:
     level: float
 
 
-def score_window(Q_values, scores, level: float = 0.9) -> Window:
-    """90 % window of a prototype curve (may be non-contiguous; never a single search)."""
+def score_window(Q_values: ArrayLike, scores: ArrayLike, level: float = 0.9) -> Window:
+    """Window {Q : score(Q) ≥ level} of a prototype curve (90 % by default).
+
+    May be non-contiguous; read off the whole grid, never by a single search.
+
+    Parameters
+    ----------
+    Q_values : array_like
+        Grid of numbers of prototypes, 1-D.
+    scores : array_like
+        Score at each grid point (0..1), same length.
+    level : float
+        Score level in [0, 1].
+
+    Returns
+    -------
+    Window
+        Closed intervals of grid values and the largest member.
+
+    Raises
+    ------
+    ValueError
+        Shapes that differ or are not 1-D, or level out of range.
+    """
     Q = np.asarray(Q_values, dtype=float)
     s = np.asarray(scores, dtype=float)
     if Q.shape != s.shape or Q.ndim != 1:
@@ -198,8 +409,40 @@ def score_window(Q_values, scores, level: float = 0.9) -> Window:
     return Window(tuple(intervals), upper, level)
 
 
-def bootstrap_ci(values, *, stat=np.mean, n_boot: int = 1000, level: float = 0.95, seed=0):
-    """Percentile bootstrap CI of ``stat`` over ``values`` (resampling the first axis)."""
+def bootstrap_ci(
+    values: ArrayLike,
+    *,
+    stat: Callable[[np.ndarray], Any] = np.mean,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Percentile bootstrap CI of ``stat`` over ``values`` (resampling the first axis).
+
+    Parameters
+    ----------
+    values : array_like
+        Repetitions along the first axis (at least one).
+    stat : callable
+        Statistic of a resample (default mean).
+    n_boot : int
+        Bootstrap resamples (>= 1).
+    level : float
+        Confidence level in (0, 1).
+    seed : int
+        Seed.
+
+    Returns
+    -------
+    tuple of float
+        (lo, hi) quantiles (1 − level)/2 and (1 + level)/2 of the finite resampled statistics,
+        in the units of ``stat``; (NaN, NaN) if none is finite.
+
+    Raises
+    ------
+    ValueError
+        No values, or invalid n_boot, level or seed.
+    """
     v = np.asarray(values)
     if v.shape[0] < 1:
         raise ValueError("values must hold at least one repetition")
@@ -231,8 +474,31 @@ def _check_eps0(eps0):
     return check_float("eps0", eps0, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
 
 
-def eps_capacity(P, eps, eps0: float) -> EpsCapacity:
-    """First crossing of ``eps0`` by the curve eps(P) (see module doc)."""
+def eps_capacity(P: ArrayLike, eps: ArrayLike, eps0: float) -> EpsCapacity:
+    """Pattern capacity P_ε: the first crossing of ``eps0`` by the curve ε(P).
+
+    Linear in (log P, ε) between the last point with ε ≤ ε0 and the next one; censored at the
+    grid end ("below", "above") when the crossing lies outside the grid (module doc).
+
+    Parameters
+    ----------
+    P : array_like
+        Positive, strictly increasing loads (patterns), 1-D.
+    eps : array_like
+        Output noise at each P.
+    eps0 : float
+        Noise level in (0, 1).
+
+    Returns
+    -------
+    EpsCapacity
+        P_ε (patterns), censoring and re-crossing flag.
+
+    Raises
+    ------
+    ValueError
+        Invalid eps0 or arrays.
+    """
     eps0 = _check_eps0(eps0)
     P = np.asarray(P, dtype=float)
     e = np.asarray(eps, dtype=float)
@@ -253,7 +519,7 @@ def eps_capacity(P, eps, eps0: float) -> EpsCapacity:
     return EpsCapacity(float(math.exp(x)), None, recrossed)
 
 
-def eps_array(df, *, K: float):
+def eps_array(df: pd.DataFrame, *, K: float) -> tuple[np.ndarray, np.ndarray]:
     """(P grid, E float64[n_nets, n_P, n_queries]) of per-query output noise from a long frame
     with columns P, net, query, miss, false."""
     Ps = np.sort(df["P"].unique())
@@ -282,10 +548,35 @@ def _boot_curves(E, n_boot, rng):
     return out
 
 
-def bootstrap_eps_capacity(df, eps0: float, *, K: float, n_boot: int = 1000, seed=0):
-    """(P_ε of the mean curve, lo, hi, censored).
+def bootstrap_eps_capacity(
+    df: pd.DataFrame, eps0: float, *, K: float, n_boot: int = 1000, seed: int = 0
+) -> tuple[float, float, float, str | None]:
+    """P_ε of the mean ε(P) curve with a 95 % bootstrap CI over networks and queries.
 
-    lo and hi bound a 95 % bootstrap CI over networks and queries."""
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Per-query errors with columns P, net, query, miss, false.
+    eps0 : float
+        Noise level in (0, 1).
+    K : float
+        (Expected) active units, the normaliser of ε = (miss + false)/K.
+    n_boot : int
+        Bootstrap resamples (>= 1).
+    seed : int
+        Seed.
+
+    Returns
+    -------
+    tuple
+        (P_ε, lo, hi, censored): patterns, CI bounds (2.5 and 97.5 percentiles), censoring of
+        the point estimate (None, "below" or "above").
+
+    Raises
+    ------
+    ValueError
+        Invalid eps0, n_boot or seed.
+    """
     eps0 = _check_eps0(eps0)
     n_boot = check_int("n_boot", n_boot, lo=1)
     rng = np.random.default_rng(check_seed(seed))
@@ -296,10 +587,41 @@ def bootstrap_eps_capacity(df, eps0: float, *, K: float, n_boot: int = 1000, see
     return point.value, float(lo), float(hi), point.censored
 
 
-def bootstrap_compare(df_a, df_b, eps0: float, *, K: float, n_boot: int = 1000, seed=0):
+def bootstrap_compare(
+    df_a: pd.DataFrame,
+    df_b: pd.DataFrame,
+    eps0: float,
+    *,
+    K: float,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> dict[str, Any]:
     """Paired bootstrap of R = P_ε(a)/P_ε(b) (same networks, cues and query indices).
 
-    Returns dict(ratio, lo, hi, a, b, a_censored, b_censored); "a beats b beyond CI" is lo > 1."""
+    Parameters
+    ----------
+    df_a, df_b : pandas.DataFrame
+        Per-query errors (columns P, net, query, miss, false) of two configurations.
+    eps0 : float
+        Noise level in (0, 1).
+    K : float
+        (Expected) active units, the normaliser of ε.
+    n_boot : int
+        Bootstrap resamples (>= 1).
+    seed : int
+        Seed.
+
+    Returns
+    -------
+    dict
+        ratio, lo, hi (95 % CI of R), a, b (P_ε in patterns), a_censored, b_censored;
+        "a beats b beyond CI" is lo > 1.
+
+    Raises
+    ------
+    ValueError
+        Frames from different grids, networks or queries, or invalid eps0/n_boot/seed.
+    """
     eps0 = _check_eps0(eps0)
     n_boot = check_int("n_boot", n_boot, lo=1)
     Ps, Ea = eps_array(df_a, K=K)
@@ -329,7 +651,7 @@ def bootstrap_compare(df_a, df_b, eps0: float, *, K: float, n_boot: int = 1000, 
     }
 
 
-def rates_at(df, P_eps: float, *, K: float, N: int):
+def rates_at(df: pd.DataFrame, P_eps: float, *, K: float, N: int) -> tuple[float, float]:
     """(q_m, q_f) = mean misses/K and false ones/(N − K), interpolated at P_ε in log P."""
     g = df.groupby("P")[["miss", "false"]].mean()
     Ps = g.index.to_numpy(dtype=float)
@@ -339,9 +661,31 @@ def rates_at(df, P_eps: float, *, K: float, N: int):
 
 
 def cue_information(N: int, K: float, c: float, f: float) -> float:
-    """T_cue = transinformation of a cue with c correct and f false active units about its
-    pattern (bits): the channel of :func:`transinformation` with q_m = (K − c)/K,
-    q_f = f/(N − K)."""
+    """Information T_cue a cue carries about its pattern, in bits.
+
+    The channel of :func:`transinformation` with q_m = (K − c)/K, q_f = f/(N − K).
+
+    Parameters
+    ----------
+    N : int
+        Units.
+    K : float
+        (Expected) active units.
+    c : float
+        Correct active units of the cue.
+    f : float
+        False active units of the cue.
+
+    Returns
+    -------
+    float
+        T_cue in bits per pattern.
+
+    Raises
+    ------
+    ValueError
+        Rates outside [0, 1].
+    """
     return transinformation(N, K, (K - c) / K, f / (N - K))
 
 
@@ -354,7 +698,7 @@ def capacity_bits(
     *,
     synapses: str = "all",
     symmetric: bool = True,
-    cue=None,
+    cue: tuple[float, float] | None = None,
 ) -> float:
     """C_ε = P_ε·(T − T_cue)/S bits per synapse.
 
@@ -363,7 +707,35 @@ def capacity_bits(
     so C_ε counts the completion information, the information retrieval adds. Without ``cue``
     the whole pattern information is counted (storage view). S = N² ("all", the author's
     convention, headline) or ch01's "sym" convention: N(N−1)/2 for a symmetric rule, N² for an
-    asymmetric one (Bayes, S2, S3 are not halved)."""
+    asymmetric one (Bayes, S2, S3 are not halved).
+
+    Parameters
+    ----------
+    P_eps : float
+        Pattern capacity P_ε (patterns), >= 0.
+    N : int
+        Units (>= 2).
+    K : float
+        (Expected) active units.
+    q_m, q_f : float
+        Output miss and false-unit rates at P_ε.
+    synapses : {"all", "sym"}
+        Synapse-count convention.
+    symmetric : bool
+        Whether the rule's weights are symmetric ("sym" only).
+    cue : tuple of float, optional
+        (c, f) of the cues.
+
+    Returns
+    -------
+    float
+        C_ε in bits per synapse.
+
+    Raises
+    ------
+    ValueError
+        Invalid convention, P_eps, N or rates.
+    """
     check_choice("synapses", synapses, ("all", "sym"))
     P_eps = check_float("P_eps", P_eps, lo=0.0)
     N = check_int("N", N, lo=2)
@@ -374,7 +746,7 @@ def capacity_bits(
     return P_eps * T / S
 
 
-def mean_curve(df, label: str, *, K: float):
+def mean_curve(df: pd.DataFrame, label: str, *, K: float) -> tuple[np.ndarray, np.ndarray]:
     """(P, mean ε) of one configuration label."""
     d = df[df["label"] == label]
     if d.empty:
@@ -384,17 +756,17 @@ def mean_curve(df, label: str, *, K: float):
 
 
 def eps_summary(
-    df,
-    labels,
+    df: pd.DataFrame,
+    labels: Iterable[str],
     *,
     K: float,
     N: int,
-    eps0s=(0.01, 0.03, 0.1),
+    eps0s: Iterable[float] = (0.01, 0.03, 0.1),
     n_boot: int = 1000,
-    seed=0,
-    cue=None,
-    symmetric=None,
-):
+    seed: int = 0,
+    cue: tuple[float, float] | None = None,
+    symmetric: Callable[[str], bool] | None = None,
+) -> pd.DataFrame:
     """DataFrame[label, eps0, P_eps, lo, hi, censored, C_all, C_sym] for each label and ε0.
 
     C_all = completion bits per synapse over N² (with ``cue`` = (c, f); the whole pattern's
@@ -427,7 +799,9 @@ def eps_summary(
     return pd.DataFrame(rows)
 
 
-def eps_compare(df, a: str, b: str, eps0: float, *, K: float, n_boot: int = 1000, seed=0) -> dict:
+def eps_compare(
+    df: pd.DataFrame, a: str, b: str, eps0: float, *, K: float, n_boot: int = 1000, seed: int = 0
+) -> dict[str, Any]:
     """Paired bootstrap of P_ε(a)/P_ε(b) for two labels of one frame (see bootstrap_compare)."""
     da = df[df["label"] == a]
     db = df[df["label"] == b]
