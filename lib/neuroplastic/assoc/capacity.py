@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,6 +27,16 @@ from .patterns import parent_patterns, random_patterns
 from .recall import recall
 from .rules import NOISE_AWARE, build, parse_rule
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
+    import pandas as pd
+    from numpy.typing import ArrayLike
+
+    from .layouts import Layout
+    from .patterns import PatternSet
+    from .rules import Network
+
 
 class StorageTask:
     """fcorr(P) for one rule and condition; ``task(P, rep, seed) -> float``.
@@ -36,25 +47,56 @@ class StorageTask:
     re-draw probability (None = independent patterns); T_max: retrieval steps.
     ``task.evaluate(P, rep, seed)`` returns a dict with fcorr, eps (output noise), miss/false
     rates, mean steps and the fraction of 2-cycles. ``retrieve``: the retrieval function
-    (:func:`recall`); a subclass may plug in a reference such as ``recall_dense``."""
+    (:func:`recall`); a subclass may plug in a reference such as ``recall_dense``.
+
+    Parameters
+    ----------
+    rule : str, tuple or dict
+        Rule name or spec (:func:`~neuroplastic.assoc.rules.parse_rule`).
+    layout : KofN or Modular
+        Network layout.
+    nflip : float
+        Mean flips per cue, 0 <= nflip <= K (and <= N − K for K-of-N).
+    T_max : int
+        Maximum retrieval steps (>= 1).
+    params : dict, optional
+        Extra rule parameters.
+    skew : float
+        Zipf exponent (>= 0).
+    redraw : float, optional
+        Re-draw probability of parent-correlated patterns, in [0, 1].
+    n_parents : int
+        Parents of the correlated ensemble (>= 1).
+    self_gain : float
+        Diagonal weight (>= 0).
+    activation : Activation, optional
+        Default: the layout's default WTA.
+    early_stop : bool
+        Stop each query at its fixed point.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Invalid arguments or rule parameters (probed by one build at construction).
+    """
 
     retrieve = staticmethod(recall)
 
     def __init__(
         self,
-        rule,
-        layout,
-        nflip,
+        rule: str | tuple | dict,
+        layout: Layout,
+        nflip: float,
         *,
         T_max: int = 15,
-        params=None,
+        params: dict[str, Any] | None = None,
         skew: float = 0.0,
-        redraw=None,
+        redraw: float | None = None,
         n_parents: int = 10,
         self_gain: float = 0.0,
         activation: Activation | None = None,
         early_stop: bool = True,
-    ):
+    ) -> None:
         name, p, label = parse_rule(rule)
         self.rule = name
         self.label = label
@@ -88,7 +130,21 @@ class StorageTask:
             f"skew={self.skew:g}, redraw={self.redraw})"
         )
 
-    def patterns(self, P: int, seed: int):
+    def patterns(self, P: int, seed: int) -> PatternSet:
+        """P patterns of the task's ensemble (random, or parent-correlated with ``redraw``).
+
+        Parameters
+        ----------
+        P : int
+            Number of patterns.
+        seed : int
+            Seed (prefix-consistent).
+
+        Returns
+        -------
+        PatternSet
+            The patterns.
+        """
         if self.redraw is None:
             return random_patterns(P, self.layout, skew=self.skew, seed=seed)
         return parent_patterns(
@@ -108,9 +164,25 @@ class StorageTask:
             self._state[key] = st
         return st
 
-    def counts(self, P: int, rep: int = 0, seed=0):
-        """(Counts of the first P patterns of repetition (rep, seed), its state dict with the
-        pattern ``pool`` and flip ``cues``). The counts are updated incrementally in place."""
+    def counts(self, P: int, rep: int = 0, seed: int = 0) -> tuple[Counts, dict[str, Any]]:
+        """Counters of the first P patterns of repetition (rep, seed).
+
+        The counts are updated incrementally in place (rows added or removed as P moves).
+
+        Parameters
+        ----------
+        P : int
+            Load (patterns, >= 1).
+        rep : int
+            Repetition index.
+        seed : int
+            Seed of the repetition.
+
+        Returns
+        -------
+        tuple
+            (Counts, state dict with the pattern ``pool``, flip ``cues`` and ``counts``).
+        """
         P = check_int("P", P, lo=1)
         st = self._pool((int(rep), check_seed(seed)), P)
         c = st["counts"]
@@ -120,12 +192,44 @@ class StorageTask:
             c.remove(st["pool"].rows(slice(P, c.P)))
         return c, st
 
-    def network(self, P: int, rep: int = 0, seed=0):
-        """The network storing the first P patterns of repetition (rep, seed)."""
+    def network(self, P: int, rep: int = 0, seed: int = 0) -> tuple[Network, dict[str, Any]]:
+        """The network storing the first P patterns of repetition (rep, seed).
+
+        Parameters
+        ----------
+        P : int
+            Load (patterns, >= 1).
+        rep : int
+            Repetition index.
+        seed : int
+            Seed of the repetition.
+
+        Returns
+        -------
+        tuple
+            (Network, state dict as in :meth:`counts`).
+        """
         c, st = self.counts(P, rep, seed)
         return build(self.rule, c, self.layout, self_gain=self.self_gain, **self.params), st
 
-    def evaluate(self, P: int, rep: int = 0, seed=0) -> dict:
+    def evaluate(self, P: int, rep: int = 0, seed: int = 0) -> dict[str, float]:
+        """Retrieval quality at load P: store P patterns, recall them from their flip cues.
+
+        Parameters
+        ----------
+        P : int
+            Load (patterns, >= 1).
+        rep : int
+            Repetition index.
+        seed : int
+            Seed of the repetition (also the tie-key seed).
+
+        Returns
+        -------
+        dict
+            P; fcorr (fraction recalled exactly); eps (mean (miss + false)/K); miss and false
+            (mean per K); steps (mean retrieval steps); cycled (fraction of 2-cycles).
+        """
         net, st = self.network(P, rep, seed)
         seed = check_seed(seed)
         targets = st["pool"].prefix(P)
@@ -149,7 +253,7 @@ class StorageTask:
             "cycled": float(res.cycled.mean()),
         }
 
-    def __call__(self, P: int, rep: int = 0, seed=0) -> float:
+    def __call__(self, P: int, rep: int = 0, seed: int = 0) -> float:
         return self.evaluate(P, rep, seed)["fcorr"]
 
 
@@ -165,7 +269,17 @@ class CapacitySearch:
     converged: np.ndarray | None = None
 
 
-def search_one(task, *, target, P0, step, jitter, max_steps, rep, seed):
+def search_one(
+    task: Callable[[int, int, int], float],
+    *,
+    target: float,
+    P0: float,
+    step: float,
+    jitter: float,
+    max_steps: int,
+    rep: int,
+    seed: int,
+) -> tuple[float, list[tuple[float, int, float, float]], bool]:
     """One repetition of the adaptive search (top-level so it pickles for the sweep helper)."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(99,)))
     P = P0 * (1.0 + rng.uniform(-jitter, jitter))
@@ -199,16 +313,16 @@ def search_one(task, *, target, P0, step, jitter, max_steps, rep, seed):
 
 
 def capacity_search(
-    task,
+    task: Callable[[int, int, int], float],
     *,
     target: float = 0.9,
-    P0,
+    P0: float,
     step: float = 0.5,
     jitter: float = 0.125,
     max_steps: int = 20,
     nrep: int = 10,
-    seed=0,
-    n_jobs=None,
+    seed: int = 0,
+    n_jobs: int | None = None,
     progress: bool = False,
 ) -> CapacitySearch:
     """Adaptive search for the load P where fcorr crosses ``target``.
@@ -217,7 +331,44 @@ def capacity_search(
     if fcorr > target P ← P(1+k) else P ← P/(1+k); k halves at every crossing of the target;
     stop when k ≤ 1/P or after max_steps evaluations. Estimate = mean P over the second half of
     the steps from the first crossing on. Repetitions run through
-    ``neuroplastic.parallel.sweep``."""
+    ``neuroplastic.parallel.sweep``.
+
+    Parameters
+    ----------
+    task : callable
+        ``task(P, rep, seed) -> fcorr`` (e.g. a :class:`StorageTask`).
+    target : float
+        Target fcorr in (0, 1).
+    P0 : float
+        Starting load (patterns, >= 1).
+    step : float
+        Initial relative step k (> 0).
+    jitter : float
+        Relative jitter of the start, in [0, 1).
+    max_steps : int
+        Maximum evaluations per repetition.
+    nrep : int
+        Repetitions (>= 1).
+    seed : int
+        Base seed.
+    n_jobs : int, optional
+        Worker processes (None: the sweep default).
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    CapacitySearch
+        Mean and sd (ddof 1) of the per-repetition estimates (patterns), the estimates, the
+        traces and the convergence flags.
+
+    Raises
+    ------
+    TypeError
+        ``task`` is not callable.
+    ValueError
+        An argument out of range.
+    """
     if not callable(task):
         raise TypeError("task must be callable task(P, rep, seed) -> fcorr (e.g. a StorageTask)")
     target = check_float("target", target, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
@@ -250,8 +401,25 @@ def capacity_search(
     )
 
 
-def geometric_grid(P_start: int = 20, factor: float = 1.05, P_max: int = 10**7):
-    """P_start, round(P_start·factor), ... rounded and unique (a generator)."""
+def geometric_grid(P_start: int = 20, factor: float = 1.05, P_max: int = 10**7) -> Iterator[int]:
+    """Geometric load grid P_start, round(P_start·factor), round(P_start·factor²), ...
+
+    Rounded and unique, up to P_max (a generator).
+
+    Parameters
+    ----------
+    P_start : int
+        First load (patterns).
+    factor : float
+        Ratio of consecutive grid points (> 1 for a finite grid).
+    P_max : int
+        Largest load.
+
+    Yields
+    ------
+    int
+        Loads in increasing order.
+    """
     last = None
     x = float(P_start)
     while x <= P_max:
@@ -262,11 +430,26 @@ def geometric_grid(P_start: int = 20, factor: float = 1.05, P_max: int = 10**7):
         x *= factor
 
 
-def crossing(P, f, target: float = 0.9) -> float:
+def crossing(P: ArrayLike, f: ArrayLike, target: float = 0.9) -> float:
     """Downward crossing of ``target`` by the curve f(P), linear in log P, between the *last*
     point above the target and the next point (so a blip below the target at small P, or a
-    rule that fails at P = 1, does not count). NaN if no point lies above the target or the
-    last point still does."""
+    rule that fails at P = 1, does not count).
+
+    Parameters
+    ----------
+    P : array_like
+        Increasing loads (patterns).
+    f : array_like
+        Curve values (e.g. fcorr) at P.
+    target : float
+        Level to cross.
+
+    Returns
+    -------
+    float
+        The crossing load (patterns); NaN if no point lies above the target or the last point
+        still does.
+    """
     P = np.asarray(P, dtype=float)
     f = np.asarray(f, dtype=float)
     above = np.nonzero(f > target)[0]
@@ -291,15 +474,52 @@ class Sweep:
     eps_mean: np.ndarray
 
     def crossing(self, target: float = 0.9) -> float:
+        """Load where the mean fcorr curve crosses ``target`` (:func:`crossing`; P90 by default).
+
+        Parameters
+        ----------
+        target : float
+            Level to cross.
+
+        Returns
+        -------
+        float
+            Load in patterns, or NaN.
+        """
         return crossing(self.P, self.fcorr_mean, target)
 
     def at(self, P: float, what: str = "eps") -> float:
-        """Mean ε (or fcorr) interpolated linearly in log P."""
+        """Mean ε (or fcorr) at load P, interpolated linearly in log P.
+
+        Parameters
+        ----------
+        P : float
+            Load (patterns, > 0); clamped to the grid ends.
+        what : {"eps", "fcorr"}
+            Which mean curve.
+
+        Returns
+        -------
+        float
+            The interpolated value.
+
+        Raises
+        ------
+        ValueError
+            Unknown ``what``.
+        """
         check_choice("what", what, ("eps", "fcorr"))
         y = self.eps_mean if what == "eps" else self.fcorr_mean
         return float(np.interp(np.log(P), np.log(self.P), y))
 
-    def frame(self):
+    def frame(self) -> pd.DataFrame:
+        """The mean curves as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns P, fcorr_mean, fcorr_sd, eps_mean.
+        """
         import pandas as pd
 
         return pd.DataFrame(
@@ -312,7 +532,14 @@ class Sweep:
         )
 
 
-def sweep_one(task, *, grid, stop_at, rep, seed):
+def sweep_one(
+    task: Callable[[int, int, int], float],
+    *,
+    grid: Sequence[int],
+    stop_at: float | None,
+    rep: int,
+    seed: int,
+) -> list[dict[str, float]]:
     """Evaluate one repetition along ``grid`` (list) until fcorr ≤ stop_at (None: whole grid)."""
     rows = []
     for P in grid:
@@ -328,21 +555,58 @@ def sweep_one(task, *, grid, stop_at, rep, seed):
 
 
 def capacity_sweep(
-    task,
+    task: Callable[[int, int, int], float],
     *,
     P_start: int = 20,
     factor: float = 1.05,
-    grid=None,
+    grid: Sequence[int] | None = None,
     stop_at: float = 0.001,
     nrep: int = 20,
-    seed=0,
-    n_jobs=None,
+    seed: int = 0,
+    n_jobs: int | None = None,
     P_max: int = 10**6,
     progress: bool = False,
 ) -> Sweep:
     """fcorr on a geometric grid (P_start, ×factor, rounded, unique) until every repetition has
     fcorr ≤ stop_at, or on the given ``grid``; repetitions r use seed + 17 r. Repetitions that
-    stopped earlier are evaluated on the rest of the common grid in a second pass."""
+    stopped earlier are evaluated on the rest of the common grid in a second pass.
+
+    Parameters
+    ----------
+    task : callable
+        ``task(P, rep, seed) -> fcorr``; with an ``evaluate`` method (StorageTask) ε is
+        recorded too.
+    P_start : int
+        First load of the geometric grid (patterns).
+    factor : float
+        Grid ratio (> 1).
+    grid : sequence of int, optional
+        Explicit increasing loads (then P_start, factor, stop_at and P_max are unused).
+    stop_at : float
+        A repetition stops once fcorr ≤ stop_at, in [0, 1].
+    nrep : int
+        Repetitions (>= 1).
+    seed : int
+        Base seed.
+    n_jobs : int, optional
+        Worker processes (None: the sweep default).
+    P_max : int
+        Largest load of the geometric grid.
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    Sweep
+        Grid, per-repetition fcorr and ε [nrep, len(P)], their means and the sd of fcorr.
+
+    Raises
+    ------
+    TypeError
+        ``task`` is not callable.
+    ValueError
+        Invalid grid or argument.
+    """
     if not callable(task):
         raise TypeError("task must be callable task(P, rep, seed) -> fcorr (e.g. a StorageTask)")
     nrep = check_int("nrep", nrep, lo=1)
