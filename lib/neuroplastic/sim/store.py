@@ -35,9 +35,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .simulation import Simulation, Timing, sim_spec
 from .specs import Button
+
+if TYPE_CHECKING:
+    from .directives import SimSpec
+    from .ivisit_db import IVisitImport
 
 __all__ = [
     "Store",
@@ -162,6 +167,13 @@ _OUR_TABLES = {
 
 
 def now_iso() -> str:
+    """The current UTC time as ISO-8601 with microseconds.
+
+    Returns
+    -------
+    str
+        E.g. '2026-01-01T12:00:00.000000+00:00'.
+    """
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
@@ -208,6 +220,7 @@ class Diff:
 
     @property
     def empty(self) -> bool:
+        """True when the two configurations agree in every value and timing field."""
         return not (self.changed or self.only_a or self.only_b or self.timing)
 
 
@@ -218,7 +231,33 @@ class Store:
     (not SQLite, failed integrity check), :class:`ForeignStoreError` (another application's file),
     :class:`StoreVersionError` (newer schema), :class:`StoreError` (missing file, read-only)."""
 
-    def __init__(self, path, create=True, readonly=False, timeout=5.0):
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        create: bool = True,
+        readonly: bool = False,
+        timeout: float = 5.0,
+    ) -> None:
+        """Open (or create) the store at ``path``.
+
+        Parameters
+        ----------
+        path : str or PathLike
+            The SQLite file.
+        create : bool
+            Create a missing file.
+        readonly : bool
+            Refuse writes.
+        timeout : float
+            busy_timeout in seconds (> 0).
+
+        Raises
+        ------
+        ValueError
+            If ``timeout`` <= 0.
+        StoreError, StoreCorruptError, ForeignStoreError, StoreVersionError
+            See the class docstring.
+        """
         if not isinstance(timeout, (int, float)) or timeout <= 0:
             raise ValueError(f"timeout must be > 0 seconds, got {timeout!r}")
         self.path = Path(path)
@@ -349,7 +388,8 @@ class Store:
         else:
             c.execute("COMMIT")
 
-    def close(self):
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
         if getattr(self, "conn", None) is not None:
             self.conn.close()
             self.conn = None
@@ -362,10 +402,17 @@ class Store:
 
     @property
     def schema_version(self) -> int:
+        """The file's ``user_version`` (the schema version)."""
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def check(self) -> dict:
-        """``integrity_check`` and ``foreign_key_check``; ``ok`` is True when both are clean."""
+        """``integrity_check`` and ``foreign_key_check``; ``ok`` is True when both are clean.
+
+        Returns
+        -------
+        dict
+            ``integrity`` (list of str), ``foreign_keys`` (list of tuples) and ``ok`` (bool).
+        """
         integ = [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
         fks = self.conn.execute("PRAGMA foreign_key_check").fetchall()
         return {
@@ -415,6 +462,13 @@ class Store:
         return sid
 
     def simulations(self) -> list:
+        """Names of the stored simulations.
+
+        Returns
+        -------
+        list of str
+            Sorted by name.
+        """
         return [r[0] for r in self.conn.execute("SELECT name FROM simulations ORDER BY name")]
 
     def _cfg_id(self, cur, sid, name):
@@ -428,22 +482,58 @@ class Store:
     # --- configurations --------------------------------------------------------------------------
     def save(
         self,
-        sim,
-        name,
+        sim: str | Simulation | type[Simulation] | SimSpec,
+        name: str,
         *,
-        values=None,
-        timing=None,
-        comment="",
-        grade=None,
-        overwrite=False,
-        layout=None,
-        search_run_id=None,
+        values: dict | None = None,
+        timing: Timing | None = None,
+        comment: str = "",
+        grade: float | None = None,
+        overwrite: bool = False,
+        layout: list | None = None,
+        search_run_id: int | None = None,
     ) -> int:
         """Save a configuration of ``sim`` (a Simulation instance or class) in one transaction.
 
         ``values`` default to the instance's (or the declared defaults); buttons are not stored.
-        Returns the configuration id. A duplicate name raises :class:`ConfigExists` unless
-        ``overwrite=True``."""
+
+        Parameters
+        ----------
+        sim : str, Simulation (class or instance) or SimSpec
+            The simulation, or its name.
+        name : str
+            Configuration name (non-empty).
+        values : dict or None
+            Parameter name -> value (validated against the declarations).
+        timing : Timing or None
+            Cycle timing (default: the simulation's, or ``Timing()``).
+        comment : str
+            Free text.
+        grade : float or None
+            A finite score (higher is better in listings) or None.
+        overwrite : bool
+            Replace an existing configuration of that name.
+        layout : list or None
+            Widget layout rows (dicts); None = one default row per widget.
+        search_run_id : int or None
+            The search run that produced it.
+
+        Returns
+        -------
+        int
+            The configuration id.
+
+        Raises
+        ------
+        ValueError
+            If the name is empty, a parameter is undeclared or the grade is not finite.
+        TypeError
+            If a value is not JSON-serialisable.
+        ConfigExists
+            If ``name`` exists and ``overwrite`` is False.
+        StoreError
+            If the store is read-only.
+        """
         if not isinstance(name, str) or not name:
             raise ValueError(f"name must be a non-empty str, got {name!r}")
         spec = sim_spec(sim)
@@ -588,9 +678,29 @@ class Store:
         ]
         return row, vals, layout
 
-    def load(self, sim, name) -> Config:
-        """Load configuration ``name``; with a Simulation (class or instance), values are validated
-        against its current declarations (unknown ones reported, new ones defaulted)."""
+    def load(self, sim: str | Simulation | type[Simulation] | SimSpec, name: str) -> Config:
+        """Load configuration ``name``.
+
+        With a Simulation (class or instance), values are validated against its current declarations
+        (unknown ones reported, new ones defaulted).
+
+        Parameters
+        ----------
+        sim : str, Simulation (class or instance) or SimSpec
+            The simulation, or its name.
+        name : str
+            Configuration name.
+
+        Returns
+        -------
+        Config
+            Values, timing, grade, comment, times, layout, ``unknown`` and ``defaulted``.
+
+        Raises
+        ------
+        ConfigNotFound
+            If the simulation or configuration does not exist.
+        """
         row, vals, layout = self._raw(sim, name)
         unknown, defaulted = {}, []
         if not isinstance(sim, str):
@@ -622,9 +732,40 @@ class Store:
             row[8],
         )
 
-    def copy(self, sim, src, dst, *, values=None, comment=None) -> int:
-        """Copy configuration ``src`` to ``dst`` (optionally changing some values), one
-        transaction."""
+    def copy(
+        self,
+        sim: str | Simulation | type[Simulation] | SimSpec,
+        src: str,
+        dst: str,
+        *,
+        values: dict | None = None,
+        comment: str | None = None,
+    ) -> int:
+        """Copy configuration ``src`` to ``dst`` (optionally changing some values), one transaction.
+
+        Parameters
+        ----------
+        sim : str, Simulation (class or instance) or SimSpec
+            The simulation, or its name.
+        src, dst : str
+            Source and new configuration names.
+        values : dict or None
+            Values that replace the copied ones.
+        comment : str or None
+            New comment (None keeps the source's).
+
+        Returns
+        -------
+        int
+            The new configuration id.
+
+        Raises
+        ------
+        ConfigExists
+            If ``dst`` exists.
+        ConfigNotFound
+            If the simulation or configuration does not exist.
+        """
         row, vals, layout = self._raw(sim, src)
         if values:
             vals.update(values)
@@ -682,7 +823,25 @@ class Store:
                 )
         return cid
 
-    def rename(self, sim, old, new):
+    def rename(
+        self, sim: str | Simulation | type[Simulation] | SimSpec, old: str, new: str
+    ) -> None:
+        """Rename configuration ``old`` to ``new`` (one transaction).
+
+        Parameters
+        ----------
+        sim : str, Simulation (class or instance) or SimSpec
+            The simulation, or its name.
+        old, new : str
+            Current and new name.
+
+        Raises
+        ------
+        ConfigExists
+            If ``new`` exists.
+        ConfigNotFound
+            If the simulation or configuration does not exist.
+        """
         with self._tx() as cur:
             sid = self._sim_id(cur, sim)
             cid = self._cfg_id(cur, sid, old)
@@ -695,20 +854,64 @@ class Store:
                 (new, now_iso(), cid),
             )
 
-    def delete(self, sim, name):
-        """Delete a configuration (its values and layout cascade)."""
+    def delete(self, sim: str | Simulation | type[Simulation] | SimSpec, name: str) -> None:
+        """Delete a configuration (its values and layout cascade).
+
+        Parameters
+        ----------
+        sim : str, Simulation (class or instance) or SimSpec
+            The simulation, or its name.
+        name : str
+            Configuration name.
+
+        Raises
+        ------
+        ConfigNotFound
+            If the simulation or configuration does not exist.
+        """
         with self._tx() as cur:
             cur.execute(
                 "DELETE FROM configurations WHERE id = ?",
                 (self._cfg_id(cur, self._sim_id(cur, sim), name),),
             )
 
-    def delete_simulation(self, sim):
-        """Delete a simulation with all its configurations (cascading)."""
+    def delete_simulation(self, sim: str | Simulation | type[Simulation] | SimSpec) -> None:
+        """Delete a simulation with all its configurations (cascading).
+
+        Parameters
+        ----------
+        sim : str, Simulation (class or instance) or SimSpec
+            The simulation, or its name.
+
+        Raises
+        ------
+        ConfigNotFound
+            If the simulation does not exist.
+        """
         with self._tx() as cur:
             cur.execute("DELETE FROM simulations WHERE id = ?", (self._sim_id(cur, sim),))
 
-    def set_grade(self, sim, name, grade):
+    def set_grade(
+        self, sim: str | Simulation | type[Simulation] | SimSpec, name: str, grade: float | None
+    ) -> None:
+        """Set (or clear, with None) the grade of a configuration.
+
+        Parameters
+        ----------
+        sim : str, Simulation (class or instance) or SimSpec
+            The simulation, or its name.
+        name : str
+            Configuration name.
+        grade : float or None
+            A finite score, or None.
+
+        Raises
+        ------
+        ValueError
+            If ``grade`` is not finite.
+        ConfigNotFound
+            If the simulation or configuration does not exist.
+        """
         if grade is not None and (
             isinstance(grade, bool)
             or not isinstance(grade, (int, float))
@@ -722,9 +925,33 @@ class Store:
                 (None if grade is None else float(grade), now_iso(), cid),
             )
 
-    def list(self, sim=None, order_by="grade") -> list:
-        """Configurations as dicts, ordered by ``grade`` (best first, NULL last), ``created`` or
-        ``modified`` (newest first) or ``name``."""
+    def list(
+        self,
+        sim: str | Simulation | type[Simulation] | SimSpec | None = None,
+        order_by: str = "grade",
+    ) -> list:
+        """Configurations as dicts, in a chosen order.
+
+        Orders: ``grade`` (best first, NULL last), ``created`` or ``modified`` (newest first),
+        ``name``.
+
+        Parameters
+        ----------
+        sim : str, Simulation, SimSpec or None
+            Only this simulation's configurations (None = all).
+        order_by : str
+            'grade', 'created', 'modified' or 'name'.
+
+        Returns
+        -------
+        list of dict
+            simulation, name, grade, created, modified, comment, search_run_id.
+
+        Raises
+        ------
+        ValueError
+            If ``order_by`` is unknown.
+        """
         if order_by not in _ORDER:
             raise ValueError(f"order_by must be one of {sorted(_ORDER)}, got {order_by!r}")
         q = (
@@ -740,11 +967,41 @@ class Store:
         keys = ("simulation", "name", "grade", "created", "modified", "comment", "search_run_id")
         return [dict(zip(keys, r)) for r in self.conn.execute(q, args)]
 
-    def count(self, sim=None) -> int:
+    def count(self, sim: str | Simulation | type[Simulation] | SimSpec | None = None) -> int:
+        """Number of configurations (of ``sim``, or all).
+
+        Parameters
+        ----------
+        sim : str, Simulation, SimSpec or None
+            The simulation (None = all).
+
+        Returns
+        -------
+        int
+            The count.
+        """
         return len(self.list(sim, "name"))
 
-    def diff(self, sim, a, b) -> Diff:
-        """Exact differences of values and timing between configurations ``a`` and ``b``."""
+    def diff(self, sim: str | Simulation | type[Simulation] | SimSpec, a: str, b: str) -> Diff:
+        """Exact differences of values and timing between configurations ``a`` and ``b``.
+
+        Parameters
+        ----------
+        sim : str, Simulation (class or instance) or SimSpec
+            The simulation, or its name.
+        a, b : str
+            Configuration names.
+
+        Returns
+        -------
+        Diff
+            changed, only_a, only_b, timing.
+
+        Raises
+        ------
+        ConfigNotFound
+            If the simulation or configuration does not exist.
+        """
         ra, va, _ = self._raw(sim, a)
         rb, vb, _ = self._raw(sim, b)
         changed = {k: (va[k], vb[k]) for k in va if k in vb and va[k] != vb[k]}
@@ -764,16 +1021,33 @@ class Store:
 
     # --- search runs -----------------------------------------------------------------------------
     # --- original IVISIT databases ---------------------------------------------------------------
-    def import_ivisit(self, path, config_name="ivisit", overwrite=False):
+    def import_ivisit(
+        self, path: str | os.PathLike, config_name: str = "ivisit", overwrite: bool = False
+    ) -> IVisitImport:
         """Import an original IVISIT database (its six tables) into this store.
+
+        IVISIT is described in knoblauch2024ivisit.
 
         Every IVISIT simulation becomes a simulation here (its widgets -> parameter and display
         specs) with one configuration ``config_name`` holding the widgets' values, IVISIT's timing
         (simsteps_per_frame, frames_per_step, delay_per_step), grade, comment and the widget
-        positions (layout ``extra["pos"]``). Returns the
-        :class:`~neuroplastic.sim.ivisit_db.IVisitImport`
-        whose ``notes`` list everything that has no counterpart here (nothing is dropped silently).
-        One transaction per simulation."""
+        positions (layout ``extra["pos"]``). One transaction per simulation.
+
+        Parameters
+        ----------
+        path : str or PathLike
+            The IVISIT database file.
+        config_name : str
+            Name of the configuration created per simulation.
+        overwrite : bool
+            Replace existing configurations of that name.
+
+        Returns
+        -------
+        IVisitImport
+            Whose ``notes`` list everything that has no counterpart here (nothing is dropped
+            silently).
+        """
         from .ivisit_db import read_ivisit
 
         imp = read_ivisit(path)
@@ -790,10 +1064,36 @@ class Store:
             )
         return imp
 
-    def export_ivisit(self, path, config_name="ivisit", simulations=None):
-        """Write the simulations (default: all) with their configuration ``config_name`` (or the
-        spec
-        defaults where a simulation has none) as a new original IVISIT database at ``path``."""
+    def export_ivisit(
+        self,
+        path: str | os.PathLike,
+        config_name: str = "ivisit",
+        simulations: list[str] | None = None,
+    ) -> Path:
+        """Write simulations as a new original IVISIT database at ``path``.
+
+        Each simulation (default: all) is written with its configuration ``config_name``, or the
+        spec defaults where it has none.
+
+        Parameters
+        ----------
+        path : str or PathLike
+            The new database file.
+        config_name : str
+            The configuration to export.
+        simulations : list of str or None
+            Simulation names (None = all).
+
+        Returns
+        -------
+        Path
+            ``path`` (from :func:`~neuroplastic.sim.ivisit_db.write_ivisit`).
+
+        Raises
+        ------
+        ConfigNotFound
+            If a named simulation does not exist.
+        """
         from .directives import SimSpec
         from .ivisit_db import write_ivisit
 
@@ -812,7 +1112,34 @@ class Store:
             values[name], timing[name], layout[name] = cfg.values, cfg.timing, cfg.layout
         return write_ivisit(path, specs, values, timing, layout)
 
-    def begin_search(self, sim, method, space, objective, seed) -> int:
+    def begin_search(
+        self,
+        sim: str | Simulation | type[Simulation] | SimSpec,
+        method: str,
+        space: dict,
+        objective: str,
+        seed: int | None,
+    ) -> int:
+        """Record the start of a search run.
+
+        Parameters
+        ----------
+        sim : str, Simulation (class or instance) or SimSpec
+            The simulation, or its name.
+        method : str
+            'grid' or 'random'.
+        space : dict
+            The search space (stored as JSON).
+        objective : str
+            Name of the objective.
+        seed : int or None
+            The search seed.
+
+        Returns
+        -------
+        int
+            The run id.
+        """
         with self._tx() as cur:
             sid = self._sim_id(cur, sim, create=True)
             return cur.execute(
@@ -822,11 +1149,30 @@ class Store:
                 (sid, method, json.dumps(space, default=str), objective, seed, now_iso()),
             ).lastrowid
 
-    def finish_search(self, run_id):
+    def finish_search(self, run_id: int) -> None:
+        """Stamp the finish time of search run ``run_id``.
+
+        Parameters
+        ----------
+        run_id : int
+            From :meth:`begin_search`.
+        """
         with self._tx() as cur:
             cur.execute("UPDATE search_runs SET finished = ? WHERE id = ?", (now_iso(), run_id))
 
-    def search_errors(self, run_id) -> dict:
+    def search_errors(self, run_id: int) -> dict:
+        """The failed configurations of a search run (grade NULL).
+
+        Parameters
+        ----------
+        run_id : int
+            From :meth:`begin_search`.
+
+        Returns
+        -------
+        dict
+            Configuration name -> its comment (the error).
+        """
         return {
             r[0]: r[1]
             for r in self.conn.execute(
@@ -837,8 +1183,16 @@ class Store:
         }
 
 
-def copy_store(src: Store, dst_path) -> None:
-    """Copy a (WAL) store file safely with the sqlite3 backup API."""
+def copy_store(src: Store, dst_path: str | os.PathLike) -> None:
+    """Copy a (WAL) store file safely with the sqlite3 backup API.
+
+    Parameters
+    ----------
+    src : Store
+        An open store.
+    dst_path : str or PathLike
+        The copy's path.
+    """
     dst = sqlite3.connect(os.fspath(dst_path))
     try:
         src.conn.backup(dst)
