@@ -20,6 +20,8 @@ oracle activity on Bernoulli). :class:`ANEStorageTask` is ch01's StorageTask wit
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ..validation import check_choice, check_int, check_seed
@@ -35,6 +37,14 @@ from .patterns import PatternSet, random_patterns
 from .recall import calibrate, recall
 from .rules import weight_source
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    import pandas as pd
+
+    from .activations import Activation
+    from .layouts import Layout
+
 ENSEMBLES = ("bernoulli", "constk", "palm", "modular")
 ENSEMBLE_NAMES = {
     "bernoulli": "Bernoulli",
@@ -44,7 +54,7 @@ ENSEMBLE_NAMES = {
 }
 
 
-def ensemble_layout(ensemble: str, N: int, K: int):
+def ensemble_layout(ensemble: str, N: int, K: int) -> Layout:
     check_choice("ensemble", ensemble, ENSEMBLES)
     if ensemble == "bernoulli":
         return Free(N, K / N)
@@ -55,7 +65,7 @@ def ensemble_layout(ensemble: str, N: int, K: int):
     return KofN(N, K)
 
 
-def ensemble_patterns(ensemble: str, P: int, N: int, K: int, *, seed) -> np.ndarray:
+def ensemble_patterns(ensemble: str, P: int, N: int, K: int, *, seed: int) -> np.ndarray:
     """uint8[P, N] patterns of the named ensemble (prefix-consistent)."""
     layout = ensemble_layout(ensemble, N, K)
     if ensemble == "bernoulli":
@@ -65,7 +75,7 @@ def ensemble_patterns(ensemble: str, P: int, N: int, K: int, *, seed) -> np.ndar
     return random_patterns(P, layout, seed=seed).to_dense()
 
 
-def make_cues(X: np.ndarray, layout, c: int, f: int, seed) -> np.ndarray:
+def make_cues(X: np.ndarray, layout: Layout, c: int, f: int, seed: int) -> np.ndarray:
     """uint8 partial cues of the rows X: c kept ones and f false ones (Bernoulli: c = round(λ|u|),
     f = round(κ|u|) with λ = c/K, κ = f/K)."""
     if isinstance(layout, Free):
@@ -78,7 +88,7 @@ def make_cues(X: np.ndarray, layout, c: int, f: int, seed) -> np.ndarray:
     return partial_cues(ps, c=c, f=f, seed=seed).to_dense()
 
 
-def activation_of(act: str, layout, K: int):
+def activation_of(act: str, layout: Layout, K: int) -> Activation:
     check_choice("act", act, ("map", "kwta", "core"))
     if act == "map":
         return MAP()
@@ -91,7 +101,14 @@ def activation_of(act: str, layout, K: int):
     return KWTA(K)
 
 
-def config(rule, act, iterative, ane="none", params=None, label=None) -> dict:
+def config(
+    rule: str,
+    act: str,
+    iterative: bool,
+    ane: str = "none",
+    params: dict[str, Any] | None = None,
+    label: str | None = None,
+) -> dict[str, Any]:
     """A configuration dict (see module doc); label defaults to rule/act/iter|one/ane."""
     params = dict(params or {})
     lab = label or f"{rule}/{act}/{'iter' if iterative else 'one'}/{ane}"
@@ -115,20 +132,60 @@ def eps_curves(
     K: int,
     c: int,
     f: int,
-    P_grid,
-    configs,
+    P_grid: Iterable[int],
+    configs: Sequence[dict[str, Any]],
     *,
     net: int,
     n_queries: int,
     T_max: int,
     seed: int,
     trace_P: int | None = None,
-):
+) -> dict[str, Any]:
     """Per-query errors of every configuration along ``P_grid`` for one network.
 
-    Returns dict(df = DataFrame[label, P, net, query, miss, false, exact, steps, cycled],
-    traces = {label: (assumed float[T, 2], true float[T, 2])} at the grid point nearest
-    ``trace_P``, builds = table builds)."""
+    The first P patterns of one nested set are stored at each grid point; n_queries stored
+    patterns are drawn per P and recalled from partial cues with c kept and f false units.
+
+    Parameters
+    ----------
+    ensemble : {"bernoulli", "constk", "palm", "modular"}
+        Pattern ensemble.
+    N : int
+        Units.
+    K : int
+        (Expected) active units per pattern.
+    c : int
+        Kept (correct) units per cue, 0..K.
+    f : int
+        False units per cue, 0..N − K.
+    P_grid : iterable of int
+        Strictly increasing loads (patterns).
+    configs : sequence of dict
+        Configurations (module doc; :func:`config`).
+    net : int
+        Network index (>= 0), mixed into the seed.
+    n_queries : int
+        Queries per grid point (>= 1).
+    T_max : int
+        Maximum steps of iterative configurations (one-step ones use 1).
+    seed : int
+        Seed.
+    trace_P : int, optional
+        Record the noise traces of iterative configurations at the grid point nearest this
+        load (in log P).
+
+    Returns
+    -------
+    dict
+        df = DataFrame[label, P, net, query, miss, false, exact, steps, cycled] (miss, false
+        in units), traces = {label: (assumed float[T, 2], true float[T, 2])} of (p_m, p_f)
+        at the grid point nearest ``trace_P``, builds = NoiseTable builds.
+
+    Raises
+    ------
+    ValueError
+        Invalid ensemble, grid, counts or seed.
+    """
     import pandas as pd
 
     layout = ensemble_layout(ensemble, N, K)
@@ -228,17 +285,17 @@ def run_eps_curves(
     K: int,
     c: int,
     f: int,
-    P_grid,
-    configs,
+    P_grid: Iterable[int],
+    configs: Iterable[dict[str, Any]],
     *,
     n_nets: int,
     n_queries: int,
     T_max: int,
     seed: int,
     trace_P: int | None = None,
-    n_jobs=None,
+    n_jobs: int | None = None,
     progress: bool = True,
-):
+) -> dict[str, Any]:
     """:func:`eps_curves` for networks 0..n_nets−1 through ``neuroplastic.parallel.sweep``;
     returns dict(df (all networks), traces (mean over networks), builds)."""
     import pandas as pd
@@ -279,19 +336,42 @@ class ANEStorageTask(StorageTask):
 
     rule "boms" (symmetrised Bayes, as in ch01's headline) or "bayes"; ane "none", "posterior" or
     "calibrated"; the noise level of the flip cue is (c, f) = (K − nflip, nflip). Same nested
-    patterns and cues as StorageTask for the same (rep, seed)."""
+    patterns and cues as StorageTask for the same (rep, seed).
+
+    Parameters
+    ----------
+    layout : KofN or Modular
+        Network layout.
+    nflip : int
+        Flips per cue (an integer).
+    ane : {"none", "posterior", "calibrated"}
+        ANE kind.
+    rule : {"boms", "bayes"}
+        Symmetrised or asymmetric Bayes.
+    T_max : int
+        Maximum retrieval steps.
+    alpha : float
+        Pseudo-count of the Bayes rule.
+    p_min : float
+        Floor of p_m.
+
+    Raises
+    ------
+    ValueError
+        Invalid rule, ane or a non-integer nflip (and the errors of :class:`StorageTask`).
+    """
 
     def __init__(
         self,
-        layout,
-        nflip,
+        layout: Layout,
+        nflip: int,
         *,
         ane: str = "posterior",
         rule: str = "boms",
         T_max: int = 15,
         alpha: float = 0.0,
         p_min: float = 1e-4,
-    ):
+    ) -> None:
         check_choice("rule", rule, ("boms", "bayes"))
         check_choice("ane", ane, ("none", "posterior", "calibrated"))
         super().__init__(rule, layout, nflip, T_max=T_max, params={"alpha": alpha, "p_min": p_min})
@@ -300,7 +380,23 @@ class ANEStorageTask(StorageTask):
         self.ane_kind = ane
         self.label = f"{rule}+{ane} ANE" if ane != "none" else rule
 
-    def evaluate(self, P: int, rep: int = 0, seed=0) -> dict:
+    def evaluate(self, P: int, rep: int = 0, seed: int = 0) -> dict[str, float]:
+        """Retrieval quality at load P with Bayes + ANE (NoiseTable weights, WTA activation).
+
+        Parameters
+        ----------
+        P : int
+            Load (patterns, >= 1).
+        rep : int
+            Repetition index.
+        seed : int
+            Seed of the repetition.
+
+        Returns
+        -------
+        dict
+            P, fcorr, eps, miss, false, steps, cycled as in :meth:`StorageTask.evaluate`.
+        """
         cnt, st = self.counts(P, rep, seed)
         seed = check_seed(seed)
         lay = self.layout
@@ -371,7 +467,27 @@ def standard_configs(
 
     One-step Bayes has its diagonal on (a cue unit certifies itself; with f = 0 certainly);
     iterative Bayes runs without and, on constant-k, with it ("bayes+diag"). ``ablations=False``
-    leaves out the ablations of T2/T2b and oracle ANE (the variant runs of the claims)."""
+    leaves out the ablations of T2/T2b and oracle ANE (the variant runs of the claims).
+
+    Parameters
+    ----------
+    ensemble : {"bernoulli", "constk", "palm", "modular"}
+        Pattern ensemble.
+    stabilized : {"bcpnn_s2", "bcpnn_s3"}
+        The stabilized BCPNN form to run.
+    ablations : bool
+        Include the ablations and oracle ANE.
+
+    Returns
+    -------
+    list of dict
+        Configurations (:func:`config`) with unique labels.
+
+    Raises
+    ------
+    ValueError
+        Unknown ensemble or stabilized form.
+    """
     check_choice("ensemble", ensemble, ENSEMBLES)
     check_choice("stabilized", stabilized, ("bcpnn_s2", "bcpnn_s3"))
     S = stabilized
@@ -479,8 +595,15 @@ def label_symmetric(label: str) -> bool:
 
 
 def ane_capacity_table(
-    layouts, nflips, *, nrep: int, seed: int, T_max: int = 15, P0=None, max_steps: int = 20
-):
+    layouts: Iterable[Layout],
+    nflips: Iterable[int],
+    *,
+    nrep: int,
+    seed: int,
+    T_max: int = 15,
+    P0: float | None = None,
+    max_steps: int = 20,
+) -> pd.DataFrame:
     """X1: ch01's adaptive P90 search (capacity_search) for bcpnn, boms and boms + posterior /
     calibrated ANE on each (layout, nflip). Returns a DataFrame."""
     import pandas as pd
