@@ -1,15 +1,18 @@
 """White-box L-infinity attacks in pixel space [0, 1]^784, batched.
 
-FGSM (Goodfellow et al. 2015): x' = clip_[0,1](x + eps sgn grad_x L).
-PGD (Madry et al. 2018): start clip(x + U(-eps, eps)); ``iters`` steps
+FGSM (Goodfellow et al. 2015, goodfellow2015explaining): x' = clip_[0,1](x + eps sgn grad_x L).
+PGD (Madry et al. 2018, madry2018towards): start clip(x + U(-eps, eps)); ``iters`` steps
 x <- Proj_{B_inf(x0, eps) and [0,1]}(x + step sgn grad_x L); an example counts as robust
 only if every restart fails. ``backward="bpda"``/``"frozen"`` (RR models) detach or
-freeze the k-WTA threshold (adaptive attacks, Tramer et al. 2020).
+freeze the k-WTA threshold (adaptive attacks, Tramer et al. 2020, tramer2020adaptive).
+``eps`` and ``step`` are in pixel units (pixels in [0, 1]).
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -18,6 +21,9 @@ import torch.nn.functional as F
 
 from ..validation import check_choice, check_float, check_int, check_seed
 from .tensors import as_labels, as_tensor
+
+if TYPE_CHECKING:
+    from .models import BPNet, CompetitiveClassifier
 
 
 def _loss(model, x, y, loss):
@@ -61,8 +67,42 @@ def _backward_mode(model, backward, x):
         yield
 
 
-def fgsm(model, x, y, eps, loss="ce", backward=None) -> torch.Tensor:
-    """Fast gradient sign method; returns x' (same shape as x)."""
+def fgsm(
+    model: CompetitiveClassifier | BPNet,
+    x: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    eps: float,
+    loss: str = "ce",
+    backward: str | None = None,
+) -> torch.Tensor:
+    """Fast gradient sign method, x' = clip_[0,1](x + eps sgn grad_x L(x, y)).
+
+    Parameters
+    ----------
+    model : CompetitiveClassifier or BPNet
+        The attacked model.
+    x : np.ndarray or torch.Tensor
+        Clean pixels [B, D] in [0, 1].
+    y : np.ndarray or torch.Tensor
+        Labels [B].
+    eps : float
+        L-infinity budget in pixel units, in [0, 1].
+    loss : str
+        "ce" (summed cross-entropy) or "own" (a KH model's own loss).
+    backward : str or None
+        RR models only: None (exact), "bpda" or "frozen" k-WTA threshold in the backward pass.
+
+    Returns
+    -------
+    torch.Tensor
+        x' [B, D] on the model's device.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` leaves [0, 1], ``eps`` is out of range, or ``loss``/``backward`` is unknown or
+        unsupported by the model.
+    """
     x, y, eps = _prep(model, x, y, eps)
     check_choice("loss", loss, ("ce", "own"))
     if eps == 0:
@@ -72,20 +112,58 @@ def fgsm(model, x, y, eps, loss="ce", backward=None) -> torch.Tensor:
 
 
 def pgd(
-    model,
-    x,
-    y,
-    eps,
-    step=0.01,
-    iters=40,
-    restarts=1,
-    random_start=True,
-    seed=0,
-    loss="ce",
-    backward=None,
+    model: CompetitiveClassifier | BPNet,
+    x: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    eps: float,
+    step: float = 0.01,
+    iters: int = 40,
+    restarts: int = 1,
+    random_start: bool = True,
+    seed: int | np.random.Generator = 0,
+    loss: str = "ce",
+    backward: str | None = None,
 ) -> torch.Tensor:
-    """Projected gradient descent with random start and restarts; returns, per example,
-    the first adversarial point found (else the last restart's point)."""
+    """Projected gradient descent (L-infinity) with random start and restarts.
+
+    Start clip(x + U(-eps, eps)); ``iters`` steps x <- Proj_{B_inf(x0, eps) and [0,1]}(x + step
+    sgn grad_x L).
+
+    Parameters
+    ----------
+    model : CompetitiveClassifier or BPNet
+        The attacked model.
+    x : np.ndarray or torch.Tensor
+        Clean pixels [B, D] in [0, 1].
+    y : np.ndarray or torch.Tensor
+        Labels [B].
+    eps : float
+        L-infinity budget in pixel units, in [0, 1].
+    step : float
+        Step size in pixel units (> 0).
+    iters : int
+        Steps per restart (>= 0).
+    restarts : int
+        Number of restarts (>= 1).
+    random_start : bool
+        Start from a uniform point of the eps-ball.
+    seed : int or np.random.Generator
+        Seed of the random starts.
+    loss : str
+        "ce" or "own" (KH models).
+    backward : str or None
+        RR models only: None (exact), "bpda" or "frozen" k-WTA threshold.
+
+    Returns
+    -------
+    torch.Tensor
+        Per example the first adversarial point found (else the last restart's point), [B, D].
+
+    Raises
+    ------
+    ValueError
+        If ``x`` leaves [0, 1] or a parameter is invalid.
+    """
     x, y, eps = _prep(model, x, y, eps)
     check_float("step", step, 0.0, lo_open=True)
     check_int("iters", iters, 0)
@@ -126,11 +204,44 @@ def _attack_fn(attack, kwargs):
 
 
 def robust_accuracy(
-    model, x, y, attack="pgd", eps_grid=(0.0, 0.1, 0.3), batch_size=1000, **kwargs
+    model: CompetitiveClassifier | BPNet,
+    x: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    attack: str | Callable[..., torch.Tensor] = "pgd",
+    eps_grid: Iterable[float] = (0.0, 0.1, 0.3),
+    batch_size: int = 1000,
+    **kwargs: Any,
 ) -> pd.DataFrame:
-    """Accuracy under ``attack`` ("fgsm", "pgd" or a callable) at each eps, in chunks of
-    ``batch_size``. Returns a DataFrame (eps, accuracy) and per-example correctness in
-    ``.attrs["correct"]``."""
+    """Accuracy (fraction correct) under ``attack`` at each budget eps, in chunks.
+
+    Parameters
+    ----------
+    model : CompetitiveClassifier or BPNet
+        The attacked model.
+    x : np.ndarray or torch.Tensor
+        Clean pixels [N, D] in [0, 1].
+    y : np.ndarray or torch.Tensor
+        Labels [N].
+    attack : str or callable
+        "fgsm", "pgd" or ``attack(model, x, y, eps, **kwargs) -> x'``.
+    eps_grid : iterable of float
+        Budgets in pixel units.
+    batch_size : int
+        Examples per attack call.
+    **kwargs
+        Passed to the attack.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``eps``, ``accuracy``; ``.attrs["correct"]`` maps eps to the per-example
+        correctness (bool [N]).
+
+    Raises
+    ------
+    ValueError
+        If ``batch_size`` or ``attack`` is invalid.
+    """
     check_int("batch_size", batch_size, 1)
     fn = _attack_fn(attack, kwargs)
     x = as_tensor(x, "x", model.device, 2)
@@ -151,10 +262,38 @@ def robust_accuracy(
 
 
 def transfer_accuracy(
-    source, targets, x, y, eps_grid, batch_size=1000, **pgd_kwargs
+    source: CompetitiveClassifier | BPNet,
+    targets: CompetitiveClassifier | BPNet | dict[str, CompetitiveClassifier | BPNet],
+    x: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    eps_grid: Iterable[float],
+    batch_size: int = 1000,
+    **pgd_kwargs: Any,
 ) -> pd.DataFrame:
-    """PGD examples crafted on ``source`` and evaluated on each model of ``targets``
-    (a model or a dict name -> model). Returns a DataFrame (eps, <name>...)."""
+    """Accuracy of ``targets`` on PGD examples crafted on ``source`` (transfer attack).
+
+    Parameters
+    ----------
+    source : CompetitiveClassifier or BPNet
+        The model whose gradients craft the examples.
+    targets : model or dict
+        A model (named "target") or ``{name: model}``.
+    x : np.ndarray or torch.Tensor
+        Clean pixels [N, D] in [0, 1].
+    y : np.ndarray or torch.Tensor
+        Labels [N].
+    eps_grid : iterable of float
+        Budgets in pixel units.
+    batch_size : int
+        Examples per PGD call.
+    **pgd_kwargs
+        Passed to :func:`pgd`.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``eps`` and one accuracy (fraction) per target name.
+    """
     if not isinstance(targets, dict):
         targets = {"target": targets}
     x = as_tensor(x, "x", source.device, 2)
@@ -175,13 +314,29 @@ def transfer_accuracy(
     return pd.DataFrame(rows)
 
 
-def masking_checks(tables: dict) -> dict:
-    """The five gradient-masking checks (Athalye et al. 2018; Carlini et al. 2019).
+def masking_checks(tables: dict[str, Any]) -> dict[str, tuple[bool | None, str]]:
+    """The five gradient-masking checks (athalye2018obfuscated; carlini2019evaluating).
 
-    ``tables``: {"fgsm": DataFrame(eps, accuracy), "pgd": DataFrame(eps, accuracy),
-    optional "transfer": DataFrame(eps, accuracy) for examples crafted on another model,
-    optional "pgd200_0.1" and "pgd40_0.1": accuracies at eps = 0.1}. Accuracies are
-    fractions. Returns {check: (passed | None, detail)}; None = not evaluable.
+    1 PGD accuracy at eps = 0.5 <= 5 %; 2 PGD <= FGSM + 1 pp at every common eps; 3 no rise of
+    accuracy with eps by more than 1 pp; 4 transfer accuracy >= white-box - 2 pp; 5 |PGD-200 -
+    PGD-40| <= 2 pp at eps = 0.1 (pp = percentage points).
+
+    Parameters
+    ----------
+    tables : dict
+        ``"fgsm"``, ``"pgd"``: DataFrame(eps, accuracy); optional ``"transfer"``:
+        DataFrame(eps, accuracy) for examples crafted on another model; optional
+        ``"pgd200_0.1"`` and ``"pgd40_0.1"``: accuracies at eps = 0.1. Accuracies are fractions.
+
+    Returns
+    -------
+    dict
+        ``{check: (passed or None, detail)}``; None = not evaluable.
+
+    Raises
+    ------
+    ValueError
+        If ``tables`` lacks ``"pgd"`` or ``"fgsm"``.
     """
     if not isinstance(tables, dict) or "pgd" not in tables or "fgsm" not in tables:
         raise ValueError("tables must be a dict with at least 'pgd' and 'fgsm' DataFrames")

@@ -1,4 +1,4 @@
-"""Few-shot protocol (spec §5.1): class-balanced shot sets shared by all models.
+"""Few-shot protocol of chapter 3: class-balanced shot sets shared by all models.
 
 Variant "U": the unsupervised layers are pre-trained on all training images without
 labels; only the readout sees the 10 n shots. Variant "S": the layer is trained on the
@@ -10,6 +10,8 @@ References: logistic regression and nearest class mean on raw pixels.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,10 +22,42 @@ from .kh import train_kh
 from .models import train_bp, train_readout
 from .rr import train_rr
 
+if TYPE_CHECKING:
+    from ..tuning import GridSearch
+    from .configs import KHConfig, RRConfig
+    from .kh import KHLayer
+    from .rr import RRLayer
 
-def sample_shots(y, n_per_class, seed=0, pool=None) -> np.ndarray:
-    """Exactly ``n_per_class`` indices per class, drawn from ``pool`` (default: all of y),
-    sorted; deterministic in ``seed``."""
+
+def sample_shots(
+    y: np.ndarray,
+    n_per_class: int,
+    seed: int | np.random.Generator = 0,
+    pool: np.ndarray | None = None,
+) -> np.ndarray:
+    """Exactly ``n_per_class`` indices per class, drawn without replacement.
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Labels [N].
+    n_per_class : int
+        Shots per class (>= 1).
+    seed : int or np.random.Generator
+        The draw is deterministic in ``seed``.
+    pool : np.ndarray or None
+        Indices to draw from (default: all of ``y``); the classes are those present in it.
+
+    Returns
+    -------
+    np.ndarray
+        Sorted indices into ``y``, ``n_per_class`` per class.
+
+    Raises
+    ------
+    ValueError
+        If a class has fewer than ``n_per_class`` candidates or an argument is invalid.
+    """
     y = np.asarray(y)
     check_int("n_per_class", n_per_class, 1)
     seed = check_seed(seed)
@@ -65,10 +99,39 @@ def _logreg(Xs, ys, Xte, seed, steps=1000, lr=1e-2, wd=1e-4):
         return (torch.tensor(Xte) @ W + c).argmax(1).numpy()
 
 
-def train_shot_layer(kind, layer_cfg, X, y, n, seed, pool=None):
-    """Variant S: the unsupervised layer trained on the ``n``-shot set of ``seed`` only, with
-    the main run's number of updates (``len(X) // batch_size`` per epoch) at batch
-    min(100, 10 n)."""
+def train_shot_layer(
+    kind: str,
+    layer_cfg: KHConfig | RRConfig,
+    X: np.ndarray,
+    y: np.ndarray,
+    n: int,
+    seed: int,
+    pool: np.ndarray | None = None,
+) -> KHLayer | RRLayer:
+    """Variant S: the unsupervised layer trained on the ``n``-shot set of ``seed`` only.
+
+    It keeps the main run's number of updates, ``len(X) // layer_cfg.batch_size`` minibatches
+    per epoch, at batch size min(100, 10 n).
+
+    Parameters
+    ----------
+    kind : str
+        "kh" or "rr".
+    layer_cfg : KHConfig or RRConfig
+        The main run's layer configuration.
+    X, y : np.ndarray
+        All training images [N, D] and labels [N].
+    n : int
+        Shots per class.
+    seed : int
+        Seed of the shot draw and of the training.
+    pool : np.ndarray or None
+        Indices the shots are drawn from.
+
+    Returns
+    -------
+    KHLayer or RRLayer
+    """
     check_choice("kind", kind, ("kh", "rr"))
     idx = sample_shots(y, n, seed, pool)
     bs = min(100, 10 * n)
@@ -79,9 +142,42 @@ def train_shot_layer(kind, layer_cfg, X, y, n, seed, pool=None):
 
 
 def shot_layers(
-    kind, layer_cfg, X, y, shots, seeds, pool=None, n_jobs=None, backend="sequential"
-) -> dict:
-    """{(n, seed): layer} for variant S, trained once and shared by every readout variant."""
+    kind: str,
+    layer_cfg: KHConfig | RRConfig,
+    X: np.ndarray,
+    y: np.ndarray,
+    shots: Iterable[int],
+    seeds: int | Iterable[int],
+    pool: np.ndarray | None = None,
+    n_jobs: int | None = None,
+    backend: str = "sequential",
+) -> dict[tuple[int, int], KHLayer | RRLayer]:
+    """Variant-S layers for every (shots, seed), trained once and shared by every readout.
+
+    Parameters
+    ----------
+    kind : str
+        "kh" or "rr".
+    layer_cfg : KHConfig or RRConfig
+        The main run's layer configuration.
+    X, y : np.ndarray
+        Training images and labels.
+    shots : iterable of int
+        Shots per class.
+    seeds : int or iterable of int
+        An int s means seeds 0..s-1.
+    pool : np.ndarray or None
+        Indices the shots are drawn from.
+    n_jobs : int or None
+        Workers of :func:`neuroplastic.parallel.sweep`.
+    backend : str
+        Its backend.
+
+    Returns
+    -------
+    dict
+        ``{(n, seed): layer}`` (see :func:`train_shot_layer`).
+    """
     seeds = list(range(seeds)) if isinstance(seeds, (int, np.integer)) else list(seeds)
     keys = [(int(n), int(s)) for n in shots for s in seeds]
     tasks = [
@@ -104,13 +200,60 @@ def shot_layers(
 
 
 def fewshot_task(
-    name, spec, X, y, Xte, yte, n, seed, variant, pretrained=None, steps=1000, pool=None
-):
-    """One (model, shots, seed) point. ``spec``: ("bp", BPConfig) | ("kh", (KHConfig,
-    KHReadoutConfig, beta)) | ("rr", (RRConfig, RRReadoutConfig)) | ("logreg", None) |
-    ("ncm", None). ``pretrained``: the layer (variant U), or a dict {(n, seed): layer} of
-    shot-trained layers (variant S, from :func:`shot_layers`). ``pool``: the indices the shots
-    are drawn from (default: all of ``y``). Returns per-image correctness on the test set."""
+    name: str,
+    spec: tuple[str, Any],
+    X: np.ndarray,
+    y: np.ndarray,
+    Xte: np.ndarray,
+    yte: np.ndarray,
+    n: int,
+    seed: int,
+    variant: str,
+    pretrained: Any = None,
+    steps: int = 1000,
+    pool: np.ndarray | None = None,
+) -> np.ndarray:
+    """One (model, shots, seed) point of the few-shot curve.
+
+    The readout (BP: the whole net; references: logistic regression or nearest class mean on
+    raw pixels) is trained on the ``10 n`` shots with ``steps`` minibatch updates at batch size
+    min(100, 10 n).
+
+    Parameters
+    ----------
+    name : str
+        Model name (for the sweep's bookkeeping).
+    spec : tuple
+        ("bp", BPConfig) | ("kh", (KHConfig, KHReadoutConfig, beta)) | ("rr", (RRConfig,
+        RRReadoutConfig)) | ("logreg", None) | ("ncm", None).
+    X, y : np.ndarray
+        Training images [N, D] and labels [N] (the shots are drawn from them).
+    Xte, yte : np.ndarray
+        Test images and labels.
+    n : int
+        Shots per class.
+    seed : int
+        Seed of the shot draw and the training.
+    variant : str
+        "U" (pre-trained layer) or "S" (layer trained on the shots).
+    pretrained : layer, dict or None
+        The layer (variant U), or a dict ``{(n, seed): layer}`` of shot-trained layers (variant
+        S, from :func:`shot_layers`; trained here when missing).
+    steps : int
+        Minibatch updates of the readout (and of BP).
+    pool : np.ndarray or None
+        Indices the shots are drawn from (default: all of ``y``).
+
+    Returns
+    -------
+    np.ndarray
+        bool [len(yte)]: per-image correctness on the test set.
+
+    Raises
+    ------
+    ValueError
+        If the model kind is unknown.
+    """
     idx = sample_shots(y, n, seed, pool)
     Xs, ys = X[idx], y[idx]
     kind, cfg = spec
@@ -141,26 +284,63 @@ def fewshot_task(
 
 
 def few_shot_curve(
-    models: dict,
-    X,
-    y,
-    Xte,
-    yte,
-    shots,
-    seeds,
-    variant="U",
-    pretrained=None,
-    steps=1000,
-    n_jobs=None,
-    backend="loky",
-    progress=False,
-    pool=None,
-):
-    """Accuracy vs shots. ``models``: name -> spec (see ``fewshot_task``); ``pretrained``:
-    name -> layer for variant U (for variant S optionally name -> {(n, seed): layer}).
-    ``seeds``: an int (that many seeds 0..s-1) or a list.
-    Returns (table DataFrame(model, shots, seed, accuracy), correct dict name ->
-    bool array (n_shots, n_seeds, n_test))."""
+    models: dict[str, tuple[str, Any]],
+    X: np.ndarray,
+    y: np.ndarray,
+    Xte: np.ndarray,
+    yte: np.ndarray,
+    shots: Iterable[int],
+    seeds: int | Iterable[int],
+    variant: str = "U",
+    pretrained: dict[str, Any] | None = None,
+    steps: int = 1000,
+    n_jobs: int | None = None,
+    backend: str = "loky",
+    progress: bool = False,
+    pool: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Test accuracy (fraction) against shots per class, for every model and seed.
+
+    Parameters
+    ----------
+    models : dict
+        ``{name: spec}`` (see :func:`fewshot_task`).
+    X, y : np.ndarray
+        Training images and labels.
+    Xte, yte : np.ndarray
+        Test images and labels.
+    shots : iterable of int
+        Shots per class (>= 1).
+    seeds : int or iterable of int
+        An int s means seeds 0..s-1.
+    variant : str
+        "U" or "S".
+    pretrained : dict or None
+        ``{name: layer}`` for variant U (required for KH/RR models); for variant S optionally
+        ``{name: {(n, seed): layer}}``.
+    steps : int
+        Minibatch updates per readout.
+    n_jobs : int or None
+        Workers of :func:`neuroplastic.parallel.sweep`.
+    backend : str
+        Its backend.
+    progress : bool
+        Show a progress bar.
+    pool : np.ndarray or None
+        Indices the shots are drawn from.
+
+    Returns
+    -------
+    table : pd.DataFrame
+        Columns ``model``, ``shots``, ``seed``, ``accuracy``.
+    correct : dict
+        ``{name: bool array [n_shots, n_seeds, n_test]}``.
+
+    Raises
+    ------
+    ValueError
+        If ``variant`` or ``shots`` is invalid or variant U lacks a pre-trained layer.
+    """
     check_choice("variant", variant, ("U", "S"))
     seeds = list(range(seeds)) if isinstance(seeds, (int, np.integer)) else list(seeds)
     shots = [check_int("shots", int(s), 1) for s in shots]
@@ -213,9 +393,36 @@ def few_shot_curve(
     return pd.DataFrame(rows), correct
 
 
-def paired_bootstrap_diff(correct_a, correct_b, n_boot=2000, seed=0):
-    """Mean accuracy difference a - b over (shots, seeds, test images) with a 95 % CI from
-    a paired bootstrap that resamples seeds (within each shot) and test images."""
+def paired_bootstrap_diff(
+    correct_a: np.ndarray,
+    correct_b: np.ndarray,
+    n_boot: int = 2000,
+    seed: int | np.random.Generator | None = 0,
+) -> tuple[float, float, float]:
+    """Mean accuracy difference a - b with a 95 % paired-bootstrap interval.
+
+    The bootstrap resamples seeds (within each shot) and test images, the same indices for
+    both models; the interval is the 2.5 and 97.5 percentiles.
+
+    Parameters
+    ----------
+    correct_a, correct_b : np.ndarray
+        Per-image correctness [shots, seeds, images] of two models.
+    n_boot : int
+        Bootstrap resamples.
+    seed : int, np.random.Generator or None
+        Seed of the resampling.
+
+    Returns
+    -------
+    diff, lo, hi : float
+        Mean difference and interval, in accuracy units (fractions).
+
+    Raises
+    ------
+    ValueError
+        If the arrays differ in shape or are not 3-d.
+    """
     a, b = np.asarray(correct_a, float), np.asarray(correct_b, float)
     if a.shape != b.shape or a.ndim != 3:
         raise ValueError("correct_a and correct_b must have the same (shots, seeds, images) shape")
@@ -231,9 +438,33 @@ def paired_bootstrap_diff(correct_a, correct_b, n_boot=2000, seed=0):
     return float(per.mean()), float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))
 
 
-def validation_split(y, n_val=1000, seed=0):
-    """(pool, val): a class-balanced validation set of ``n_val`` training images and the rest,
-    the pool the tuning shots are drawn from (the test set is never used for tuning)."""
+def validation_split(
+    y: np.ndarray, n_val: int = 1000, seed: int | np.random.Generator = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """A class-balanced validation set of training images and the rest.
+
+    The rest is the pool the tuning shots are drawn from (the test set is never used for
+    tuning).
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Training labels.
+    n_val : int
+        Validation images (``n_val // n_classes`` per class).
+    seed : int or np.random.Generator
+        Seed of the draw.
+
+    Returns
+    -------
+    pool, val : np.ndarray
+        Sorted indices into ``y``.
+
+    Raises
+    ------
+    ValueError
+        If ``n_val`` is out of range.
+    """
     y = np.asarray(y)
     n_cls = len(np.unique(y))
     check_int("n_val", n_val, n_cls, len(y) - n_cls)
@@ -242,32 +473,76 @@ def validation_split(y, n_val=1000, seed=0):
 
 
 def tune_few_shot(
-    name,
-    make_spec,
-    grid,
-    X,
-    y,
-    shots,
-    seeds,
-    variant="U",
-    pretrained=None,
-    steps=1000,
-    n_val=1000,
-    split_seed=12345,
-    factor=3.0,
-    max_widen=2,
-    min_points=0,
-    layer_kind=None,
-):
+    name: str,
+    make_spec: Callable[[float], tuple[str, Any]],
+    grid: Iterable[float],
+    X: np.ndarray,
+    y: np.ndarray,
+    shots: Iterable[int],
+    seeds: int | Iterable[int],
+    variant: str = "U",
+    pretrained: Any = None,
+    steps: int = 1000,
+    n_val: int = 1000,
+    split_seed: int = 12345,
+    factor: float = 3.0,
+    max_widen: int = 2,
+    min_points: int = 0,
+    layer_kind: str | None = None,
+) -> tuple[GridSearch, int]:
     """Re-choose one hyperparameter for the few-shot regime on a validation split.
 
-    ``make_spec(value)`` gives the model spec for a value of the hyperparameter ``name``; the
-    score is the mean validation accuracy over ``shots`` and ``seeds`` (shots drawn from the
-    training images outside the validation set). ``grid`` is widened by ``factor`` beyond a
-    winning edge (at most ``max_widen`` times per side) and, alternately on both sides, until
-    it holds at least ``min_points`` values (so a method can get a baseline's budget). For
-    variant S with ``layer_kind`` set, the shot layers are trained once and shared by every
-    value. Returns (GridSearch over the values tried, number of configurations)."""
+    The score is the mean validation accuracy (fraction) over ``shots`` and ``seeds``, shots
+    drawn from the training images outside the validation set (:func:`validation_split`).
+    ``grid`` is widened by ``factor`` beyond a winning edge (at most ``max_widen`` times per
+    side) and, alternately on both sides, until it holds at least ``min_points`` values (so a
+    method can get a baseline's budget).
+
+    Parameters
+    ----------
+    name : str
+        Name of the hyperparameter.
+    make_spec : callable
+        ``make_spec(value)`` gives the model spec (see :func:`fewshot_task`).
+    grid : iterable of float
+        Initial values.
+    X, y : np.ndarray
+        Training images and labels.
+    shots : iterable of int
+        Shots per class.
+    seeds : int or iterable of int
+        An int s means seeds 0..s-1.
+    variant : str
+        "U" or "S".
+    pretrained : layer, dict or None
+        As for :func:`fewshot_task`.
+    steps : int
+        Minibatch updates per readout.
+    n_val : int
+        Validation images.
+    split_seed : int
+        Seed of the validation split.
+    factor : float
+        Ratio between successive added values.
+    max_widen : int
+        Widenings per side.
+    min_points : int
+        Minimum number of values tried.
+    layer_kind : str or None
+        Variant S: "kh" or "rr" to train the shot layers once and share them by every value.
+
+    Returns
+    -------
+    search : neuroplastic.tuning.GridSearch
+        Over the values tried.
+    n_configs : int
+        Number of configurations tried.
+
+    Raises
+    ------
+    ValueError
+        If ``variant`` or ``n_val`` is invalid.
+    """
     from neuroplastic.tuning import grid_search
 
     from .models import _round3, widen_grid

@@ -24,10 +24,12 @@ contest alone does not check.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import optimize, special, stats
 
 FAMILIES = ("lognormal", "stretched", "compressed", "weibull", "powerlaw")
@@ -42,6 +44,26 @@ CONTEST = ("lognormal", "stretched", "compressed", "powerlaw")
 
 @dataclass(frozen=True)
 class FitResult:
+    """One truncated maximum-likelihood fit.
+
+    Attributes
+    ----------
+    family : str
+        One of ``FAMILIES``.
+    params : dict
+        Fitted parameters (``mu``, ``sigma``; ``lam``, ``beta``; or ``alpha``).
+    nll : float
+        Negative log-likelihood at the optimum (nats).
+    aic : float
+        2 k + 2 NLL, k the number of free parameters.
+    ks_d, ks_p : float
+        Kolmogorov–Smirnov distance to the truncated CDF and its p-value.
+    n : int
+        Number of values fitted.
+    at_bound : tuple of str
+        Parameters whose optimum lies on a search bound.
+    """
+
     family: str
     params: dict
     nll: float
@@ -53,7 +75,13 @@ class FitResult:
 
     @property
     def degenerate(self) -> bool:
-        """True when a fitted parameter sits on its bound (the family's limit, not an optimum)."""
+        """Whether a fitted parameter sits on its bound (the family's limit, not an optimum).
+
+        Returns
+        -------
+        bool
+            ``bool(at_bound)``.
+        """
         return bool(self.at_bound)
 
 
@@ -126,8 +154,30 @@ def _logpdf(family, params, x, x_min):
     return np.log(beta / lam) + (beta - 1) * np.log(x / lam) - (x / lam) ** beta - logZ
 
 
-def trunc_pdf(family, params, x, x_min):
-    """Truncated density on [x_min, 1] (0 outside)."""
+def trunc_pdf(family: str, params: dict[str, float], x: ArrayLike, x_min: float) -> np.ndarray:
+    """Truncated density f(x) / Z on [x_min, 1] (0 outside); see the module docstring.
+
+    Parameters
+    ----------
+    family : str
+        One of ``FAMILIES``.
+    params : dict
+        The family's parameters (as in ``FitResult.params``).
+    x : array_like
+        Points (dimensionless weights).
+    x_min : float
+        Lower truncation point, in (0, 1).
+
+    Returns
+    -------
+    np.ndarray
+        float64 density values, shape of ``x``.
+
+    Raises
+    ------
+    ValueError
+        If ``family`` is unknown or ``x_min`` is out of range.
+    """
     _check(family, x_min)
     x = np.asarray(x, dtype=np.float64)
     out = np.zeros_like(x)
@@ -136,8 +186,30 @@ def trunc_pdf(family, params, x, x_min):
     return out
 
 
-def trunc_cdf(family, params, x, x_min):
-    """Truncated CDF on [x_min, 1]."""
+def trunc_cdf(family: str, params: dict[str, float], x: ArrayLike, x_min: float) -> np.ndarray:
+    """Truncated CDF F(x) = int_{x_min}^x f / Z on [x_min, 1] (``x`` clipped to that range).
+
+    Parameters
+    ----------
+    family : str
+        One of ``FAMILIES``.
+    params : dict
+        The family's parameters.
+    x : array_like
+        Points.
+    x_min : float
+        Lower truncation point, in (0, 1).
+
+    Returns
+    -------
+    np.ndarray
+        float64 values in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If ``family`` is unknown or ``x_min`` is out of range.
+    """
     _check(family, x_min)
     x = np.clip(np.asarray(x, dtype=np.float64), x_min, 1.0)
     if family == "powerlaw":
@@ -180,10 +252,32 @@ def _unpack(family, th):
 _BOUND_TOL = 1e-4  # a parameter within this fraction of its (log-)range of a bound is "at" it
 
 
-def fit_distribution(x, family, x_min=0.005) -> FitResult:
+def fit_distribution(x: ArrayLike, family: str, x_min: float = 0.005) -> FitResult:
     """MLE of ``family`` truncated to [x_min, 1] on the values of ``x`` in that range.
-    ``at_bound`` of the result names the parameters whose optimum lies on a bound of the
-    search (within 1e-4 of the log-parameter range): such a fit is degenerate."""
+
+    L-BFGS-B on log-parameters from a 3 x 3 start grid (the power law: 3 starts); AIC = 2 k +
+    2 NLL; KS against :func:`trunc_cdf`. ``at_bound`` of the result names the parameters whose
+    optimum lies on a bound of the search (within 1e-4 of the log-parameter range): such a fit
+    is degenerate.
+
+    Parameters
+    ----------
+    x : array_like
+        Weights (dimensionless, normalised to [0, 1]); values outside [x_min, 1] are ignored.
+    family : str
+        One of ``FAMILIES``.
+    x_min : float
+        Lower truncation point, in (0, 1).
+
+    Returns
+    -------
+    FitResult
+
+    Raises
+    ------
+    ValueError
+        If ``family``/``x_min`` is invalid or fewer than 10 values lie in [x_min, 1].
+    """
     _check(family, x_min)
     x = np.asarray(x, dtype=np.float64).ravel()
     x = x[(x >= x_min) & (x <= 1.0)]
@@ -268,10 +362,37 @@ def fit_distribution(x, family, x_min=0.005) -> FitResult:
     )
 
 
-def normalize_weights(W, mode="layer", x_min=0.005, exclude_rows=None) -> np.ndarray:
-    """Weights divided by the layer max (``mode="layer"``) or each row's max ("unit"),
-    dead rows (``exclude_rows``: bool mask or indices) removed, only values >= x_min
-    kept (zeros from clipping are never fitted). Returns a 1-d float64 array."""
+def normalize_weights(
+    W: ArrayLike,
+    mode: str = "layer",
+    x_min: float = 0.005,
+    exclude_rows: ArrayLike | None = None,
+) -> np.ndarray:
+    """Weight magnitudes scaled to [0, 1] for fitting: |W| / max|W| over the layer or the row.
+
+    Only values >= x_min are kept (zeros from clipping are never fitted).
+
+    Parameters
+    ----------
+    W : array_like
+        2-d weights [K, D].
+    mode : str
+        "layer" (divide by the layer max) or "unit" (by each row's max).
+    x_min : float
+        Smallest value kept.
+    exclude_rows : array_like or None
+        Dead rows to remove (bool mask or indices).
+
+    Returns
+    -------
+    np.ndarray
+        1-d float64.
+
+    Raises
+    ------
+    ValueError
+        If ``mode`` is unknown or ``W`` is not 2-d.
+    """
     if mode not in ("layer", "unit"):
         raise ValueError(f"mode must be 'layer' or 'unit', got {mode!r}")
     W = np.asarray(W, dtype=np.float64)
@@ -290,11 +411,35 @@ def normalize_weights(W, mode="layer", x_min=0.005, exclude_rows=None) -> np.nda
     return V[V >= x_min]
 
 
-def compare_fits(x, x_min=0.005, families=CONTEST, drop_degenerate=True) -> pd.DataFrame:
-    """Fit each family; rows sorted by AIC. ``at_bound`` lists the parameters on a bound and
-    ``degenerate`` flags such fits; with ``drop_degenerate`` (default) they take no part in the
-    contest: their ``d_aic`` is NaN and they sort last. ``d_aic`` = AIC - the lowest AIC of a
-    non-degenerate fit (all fits count when every one is degenerate)."""
+def compare_fits(
+    x: ArrayLike,
+    x_min: float = 0.005,
+    families: Iterable[str] = CONTEST,
+    drop_degenerate: bool = True,
+) -> pd.DataFrame:
+    """Fit each family and rank the fits by AIC.
+
+    ``d_aic`` = AIC - the lowest AIC of a non-degenerate fit (all fits count when every one is
+    degenerate). When both KWW halves sit on their shared edge beta = 1 (a plain exponential),
+    the "stretched" fit is kept as non-degenerate.
+
+    Parameters
+    ----------
+    x : array_like
+        Weights in [0, 1] (see :func:`normalize_weights`).
+    x_min : float
+        Lower truncation point.
+    families : iterable of str
+        Families to fit (default: the chapter's contest).
+    drop_degenerate : bool
+        Degenerate fits take no part in the contest: their ``d_aic`` is NaN and they sort last.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per family: ``family``, its parameters, ``n``, ``nll``, ``aic``, ``ks_d``,
+        ``ks_p``, ``at_bound`` (comma-separated), ``degenerate``, ``d_aic``; sorted by AIC.
+    """
     rows, res = [], {f: fit_distribution(x, f, x_min) for f in families}
     st, co = res.get("stretched"), res.get("compressed")
     if st is not None and co is not None and st.at_bound == ("beta",) and co.at_bound == ("beta",):
@@ -328,13 +473,26 @@ def compare_fits(x, x_min=0.005, families=CONTEST, drop_degenerate=True) -> pd.D
 
 
 def best_fit(table: pd.DataFrame) -> pd.Series:
-    """The winning row of a ``compare_fits`` table: the lowest AIC among non-degenerate fits
-    (``None``-like empty Series when every fit is degenerate)."""
+    """The winning row of a :func:`compare_fits` table.
+
+    Parameters
+    ----------
+    table : pd.DataFrame
+        Output of :func:`compare_fits`.
+
+    Returns
+    -------
+    pd.Series
+        The row with the lowest AIC among non-degenerate fits (an empty Series when every fit
+        is degenerate).
+    """
     ok = table[~table["degenerate"]]
     return ok.sort_values("aic").iloc[0] if len(ok) else pd.Series(dtype=object)
 
 
-def log_density_hump(x, x_min=0.005, bins=40, smooth=3, rise=1.5) -> dict:
+def log_density_hump(
+    x: ArrayLike, x_min: float = 0.005, bins: int = 40, smooth: int = 3, rise: float = 1.5
+) -> dict[str, float | bool]:
     """Does the density of ln x on [ln x_min, 0] have an interior mode (a lognormal hump)?
 
     Histogram of ln x in ``bins`` equal bins (the log-binned histogram of the chapter's figure,
@@ -342,8 +500,32 @@ def log_density_hump(x, x_min=0.005, bins=40, smooth=3, rise=1.5) -> dict:
     the peak's ratio to the mean of the first/last ``smooth`` bins. The mode is interior when
     it lies outside those edge bins and the density rises by at least ``rise`` from the left
     edge to the peak and falls by at least ``rise`` from the peak to the right edge. A power law
-    (monotone in ln x) or a density piled up at x_min fails. Returns {"mode": x at the peak,
-    "left": ratio, "right": ratio, "interior": bool}."""
+    (monotone in ln x) or a density piled up at x_min fails.
+
+    Parameters
+    ----------
+    x : array_like
+        Weights; values outside [x_min, 1] are ignored.
+    x_min : float
+        Lower end, in (0, 1).
+    bins : int
+        Histogram bins (>= 6).
+    smooth : int
+        Moving-average width in bins, in [1, bins // 3].
+    rise : float
+        Required ratio (>= 1).
+
+    Returns
+    -------
+    dict
+        ``{"mode": x at the peak, "left": ratio, "right": ratio, "interior": bool}`` (an empty
+        edge gives an infinite ratio).
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range or fewer than 10 values lie in [x_min, 1].
+    """
     if not (isinstance(x_min, (int, float)) and 0 < x_min < 1):
         raise ValueError(f"x_min must be in (0, 1), got {x_min!r}")
     if not isinstance(bins, int) or bins < 6:
@@ -373,10 +555,34 @@ def log_density_hump(x, x_min=0.005, bins=40, smooth=3, rise=1.5) -> dict:
     }
 
 
-def sample_kww(n, lam, beta, x_min, seed=0) -> np.ndarray:
-    """Samples from the truncated KWW density by inverse CDF.
+def sample_kww(
+    n: int,
+    lam: float,
+    beta: float,
+    x_min: float,
+    seed: int | np.random.Generator | None = 0,
+) -> np.ndarray:
+    """Samples from the KWW density exp(-(x/lam)^beta) truncated to [x_min, 1], by inverse CDF.
 
-    x = lam * P^-1(1/beta, u)^(1/beta)."""
+    x = lam P^-1(1/beta, u)^(1/beta) with u uniform between P(1/beta, (x_min/lam)^beta) and
+    P(1/beta, lam^-beta) (P the regularised lower incomplete gamma function).
+
+    Parameters
+    ----------
+    n : int
+        Number of samples.
+    lam, beta : float
+        Scale and stretch exponent (> 0).
+    x_min : float
+        Lower truncation point.
+    seed : int, np.random.Generator or None
+        Seed of the draw.
+
+    Returns
+    -------
+    np.ndarray
+        float64 [n] in [x_min, 1].
+    """
     rng = np.random.default_rng(seed)
     a = 1.0 / beta
     lo, hi = special.gammainc(a, (x_min / lam) ** beta), special.gammainc(a, lam**-beta)

@@ -7,7 +7,12 @@ optimised on purpose.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+
+if TYPE_CHECKING:
+    import torch
 
 
 def kh_step_numpy(
@@ -20,7 +25,24 @@ def kh_step_numpy(
     R: float = 1.0,
     nonneg: bool = False,
 ) -> np.ndarray:
-    """One KH minibatch step; ``W`` (K x D) is updated in place and returned; ``v`` is B x D."""
+    """One KH minibatch step, the official code's loop body (see :func:`.kh.kh_step`).
+
+    Parameters
+    ----------
+    W : np.ndarray
+        Weights [K, D], updated in place.
+    v : np.ndarray
+        Minibatch [B, D].
+    p, k, delta, eps, R : float
+        Lebesgue exponent, anti-Hebbian rank, its strength, step size and radius.
+    nonneg : bool
+        Clip ``W`` at 0 after the step (KH-nn).
+
+    Returns
+    -------
+    np.ndarray
+        ``W``.
+    """
     hid, N = W.shape
     inputs = np.transpose(v)  # N x Num, as in the official code
     Num = inputs.shape[1]
@@ -53,15 +75,51 @@ def kh_epoch_numpy(
     batch_size: int,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """One epoch of the reference: shuffle, then ``kh_step_numpy`` per minibatch."""
+    """One epoch of the reference: shuffle, then :func:`kh_step_numpy` per minibatch (R = 1).
+
+    Parameters
+    ----------
+    W : np.ndarray
+        Weights [K, D], updated in place.
+    X : np.ndarray
+        Training inputs [N, D].
+    p, k, delta, eps : float
+        As for :func:`kh_step_numpy`.
+    batch_size : int
+        Examples per minibatch.
+    rng : np.random.Generator
+        Source of the permutation.
+
+    Returns
+    -------
+    np.ndarray
+        ``W``.
+    """
     Xs = X[rng.permutation(len(X))]
     for i in range(0, len(X), batch_size):
         kh_step_numpy(W, Xs[i : i + batch_size], p, k, delta, eps)
     return W
 
 
-def per_sample_fgsm_loop(model, x, y, eps):
-    """FGSM one example at a time (the per-sample baseline for the batched attack)."""
+def per_sample_fgsm_loop(model: Any, x: torch.Tensor, y: torch.Tensor, eps: float) -> torch.Tensor:
+    """FGSM one example at a time (the per-sample baseline for the batched attack).
+
+    Parameters
+    ----------
+    model : CompetitiveClassifier or BPNet
+        Anything with ``logits``.
+    x : torch.Tensor
+        Pixels [B, D] in [0, 1].
+    y : torch.Tensor
+        Labels [B].
+    eps : float
+        L-infinity budget in pixel units.
+
+    Returns
+    -------
+    torch.Tensor
+        Adversarial pixels [B, D].
+    """
     import torch
 
     out = []
@@ -73,8 +131,37 @@ def per_sample_fgsm_loop(model, x, y, eps):
     return torch.cat(out)
 
 
-def per_sample_pgd_loop(model, x, y, eps, step=0.01, iters=40, seed=0):
-    """PGD one example at a time (no batching), random start."""
+def per_sample_pgd_loop(
+    model: Any,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    eps: float,
+    step: float = 0.01,
+    iters: int = 40,
+    seed: int = 0,
+) -> torch.Tensor:
+    """PGD one example at a time (no batching), random start, one restart.
+
+    Parameters
+    ----------
+    model : CompetitiveClassifier or BPNet
+        Anything with ``logits``.
+    x : torch.Tensor
+        Pixels [B, D] in [0, 1].
+    y : torch.Tensor
+        Labels [B].
+    eps, step : float
+        Budget and step size in pixel units.
+    iters : int
+        Steps.
+    seed : int
+        Seed of the random starts.
+
+    Returns
+    -------
+    torch.Tensor
+        Adversarial pixels [B, D].
+    """
     import torch
 
     g = torch.Generator().manual_seed(seed)
