@@ -40,7 +40,18 @@ def _mix(z):
 
 @njit(cache=True)
 def tie_key(seed, query, unit):
-    """63-bit non-negative int64 key = splitmix64 chain of (seed, query, unit)."""
+    """Tie-breaking key of one (seed, query, unit): a splitmix64 chain, shifted to 63 bits.
+
+    Parameters
+    ----------
+    seed, query, unit : int
+        Non-negative integers (cast to uint64).
+
+    Returns
+    -------
+    numpy.int64
+        Key in [0, 2⁶³); the larger key wins a tie.
+    """
     z = _mix(np.uint64(seed) + _C1)
     z = _mix((z ^ np.uint64(query)) + _C1)
     z = _mix((z ^ np.uint64(unit)) + _C1)
@@ -65,7 +76,21 @@ def tie_keys_numpy(seed: int, queries: np.ndarray, N: int) -> np.ndarray:
 
 @njit(cache=True)
 def scatter_counts(idx, M11, M1, sign):
-    """M11[a, b] += sign and M1[a] += sign for every pair (a, b) of active units in every row."""
+    """M11[a, b] += sign and M1[a] += sign for every pair (a, b) of active units in every row.
+
+    Cost O(P·K²); updates in place, returns nothing.
+
+    Parameters
+    ----------
+    idx : numpy.ndarray
+        int32[P, K] active units of each pattern.
+    M11 : numpy.ndarray
+        int32[N, N] co-activation counts (modified).
+    M1 : numpy.ndarray
+        int32[N] unit counts (modified).
+    sign : numpy.int32
+        +1 to add the patterns, −1 to remove them.
+    """
     P, K = idx.shape
     for mu in range(P):
         for x in range(K):
@@ -77,7 +102,22 @@ def scatter_counts(idx, M11, M1, sign):
 
 @njit(cache=True)
 def precovar_c_acc(idx, N):
-    """R[i, j] = Σ_μ ξ_i^μ m_j^μ with m_j^μ = (1/μ) Σ_{ν ≤ μ} ξ_j^ν (running mean incl. μ)."""
+    """R[i, j] = Σ_μ ξ_i^μ m_j^μ with m_j^μ = (1/μ) Σ_{ν ≤ μ} ξ_j^ν (running mean incl. μ).
+
+    The accumulator of the incremental presynaptic covariance rule (precovar "c").
+
+    Parameters
+    ----------
+    idx : numpy.ndarray
+        int32[P, K] active units of the patterns, in storage order.
+    N : int
+        Number of units.
+
+    Returns
+    -------
+    numpy.ndarray
+        R float64[N, N] (pattern counts).
+    """
     P, K = idx.shape
     R = np.zeros((N, N), dtype=np.float64)
     C = np.zeros(N, dtype=np.float64)
@@ -187,7 +227,13 @@ def _supports(W, b, state, n, s):
 @njit(cache=True, inline="always")
 def veto_nan(s):
     """Supports with both a −∞ (veto) and a +∞ term sum to NaN: the veto wins (s_j = −∞).
-    Only the Bayes weights have infinities; NaN cannot arise otherwise."""
+    Only the Bayes weights have infinities; NaN cannot arise otherwise.
+
+    Parameters
+    ----------
+    s : numpy.ndarray
+        float[N] supports, modified in place (NaN -> −∞).
+    """
     for j in range(s.shape[0]):
         if s[j] != s[j]:
             s[j] = NINF
@@ -211,7 +257,38 @@ def recall_kernel(W, b, cue_ptr, cue_ind, mode, k, M, T_max, early_stop, seed, q
     mode 1: k-WTA. Tie keys use query id ``q_offset + q``. Returns (states int32[Q, k],
     steps int16[Q], cycled bool[Q]). steps = number of updates until x(t) = x(t−1) was detected
     (T_max if never); a 2-cycle x(t) = x(t−2) ≠ x(t−1) sets cycled and, with early stop, the
-    state at T_max is taken from the cycle (identical to running on)."""
+    state at T_max is taken from the cycle (identical to running on).
+
+    Parameters
+    ----------
+    W : numpy.ndarray
+        float32[N, N] weights (row = presynaptic).
+    b : numpy.ndarray
+        float32[N] biases.
+    cue_ptr : numpy.ndarray
+        int64[Q + 1] row pointers of the cues.
+    cue_ind : numpy.ndarray
+        int32 active units of the cues.
+    mode : int
+        0 (HWTA) or 1 (k-WTA).
+    k : int
+        Winners per step (mode 1); the output width.
+    M : int
+        Units per hypercolumn (mode 0).
+    T_max : int
+        Maximum number of steps.
+    early_stop : bool
+        Stop each query at its fixed point or 2-cycle.
+    seed : int
+        Seed of the tie keys.
+    q_offset : int
+        Query id of the first cue.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (states int32[Q, k] sorted active units, steps int16[Q], cycled bool[Q]).
+    """
     N = W.shape[1]
     Q = cue_ptr.shape[0] - 1
     out = np.empty((Q, k), dtype=np.int32)
@@ -274,7 +351,24 @@ def recall_kernel(W, b, cue_ptr, cue_ind, mode, k, M, T_max, early_stop, seed, q
 
 @njit(cache=True, parallel=True)
 def support_kernel(W, b, cue_ptr, cue_ind):
-    """float32[Q, N] supports b + Σ_{i in cue} W[i, :] (gather order = cue order)."""
+    """One-step supports s_j = b_j + Σ_{i ∈ cue} W_ij of every cue (gather order = cue order).
+
+    Parameters
+    ----------
+    W : numpy.ndarray
+        float32[N, N] weights (row = presynaptic).
+    b : numpy.ndarray
+        float32[N] biases.
+    cue_ptr : numpy.ndarray
+        int64[Q + 1] row pointers of the cues.
+    cue_ind : numpy.ndarray
+        int32 active units of the cues.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32[Q, N] supports (NaN from −∞ + ∞ set to −∞, :func:`veto_nan`).
+    """
     N = W.shape[1]
     Q = cue_ptr.shape[0] - 1
     out = np.empty((Q, N), dtype=np.float32)
@@ -309,7 +403,34 @@ def level_weights(M11, M1, P, pm, pf, alpha, kind, include_diagonal, groups, smo
     default: maximum likelihood); 1 ("marginal"): the 4α pseudo-counts are spread over the
     cells in proportion to the independent marginals p̃ = (M1 + α)/(P + 2α).
     Bayes (kind 0) may contain ±∞: −∞ vetoes (L11 = 0, e.g. M11 = 0 with p_f = 0), +∞ certainty
-    (L10 = 0, and the diagonal when p_f = 0); b_j = −∞ for a unit never stored active."""
+    (L10 = 0, and the diagonal when p_f = 0); b_j = −∞ for a unit never stored active.
+
+    Parameters
+    ----------
+    M11 : numpy.ndarray
+        int32[N, N] co-activation counts.
+    M1 : numpy.ndarray
+        int32[N] unit counts.
+    P : float
+        Number of stored patterns.
+    pm, pf : float
+        Assumed state noise p_m = P(state 0 | stored 1), p_f = P(state 1 | stored 0).
+    alpha : float
+        Pseudo-count α (pattern counts).
+    kind : int
+        0 bayes (log-odds), 1 bcpnn_s2 (log-posterior), 2 bcpnn_s3 (log-odds, active inputs).
+    include_diagonal : bool
+        Keep the self-connections.
+    groups : numpy.ndarray
+        int32[N] hypercolumn id (or the unit's own index): pairs in one group are removed.
+    smoothing : int
+        0 "cell", 1 "marginal".
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (W float32[N, N], b float32[N]) in nats.
+    """
     N = M1.shape[0]
     pt = np.zeros(N, dtype=np.float64)
     if smoothing != 0:
@@ -418,7 +539,33 @@ def rule_kernel(code, M11, M1, P, groups, incl_diag, a, f0, f1, f2, self_gain, s
     code: see RULE_CODES. groups: hypercolumn id per unit, or [-1] for no groups. a: activity.
     bcpnn: f0 = ε (f1, f2, symmetrize unused). The noise-aware rules use :func:`level_weights`.
     Removed synapses D get 0; the diagonal gets self_gain unless incl_diag.
-    Returns (W float32[N, N], b float64[N])."""
+
+    Parameters
+    ----------
+    code : int
+        Rule code (:data:`RULE_CODES`).
+    M11, M1 : numpy.ndarray
+        int32[N, N] co-activation and int32[N] unit counts.
+    P : int
+        Number of stored patterns.
+    groups : numpy.ndarray
+        int32 hypercolumn id per unit, or [-1] for no groups.
+    incl_diag : bool
+        Keep the diagonal (else W_jj = self_gain).
+    a : float
+        Layout activity K/N.
+    f0, f1, f2 : float
+        Rule constants (bcpnn: f0 = ε; f1, f2 unused).
+    self_gain : float
+        Diagonal weight.
+    symmetrize : bool
+        Unused.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (W float32[N, N], b float64[N]) (nats for bcpnn).
+    """
     N = M1.shape[0]
     W = np.empty((N, N), dtype=np.float32)
     b = np.zeros(N, dtype=np.float64)
@@ -463,7 +610,27 @@ def integer_kernel(code, M11, M1, P, groups, num, den):
     hebb M11 (s = P); covar_unit P·M11 − M1_i M1_j (s = P²); covar_global
     den²M11 − num·den(M1_i + M1_j) + num²P (s = P·den²); precovar_b den·M11 − num·M1_i
     (s = P·den); hopfield_pm1 4M11 − 2(M1_i + M1_j) + P (s = P); willshaw 1[M11 > 0] (s = 1).
-    D and the diagonal get 0. Returns (Wi float32[N, N], max |entry| as float)."""
+    D and the diagonal get 0.
+
+    Parameters
+    ----------
+    code : int
+        Integer rule code (0 hebb, 1 covar_unit, 2 covar_global, 4 precovar_b,
+        5 hopfield_pm1, 6 willshaw).
+    M11, M1 : numpy.ndarray
+        int32[N, N] co-activation and int32[N] unit counts.
+    P : int
+        Number of stored patterns.
+    groups : numpy.ndarray
+        int32 hypercolumn id per unit, or [-1] for no groups.
+    num, den : int
+        Activity a = num/den in lowest terms.
+
+    Returns
+    -------
+    tuple
+        (Wi float32[N, N], max |entry| as a float).
+    """
     N = M1.shape[0]
     Wi = np.empty((N, N), dtype=np.float32)
     mx = np.zeros(N, dtype=np.int64)
