@@ -1,4 +1,4 @@
-"""Counting user lines of an example (claim C2: rapid prototyping)."""
+"""Counting user lines of an example (claim C2 of knoblauch2024ivisit: rapid prototyping)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,28 @@ import ast
 import inspect
 import io
 import tokenize
+from typing import Any
 
 __all__ = ["count_user_lines"]
 
 
-def count_user_lines(obj, extra: str | None = None) -> int:
-    """Non-blank lines of code in ``obj``'s source (a class, function or module), excluding
-    comment-only lines and docstrings; ``#@IVISIT:`` lines in ``extra`` (a directive text) count."""
+def count_user_lines(obj: Any, extra: str | None = None) -> int:
+    """Non-blank lines of code in ``obj``'s source, without comment-only lines and docstrings.
+
+    ``#@IVISIT:`` lines in ``extra`` (a directive text) count too.
+
+    Parameters
+    ----------
+    obj : class, function or module
+        The example whose source is counted.
+    extra : str or None
+        Directive text whose ``#@IVISIT:`` lines are added.
+
+    Returns
+    -------
+    int
+        Number of user lines.
+    """
     src = inspect.getsource(obj)
     import textwrap
 

@@ -13,13 +13,20 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .runner import HeadlessRunner
 from .simulation import sim_spec
 from .specs import Checkbox, DictSlider, Dropdown, Radio, Slider, checkbox_combinations
+
+if TYPE_CHECKING:
+    from .directives import SimSpec
+    from .simulation import Simulation
+    from .store import Store
 
 __all__ = ["search", "space_from_spec", "SearchResult", "evaluate"]
 
@@ -35,11 +42,36 @@ class SearchResult:
     run_id: int | None
 
 
-def space_from_spec(spec, include=None, grid_points=5) -> dict:
-    """Default search space from declarations: sliders -> their steps (ints with <= grid_points
-    steps) or ``grid_points`` evenly spaced values; dropdowns/radios -> all options; checkboxes
-    -> all combinations; dict-slider items as ``"name.key"``. Buttons and text boxes are skipped.
-    ``include`` restricts the names (a dict-slider name includes all its keys)."""
+def space_from_spec(
+    spec: Simulation | type[Simulation] | SimSpec,
+    include: Iterable[str] | None = None,
+    grid_points: int = 5,
+) -> dict:
+    """Default search space from declarations.
+
+    Sliders -> their steps (ints with <= grid_points steps) or ``grid_points`` evenly spaced
+    values; dropdowns/radios -> all options; checkboxes -> all 2**n combinations; dict-slider
+    items as ``"name.key"``. Buttons and text boxes are skipped.
+
+    Parameters
+    ----------
+    spec : Simulation (class or instance) or SimSpec
+        The declarations.
+    include : iterable of str or None
+        Restricts the names (a dict-slider name includes all its keys).
+    grid_points : int
+        Values per slider >= 2.
+
+    Returns
+    -------
+    dict
+        Key -> list of candidate values.
+
+    Raises
+    ------
+    ValueError
+        If ``grid_points`` is not an int >= 2.
+    """
     spec = sim_spec(spec)
     if isinstance(grid_points, bool) or not isinstance(grid_points, int) or grid_points < 2:
         raise ValueError(f"grid_points must be an int >= 2, got {grid_points!r}")
@@ -73,8 +105,32 @@ def _apply(runner, config):
             runner.set(key, v)
 
 
-def evaluate(make_sim, objective, config, steps):
-    """One evaluation: (value, error message or None)."""
+def evaluate(
+    make_sim: Callable[[], Simulation],
+    objective: Callable[[HeadlessRunner], float],
+    config: dict,
+    steps: int,
+) -> tuple[float | None, str | None]:
+    """One evaluation: fresh simulation, apply ``config``, ``init``, ``steps`` steps, objective.
+
+    Parameters
+    ----------
+    make_sim : callable
+        Builds a fresh Simulation.
+    objective : callable
+        ``objective(runner) -> float`` (must be finite).
+    config : dict
+        Key -> value (``"name.key"`` sets one dict-slider item).
+    steps : int
+        Steps run before the objective (no display refresh).
+
+    Returns
+    -------
+    value : float or None
+        The objective, or None on failure.
+    error : str or None
+        ``"ExceptionType: message"`` on failure, else None (exceptions are caught).
+    """
     try:
         runner = HeadlessRunner(make_sim())
         _apply(runner, config)
@@ -109,20 +165,59 @@ def _validate_space(spec, space):
 
 
 def search(
-    make_sim,
-    objective,
-    space=None,
-    method="grid",
-    n=None,
-    steps=1,
-    seed=0,
-    store=None,
-    name_prefix="search",
-    maximize=True,
-    n_jobs=1,
-):
-    """Grid or random search (see module doc). Random search draws ``n`` configurations, each value
-    uniformly from its list of values, with ``numpy.random.default_rng(seed)``."""
+    make_sim: Callable[[], Simulation],
+    objective: Callable[[HeadlessRunner], float],
+    space: dict | None = None,
+    method: str = "grid",
+    n: int | None = None,
+    steps: int = 1,
+    seed: int = 0,
+    store: Store | None = None,
+    name_prefix: str = "search",
+    maximize: bool = True,
+    n_jobs: int = 1,
+) -> SearchResult:
+    """Grid or random search (see module doc).
+
+    Grid search evaluates the Cartesian product of the value lists; random search draws ``n``
+    configurations, each value uniformly from its list, with ``numpy.random.default_rng(seed)``.
+    Ties for the best value go to the earliest configuration.
+
+    Parameters
+    ----------
+    make_sim : callable
+        Builds a fresh Simulation (picklable when ``n_jobs`` != 1).
+    objective : callable
+        ``objective(runner) -> float``.
+    space : dict or None
+        Key -> values (None: :func:`space_from_spec`); values are validated.
+    method : str
+        'grid' or 'random'.
+    n : int or None
+        Number of random configurations (random search).
+    steps : int
+        Steps per evaluation >= 0.
+    seed : int
+        Seed of the random draws.
+    store : Store or None
+        Save every evaluation as a graded configuration.
+    name_prefix : str
+        Configuration names are ``f"{name_prefix}-{i:04d}"``.
+    maximize : bool
+        Best = largest (True) or smallest objective.
+    n_jobs : int
+        Parallel workers (1 = in process).
+
+    Returns
+    -------
+    SearchResult
+        Table, best configuration, best value (NaN if all failed) and the store's run id.
+
+    Raises
+    ------
+    ValueError
+        If ``method``, ``steps``, ``n`` or a space key/value is invalid.
+    """
     import pandas as pd
 
     if method not in ("grid", "random"):

@@ -27,6 +27,8 @@ import html
 import io
 import math
 import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -47,6 +49,11 @@ from .specs import (
     TextIn,
     TextOut,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .store import Store
 
 __all__ = [
     "build_controls",
@@ -71,10 +78,22 @@ ZOOMS = (
 )
 
 
-def positions_from_layout(layout) -> dict:
-    """{widget: (x, y)} from a configuration layout whose entries carry ``extra["pos"]``; empty when
-    no entry has a position other than IVISIT's default [0, 0] (then box layout is used). A list
-    parameter's widgets ``w[0]``, ``w[1]`` give ``w`` the position of ``w[0]``."""
+def positions_from_layout(layout: Iterable[dict] | None) -> dict:
+    """{widget: (x, y)} from a configuration layout whose entries carry ``extra["pos"]``.
+
+    Empty when no entry has a position other than IVISIT's default [0, 0] (then box layout is
+    used). A list parameter's widgets ``w[0]``, ``w[1]`` give ``w`` the position of ``w[0]``.
+
+    Parameters
+    ----------
+    layout : iterable of dict or None
+        Layout rows (``widget``, ``extra``), e.g. ``Config.layout``.
+
+    Returns
+    -------
+    dict
+        Widget name -> (x, y) in pixels.
+    """
     out = {}
     for w in layout or []:
         pos = (w.get("extra") or {}).get("pos")
@@ -92,7 +111,18 @@ def positions_from_layout(layout) -> dict:
 
 
 def png_bytes(arr: np.ndarray) -> bytes:
-    """Encode a uint8 gray or RGB array as PNG (Pillow)."""
+    """Encode a uint8 gray or RGB array as PNG (Pillow).
+
+    Parameters
+    ----------
+    arr : numpy.ndarray
+        ``uint8[H, W]`` or ``uint8[H, W, 3]``.
+
+    Returns
+    -------
+    bytes
+        The PNG file content.
+    """
     from PIL import Image as PILImage
 
     buf = io.BytesIO()
@@ -187,8 +217,24 @@ def _control(name, spec, value):
     raise TypeError(f"parameter {name!r}: no widget for {type(spec).__name__}")
 
 
-def build_controls(sim) -> dict:
-    """name -> ipywidget for every parameter of ``sim`` (instance), values from the instance."""
+def build_controls(sim: Simulation) -> dict:
+    """name -> ipywidget for every parameter of ``sim`` (instance), values from the instance.
+
+    Parameters
+    ----------
+    sim : Simulation
+        The simulation instance.
+
+    Returns
+    -------
+    dict
+        Parameter name -> ipywidgets widget.
+
+    Raises
+    ------
+    TypeError
+        If ``sim`` is not a Simulation instance or a spec has no widget.
+    """
     if not isinstance(sim, Simulation):
         raise TypeError(f"sim must be a Simulation instance, got {type(sim).__name__}")
     return {k: _control(k, s, sim.p._values[k])[0] for k, s in sim.p._specs.items()}
@@ -198,7 +244,20 @@ class App:
     """The live front end (see module doc). ``App(sim, store=None)``; ``.widget`` is the root
     box."""
 
-    def __init__(self, sim, store=None, positions=None):
+    def __init__(
+        self, sim: Simulation, store: Store | None = None, positions: dict | None = None
+    ) -> None:
+        """Build the controls, display panels, toolbar and store bar around a HeadlessRunner.
+
+        Parameters
+        ----------
+        sim : Simulation
+            The simulation instance.
+        store : Store or None
+            Enables saving and loading configurations.
+        positions : dict or None
+            {widget: (x, y)} in pixels for an absolute layout (None: box layout).
+        """
         import ipywidgets as W
 
         self.runner = HeadlessRunner(sim, store=store)
@@ -268,9 +327,16 @@ class App:
         self.arrange(positions)
         self.widget = W.VBox([toolbar, store_bar, self.body, self.status])
 
-    def arrange(self, positions=None):
-        """Box layout (``positions`` empty/None) or absolute layout at {widget: (x, y)} pixels;
-        widgets without a position go to (0, 0), as in IVISIT."""
+    def arrange(self, positions: dict | None = None) -> None:
+        """Box layout (``positions`` empty/None) or absolute layout at {widget: (x, y)} pixels.
+
+        Widgets without a position go to (0, 0), as in IVISIT.
+
+        Parameters
+        ----------
+        positions : dict or None
+            {widget: (x, y)} in pixels for an absolute layout (None: box layout).
+        """
         import ipywidgets as W
 
         self.positions = dict(positions or {})
@@ -349,7 +415,7 @@ class App:
         self.runner.refresh()
         self.update()
 
-    def update(self):
+    def update(self) -> None:
         """Copy the runner's rendered displays into the output widgets."""
         for name, w in self.outputs.items():
             v = self.runner.rendered.get(name)
@@ -363,22 +429,38 @@ class App:
             elif isinstance(v, str) and hasattr(w, "disabled"):
                 w.value = v
 
-    def init(self):
+    def init(self) -> None:
+        """Initialise the run (``runner.init()``) and show the displays."""
         self.runner.init()
         self.update()
 
-    def step(self):
+    def step(self) -> None:
+        """Run one cycle and show the displays."""
         self.runner.cycle()
         self.update()
 
-    def save(self, name):
+    def save(self, name: str) -> None:
+        """Save the current values as configuration ``name`` (overwriting).
+
+        Parameters
+        ----------
+        name : str
+            Configuration name; without a store only the status line changes.
+        """
         if self.store is None:
             self.status.value = "no store: launch(sim, store=Store(path))"
             return
         self.runner.save_config(name, overwrite=True)
         self.configs.options = self._config_names()
 
-    def load(self, name):
+    def load(self, name: str) -> None:
+        """Load configuration ``name`` into the runner and the widgets (and its layout, if any).
+
+        Parameters
+        ----------
+        name : str
+            Configuration name ('' does nothing).
+        """
         if not name:
             return
         cfg = self.runner.load_config(name)
@@ -411,7 +493,14 @@ class App:
             self.update()
             await asyncio.sleep(delay)
 
-    def start(self, init=True):
+    def start(self, init: bool = True) -> None:
+        """Run cycles in the event loop until :meth:`stop` (delay ``timing.delay_ms`` ms).
+
+        Parameters
+        ----------
+        init : bool
+            Call ``runner.init()`` first.
+        """
         if init:
             self.runner.init()
         self._running = True
@@ -423,14 +512,24 @@ class App:
             return
         self._task = loop.create_task(self._loop())
 
-    def stop(self):
+    def stop(self) -> None:
+        """Stop the running loop after its current cycle."""
         self._running = False
 
 
 class StaticView:
     """Static stand-in for the App: ``figure`` (all displays) and ``html`` (parameter table)."""
 
-    def __init__(self, figure, html_table):
+    def __init__(self, figure: Figure, html_table: str) -> None:
+        """Hold the figure and the HTML parameter table.
+
+        Parameters
+        ----------
+        figure : matplotlib.figure.Figure
+            All displays.
+        html_table : str
+            The parameter table.
+        """
         self.figure, self.html = figure, html_table
 
     def _repr_html_(self):
@@ -440,8 +539,19 @@ class StaticView:
         return "StaticView(figure, html parameter table)"
 
 
-def params_html(runner) -> str:
-    """An HTML table of the current parameter values."""
+def params_html(runner: HeadlessRunner) -> str:
+    """An HTML table of the current parameter values.
+
+    Parameters
+    ----------
+    runner : HeadlessRunner
+        The runner whose simulation's values are listed.
+
+    Returns
+    -------
+    str
+        ``<table>`` with parameter, widget kind and value.
+    """
     rows = "".join(
         f"<tr><td><code>{html.escape(k)}</code></td><td>{html.escape(type(s).__name__)}</td>"
         f"<td>{html.escape(repr(runner.sim.p._values[k]))}</td></tr>"
@@ -450,8 +560,21 @@ def params_html(runner) -> str:
     return f"<table><tr><th>parameter</th><th>widget</th><th>value</th></tr>{rows}</table>"
 
 
-def show_static(runner, ncols=None):
-    """One Matplotlib figure of all displays of a runner (images and text panels)."""
+def show_static(runner: HeadlessRunner, ncols: int | None = None) -> Figure:
+    """One Matplotlib figure of all displays of a runner (images and text panels).
+
+    Parameters
+    ----------
+    runner : HeadlessRunner
+        A runner with rendered displays.
+    ncols : int or None
+        Panels per row (default min(3, n)); each panel is 4 x 3.4 inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (pyplot).
+    """
     import matplotlib.pyplot as plt
 
     items = [
@@ -475,9 +598,35 @@ def show_static(runner, ncols=None):
     return fig
 
 
-def launch(sim, store=None, static=None, positions=None):
-    """The live App (absolute layout at ``positions`` if given), or a :class:`StaticView` in static
-    mode (see module doc)."""
+def launch(
+    sim: Simulation,
+    store: Store | None = None,
+    static: bool | None = None,
+    positions: dict | None = None,
+) -> App | StaticView:
+    """The live App, or a :class:`StaticView` in static mode (see module doc).
+
+    Parameters
+    ----------
+    sim : Simulation
+        The simulation instance.
+    store : Store or None
+        Configuration store.
+    static : bool or None
+        Static mode; None reads the ``NEUROPLASTIC_STATIC`` environment variable.
+    positions : dict or None
+        {widget: (x, y)} in pixels for an absolute layout (None: box layout).
+
+    Returns
+    -------
+    App or StaticView
+        The live front end, or a figure and HTML table after one cycle.
+
+    Raises
+    ------
+    TypeError
+        If ``sim`` is not a Simulation instance.
+    """
     if not isinstance(sim, Simulation):
         raise TypeError(f"sim must be a Simulation instance, got {type(sim).__name__}")
     if static is None:
