@@ -129,7 +129,7 @@ if TYPE_CHECKING:
     Layout = KofN | Modular | Free
 
 
-def check_layout(layout, name: str = "layout"):
+def check_layout(layout: object, name: str = "layout") -> Layout:
     if not isinstance(layout, LAYOUT_TYPES):
         raise TypeError(
             f"{name} must be a KofN, Modular or Free layout; got {type(layout).__name__}"

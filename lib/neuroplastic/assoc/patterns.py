@@ -197,7 +197,7 @@ class PatternSet:
         return f"PatternSet(P={self.P}, K={self.K}, layout={self.layout!r})"
 
 
-def check_same(a: PatternSet, b: PatternSet, name: str):
+def check_same(a: PatternSet, b: PatternSet, name: str) -> None:
     if not isinstance(b, PatternSet):
         raise TypeError(f"{name} must be a PatternSet; got {type(b).__name__}")
     if a.layout != b.layout:
@@ -455,14 +455,32 @@ def _kofn_inclusion(w: np.ndarray, K: int, n_t: int = 256, chunk: int = 128) -> 
     return pi
 
 
-def zipf_unit_probabilities(layout, skew: float) -> np.ndarray:
+def zipf_unit_probabilities(layout: Layout, skew: float) -> np.ndarray:
     """Probability that each unit is active in one pattern of the Zipf ensemble, ranked from the
     most to the least used unit (the random permutation of :func:`random_patterns` only relabels
     units, so these do not depend on the seed).
 
     Modular: float[H, M], q_m = (m+1)^(-s) / Σ_k (k+1)^(-s) in every hypercolumn.
     K-of-N: float[N], the inclusion probabilities π_i of Gumbel-top-K sampling with weights
-    (i+1)^(-s), computed exactly by quadrature (Σ π_i = K). Deterministic; no seed."""
+    (i+1)^(-s), computed exactly by quadrature (Σ π_i = K). Deterministic; no seed.
+
+    Parameters
+    ----------
+    layout : KofN or Modular
+        Layout (Free is not supported).
+    skew : float
+        Zipf exponent s >= 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Probabilities, float[H, M] (modular) or float[N] (K-of-N).
+
+    Raises
+    ------
+    ValueError
+        A Free layout or a negative skew.
+    """
     check_layout(layout)
     _check_fixed(layout, "zipf_unit_probabilities")
     skew = check_float("skew", skew, lo=0.0)
@@ -474,17 +492,30 @@ def zipf_unit_probabilities(layout, skew: float) -> np.ndarray:
     return _kofn_inclusion(_zipf_ranked_weights(layout.N, skew), layout.K)
 
 
-def zipf_overlap(layout, skew: float) -> float:
+def zipf_overlap(layout: Layout, skew: float) -> float:
     """Mean overlap E|ξ ∧ ξ'| (shared active units) of two independent patterns of the Zipf
     ensemble with exponent ``skew``: Σ_i P(unit i active)², in units (0 ... K).
 
     Uniform patterns (skew = 0) give K²/N for K-of-N and H/M for modular; as skew → ∞ every
-    pattern is the same and the overlap tends to K."""
+    pattern is the same and the overlap tends to K.
+
+    Parameters
+    ----------
+    layout : KofN or Modular
+        Layout.
+    skew : float
+        Zipf exponent s >= 0.
+
+    Returns
+    -------
+    float
+        Mean overlap in units.
+    """
     return float(np.sum(zipf_unit_probabilities(layout, skew) ** 2))
 
 
 def zipf_skew_for_overlap(
-    layout, overlap: float, *, tol: float = 1e-6, skew_max: float = 64.0
+    layout: Layout, overlap: float, *, tol: float = 1e-6, skew_max: float = 64.0
 ) -> float:
     """The Zipf exponent s ≥ 0 at which :func:`zipf_overlap` of ``layout`` equals ``overlap``.
 
@@ -492,7 +523,29 @@ def zipf_skew_for_overlap(
     whose mean pattern overlap equals that of a modular ensemble. ``overlap`` must lie in
     [overlap at s = 0, K) (K = active units per pattern, the limit s → ∞); the overlap rises
     monotonically with s, the root is bracketed by doubling s (up to ``skew_max``) and found by
-    Brent's method to |Δs| ≤ tol. Deterministic (no seed)."""
+    Brent's method to |Δs| ≤ tol. Deterministic (no seed).
+
+    Parameters
+    ----------
+    layout : KofN or Modular
+        Layout.
+    overlap : float
+        Target mean overlap (units), in [overlap at s = 0, K).
+    tol : float
+        Absolute tolerance on s (> 0).
+    skew_max : float
+        Largest exponent tried (> 0).
+
+    Returns
+    -------
+    float
+        The exponent s (0 when ``overlap`` is the uniform one).
+
+    Raises
+    ------
+    ValueError
+        Overlap out of range or not reached by s <= skew_max.
+    """
     check_layout(layout)
     _check_fixed(layout, "zipf_skew_for_overlap")
     tol = check_float("tol", tol, lo=0.0, lo_open=True)
