@@ -32,6 +32,7 @@ wins, as in IVISIT), dates (our configuration gets fresh timestamps).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,13 +95,30 @@ class IVisitImport:
     notes: list = field(default_factory=list)
 
 
-def ivisit_parser_db(script, db):
-    """Write the original IVISIT database for ``script`` with the installed ``ivisit`` package's
-    own parser (``IVisitParser(script, sqldatabase(db_ivisit_cfg, db))``), without a window.
+def ivisit_parser_db(script: str | os.PathLike, db: str | os.PathLike) -> Path:
+    """Write the original IVISIT database for ``script`` with the ``ivisit`` package's own parser.
 
-    Only ``ivisit/parser.py`` and ``ivisit/defdb.py`` (and ``supy``) are loaded: the package's
-    ``__init__`` imports tkinter, which they do not need. Needs ``pip install ivisit==0.72
-    supylib==0.53``; raises ``ImportError`` otherwise. Returns ``Path(db)``."""
+    Calls ``IVisitParser(script, sqldatabase(db_ivisit_cfg, db))`` without a window. Only
+    ``ivisit/parser.py`` and ``ivisit/defdb.py`` (and ``supy``) are loaded: the package's
+    ``__init__`` imports tkinter, which they do not need.
+
+    Parameters
+    ----------
+    script : str or PathLike
+        An IVISIT script with ``#@IVISIT:`` lines.
+    db : str or PathLike
+        The database file to write.
+
+    Returns
+    -------
+    Path
+        ``Path(db)``.
+
+    Raises
+    ------
+    ImportError
+        If ``ivisit==0.72`` and ``supylib==0.53`` are not installed.
+    """
     import contextlib
     import importlib.util
     import io
@@ -172,8 +190,26 @@ def _rows(conn, table):
     return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
-def read_ivisit(path) -> IVisitImport:
-    """Read an IVISIT SQLite database (read-only) into an :class:`IVisitImport`."""
+def read_ivisit(path: str | os.PathLike) -> IVisitImport:
+    """Read an IVISIT SQLite database (read-only) into an :class:`IVisitImport`.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The database file (knoblauch2024ivisit's six-table schema, see the module docstring).
+
+    Returns
+    -------
+    IVisitImport
+        Specs, values, timing, grade, comment and layout per simulation, and ``notes``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` is not a file.
+    IVisitDBError
+        If the file is not an IVISIT database or a row cannot be read.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"path: no such file {str(path)!r}")
@@ -567,12 +603,38 @@ INSERT INTO commentwidget VALUES (0,0,'N.N.','N.N.','textfield','Arial',10,'norm
 """
 
 
-def write_ivisit(path, specs, values=None, timing=None, layout=None):
+def write_ivisit(
+    path: str | os.PathLike,
+    specs: dict | SimSpec,
+    values: dict | None = None,
+    timing: dict | None = None,
+    layout: dict | None = None,
+) -> Path:
     """Write SimSpecs as a new IVISIT 0.72 database at ``path`` (which must not exist).
 
-    ``specs``: {name: SimSpec} (or one SimSpec); ``values``/``timing``/``layout``: optional dicts by
-    simulation name (values default to the spec defaults). Our extensions (log sliders, SCOPE,
-    PLOT) have no IVISIT form: they raise ``ValueError`` naming the widget. Returns ``path``."""
+    Our extensions (log sliders, SCOPE, PLOT) have no IVISIT form.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The new database file.
+    specs : dict or SimSpec
+        {name: SimSpec}, or one SimSpec.
+    values, timing, layout : dict or None
+        Optional dicts by simulation name (values default to the spec defaults).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    FileExistsError
+        If ``path`` exists.
+    ValueError
+        If a widget has no IVISIT form (named in the message).
+    """
     path = Path(path)
     if path.exists():
         raise FileExistsError(f"path: {str(path)!r} exists; IVISIT databases are written fresh")

@@ -13,14 +13,45 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["gauss_2d", "CLASSIFIERS", "fit_predict", "posterior", "cv_error", "sample_stats"]
 
 CLASSIFIERS = ("k-NN", "nearest class mean", "Gaussian QDA")
 
 
-def gauss_2d(n, mu1, mu2, s11, s22, s12, rng):
-    """n samples float64[n, 2] from N((mu1, mu2), [[s11, s12], [s12, s22]])."""
+def gauss_2d(
+    n: int,
+    mu1: float,
+    mu2: float,
+    s11: float,
+    s22: float,
+    s12: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """n samples from N((mu1, mu2), [[s11, s12], [s12, s22]]): x = mu + A z, A A^T = Sigma.
+
+    Parameters
+    ----------
+    n : int
+        Number of samples >= 0.
+    mu1, mu2 : float
+        Mean.
+    s11, s22, s12 : float
+        Variances (>= 0) and covariance, |s12| <= sqrt(s11 s22).
+    rng : numpy.random.Generator
+        Source of z ~ N(0, I).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64[n, 2].
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is invalid or Sigma is not positive semi-definite.
+    """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise ValueError(f"n must be an int >= 0, got {n!r}")
     if s11 < 0 or s22 < 0:
@@ -37,8 +68,21 @@ def gauss_2d(n, mu1, mu2, s11, s22, s12, rng):
     return np.array([mu1, mu2]) + z @ A.T
 
 
-def sample_stats(X):
-    """(mean[2], covariance[2, 2]) of the sample (ddof=1); NaN for fewer than 2 points."""
+def sample_stats(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sample mean and covariance (ddof=1) of 2-D points.
+
+    Parameters
+    ----------
+    X : numpy.ndarray
+        Points [n, 2].
+
+    Returns
+    -------
+    mean : numpy.ndarray
+        [2]; NaN for fewer than 2 points.
+    cov : numpy.ndarray
+        [2, 2]; NaN for fewer than 2 points.
+    """
     if len(X) < 2:
         return np.full(2, np.nan), np.full((2, 2), np.nan)
     return X.mean(0), np.cov(X.T)
@@ -52,8 +96,37 @@ def _check(X, y):
     return X, y.astype(np.int64)
 
 
-def posterior(method, X, y, Q, K=1):
-    """P(class 1 | q) for each query row of ``Q`` under classifier ``method`` fit on (X, y)."""
+def posterior(method: str, X: ArrayLike, y: ArrayLike, Q: ArrayLike, K: int = 1) -> np.ndarray:
+    """P(class 1 | q) for each query row of ``Q`` under classifier ``method`` fit on (X, y).
+
+    k-NN: the share of class 1 among the K nearest (ties nudged towards the nearest neighbour's
+    class); nearest class mean: 1, 0 or 0.5 (equal distance); Gaussian QDA:
+    1/(1 + exp(log p_0(q) - log p_1(q))) with log p_c = log N(q; mu_c, S_c + 1e-6 I) + log prior_c.
+    With no training points every posterior is 0.5.
+
+    Parameters
+    ----------
+    method : str
+        One of ``CLASSIFIERS``.
+    X : array-like
+        Training points float[n, 2].
+    y : array-like
+        Labels 0/1, length n.
+    Q : array-like
+        Query points [m, 2] (or one point).
+    K : int
+        Neighbours >= 1 (k-NN only).
+
+    Returns
+    -------
+    numpy.ndarray
+        Probabilities in [0, 1], one per query.
+
+    Raises
+    ------
+    ValueError
+        If ``method``, ``K`` or the shapes are invalid.
+    """
     X, y = _check(X, y)
     Q = np.atleast_2d(np.asarray(Q, dtype=np.float64))
     if method not in CLASSIFIERS:
@@ -94,14 +167,62 @@ def posterior(method, X, y, Q, K=1):
     return np.nan_to_num(p, nan=0.5)
 
 
-def fit_predict(method, X, y, Q, K=1):
-    """Predicted labels (0/1) for the queries."""
+def fit_predict(method: str, X: ArrayLike, y: ArrayLike, Q: ArrayLike, K: int = 1) -> np.ndarray:
+    """Predicted labels (0/1) for the queries: 1 where :func:`posterior` > 0.5.
+
+    Parameters
+    ----------
+    method : str
+        One of ``CLASSIFIERS``.
+    X : array-like
+        Training points float[n, 2].
+    y : array-like
+        Labels 0/1, length n.
+    Q : array-like
+        Query points [m, 2] (or one point).
+    K : int
+        Neighbours >= 1 (k-NN only).
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 labels, one per query.
+    """
     return (posterior(method, X, y, Q, K) > 0.5).astype(np.int64)
 
 
-def cv_error(method, X, y, *, K=1, S=5, seed=0):
-    """S-fold cross-validated error rate (fraction misclassified), folds from a seeded
-    permutation."""
+def cv_error(
+    method: str, X: ArrayLike, y: ArrayLike, *, K: int = 1, S: int = 5, seed: int = 0
+) -> float:
+    """S-fold cross-validated error rate, folds from a seeded permutation.
+
+    error = (number misclassified over all held-out folds) / n.
+
+    Parameters
+    ----------
+    method : str
+        One of ``CLASSIFIERS``.
+    X : array-like
+        Points float[n, 2].
+    y : array-like
+        Labels 0/1.
+    K : int
+        Neighbours (k-NN).
+    S : int
+        Number of folds >= 2.
+    seed : int
+        Seed of the permutation.
+
+    Returns
+    -------
+    float
+        Error rate in [0, 1] (fraction of points); NaN when n < S.
+
+    Raises
+    ------
+    ValueError
+        If ``S`` < 2 or the shapes are invalid.
+    """
     X, y = _check(X, y)
     if isinstance(S, bool) or not isinstance(S, (int, np.integer)) or S < 2:
         raise ValueError(f"S (folds) must be an int >= 2, got {S!r}")
