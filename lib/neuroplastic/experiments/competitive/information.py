@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -59,7 +59,10 @@ from .. import tables
 from .trained import resolve_data, trained_model
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from IPython.display import Markdown
+    from matplotlib.figure import Figure
 
 __all__ = [
     "COARSE_LEVELS",
@@ -109,19 +112,46 @@ _data = functools.lru_cache(maxsize=2)(resolve_data)  # one parse of the data se
 def width_point(
     name: str,
     kind: str,
-    cfg,
+    cfg: Any,
     n_hidden: int,
     seed: int,
     data_id: str,
-    levels=COARSE_LEVELS,
+    levels: Sequence[float] = COARSE_LEVELS,
     protocol: str = "fixed",
     k_ref: int | None = None,
 ) -> dict:
-    """One point of the sweep (a picklable top-level function for ``parallel.sweep``): train or
-    load the model at width ``n_hidden`` and record protocol, layer epochs, test accuracy,
-    ``N_tot = D K + K C``, ``N_nz``, ``N_nz / N_tot``, RR's wins per unit (last epoch: mean and
-    share below 10; over training: ``E N_train k_win / K``) and, from a one-shot input-layer
-    pruning grid ``levels``, ``N_min`` (0.5 pp) and ``F = N_tot / N_min``."""
+    """One point of the width sweep (a picklable top-level function for ``parallel.sweep``).
+
+    Trains or loads the model at width ``n_hidden`` and records protocol, layer epochs, test
+    accuracy, ``N_tot = D K + K C``, ``N_nz``, ``N_nz / N_tot``, RR's wins per unit (last
+    epoch: mean and share below 10; over training: ``E N_train k_win / K``) and, from a
+    one-shot input-layer pruning grid ``levels``, ``N_min`` (0.5 pp) and
+    ``F = N_tot / N_min``.
+
+    Parameters
+    ----------
+    name : str
+        The model's name in the table.
+    kind : {"bp", "kh", "rr"}
+    cfg : config or (layer, readout) configs
+        The recipe at its reference width.
+    n_hidden : int
+        Width K (hidden units).
+    seed : int
+    data_id : str
+        See :func:`.trained.resolve_data`.
+    levels : sequence of float, default COARSE_LEVELS
+        Pruned fractions of the input layer.
+    protocol : str, default "fixed"
+        One of ``PROTOCOLS``: how the recipe scales with the width.
+    k_ref : int, optional
+        The recipe's reference width; default the cfg's own.
+
+    Returns
+    -------
+    dict
+        One table row.
+    """
     import torch
 
     torch.set_num_threads(1)
@@ -163,21 +193,45 @@ def width_point(
 
 def width_sweep(
     models: dict,
-    widths,
-    seeds,
+    widths: Sequence[int],
+    seeds: Sequence[int],
     data_id: str = "mnist-subset-split0",
-    levels=COARSE_LEVELS,
-    n_jobs=None,
+    levels: Sequence[float] = COARSE_LEVELS,
+    n_jobs: int | None = None,
     backend: str = "loky",
     progress: bool = True,
-    protocols=("fixed",),
+    protocols: Sequence[str] = ("fixed",),
     k_ref: int | None = None,
 ) -> pd.DataFrame:
-    """One row per (protocol, model, K, seed). ``models``: {name: (kind, cfg)} (the recipe at its
-    reference width ``k_ref``, default the cfg's own); ``protocols``: distinct values from
-    ``PROTOCOLS``. Points run through ``neuroplastic.parallel.sweep``; each trained model is
-    cached under its own key by :func:`.trained.trained_model`, so a point shared by two
-    protocols (BP; the reference width) trains once."""
+    """The width sweep: :func:`width_point` for every (protocol, model, K, seed).
+
+    Points run through ``neuroplastic.parallel.sweep``; each trained model is cached under
+    its own key by :func:`.trained.trained_model`, so a point shared by two protocols (BP;
+    the reference width) trains once.
+
+    Parameters
+    ----------
+    models : dict
+        {name: (kind, cfg)}: the recipe at its reference width ``k_ref``.
+    widths : sequence of int
+        Widths K.
+    seeds : sequence of int
+    data_id : str, default "mnist-subset-split0"
+    levels : sequence of float, default COARSE_LEVELS
+        The one-shot pruning grid.
+    n_jobs : int, optional
+    backend : str, default "loky"
+    progress : bool, default True
+    protocols : sequence of str, default ("fixed",)
+        Distinct values from ``PROTOCOLS``.
+    k_ref : int, optional
+        Default the cfg's own width.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (protocol, model, K, seed), sorted so.
+    """
     from ...parallel import sweep
 
     if not isinstance(models, dict) or not models:
@@ -256,16 +310,35 @@ def _phase_stats(model, Xtr, ytr, Xte, yte, seed, probe_epochs):
 @memoize
 def run_continual(
     kind: str,
-    cfg,
-    data,
+    cfg: Any,
+    data: tuple,
     seed: int = 0,
     data_id: str = "mnist-subset-split0",
     probe_epochs: int = 30,
 ) -> ContinualResult:
-    """Phase 1 (old digits, cached model ``trained_model(kind, cfg, data_id + "-digits0to4")``),
-    phase 2 (``continue_training`` on the new digits for the config's own epochs and readout
-    epochs) and the measures of :mod:`neuroplastic.competitive.continual`, with the shared
-    readout and with per-phase masked heads. ``data = (Xtr, ytr, Xte, yte)``. Memoized."""
+    """Continual learning of one model: old digits, then new ones. Memoized.
+
+    Phase 1 (old digits, cached model ``trained_model(kind, cfg, data_id +
+    "-digits0to4")``), phase 2 (``continue_training`` on the new digits for the config's
+    own epochs and readout epochs) and the measures of
+    :mod:`neuroplastic.competitive.continual`, with the shared readout and with per-phase
+    masked heads.
+
+    Parameters
+    ----------
+    kind : {"bp", "kh", "rr"}
+    cfg : config or (layer, readout) configs
+    data : tuple of numpy.ndarray
+        ``(Xtr, ytr, Xte, yte)``: images float[n, 784] and labels int[n].
+    seed : int, default 0
+    data_id : str, default "mnist-subset-split0"
+    probe_epochs : int, default 30
+        Training epochs of the linear probe.
+
+    Returns
+    -------
+    ContinualResult
+    """
     if kind not in ("bp", "kh", "rr"):
         raise ValueError(f"kind must be 'bp', 'kh' or 'rr', got {kind!r}")
     if not (isinstance(data, (tuple, list)) and len(data) == 4):
@@ -335,9 +408,22 @@ def run_continual(
 
 
 def continual_table(results: dict) -> pd.DataFrame:
-    """Table of :class:`ContinualResult` per model: accuracies after phase 1 → 2 (%), the
-    forgetting measures ``F_task``, ``F_rep`` (pp) with the shared readout and with per-phase
-    heads, and the input layer's synapse bookkeeping."""
+    """Table of :class:`ContinualResult` per model.
+
+    Accuracies after phase 1 → 2 (%), the forgetting measures ``F_task``, ``F_rep`` (pp)
+    with the shared readout and with per-phase heads, and the input layer's synapse
+    bookkeeping.
+
+    Parameters
+    ----------
+    results : dict
+        {model name: ContinualResult} from :func:`run_continual`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by model.
+    """
 
     def arrow(pair):
         return f"{100 * pair[0]:.1f} → {100 * pair[1]:.1f}"
@@ -369,16 +455,46 @@ def continual_table(results: dict) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------- tables of chapter 4
 def readout_configs(cfgs: dict) -> dict:
-    """The readout config of each model in ``cfgs`` ({name: (kind, cfg)}): BP's own config, the
-    second element of a competitive model's (layer, readout) pair."""
+    """The readout config of each model: BP's own config, the second element of a
+    competitive model's (layer, readout) pair.
+
+    Parameters
+    ----------
+    cfgs : dict
+        {name: (kind, cfg)}.
+
+    Returns
+    -------
+    dict
+        {name: readout config}.
+    """
     return {n: (c[1] if isinstance(c, tuple) else c) for n, (_, c) in cfgs.items()}
 
 
-def model_table(models: dict, data, n_boot: int, seed: int = 0):
-    """Table 4.1: per model, synapse counts ``N_tot``, ``N_nz``, ``N_det`` (|w| > 0.005 of the
-    layer maximum), SynOps per image, test accuracy, ``T`` (plug-in, bootstrap 95 % CI,
-    Miller–Madow, on the training set), ``I = N_train T``, ``C_S``, ``C``, ``B_store`` and
-    ``C_I``. Returns ``(table, predictions)``."""
+def model_table(models: dict, data: tuple, n_boot: int, seed: int = 0) -> tuple[pd.DataFrame, dict]:
+    """Table 4.1: synapse counts, accuracy, information and capacities per model.
+
+    ``N_tot``, ``N_nz``, ``N_det`` (|w| > 0.005 of the layer maximum), SynOps per image,
+    test accuracy, ``T`` (bits per pattern; plug-in, bootstrap 95 % CI, Miller–Madow, on
+    the training set), ``I = N_train T`` (bits), ``C_S``, ``C``, ``B_store`` and ``C_I``.
+
+    Parameters
+    ----------
+    models : dict
+        {name: trained model} (``BP``, ``BP-nn``, ``KH-nn``, ``RR``).
+    data : tuple of numpy.ndarray
+        ``(Xtr, ytr, Xte, yte)``: images float[n, 784] and labels int[n].
+    n_boot : int
+        Bootstrap resamples of ``T``.
+    seed : int, default 0
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        Indexed by model.
+    predictions : dict
+        {name: predicted test labels int[n]}.
+    """
     Xtr, ytr, Xte, yte = data
     n_train = len(ytr)
     rows, preds = [], {}
@@ -426,16 +542,42 @@ class PruningResults:
 def pruning_table(
     models: dict,
     cfgs: dict,
-    data,
-    levels,
+    data: tuple,
+    levels: Sequence[float],
     refit: bool,
     refine_steps: int,
     n_boot: int,
     seed: int = 0,
 ) -> PruningResults:
-    """Table 4.2: magnitude-pruning curves of the input layer (one-shot; with ``refit`` also the
-    readout-refit variant), ``N_min`` at 0.5 pp with its bootstrap 95 % CI, the relative reading
-    (0.5 %), ``F = N_tot / N_min`` and ``r = N_nz / N_min``."""
+    """Table 4.2: magnitude-pruning curves of the input layer and ``N_min``.
+
+    One-shot curves (with ``refit`` also the readout-refit variant), ``N_min`` at 0.5 pp
+    with its bootstrap 95 % CI, the relative reading (0.5 %), ``F = N_tot / N_min`` and
+    ``r = N_nz / N_min``.
+
+    Parameters
+    ----------
+    models : dict
+        {name: trained model} (``BP``, ``BP-nn``, ``KH-nn``, ``RR``).
+    cfgs : dict
+        {name: (kind, cfg)} as for :func:`.trained.trained_model`.
+    data : tuple of numpy.ndarray
+        ``(Xtr, ytr, Xte, yte)``: images float[n, 784] and labels int[n].
+    levels : sequence of float
+        Pruned fractions of the input layer.
+    refit : bool
+        Also the variant that refits the readout after pruning.
+    refine_steps : int
+        Bisection steps on the pruned fraction between the last passing and the first failing
+        level (:func:`neuroplastic.competitive.pruning.pruning_curve`).
+    n_boot : int
+        Bootstrap resamples.
+    seed : int, default 0
+
+    Returns
+    -------
+    PruningResults
+    """
     Xtr, ytr, Xte, yte = data
     ro = readout_configs(cfgs)
     variants = ["one-shot"] + (["refit"] if refit else [])
@@ -475,9 +617,26 @@ def pruning_table(
     return PruningResults(curves, nmin_ci, table, variants)
 
 
-def refit_effect(models: dict, cfgs: dict, data, curves: dict, seed: int = 0) -> str:
-    """One line: test accuracy of each unpruned network before and after the readout refit alone
-    (schedules restart at the full rate)."""
+def refit_effect(models: dict, cfgs: dict, data: tuple, curves: dict, seed: int = 0) -> str:
+    """One line: test accuracy of each unpruned network before and after the readout refit
+    alone (schedules restart at the full rate).
+
+    Parameters
+    ----------
+    models : dict
+        {name: trained model} (``BP``, ``BP-nn``, ``KH-nn``, ``RR``).
+    cfgs : dict
+        {name: (kind, cfg)} as for :func:`.trained.trained_model`.
+    data : tuple of numpy.ndarray
+        ``(Xtr, ytr, Xte, yte)``: images float[n, 784] and labels int[n].
+    curves : dict
+        ``PruningResults.curves``.
+    seed : int, default 0
+
+    Returns
+    -------
+    str
+    """
     Xtr, ytr, Xte, yte = data
     ro = readout_configs(cfgs)
     parts = []
@@ -492,17 +651,46 @@ def refit_effect(models: dict, cfgs: dict, data, curves: dict, seed: int = 0) ->
 def capacity_readings(
     models: dict,
     cfgs: dict,
-    data,
+    data: tuple,
     table1: pd.DataFrame,
     preds: dict,
     prune: PruningResults,
     n_boot: int,
     seed: int = 0,
-):
-    """Table 4.3: ``C_S`` of RR and BP as trained, with BP's input layer pruned to RR's ``N_nz``
-    (one-shot and with the readout refitted; paired bootstrap CI of ``T_RR - T_BP``) and at each
-    network's own ``N_min``. Returns ``(match, at_min, table)``; ``match[var]`` holds BP's
-    ``N_nz``, accuracy, ``T``, ``dT = (d, lo, hi)`` and a ``CapacityComparison`` (``cmp``)."""
+) -> tuple[dict, dict, pd.DataFrame]:
+    """Table 4.3: ``C_S`` (bits per non-silent synapse) of RR and BP in several readings.
+
+    As trained, with BP's input layer pruned to RR's ``N_nz`` (one-shot and with the
+    readout refitted; paired bootstrap CI of ``T_RR - T_BP``) and at each network's own
+    ``N_min``.
+
+    Parameters
+    ----------
+    models : dict
+        {name: trained model} (``BP``, ``BP-nn``, ``KH-nn``, ``RR``).
+    cfgs : dict
+        {name: (kind, cfg)} as for :func:`.trained.trained_model`.
+    data : tuple of numpy.ndarray
+        ``(Xtr, ytr, Xte, yte)``: images float[n, 784] and labels int[n].
+    table1 : pandas.DataFrame
+        From :func:`model_table`.
+    preds : dict
+        The predictions from :func:`model_table`.
+    prune : PruningResults
+    n_boot : int
+        Bootstrap resamples.
+    seed : int, default 0
+
+    Returns
+    -------
+    match : dict
+        ``match[var]`` holds BP's ``N_nz``, accuracy, ``T``, ``dT = (d, lo, hi)`` and a
+        ``CapacityComparison`` (``cmp``).
+    at_min : dict
+        {variant: CapacityComparison at each network's ``N_min``}.
+    table : pandas.DataFrame
+        Indexed by reading.
+    """
     Xtr, ytr, Xte, yte = data
     n_train = len(ytr)
     n_rr, T_rr = int(table1.loc["RR", "N_nz"]), float(table1.loc["RR", "T_test (bits)"])
@@ -568,10 +756,30 @@ def capacity_readings(
 
 
 def vae_table(
-    models: dict, data, table1: pd.DataFrame, epochs: int, seed: int = 0, tau: float = 0.1
+    models: dict, data: tuple, table1: pd.DataFrame, epochs: int, seed: int = 0, tau: float = 0.1
 ) -> pd.DataFrame:
     """Table 4.4: VAE rate ``R`` (bits) of each model's hidden code and of the raw pixels at
-    distortion ``tau``, and ``R / N_nz`` (bits per non-zero synapse)."""
+    distortion ``tau``, and ``R / N_nz`` (bits per non-zero synapse).
+
+    Parameters
+    ----------
+    models : dict
+        {name: trained model} (``BP``, ``BP-nn``, ``KH-nn``, ``RR``).
+    data : tuple of numpy.ndarray
+        ``(Xtr, ytr, Xte, yte)``: images float[n, 784] and labels int[n].
+    table1 : pandas.DataFrame
+        From :func:`model_table` (for ``N_nz``).
+    epochs : int
+        VAE training epochs.
+    seed : int, default 0
+    tau : float, default 0.1
+        Distortion.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by code.
+    """
     Xtr, _, Xte, _ = data
     codes = {name: (m.hidden_np(Xtr), m.hidden_np(Xte)) for name, m in models.items()}
     codes["pixels"] = (Xtr, Xte)
@@ -596,7 +804,17 @@ def vae_table(
 
 
 def width_table(sweep: pd.DataFrame) -> pd.DataFrame:
-    """Table 4.5: the width sweep averaged over seeds, by (protocol, model, K)."""
+    """Table 4.5: the width sweep averaged over seeds, by (protocol, model, K).
+
+    Parameters
+    ----------
+    sweep : pandas.DataFrame
+        From :func:`width_sweep`.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     wt = (
         sweep.drop(columns=["cache"])
         .groupby(["protocol", "model", "K"])
@@ -613,9 +831,21 @@ def width_table(sweep: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def width_summary(sweep: pd.DataFrame, protocols) -> dict:
-    """RR's seed-mean rows by protocol (``rr``), BP's rows (``bp``; the same under both
-    protocols) and BP's seed-mean ``F(K)`` (``F``)."""
+def width_summary(sweep: pd.DataFrame, protocols: Sequence[str]) -> dict:
+    """RR's seed-mean rows by protocol, BP's rows and BP's seed-mean ``F(K)``.
+
+    Parameters
+    ----------
+    sweep : pandas.DataFrame
+        From :func:`width_sweep`.
+    protocols : sequence of str
+
+    Returns
+    -------
+    dict
+        ``rr`` (RR's seed-mean rows by protocol), ``bp`` (BP's rows; the same under both
+        protocols) and ``F`` (BP's seed-mean ``F`` by K, a Series).
+    """
     rr = {
         p: sweep[(sweep.model == "RR") & (sweep.protocol == p)].groupby("K").mean(numeric_only=True)
         for p in protocols
@@ -624,10 +854,25 @@ def width_summary(sweep: pd.DataFrame, protocols) -> dict:
     return {"rr": rr, "bp": bps, "F": bps.groupby("K").F.mean()}
 
 
-def bp_factor_summary(bF: pd.Series, bps: pd.DataFrame, F_values) -> dict:
-    """The largest ``F`` measured (width sweep and the bisected values ``F_values``), BP's
-    ``N_min`` at the widest layer and the width ``K13 = 13 N_min / (D + C)`` at which a factor
-    of 13 would be reached if ``N_min`` stayed there; ``trend``: one sentence on ``F(K)``."""
+def bp_factor_summary(bF: pd.Series, bps: pd.DataFrame, F_values: Sequence[float]) -> dict:
+    """BP's overparameterization factor ``F``: the largest measured and where 13 would lie.
+
+    Parameters
+    ----------
+    bF : pandas.Series
+        BP's seed-mean ``F(K)`` (:func:`width_summary`).
+    bps : pandas.DataFrame
+        BP's width-sweep rows.
+    F_values : sequence of float
+        The bisected values of ``F``.
+
+    Returns
+    -------
+    dict
+        ``F_max`` (the largest ``F`` measured), ``nmin_big`` (BP's ``N_min`` at the widest
+        layer), ``K13 = 13 N_min / (D + C)`` (the width at which a factor of 13 would be
+        reached if ``N_min`` stayed there) and ``trend`` (one sentence on ``F(K)``).
+    """
     F_max = max([float(bF.max()), *[float(f) for f in F_values]])
     nmin_big = float(bps[bps.K == bps.K.max()].N_min.mean())
     k0, k1 = bF.index[0], bF.index[-1]
@@ -665,9 +910,18 @@ def _one_two_five(lo: float, hi: float) -> list:
     return out
 
 
-def plot_pruning(prune: PruningResults):
-    """Accuracy and ``T`` against ``N_nz`` (log) as the input layer is pruned; open circles: the
-    trained nets; squares with bars: ``N_min`` and its bootstrap CI (one-shot)."""
+def plot_pruning(prune: PruningResults) -> Figure:
+    """Accuracy and ``T`` against ``N_nz`` (log) as the input layer is pruned; open circles:
+    the trained nets; squares with bars: ``N_min`` and its bootstrap CI (one-shot).
+
+    Parameters
+    ----------
+    prune : PruningResults
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
     from matplotlib.ticker import NullFormatter
 
@@ -714,8 +968,19 @@ def plot_pruning(prune: PruningResults):
     return fig
 
 
-def plot_capacity(table_cs: pd.DataFrame):
-    """``C_S(RR) / C_S(BP)`` per reading of Table 4.3 (log scale), with the thresholds 1 and 2."""
+def plot_capacity(table_cs: pd.DataFrame) -> Figure:
+    """``C_S(RR) / C_S(BP)`` per reading of Table 4.3 (log scale), with the thresholds 1
+    and 2.
+
+    Parameters
+    ----------
+    table_cs : pandas.DataFrame
+        From :func:`capacity_readings`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.5, 2.6))
@@ -733,8 +998,20 @@ def plot_capacity(table_cs: pd.DataFrame):
     return fig
 
 
-def plot_vae(table_vae: pd.DataFrame, names):
-    """VAE rate per code (dotted: raw pixels) and the rate per non-zero synapse."""
+def plot_vae(table_vae: pd.DataFrame, names: Sequence[str]) -> Figure:
+    """VAE rate per code (dotted: raw pixels) and the rate per non-zero synapse.
+
+    Parameters
+    ----------
+    table_vae : pandas.DataFrame
+        From :func:`vae_table`.
+    names : sequence of str
+        The models, in plotting order.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
@@ -750,9 +1027,20 @@ def plot_vae(table_vae: pd.DataFrame, names):
     return fig
 
 
-def plot_widths(sweep: pd.DataFrame, protocols):
-    """Accuracy and synapse counts against ``K`` (log) under each protocol, BP's ``N_min(K)`` and
-    the dense line ``N_tot = K (D + C)``."""
+def plot_widths(sweep: pd.DataFrame, protocols: Sequence[str]) -> Figure:
+    """Accuracy and synapse counts against ``K`` (log) under each protocol, BP's
+    ``N_min(K)`` and the dense line ``N_tot = K (D + C)``.
+
+    Parameters
+    ----------
+    sweep : pandas.DataFrame
+        From :func:`width_sweep`.
+    protocols : sequence of str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
@@ -798,10 +1086,32 @@ def plot_widths(sweep: pd.DataFrame, protocols):
 
 
 def plot_F_width(
-    bF: pd.Series, bps: pd.DataFrame, n_hidden: int, F_one_shot: float, F_refit: float | None = None
-):
-    """BP's ``F(K)`` from the width sweep with the bisected values at the profile's width and
-    the lines ``F = 2`` and ``F = 13``."""
+    bF: pd.Series,
+    bps: pd.DataFrame,
+    n_hidden: int,
+    F_one_shot: float,
+    F_refit: float | None = None,
+) -> Figure:
+    """BP's ``F(K)`` from the width sweep with the bisected values at the profile's width
+    and the lines ``F = 2`` and ``F = 13``.
+
+    Parameters
+    ----------
+    bF : pandas.Series
+        BP's seed-mean ``F(K)``.
+    bps : pandas.DataFrame
+        BP's width-sweep rows.
+    n_hidden : int
+        The profile's width K.
+    F_one_shot : float
+        The bisected ``F`` (one-shot pruning).
+    F_refit : float, optional
+        The bisected ``F`` with the readout refitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(5.5, 3.4))
@@ -822,8 +1132,19 @@ def plot_F_width(
     return fig
 
 
-def plot_continual(results: dict):
-    """Old/new-digit accuracy after each phase: shared readout, per-phase masked heads, probe."""
+def plot_continual(results: dict) -> Figure:
+    """Old/new-digit accuracy after each phase: shared readout, per-phase masked heads,
+    probe.
+
+    Parameters
+    ----------
+    results : dict
+        {model name: ContinualResult}.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.4), sharey=True)
@@ -891,13 +1212,25 @@ def _label(var, mode):
     return f"{var}, 0.5 {'pp' if mode == 'absolute' else '% relative'}"
 
 
-def check_claims(x: ClaimInputs) -> list:
-    """Claims C1–C6 under their variants, with the rules declared in the chapter:
-    C1 ``F >= 2`` for BP; C2 RR's ``r <= 2`` and below BP's; C3 ``C_S(RR) >= 2 C_S(BP)`` as
-    trained, ``>= 1`` at matched counts and at ``N_min``; C4 RR's ``T`` at its own ``N_nz`` at
-    least BP's pruned to that count and RR's VAE rate per synapse above BP's; C5 RR within 1 pp of
-    its best accuracy for all ``K >= 200`` and ``N_nz(800) / N_nz(400) <= 1.5``; C6 at least 30 %
-    of RR's synapses silent after phase 1 and ``F_task``, ``F_rep`` each >= 5 pp below BP's."""
+def check_claims(x: ClaimInputs) -> list[ClaimCheck]:
+    """Claims C1–C6 under their variants, with the rules declared in the chapter.
+
+    C1 ``F >= 2`` for BP; C2 RR's ``r <= 2`` and below BP's; C3 ``C_S(RR) >= 2 C_S(BP)``
+    as trained, ``>= 1`` at matched counts and at ``N_min``; C4 RR's ``T`` at its own
+    ``N_nz`` at least BP's pruned to that count and RR's VAE rate per synapse above BP's;
+    C5 RR within 1 pp of its best accuracy for all ``K >= 200`` and
+    ``N_nz(800) / N_nz(400) <= 1.5``; C6 at least 30 % of RR's synapses silent after phase
+    1 and ``F_task``, ``F_rep`` each >= 5 pp below BP's.
+
+    Parameters
+    ----------
+    x : ClaimInputs
+        The chapter's tables and results.
+
+    Returns
+    -------
+    list of ClaimCheck
+    """
     t1, t2, curves = x.table1, x.prune.table, x.prune.curves
     refit = "refit" in x.prune.variants
     budget = ("RR", 1, "BP", 1)
@@ -1177,7 +1510,16 @@ def md_table(df: pd.DataFrame, digits: int = 3, index: bool = True) -> Markdown:
 
 
 def budget_text(check: ClaimCheck) -> str:
-    """The tuning budget of a claim in words."""
+    """The tuning budget of a claim in words.
+
+    Parameters
+    ----------
+    check : ClaimCheck
+
+    Returns
+    -------
+    str
+    """
     if check.budget is None:
         return "no baseline is tuned against the method"
     m, mc, b, bc = check.budget
