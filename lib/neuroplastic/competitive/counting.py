@@ -28,9 +28,24 @@ from .tensors import as_tensor
 __all__ = ["SynapseCount", "layer_weights", "count_synapses", "synaptic_ops", "storage_bits"]
 
 
-def layer_weights(model) -> list[tuple[str, torch.Tensor]]:
-    """``[("input", K x D tensor), ("readout", C x K tensor)]`` -- the live weight tensors of
-    ``model`` (a ``BPNet`` or a ``CompetitiveClassifier``), not copies."""
+def layer_weights(model: BPNet | CompetitiveClassifier) -> list[tuple[str, torch.Tensor]]:
+    """The two weight layers of ``model``: the live tensors, not copies.
+
+    Parameters
+    ----------
+    model : BPNet or CompetitiveClassifier
+        A trained classifier.
+
+    Returns
+    -------
+    list of (str, torch.Tensor)
+        ``[("input", K x D tensor), ("readout", C x K tensor)]``.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is of another type.
+    """
     if isinstance(model, BPNet):
         return [("input", model.fc1.weight.data), ("readout", model.fc2.weight.data)]
     if isinstance(model, CompetitiveClassifier):
@@ -40,19 +55,49 @@ def layer_weights(model) -> list[tuple[str, torch.Tensor]]:
 
 @dataclass(frozen=True)
 class SynapseCount:
-    """``total`` potential synapses, ``nonzero`` counted ones.
+    """Synapse counts of a model.
 
-    ``per_layer``: {name: (total, nonzero)}."""
+    Attributes
+    ----------
+    total : int
+        Potential synapses ``N_tot = D K + K C``.
+    nonzero : int
+        Counted (non-silent or detectable) synapses.
+    per_layer : dict
+        ``{name: (total, nonzero)}`` for "input" and "readout".
+    """
 
     total: int
     nonzero: int
     per_layer: dict
 
 
-def count_synapses(model, threshold: float = 0.0, relative_to: str = "layer_max") -> SynapseCount:
-    """Count synapses. ``threshold=0``: non-silent (``w != 0``). ``threshold=t > 0``: detectable,
-    ``|w| > t * max|w|`` where the max is over the layer (``relative_to="layer_max"``) or is 1
-    (``relative_to="absolute"``)."""
+def count_synapses(
+    model: BPNet | CompetitiveClassifier, threshold: float = 0.0, relative_to: str = "layer_max"
+) -> SynapseCount:
+    """Count the synapses of both weight layers (biases excluded).
+
+    Parameters
+    ----------
+    model : BPNet or CompetitiveClassifier
+        A trained classifier.
+    threshold : float
+        0: non-silent synapses (``w != 0``). ``t`` in (0, 1): detectable synapses,
+        ``|w| > t * max|w|``.
+    relative_to : str
+        The max is over the layer ("layer_max") or is 1 ("absolute").
+
+    Returns
+    -------
+    SynapseCount
+
+    Raises
+    ------
+    TypeError
+        If ``threshold`` is not a real number or ``model`` has the wrong type.
+    ValueError
+        If ``threshold`` is outside [0, 1) or ``relative_to`` is unknown.
+    """
     if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
         raise TypeError(f"threshold must be a real number, got {type(threshold).__name__}")
     if not 0 <= float(threshold) < 1:
@@ -74,9 +119,33 @@ def count_synapses(model, threshold: float = 0.0, relative_to: str = "layer_max"
 
 
 @torch.no_grad()
-def synaptic_ops(model, X, batch_size: int = 2000) -> float:
-    """Mean synaptic operations per image of ``X`` (N x D): each active presynaptic unit costs
-    one operation per non-zero outgoing synapse (see the module docstring)."""
+def synaptic_ops(
+    model: BPNet | CompetitiveClassifier, X: np.ndarray | torch.Tensor, batch_size: int = 2000
+) -> float:
+    """Mean synaptic operations per image (an energy proxy, a dimensionless count).
+
+    SynOps = sum_layers sum_{j active} #{non-zero outgoing synapses of j}: a pixel is active
+    when x_j != 0, a hidden unit when h_j != 0.
+
+    Parameters
+    ----------
+    model : BPNet or CompetitiveClassifier
+        A trained classifier.
+    X : np.ndarray or torch.Tensor
+        Images [N, D], N >= 1.
+    batch_size : int
+        Images per forward pass.
+
+    Returns
+    -------
+    float
+        Operations per image.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is empty or malformed or ``batch_size`` is invalid.
+    """
     layers = dict(layer_weights(model))
     W1, W2 = layers["input"], layers["readout"]
     X = as_tensor(X, "X", W1.device, 2, W1.shape[1])
@@ -96,9 +165,31 @@ def synaptic_ops(model, X, batch_size: int = 2000) -> float:
     return total / X.shape[0]
 
 
-def storage_bits(model, value_bits: int = 32) -> int:
-    """Bits to store the weights: per layer the cheaper of dense (``n_in n_out b``) and sparse
-    (``nnz (b + ceil(log2 n_in))``: value plus row index) storage, summed over layers."""
+def storage_bits(model: BPNet | CompetitiveClassifier, value_bits: int = 32) -> int:
+    """Bits needed to store the weights (both layers).
+
+    ``B_store = sum_layers min(n_in n_out b, nnz (b + ceil(log2 n_in)))``: per layer the cheaper
+    of dense and sparse (value plus row index) storage.
+
+    Parameters
+    ----------
+    model : BPNet or CompetitiveClassifier
+        A trained classifier.
+    value_bits : int
+        Bits per stored value ``b``, in [1, 64].
+
+    Returns
+    -------
+    int
+        Bits.
+
+    Raises
+    ------
+    TypeError
+        If ``value_bits`` is not an int.
+    ValueError
+        If ``value_bits`` is out of range.
+    """
     if isinstance(value_bits, bool) or not isinstance(value_bits, (int, np.integer)):
         raise TypeError(f"value_bits must be an int, got {type(value_bits).__name__}")
     if not 1 <= value_bits <= 64:
@@ -113,10 +204,33 @@ def storage_bits(model, value_bits: int = 32) -> int:
 
 
 @torch.no_grad()
-def dense_vs_sparse_time(model, X, repeats: int = 5) -> dict:
-    """Median wall time (s) of the input-layer product ``X W^T`` with the dense weight matrix
-    and with a torch CSR copy of it (same run, same threads), and the layer's density.
-    Reported, not targeted: CPU time is not energy (use :func:`synaptic_ops`)."""
+def dense_vs_sparse_time(
+    model: BPNet | CompetitiveClassifier, X: np.ndarray | torch.Tensor, repeats: int = 5
+) -> dict[str, float]:
+    """Median wall time of the input-layer product ``W X^T``, dense and as torch CSR.
+
+    Same run, same threads. Reported, not targeted: CPU time is not energy (use
+    :func:`synaptic_ops`).
+
+    Parameters
+    ----------
+    model : BPNet or CompetitiveClassifier
+        A trained classifier.
+    X : np.ndarray or torch.Tensor
+        Images [N, D].
+    repeats : int
+        Timed repetitions (>= 1).
+
+    Returns
+    -------
+    dict
+        ``dense_s`` and ``csr_s`` (seconds) and ``density`` (fraction of non-zero weights).
+
+    Raises
+    ------
+    ValueError
+        If ``repeats`` is invalid.
+    """
     import warnings
 
     if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:

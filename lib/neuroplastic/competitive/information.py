@@ -1,16 +1,17 @@
 """Label transinformation and the capacity family used in chapter 4.
 
-All information is in **bits**. These are our own computable definitions (companion choice,
-spec ch04 §4.2-4.3), not the formulas of Stricker et al. (2026), which were not available.
+All information is in **bits**. These are our own computable definitions (companion choice),
+not the formulas of Stricker et al. (2026, stricker2026information), which were not available.
 
 * Confusion matrix ``M[y, yhat]`` (counts) with ``N = sum M``; ``p(y, yhat) = M / N``.
 * Transinformation (mutual information between true and predicted label)
   ``T = sum p(y,yhat) log2[p(y,yhat) / (p(y) p(yhat))] = H(Y) - H(Y|Yhat)``, ``0 <= T <= log2 C``.
-* Miller-Madow correction (Miller 1955), applied to the three plug-in entropies:
+* Miller-Madow correction (Miller 1955, miller1955note), applied to the three plug-in entropies:
   ``T_MM = T - (m_{y yhat} - m_y - m_yhat + 1) / (2 N ln 2)``, ``m`` = number of non-empty cells.
 * Stored information ``I = N_train * T`` (bits); synaptic capacity ``C_S = I / N_nz`` (bits per
   non-silent synapse), network capacity ``C = I / N_tot`` (bits per potential synapse),
-  information capacity ``C_I = I / B_store`` (bits per stored bit) (Knoblauch, Palm & Sommer 2010).
+  information capacity ``C_I = I / B_store`` (bits per stored bit) (Knoblauch, Palm & Sommer
+  2010, knoblauch2010memory).
 * Comparison of two networks' synaptic capacities (:func:`compare_synaptic_capacity`):
   ``C_S(a) / C_S(b) = (T_a / T_b) (N_b / N_a)``. At *matched* synapse counts (``N_a ~ N_b``,
   checked to a relative tolerance) the ratio is the ratio of the transinformations alone, so
@@ -22,10 +23,14 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..validation import as_generator, check_float, check_int
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = [
     "confusion_matrix",
@@ -60,9 +65,30 @@ def _check_n_classes(n_classes):
     return int(n_classes)
 
 
-def confusion_matrix(y_true, y_pred, n_classes: int = 10) -> np.ndarray:
-    """Counts ``M[y, yhat]`` (int64, ``n_classes x n_classes``) of true label ``y`` predicted
-    as ``yhat``. Labels must be integers in ``[0, n_classes - 1]`` and of equal length."""
+def confusion_matrix(
+    y_true: np.ndarray | torch.Tensor, y_pred: np.ndarray | torch.Tensor, n_classes: int = 10
+) -> np.ndarray:
+    """Counts ``M[y, yhat]`` of examples with true label ``y`` predicted as ``yhat``.
+
+    Parameters
+    ----------
+    y_true, y_pred : np.ndarray or torch.Tensor
+        Integer labels in ``[0, n_classes - 1]``, 1-d, of equal length.
+    n_classes : int
+        Number of classes (>= 1).
+
+    Returns
+    -------
+    np.ndarray
+        int64 ``[n_classes, n_classes]`` (pattern counts).
+
+    Raises
+    ------
+    TypeError
+        If ``n_classes`` is not an int or the labels are not integers.
+    ValueError
+        If the labels are not 1-d, differ in length or lie outside the range.
+    """
     n_classes = _check_n_classes(n_classes)
     yt, yp = _labels("y_true", y_true), _labels("y_pred", y_pred)
     if yt.shape != yp.shape:
@@ -96,12 +122,33 @@ def _entropy_bits(p):
     return float(-(p * np.log2(p)).sum())
 
 
-def transinformation(confusion, correction: str | None = None) -> float:
+def transinformation(confusion: np.ndarray, correction: str | None = None) -> float:
     """Label transinformation ``T`` in bits per pattern from a confusion matrix.
 
-    ``T = H(Y) + H(Yhat) - H(Y, Yhat)`` with plug-in probabilities ``M / N``.
-    ``correction="miller_madow"`` subtracts ``(m_{y yhat} - m_y - m_yhat + 1) / (2 N ln 2)``
-    (can make ``T`` slightly negative for independent labels; it is returned as is)."""
+    ``T = H(Y) + H(Yhat) - H(Y, Yhat)`` with plug-in probabilities ``M / N``, ``0 <= T <= log2 C``.
+
+    Parameters
+    ----------
+    confusion : np.ndarray
+        Square matrix of finite non-negative counts ``M[y, yhat]``, sum > 0.
+    correction : str or None
+        ``"miller_madow"`` subtracts ``(m_{y yhat} - m_y - m_yhat + 1) / (2 N ln 2)`` (``m``:
+        non-empty cells); this can make ``T`` slightly negative for independent labels, and it
+        is returned as is.
+
+    Returns
+    -------
+    float
+        ``T`` in bits per pattern.
+
+    Raises
+    ------
+    TypeError
+        If ``confusion`` is not numeric.
+    ValueError
+        If ``correction`` is unknown or ``confusion`` is not a square matrix of counts with a
+        positive sum.
+    """
     if correction not in (None, "miller_madow"):
         raise ValueError(f"correction must be None or 'miller_madow', got {correction!r}")
     M = _check_confusion(confusion)
@@ -117,16 +164,41 @@ def transinformation(confusion, correction: str | None = None) -> float:
 
 
 def bootstrap_transinformation(
-    y_true,
-    y_pred,
+    y_true: np.ndarray | torch.Tensor,
+    y_pred: np.ndarray | torch.Tensor,
     n_boot: int = 500,
-    seed=0,
+    seed: int | np.random.Generator = 0,
     n_classes: int = 10,
     correction: str | None = None,
     level: float = 0.95,
-):
-    """``(T, lo, hi)``: plug-in (or corrected) ``T`` in bits on all examples and the percentile
-    bootstrap interval at ``level`` from ``n_boot`` resamples of the examples (with replacement)."""
+) -> tuple[float, float, float]:
+    """Transinformation ``T`` with a percentile bootstrap interval.
+
+    Parameters
+    ----------
+    y_true, y_pred : np.ndarray or torch.Tensor
+        Integer labels, 1-d, of equal non-zero length.
+    n_boot : int
+        Resamples of the examples (with replacement).
+    seed : int or np.random.Generator
+        Seed of the resampling.
+    n_classes : int
+        Number of classes.
+    correction : str or None
+        As for :func:`transinformation`.
+    level : float
+        Coverage of the interval, in (0, 1).
+
+    Returns
+    -------
+    T, lo, hi : float
+        Plug-in (or corrected) ``T`` on all examples and the interval, in bits per pattern.
+
+    Raises
+    ------
+    ValueError
+        If ``n_boot`` or ``level`` is invalid or the labels are empty or malformed.
+    """
     n_boot = check_int("n_boot", n_boot, 1)
     if not isinstance(level, numbers.Real) or not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level!r}")
@@ -148,11 +220,43 @@ def bootstrap_transinformation(
 
 
 def bootstrap_transinformation_difference(
-    y_true, pred_a, pred_b, n_boot: int = 500, seed=0, n_classes: int = 10, level: float = 0.95
-):
-    """``(T_a - T_b, lo, hi)``: the difference of the plug-in transinformations (bits) of two
-    classifiers on the same test examples and a *paired* percentile bootstrap interval (each
-    resample of the examples is applied to both prediction vectors)."""
+    y_true: np.ndarray | torch.Tensor,
+    pred_a: np.ndarray | torch.Tensor,
+    pred_b: np.ndarray | torch.Tensor,
+    n_boot: int = 500,
+    seed: int | np.random.Generator = 0,
+    n_classes: int = 10,
+    level: float = 0.95,
+) -> tuple[float, float, float]:
+    """Difference ``T_a - T_b`` of two classifiers' plug-in transinformations, paired bootstrap.
+
+    Each resample of the test examples is applied to both prediction vectors.
+
+    Parameters
+    ----------
+    y_true : np.ndarray or torch.Tensor
+        True labels, 1-d, non-empty.
+    pred_a, pred_b : np.ndarray or torch.Tensor
+        Predictions of the two classifiers on the same examples.
+    n_boot : int
+        Resamples.
+    seed : int or np.random.Generator
+        Seed of the resampling.
+    n_classes : int
+        Number of classes.
+    level : float
+        Coverage of the percentile interval, in (0, 1).
+
+    Returns
+    -------
+    diff, lo, hi : float
+        ``T_a - T_b`` and its interval, in bits per pattern.
+
+    Raises
+    ------
+    ValueError
+        If ``n_boot`` or ``level`` is invalid or the label vectors are empty or differ in length.
+    """
     n_boot = check_int("n_boot", n_boot, 1)
     if not isinstance(level, numbers.Real) or not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level!r}")
@@ -182,23 +286,95 @@ def _check_pos(name, value, allow_zero=False):
     return check_float(name, value, 0, lo_open=not allow_zero)
 
 
-def stored_information(n_patterns, T_bits) -> float:
-    """``I = n_patterns * T`` in bits (label information per stored pattern times patterns)."""
+def stored_information(n_patterns: float, T_bits: float) -> float:
+    """Stored information ``I = n_patterns * T`` in bits.
+
+    Parameters
+    ----------
+    n_patterns : float
+        Number of stored (training) patterns (> 0).
+    T_bits : float
+        Label information per pattern in bits (>= 0).
+
+    Returns
+    -------
+    float
+        ``I`` in bits.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is not a real number in range.
+    """
     return _check_pos("n_patterns", n_patterns) * _check_pos("T_bits", T_bits, allow_zero=True)
 
 
-def synaptic_capacity(info_bits, n_nonzero) -> float:
-    """``C_S = I / N_nz`` in bits per non-silent synapse."""
+def synaptic_capacity(info_bits: float, n_nonzero: float) -> float:
+    """Synaptic capacity ``C_S = I / N_nz`` in bits per non-silent synapse.
+
+    Parameters
+    ----------
+    info_bits : float
+        Stored information ``I`` in bits (>= 0).
+    n_nonzero : float
+        Non-silent synapses ``N_nz`` (> 0).
+
+    Returns
+    -------
+    float
+        Bits per synapse.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is not a real number in range.
+    """
     return _check_pos("info_bits", info_bits, True) / _check_pos("n_nonzero", n_nonzero)
 
 
-def network_capacity(info_bits, n_total) -> float:
-    """``C = I / N_tot`` in bits per potential synapse."""
+def network_capacity(info_bits: float, n_total: float) -> float:
+    """Network capacity ``C = I / N_tot`` in bits per potential synapse.
+
+    Parameters
+    ----------
+    info_bits : float
+        Stored information ``I`` in bits (>= 0).
+    n_total : float
+        Potential synapses ``N_tot`` (> 0).
+
+    Returns
+    -------
+    float
+        Bits per potential synapse.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is not a real number in range.
+    """
     return _check_pos("info_bits", info_bits, True) / _check_pos("n_total", n_total)
 
 
-def information_capacity(info_bits, storage_bits) -> float:
-    """``C_I = I / B_store`` in bits of information per bit of weight storage."""
+def information_capacity(info_bits: float, storage_bits: float) -> float:
+    """Information capacity ``C_I = I / B_store`` in bits of information per bit of storage.
+
+    Parameters
+    ----------
+    info_bits : float
+        Stored information ``I`` in bits (>= 0).
+    storage_bits : float
+        Bits needed to store the weights, ``B_store`` (> 0).
+
+    Returns
+    -------
+    float
+        Bits per stored bit.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is not a real number in range.
+    """
     return _check_pos("info_bits", info_bits, True) / _check_pos("storage_bits", storage_bits)
 
 
@@ -215,35 +391,97 @@ class CapacityComparison:
 
     @property
     def cs_a(self) -> float:
+        """``C_S(a) = n_train T_a / n_a``.
+
+        Returns
+        -------
+        float
+            Bits per non-silent synapse.
+        """
         return synaptic_capacity(stored_information(self.n_train, self.T_a), self.n_a)
 
     @property
     def cs_b(self) -> float:
+        """``C_S(b) = n_train T_b / n_b``.
+
+        Returns
+        -------
+        float
+            Bits per non-silent synapse.
+        """
         return synaptic_capacity(stored_information(self.n_train, self.T_b), self.n_b)
 
     @property
     def ratio(self) -> float:
-        """``C_S(a) / C_S(b)`` (``inf`` when ``b`` stores nothing)."""
+        """``C_S(a) / C_S(b)``, dimensionless.
+
+        Returns
+        -------
+        float
+            The ratio (``inf`` when ``b`` stores nothing).
+        """
         return self.cs_a / self.cs_b if self.cs_b > 0 else math.inf
 
     @property
     def count_ratio(self) -> float:
+        """``N_a / N_b``, the ratio of non-silent synapse counts.
+
+        Returns
+        -------
+        float
+        """
         return self.n_a / self.n_b
 
     def a_at_least(self, factor: float = 1.0) -> bool:
-        """``C_S(a) >= factor * C_S(b)``."""
+        """Whether ``C_S(a) >= factor * C_S(b)``.
+
+        Parameters
+        ----------
+        factor : float
+            Required ratio (> 0).
+
+        Returns
+        -------
+        bool
+        """
         return bool(self.cs_a >= _check_pos("factor", factor) * self.cs_b)
 
 
 def compare_synaptic_capacity(
-    n_train, T_a, n_a, T_b, n_b, *, match_tol: float | None = None
+    n_train: int,
+    T_a: float,
+    n_a: int,
+    T_b: float,
+    n_b: int,
+    *,
+    match_tol: float | None = None,
 ) -> CapacityComparison:
-    """Compare ``C_S`` of network ``a`` (transinformation ``T_a`` bits, ``n_a`` non-silent
-    synapses) with network ``b``, both storing ``n_train`` patterns.
+    """Compare the synaptic capacities ``C_S`` of two networks storing ``n_train`` patterns.
 
-    ``match_tol``: when given, the comparison is *at matched synapse counts* and
-    ``|n_a - n_b| / max(n_a, n_b) <= match_tol`` is required (``ValueError`` otherwise); then
-    ``ratio`` is ``T_a / T_b`` up to that tolerance."""
+    ``C_S(a) / C_S(b) = (T_a / T_b) (n_b / n_a)``.
+
+    Parameters
+    ----------
+    n_train : int
+        Stored patterns (>= 1).
+    T_a, T_b : float
+        Transinformations in bits per pattern (>= 0).
+    n_a, n_b : int
+        Non-silent synapses (>= 1).
+    match_tol : float or None
+        When given, the comparison is *at matched synapse counts*:
+        ``|n_a - n_b| / max(n_a, n_b) <= match_tol`` is required, and then ``ratio`` is
+        ``T_a / T_b`` up to that tolerance. Must lie in [0, 1).
+
+    Returns
+    -------
+    CapacityComparison
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range or the counts are not matched within ``match_tol``.
+    """
     n_train = check_int("n_train", n_train, 1)
     T_a = _check_pos("T_a", T_a, allow_zero=True)
     T_b = _check_pos("T_b", T_b, allow_zero=True)

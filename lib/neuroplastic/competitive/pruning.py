@@ -1,4 +1,4 @@
-"""Magnitude pruning, minimal synapse counts and the overparameterisation factor (ch04 §4.4).
+"""Magnitude pruning, minimal synapse counts and the overparameterisation factor (chapter 4).
 
 * ``prune_magnitude(model, q)``: among the currently **non-zero** weights of a layer, zero the
   ``round(q n_nz)`` smallest in magnitude -- i.e. every weight at or below the empirical
@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import functools
 import numbers
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -34,6 +36,12 @@ from .continuation import clone_model, model_kind, refit_readout
 from .counting import count_synapses, layer_weights
 from .information import confusion_matrix, transinformation
 from .tensors import as_labels, as_tensor
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .configs import BPConfig, KHReadoutConfig, RRReadoutConfig
+    from .models import BPNet, CompetitiveClassifier
 
 __all__ = [
     "PruningCurve",
@@ -77,8 +85,34 @@ def _prune_tensor_(W: torch.Tensor, q: float) -> None:
     W.masked_fill_(a <= thr, 0.0)
 
 
-def prune_magnitude(model, fraction: float, layers: str = "input"):
-    """A pruned copy of ``model`` (the original is untouched); see the module docstring."""
+def prune_magnitude(
+    model: BPNet | CompetitiveClassifier, fraction: float, layers: str = "input"
+) -> BPNet | CompetitiveClassifier:
+    """A magnitude-pruned copy of ``model`` (the original is untouched).
+
+    Among the non-zero weights of a layer, the ``round(q n_nz)`` smallest in magnitude are set
+    to 0 (every weight at or below that empirical ``q``-quantile; ties at the threshold go too).
+
+    Parameters
+    ----------
+    model : BPNet or CompetitiveClassifier
+        A trained classifier.
+    fraction : float
+        ``q`` in [0, 1]: 0 changes nothing, 1 silences the layer.
+    layers : str
+        "input" (the input -> hidden layer only) or "both" (``q`` applied to each layer).
+
+    Returns
+    -------
+    BPNet or CompetitiveClassifier
+        The pruned copy.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``fraction`` is not a real number in [0, 1], ``layers`` is unknown or ``model`` has
+        the wrong type.
+    """
     q = _check_fraction(fraction)
     _check_layers(layers)
     out = clone_model(model)
@@ -89,9 +123,33 @@ def prune_magnitude(model, fraction: float, layers: str = "input"):
     return out
 
 
-def fraction_for_count(model, n_nonzero: int, layers: str = "input") -> float:
-    """The pruning fraction ``q`` of the input layer (``layers="input"``) that brings the total
-    non-zero count (both layers) of ``model`` closest to ``n_nonzero`` from above."""
+def fraction_for_count(
+    model: BPNet | CompetitiveClassifier, n_nonzero: int, layers: str = "input"
+) -> float:
+    """The input-layer pruning fraction that brings the total count closest to a target.
+
+    q = (n_in - target_in) / n_in with target_in = clip(n_nonzero - N_nz(readout), 0, n_in), so
+    the non-zero count of both layers approaches ``n_nonzero`` from above.
+
+    Parameters
+    ----------
+    model : BPNet or CompetitiveClassifier
+        A trained classifier.
+    n_nonzero : int
+        Target number of non-zero synapses (both layers, >= 0).
+    layers : str
+        Only "input" is supported.
+
+    Returns
+    -------
+    float
+        ``q`` in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If ``layers`` is not "input" or ``n_nonzero`` is not an int >= 0.
+    """
     _check_layers(layers)
     if layers != "input":
         raise ValueError("fraction_for_count supports layers='input' only")
@@ -104,12 +162,43 @@ def fraction_for_count(model, n_nonzero: int, layers: str = "input") -> float:
     return float((n_in - target_in) / n_in) if n_in else 0.0
 
 
-def prune_to_count(model, n_nonzero: int, refit=None, seed=0):
-    """``(pruned copy, N_nz)``: ``model`` with its input layer magnitude-pruned
-    (:func:`fraction_for_count`) so that its total non-zero count (both layers) is the smallest
-    reachable count >= ``n_nonzero`` (ties at the threshold may take it a few synapses below),
-    then ``refit(model, seed=seed)`` if given and anything was pruned. A target at or above the
-    current count returns an unpruned copy."""
+def prune_to_count(
+    model: BPNet | CompetitiveClassifier,
+    n_nonzero: int,
+    refit: Callable[..., BPNet | CompetitiveClassifier] | None = None,
+    seed: int | np.random.Generator = 0,
+) -> tuple[BPNet | CompetitiveClassifier, int]:
+    """Prune ``model``'s input layer to a target number of non-zero synapses.
+
+    The total non-zero count (both layers) becomes the smallest reachable count >= ``n_nonzero``
+    (ties at the threshold may take it a few synapses below; :func:`fraction_for_count`). A
+    target at or above the current count returns an unpruned copy.
+
+    Parameters
+    ----------
+    model : BPNet or CompetitiveClassifier
+        A trained classifier (unchanged).
+    n_nonzero : int
+        Target count.
+    refit : callable or None
+        ``refit(model, seed=seed) -> model``, applied when anything was pruned.
+    seed : int or np.random.Generator
+        Passed to ``refit``.
+
+    Returns
+    -------
+    model : BPNet or CompetitiveClassifier
+        The pruned (and refitted) copy.
+    n_nonzero : int
+        Its non-zero synapse count.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` has the wrong type or ``refit`` is not callable.
+    ValueError
+        If ``n_nonzero`` or ``seed`` is invalid.
+    """
     model_kind(model)
     if refit is not None and not callable(refit):
         raise TypeError("refit must be None or a callable refit(model, seed=...)")
@@ -123,9 +212,29 @@ def prune_to_count(model, n_nonzero: int, refit=None, seed=0):
 
 @dataclass(frozen=True)
 class PruningCurve:
-    """One pruning curve, sorted by level. ``n_nonzero``: non-zero synapses of both layers;
-    ``acc``: test accuracy (fraction); ``T``: plug-in transinformation (bits); ``correct``:
-    bool (levels x examples); ``refined``: which points came from bisection; ``n_total``."""
+    """One pruning curve, sorted by level.
+
+    Attributes
+    ----------
+    levels : np.ndarray
+        Pruning fractions ``q``.
+    n_nonzero : np.ndarray
+        int64, non-zero synapses of both layers.
+    acc : np.ndarray
+        Test accuracy (fraction).
+    T : np.ndarray
+        Plug-in transinformation (bits per pattern).
+    correct : np.ndarray
+        bool [levels, examples].
+    refined : np.ndarray
+        bool, which points came from bisection.
+    n_total : int
+        Potential synapses.
+    layers : str
+        "input" or "both".
+    refit : bool
+        Whether the readout was refitted after pruning.
+    """
 
     levels: np.ndarray
     n_nonzero: np.ndarray
@@ -137,7 +246,14 @@ class PruningCurve:
     layers: str = "input"
     refit: bool = False
 
-    def frame(self):
+    def frame(self) -> pd.DataFrame:
+        """The curve as a table.
+
+        Returns
+        -------
+        pd.DataFrame
+            Columns ``level``, ``n_nonzero``, ``acc``, ``T_bits``, ``refined``.
+        """
         import pandas as pd
 
         return pd.DataFrame(
@@ -195,23 +311,58 @@ def _bracket(levels, acc, tol, mode):
 
 
 def pruning_curve(
-    model,
-    X,
-    y,
-    levels,
+    model: BPNet | CompetitiveClassifier,
+    X: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    levels: Sequence[float],
     layers: str = "input",
-    refit=None,
-    seed=0,
+    refit: Callable[..., BPNet | CompetitiveClassifier] | None = None,
+    seed: int | np.random.Generator = 0,
     refine_steps: int = 0,
     tol: float = 0.005,
     mode: str = "absolute",
 ) -> PruningCurve:
-    """Evaluate ``model`` pruned at every level (batched: the whole ``X`` per level).
+    """Accuracy and transinformation of ``model`` pruned at every level.
 
-    ``refit``: ``None`` or a callable ``refit(model, seed=...) -> model`` applied after pruning
-    (see :func:`readout_refitter`). ``refine_steps > 0``: that many bisection steps on ``q``
-    between the last passing and the first failing level (criterion ``tol``/``mode``), added
-    to the curve. The original model is unchanged."""
+    Batched: the whole ``X`` per level, on the CPU. The original model is unchanged (it is moved
+    to the CPU).
+
+    Parameters
+    ----------
+    model : BPNet or CompetitiveClassifier
+        A trained classifier.
+    X : np.ndarray or torch.Tensor
+        Test images [N, D].
+    y : np.ndarray or torch.Tensor
+        Labels [N].
+    levels : sequence of float
+        Pruning fractions, starting at 0, strictly increasing, <= 1.
+    layers : str
+        "input" or "both".
+    refit : callable or None
+        ``refit(model, seed=...) -> model`` applied after pruning where ``q > 0`` (see
+        :func:`readout_refitter`).
+    seed : int or np.random.Generator
+        Passed to ``refit``.
+    refine_steps : int
+        Bisection steps on ``q`` between the last passing and the first failing level,
+        added to the curve.
+    tol : float
+        Accuracy tolerance of the pass criterion (module docstring).
+    mode : str
+        "absolute" or "relative".
+
+    Returns
+    -------
+    PruningCurve
+
+    Raises
+    ------
+    TypeError
+        If ``model`` has the wrong type or ``refit`` is not callable.
+    ValueError
+        If ``levels``, ``layers``, ``refine_steps``, ``tol`` or ``mode`` is invalid.
+    """
     model_kind(model)
     lv = _check_levels(levels)
     _check_layers(layers)
@@ -267,12 +418,44 @@ def _n_min(n_nonzero, levels, acc, tol, mode):
     return int(n_nonzero[i]), float(levels[i])
 
 
-def minimal_synapses(curve, tol: float = 0.005, mode: str = "absolute", refine=None):
-    """``(N_min, level)``: the smallest ``n_nonzero`` on the curve whose accuracy passes the
-    criterion (module docstring). ``refine``: optional callable ``level -> (n_nonzero, correct)``
-    evaluating one more level; then 6 bisection steps between the last passing and first failing
-    level are added first. When no level fails, ``N_min`` is the count at the highest level (an
-    upper bound)."""
+def minimal_synapses(
+    curve: PruningCurve,
+    tol: float = 0.005,
+    mode: str = "absolute",
+    refine: Callable[[float], tuple[int, np.ndarray]] | None = None,
+) -> tuple[int, float]:
+    """The smallest non-zero synapse count ``N_min`` whose accuracy passes the criterion.
+
+    Passing: ``acc(q) >= acc(0) - tol`` ("absolute") or ``acc(q) >= (1 - tol) acc(0)``
+    ("relative"). When no level fails, ``N_min`` is the count at the highest level (an upper
+    bound).
+
+    Parameters
+    ----------
+    curve : PruningCurve
+        Must contain level 0.
+    tol : float
+        Tolerance in [0, 1) (accuracy units for "absolute": 0.005 = 0.5 pp).
+    mode : str
+        "absolute" or "relative".
+    refine : callable or None
+        ``level -> (n_nonzero, correct)`` evaluating one more level; then 6 bisection steps
+        between the last passing and first failing level are added first.
+
+    Returns
+    -------
+    N_min : int
+        Synapse count.
+    level : float
+        Its pruning fraction.
+
+    Raises
+    ------
+    TypeError
+        If ``curve`` is not a PruningCurve or ``refine`` is not callable.
+    ValueError
+        If ``curve`` lacks level 0 or ``tol``/``mode`` is invalid.
+    """
     _check_curve(curve)
     tol = _check_tol_mode(tol, mode)
     levels, nnz, acc = list(curve.levels), list(curve.n_nonzero), list(curve.acc)
@@ -294,9 +477,38 @@ def minimal_synapses(curve, tol: float = 0.005, mode: str = "absolute", refine=N
     return _n_min(np.array(nnz), np.array(levels), np.array(acc), tol, mode)
 
 
-def point_at_minimum(curve, tol: float = 0.005, mode: str = "absolute"):
-    """``(N_min, level, acc, T)``: the point of ``curve`` at its minimal synapse count (the
-    criterion of :func:`minimal_synapses`; refined points included)."""
+def point_at_minimum(
+    curve: PruningCurve, tol: float = 0.005, mode: str = "absolute"
+) -> tuple[int, float, float, float]:
+    """The point of ``curve`` at its minimal synapse count (:func:`minimal_synapses`).
+
+    Refined points are included.
+
+    Parameters
+    ----------
+    curve : PruningCurve
+        Must contain level 0.
+    tol : float
+        Tolerance of the pass criterion.
+    mode : str
+        "absolute" or "relative".
+
+    Returns
+    -------
+    N_min : int
+        Synapse count.
+    level : float
+        Pruning fraction.
+    acc : float
+        Accuracy (fraction).
+    T : float
+        Transinformation (bits per pattern).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`minimal_synapses`.
+    """
     _check_curve(curve)
     tol = _check_tol_mode(tol, mode)
     n_min, level = _n_min(curve.n_nonzero, curve.levels, curve.acc, tol, mode)
@@ -305,15 +517,45 @@ def point_at_minimum(curve, tol: float = 0.005, mode: str = "absolute"):
 
 
 def bootstrap_minimal_synapses(
-    curve,
+    curve: PruningCurve,
     tol: float = 0.005,
     n_boot: int = 200,
-    seed=0,
+    seed: int | np.random.Generator = 0,
     mode: str = "absolute",
     level: float = 0.95,
-):
-    """``(N_min, lo, hi)``: ``N_min`` on all test examples and a percentile bootstrap interval
-    from ``n_boot`` resamples of the test examples applied to the stored correctness vectors."""
+) -> tuple[int, float, float]:
+    """``N_min`` with a percentile bootstrap interval over the test examples.
+
+    Each resample of the test examples is applied to the stored correctness vectors of every
+    level.
+
+    Parameters
+    ----------
+    curve : PruningCurve
+        Must contain level 0.
+    tol : float
+        Tolerance of the pass criterion.
+    n_boot : int
+        Resamples (>= 1).
+    seed : int or np.random.Generator
+        Seed of the resampling.
+    mode : str
+        "absolute" or "relative".
+    level : float
+        Coverage of the interval, in (0, 1).
+
+    Returns
+    -------
+    N_min : int
+        On all test examples (synapse count).
+    lo, hi : float
+        The interval (synapse counts).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is invalid.
+    """
     _check_curve(curve)
     tol = _check_tol_mode(tol, mode)
     if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 1:
@@ -334,8 +576,27 @@ def bootstrap_minimal_synapses(
     return n_min, float(lo), float(hi)
 
 
-def overparameterization_factor(n_total, n_min) -> float:
-    """``F = N_tot / N_min`` (dimensionless)."""
+def overparameterization_factor(n_total: float, n_min: float) -> float:
+    """Overparameterisation factor ``F = N_tot / N_min`` (dimensionless).
+
+    Parameters
+    ----------
+    n_total : float
+        Potential synapses (> 0).
+    n_min : float
+        Minimal synapse count (> 0, <= ``n_total``).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a number.
+    ValueError
+        If an argument is not positive or ``n_min > n_total``.
+    """
     for name, v in (("n_total", n_total), ("n_min", n_min)):
         if isinstance(v, bool) or not isinstance(v, numbers.Real):
             raise TypeError(f"{name} must be a number, got {type(v).__name__}")
@@ -346,8 +607,26 @@ def overparameterization_factor(n_total, n_min) -> float:
     return float(n_total) / float(n_min)
 
 
-def redundancy(n_nonzero_trained, n_min) -> float:
-    """``r = N_nz(q=0) / N_min``: how far the trained net sits above its own minimum."""
+def redundancy(n_nonzero_trained: float, n_min: float) -> float:
+    """Redundancy ``r = N_nz(q=0) / N_min``: how far the trained net sits above its minimum.
+
+    Parameters
+    ----------
+    n_nonzero_trained : float
+        Non-zero synapses of the trained net (> 0).
+    n_min : float
+        Its minimal synapse count (> 0, <= ``n_nonzero_trained``).
+
+    Returns
+    -------
+    float
+        Dimensionless ratio.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`overparameterization_factor`.
+    """
     return overparameterization_factor(n_nonzero_trained, n_min)
 
 
@@ -355,9 +634,38 @@ def _refit(model, X, y, epochs, readout_cfg, seed=0):
     return refit_readout(model, X, y, epochs=epochs, seed=seed, readout_cfg=readout_cfg)
 
 
-def readout_refitter(X, y, epochs: int, readout_cfg=None):
-    """A picklable ``refit(model, seed=...)`` that retrains only the readout on ``(X, y)`` for
-    ``epochs`` epochs with the model's own rule (:func:`continuation.refit_readout`)."""
+def readout_refitter(
+    X: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    epochs: int,
+    readout_cfg: KHReadoutConfig | RRReadoutConfig | BPConfig | None = None,
+) -> Callable[..., BPNet | CompetitiveClassifier]:
+    """A picklable ``refit(model, seed=...)`` that retrains only the readout.
+
+    It calls :func:`.continuation.refit_readout` on ``(X, y)`` for ``epochs`` epochs with the
+    model's own rule.
+
+    Parameters
+    ----------
+    X : np.ndarray or torch.Tensor
+        Training images [N, D].
+    y : np.ndarray or torch.Tensor
+        Labels [N].
+    epochs : int
+        Readout epochs (>= 0).
+    readout_cfg : KHReadoutConfig, RRReadoutConfig, BPConfig or None
+        As for :func:`.continuation.refit_readout`.
+
+    Returns
+    -------
+    callable
+        A ``functools.partial``.
+
+    Raises
+    ------
+    ValueError
+        If ``epochs`` is not an int >= 0.
+    """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
     return functools.partial(_refit, X=X, y=y, epochs=epochs, readout_cfg=readout_cfg)
