@@ -44,7 +44,10 @@ import os
 import runpy
 import sys
 import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -53,6 +56,12 @@ from .params import Displays, Parameters
 from .runner import HeadlessRunner
 from .simulation import Simulation, Timing
 from .specs import Button, Checkbox, DictSlider, Image, Listed, TextOut, checkbox_to_str
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .store import Store
+    from .ui import App
 
 __all__ = [
     "IVisit_Parameters",
@@ -104,12 +113,30 @@ class IVisit_Simulation:
 
     def __init__(
         self,
-        name_arg="IVisitSimulation1",
-        parameters_arg=IVisit_Parameters,
-        data_arg=IVisit_Data,
-        updateMode="sync",
-        flagLock=False,
-    ):
+        name_arg: str = "IVisitSimulation1",
+        parameters_arg: type = IVisit_Parameters,
+        data_arg: type = IVisit_Data,
+        updateMode: str = "sync",
+        flagLock: bool = False,
+    ) -> None:
+        """IVISIT's constructor.
+
+        Parameters
+        ----------
+        name_arg : str
+            The simulation's name (its ``#@IVISIT:SIMULATION`` block).
+        parameters_arg, data_arg : type
+            The parameter and data classes (values are class attributes).
+        updateMode : str
+            'sync' or 'async'.
+        flagLock : bool
+            Serialise the hooks with ``self.lock``.
+
+        Raises
+        ------
+        ValueError
+            If ``updateMode`` is neither 'sync' nor 'async'.
+        """
         if updateMode not in ("sync", "async"):
             raise ValueError(f"updateMode must be 'sync' or 'async', got {updateMode!r}")
         self.name = name_arg
@@ -124,64 +151,170 @@ class IVisit_Simulation:
         self.lock = threading.Lock()
         self.flagLock = flagLock
 
-    def get_dict_of_parameters(self, flagDeepCopy=0, parameters=None):
+    def get_dict_of_parameters(self, flagDeepCopy: int = 0, parameters: type | None = None) -> dict:
+        """The public class attributes of the parameter class.
+
+        Parameters
+        ----------
+        flagDeepCopy : int
+            > 0 returns deep copies of the values.
+        parameters : type or None
+            Another parameter class (default: ``self.parameters``).
+
+        Returns
+        -------
+        dict
+            name -> value.
+        """
         d = _public(self.parameters if parameters is None else parameters)
         return {k: copy.deepcopy(v) for k, v in d.items()} if flagDeepCopy > 0 else d
 
-    def get_dict_of_data(self, flagDeepCopy=0, data=None):
+    def get_dict_of_data(self, flagDeepCopy: int = 0, data: type | None = None) -> dict:
+        """The public class attributes of the data class.
+
+        Parameters
+        ----------
+        flagDeepCopy : int
+            > 0 returns deep copies of the values.
+        data : type or None
+            Another data class (default: ``self.data``).
+
+        Returns
+        -------
+        dict
+            name -> content.
+        """
         d = _public(self.data if data is None else data)
         return {k: copy.deepcopy(v) for k, v in d.items()} if flagDeepCopy > 0 else d
 
-    def set_dict_of_parameters(self, pars_dict=None):
+    def set_dict_of_parameters(self, pars_dict: dict | None = None) -> None:
+        """Write name -> value into the parameter class (default: ``parameters_dict``).
+
+        Parameters
+        ----------
+        pars_dict : dict or None
+            The values to set.
+        """
         if pars_dict is None:
             pars_dict = self.parameters_dict
         self.parameters_dict = pars_dict
         for k, v in pars_dict.items():
             setattr(self.parameters, k, v)
 
-    def print_parameters(self, pars=None, indent=""):
+    def print_parameters(self, pars: type | None = None, indent: str = "") -> None:
+        """Print every parameter as ``Parameter 'name': value``.
+
+        Parameters
+        ----------
+        pars : type or None
+            Parameter class (default: ``self.parameters``).
+        indent : str
+            Line prefix.
+        """
         for k, v in _public(self.parameters if pars is None else pars).items():
             print(f"{indent}Parameter '{k}': {v}")
 
-    def print_data(self, data=None, indent=""):
+    def print_data(self, data: type | None = None, indent: str = "") -> None:
+        """Print every data field as ``Data field 'name': value``.
+
+        Parameters
+        ----------
+        data : type or None
+            Data class (default: ``self.data``).
+        indent : str
+            Line prefix.
+        """
         for k, v in _public(self.data if data is None else data).items():
             print(f"{indent}Data field '{k}': {v}")
 
-    def print_state(self):
+    def print_state(self) -> None:
+        """Print the name, the parameters and the data."""
         print(f"IVisit_Simulation {self.name}:")
         self.print_parameters(indent="      ")
         self.print_data(indent="      ")
 
-    def isModified(self, widgetname):
+    def isModified(self, widgetname: str) -> int:
+        """1 in the first step after init and after the widget's parameter changed, else 0.
+
+        Parameters
+        ----------
+        widgetname : str
+            The widget's label.
+
+        Returns
+        -------
+        int
+            0 or 1 (0 before a display is bound).
+        """
         if self.display is None:
             return 0
         return self.display.getFlagModified(widgetname)
 
-    def main_init(self, parent=None):
+    def main_init(self, parent: Any = None) -> None:
+        """IVISIT hook, once per simulation object; stores ``parent``.
+
+        Parameters
+        ----------
+        parent : Any
+            The adapter (IVISIT passes its application).
+        """
         self.parent = parent
 
-    def init(self):
+    def init(self) -> None:
+        """IVISIT hook, before each run."""
         pass
 
-    def bind(self, parent=None, display=None):
+    def bind(self, parent: Any = None, display: Any = None) -> None:
+        """IVISIT hook after init.
+
+        Parameters
+        ----------
+        parent : Any
+            The runner or App.
+        display : Any
+            The display facade (``getFlagModified``, ``bind2Widget``).
+        """
         pass
 
-    def step(self):
+    def step(self) -> None:
+        """IVISIT hook: one simulation step."""
         pass
 
 
 # ------------------------------------------------------------------------------------------------
 # matplotlib helpers (ivisit.matplotlib)
 # ------------------------------------------------------------------------------------------------
-def getMatplotlibFigure(**kwargs):
-    """A Matplotlib Figure (Agg, no pyplot), as ``ivisit.matplotlib.getMatplotlibFigure``."""
+def getMatplotlibFigure(**kwargs: Any) -> Figure:
+    """A Matplotlib Figure (Agg, no pyplot), as ``ivisit.matplotlib.getMatplotlibFigure``.
+
+    Parameters
+    ----------
+    **kwargs
+        ``matplotlib.figure.Figure`` keywords (figsize in inches, dpi ...).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
     from matplotlib.figure import Figure
 
     return Figure(**kwargs)
 
 
-def getMatplotlibImage(fig):
-    """The figure drawn with Agg as an RGB ``uint8[H, W, 3]`` array (IVISIT's contract)."""
+def getMatplotlibImage(fig: Figure) -> np.ndarray:
+    """The figure drawn with Agg as an RGB ``uint8[H, W, 3]`` array (IVISIT's contract).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``uint8[H, W, 3]``, H, W = figsize (inches) * dpi.
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas = FigureCanvasAgg(fig)
@@ -248,7 +381,27 @@ class IVisitAdapter(Simulation):
     ``source``: the file (or text) with the ``#@IVISIT:`` lines (default: the script that defines
     the simulation's class); the block named ``ivsim.name`` is used (or the only block)."""
 
-    def __init__(self, ivsim, source=None, seed=0):
+    def __init__(
+        self, ivsim: IVisit_Simulation, source: str | Path | None = None, seed: int = 0
+    ) -> None:
+        """Build our specs from the script's directives and wrap ``ivsim``.
+
+        Parameters
+        ----------
+        ivsim : IVisit_Simulation
+            The script's simulation object.
+        source : str, Path or None
+            File or text with the ``#@IVISIT:`` lines (default: the defining script).
+        seed : int
+            Seed of our ``rng``.
+
+        Raises
+        ------
+        TypeError
+            If ``ivsim`` is not an IVisit_Simulation.
+        ValueError
+            If the source holds no (matching) simulation block.
+        """
         if not isinstance(ivsim, IVisit_Simulation) and not hasattr(ivsim, "parameters"):
             raise TypeError(f"ivsim must be an IVisit_Simulation, got {type(ivsim).__name__}")
         src = source if source is not None else _source_file(ivsim)
@@ -332,7 +485,8 @@ class IVisitAdapter(Simulation):
         return fn(*args)
 
     # --- hooks ------------------------------------------------------------------------------------
-    def main_init(self):
+    def main_init(self) -> None:
+        """Call the script's ``main_init`` (with ``self`` as parent when it takes one)."""
         fn = self.ivsim.main_init
         try:
             takes_parent = len(inspect.signature(fn).parameters) >= 1
@@ -340,14 +494,23 @@ class IVisitAdapter(Simulation):
             takes_parent = True
         self._hook(fn, self) if takes_parent else self._hook(fn)
 
-    def init(self):
+    def init(self) -> None:
+        """Write every parameter to the script, then call its ``init``."""
         self._write_all()
         self._hook(self.ivsim.init)
 
-    def bind(self, ui):
+    def bind(self, ui: Any) -> None:
+        """Call the script's ``bind(ui, display)``.
+
+        Parameters
+        ----------
+        ui : HeadlessRunner or App
+            The front end.
+        """
         self._hook(self.ivsim.bind, ui, self.display_facade)
 
-    def step(self):
+    def step(self) -> None:
+        """Write parameters (sync mode), call the script's ``step``, reset buttons to '0'."""
         if self.update_mode == "sync":
             self._write_all()
         self._hook(self.ivsim.step)
@@ -356,7 +519,8 @@ class IVisitAdapter(Simulation):
             if isinstance(s, Button):
                 setattr(self.ivsim.parameters, k, "0")
 
-    def frame(self):
+    def frame(self) -> None:
+        """Copy the script's data attributes into our displays (IMAGE as uint8, TEXT_OUT as str)."""
         data = self.ivsim.data
         for name, s in self.d._specs.items():
             if isinstance(s, Image):
@@ -387,29 +551,51 @@ def _in_kernel():
 
 
 def IVisit_main(
-    fname=None,
-    sim=None,
-    debuglevel=0,
-    str_app_name=None,
-    str_app_help=None,
-    str_app_about=None,
+    fname: str | os.PathLike | None = None,
+    sim: IVisit_Simulation | None = None,
+    debuglevel: int = 0,
+    str_app_name: str | None = None,
+    str_app_help: str | None = None,
+    str_app_about: str | None = None,
     *,
-    headless=None,
-    steps=None,
-    source=None,
-    store=None,
-):
+    headless: bool | None = None,
+    steps: int | None = None,
+    source: str | Path | None = None,
+    store: Store | None = None,
+) -> HeadlessRunner | App:
     """Start a simulation as IVISIT's ``IVisit_main`` does, on our front end.
 
     Headless when ``headless=True``, when the environment variable ``NEUROPLASTIC_IVISIT_HEADLESS``
     is set (its value = the number of cycles, default 1), or outside a Jupyter kernel: then the
     simulation is initialised and run for ``steps`` cycles (default from the variable, else 1) by a
     recording :class:`HeadlessRunner`, which is returned. In a kernel the ipywidgets App is
-    displayed and returned, its widgets at the database's positions when it has some. ``fname``:
-    an IVISIT database whose values and timing for this simulation are loaded first (as IVISIT
-    loads its database); when None, a first command-line argument ending in ``.db`` is used, as
-    IVISIT takes ``sys.argv[1]``. The result is also kept in
-    ``neuroplastic.sim.ivisit.last_run``."""
+    displayed and returned, its widgets at the database's positions when it has some. The result
+    is also kept in ``neuroplastic.sim.ivisit.last_run``.
+
+    Parameters
+    ----------
+    fname : str, PathLike or None
+        An IVISIT database whose values and timing for this simulation are loaded first (as
+        IVISIT loads its database); when None, a first command-line argument ending in ``.db`` is
+        used, as IVISIT takes ``sys.argv[1]``.
+    sim : IVisit_Simulation or None
+        The simulation (default: IVISIT's example).
+    debuglevel, str_app_name, str_app_help, str_app_about
+        IVISIT's arguments (accepted for compatibility).
+    headless : bool or None
+        Force headless (True) or decide as above (None).
+    steps : int or None
+        Headless cycles.
+    source : str, Path or None
+        Where the directives are (default: the script).
+    store : Store or None
+        Configuration store of the runner / App.
+
+    Returns
+    -------
+    HeadlessRunner or App
+        The headless runner after ``steps`` cycles, or the live App.
+    """
     global last_run
     if sim is None:
         sim = IVisit_Simulation()
@@ -468,9 +654,16 @@ _ALIASES = ("ivisit", "ivisit.simulation", "ivisit.matplotlib")
 
 
 @contextlib.contextmanager
-def ivisit_imports():
-    """While active, ``import ivisit`` / ``ivisit.simulation`` / ``ivisit.matplotlib`` give this
-    module (previous entries of ``sys.modules`` are restored afterwards)."""
+def ivisit_imports() -> Iterator[ModuleType]:
+    """Context manager: ``import ivisit`` (and ``.simulation``, ``.matplotlib``) give this module.
+
+    Previous entries of ``sys.modules`` are restored afterwards.
+
+    Yields
+    ------
+    module
+        ``neuroplastic.sim.ivisit``.
+    """
     me = sys.modules[__name__]
     saved = {k: sys.modules.get(k) for k in _ALIASES}
     try:
@@ -485,11 +678,39 @@ def ivisit_imports():
                 sys.modules[k] = v
 
 
-def run_script(path, steps=1, headless=True, argv=()):
-    """Run an unchanged IVISIT script (``if __name__ == '__main__': IVisit_main(sim=sim)``) as
-    ``python path *argv`` would, and return what its ``IVisit_main`` returned (headless: the runner
-    after ``steps`` cycles). ``argv=[db]`` opens an IVISIT database, as IVISIT's command line
-    does."""
+def run_script(
+    path: str | os.PathLike, steps: int = 1, headless: bool = True, argv: Iterable[Any] = ()
+) -> HeadlessRunner | App:
+    """Run an unchanged IVISIT script as ``python path *argv`` would.
+
+    The script ends with ``if __name__ == '__main__': IVisit_main(sim=sim)``; ``argv=[db]`` opens
+    an IVISIT database, as IVISIT's command line does.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The script.
+    steps : int
+        Headless cycles >= 0.
+    headless : bool
+        Run headlessly (sets ``NEUROPLASTIC_IVISIT_HEADLESS`` while the script runs).
+    argv : iterable
+        Command-line arguments after the script name.
+
+    Returns
+    -------
+    HeadlessRunner or App
+        What the script's ``IVisit_main`` returned (headless: the runner after ``steps`` cycles).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` is not a file.
+    ValueError
+        If ``steps`` is not an int >= 0.
+    RuntimeError
+        If the script did not call ``IVisit_main``.
+    """
     global last_run
     path = Path(path)
     if not path.is_file():

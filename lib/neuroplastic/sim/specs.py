@@ -321,7 +321,8 @@ class DictSlider(ParamSpec):
         return {k: v.default for k, v in self.items.items()}
 
     @property
-    def default(self):
+    def default(self) -> dict:
+        """The initial dict key -> each item's default (as :meth:`default_value`)."""
         return self.default_value()
 
     def validate(self, name: str, value: Any, *, partial_base: dict | None = None) -> dict:
@@ -680,7 +681,8 @@ class Listed(ParamSpec):
         object.__setattr__(self, "items", items)
 
     @property
-    def default(self):
+    def default(self) -> tuple:
+        """The items' defaults, one per item."""
         return tuple(s.default for s in self.items)
 
     def default_value(self) -> tuple:
