@@ -201,6 +201,12 @@ def test_validation():
         recall(tab, cues, activation=KWTA(6), ane=ANE("oracle"), cue_key=(3, 0))
     with pytest.raises(ValueError, match="schedule"):
         recall(tab, cues, activation=KWTA(6), ane=ANE("calibrated"), cue_key=(3, 0))
+    with pytest.raises(ValueError, match="schedule must be a non-empty"):
+        ANE("calibrated", schedule=())
+    # the level engine fills in the layout's default activation like the fast path
+    default = recall(tab, cues, ane=ANE("oracle"), targets=X, cue_key=(3, 0))
+    explicit = recall(tab, cues, activation=KWTA(6), ane=ANE("oracle"), targets=X, cue_key=(3, 0))
+    assert np.array_equal(default.states, explicit.states)
     with pytest.raises(ValueError, match="cue_key"):
         recall(tab, cues, activation=KWTA(6))
     with pytest.raises(ValueError, match="posterior"):

@@ -52,8 +52,10 @@ class ANE:
         object.__setattr__(self, "n_calib", check_int("n_calib", self.n_calib, lo=1))
         if self.schedule is not None:
             s = tuple(float(x) for x in self.schedule)
-            if any(not np.isfinite(x) or x < 0 for x in s):
-                raise ValueError("schedule entries must be finite numbers >= 0")
+            if not s or any(not np.isfinite(x) or x < 0 for x in s):
+                raise ValueError(
+                    "schedule must be a non-empty sequence of finite numbers >= 0 (one per step)"
+                )
             object.__setattr__(self, "schedule", s)
 
     def check(self, rule: str, activation: Activation) -> None:

@@ -359,11 +359,11 @@ def _recall_levels(
     """The level engine of :func:`recall` (see the module doc); states uint8[Q, N]."""
     rule, layout = _source(source)
     N = layout.N
+    if activation is None:
+        activation = default_activation(layout)
     check_activation(activation, layout)
     T_max = check_int("T_max", T_max, lo=1, hi=10000)
     seed = check_seed(seed)
-    if activation is None:
-        activation = default_activation(layout)
     ane = ANE("none") if ane is None else ane
     ane.check(rule, activation)
     X = _as_dense(cues, N, "cues")
@@ -374,7 +374,9 @@ def _recall_levels(
     if ane.kind == "oracle" and T is None:
         raise ValueError("ane: oracle ANE needs targets")
     if ane.kind == "calibrated" and ane.schedule is None:
-        raise ValueError("ane: calibrated ANE needs a schedule (use ane.calibrate first)")
+        raise ValueError(
+            "ane: calibrated ANE needs a schedule (learn one with neuroplastic.assoc.calibrate)"
+        )
     Kexp = float(layout.K if K is None else K)
     kind = POTENTIAL_KIND.get(rule, "none")
     # activation -> kernel mode
