@@ -54,7 +54,11 @@ from .. import tables
 from .trained import trained_model
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import torch
     from IPython.display import Markdown
+    from matplotlib.figure import Figure
 
 BY_CONSTRUCTION = "by construction"
 MAIN = ("BP", "BP-nn", "KH", "KH-nn", "RR")
@@ -74,12 +78,34 @@ def _check_names(arg, names, available):
 # ---------------------------------------------------------------- models
 
 
-def load_models(cfg: dict, settings: dict, seed: int, X, y, data_id: str):
-    """Every model of the chapter: the main five and BP-unit for each seed of
-    ``settings["acc_seeds"]``, ``settings["robust_seeds"]`` and ``seed`` (from the trained-model
-    cache, or trained and stored); ablations A1–A3 (RR layers) for ``seed``; A4, A5 (readout-only
-    ablations on the cached RR layer) trained on ``X, y``.
-    Returns ``(models, status)``, both keyed by (name, seed)."""
+def load_models(
+    cfg: dict, settings: dict, seed: int, X: np.ndarray, y: np.ndarray, data_id: str
+) -> tuple[dict, dict]:
+    """Every model of the chapter, from the trained-model cache or trained and stored.
+
+    The main five and BP-unit for each seed of ``settings["acc_seeds"]``,
+    ``settings["robust_seeds"]`` and ``seed``; ablations A1–A3 (RR layers) for ``seed``; A4,
+    A5 (readout-only ablations on the cached RR layer) trained on ``X, y``.
+
+    Parameters
+    ----------
+    cfg : dict
+        {name: (kind, cfg)} as for :func:`.trained.trained_model`.
+    settings : dict
+        The chapter's profile (``acc_seeds``, ``robust_seeds``, ``ablations``, ...).
+    seed : int
+    X, y : numpy.ndarray
+        Training images float[n, 784] and labels int[n].
+    data_id : str
+        See :func:`.trained.resolve_data`.
+
+    Returns
+    -------
+    models : dict
+        {(name, seed): model}.
+    status : dict
+        {(name, seed): ``"hit"`` or ``"miss"``}.
+    """
     for key in ("acc_seeds", "robust_seeds", "ablations"):
         if key not in settings:
             raise ValueError(f"settings must have {key!r}")
@@ -108,7 +134,18 @@ def load_models(cfg: dict, settings: dict, seed: int, X, y, data_id: str):
 
 def kh_diagnostics(models: dict) -> pd.DataFrame:
     """Per KH / KH-nn model (name, seed): the median row 3-norm of its input weights (the
-    rule's fixed point is R = 1), the chosen readout β, its grid and whether β is on an edge."""
+    rule's fixed point is R = 1), the chosen readout β, its grid and whether β is on an
+    edge.
+
+    Parameters
+    ----------
+    models : dict
+        {(name, seed): model}.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     rows = []
     for (n, s), m in models.items():
         if n not in ("KH", "KH-nn"):
@@ -127,19 +164,55 @@ def kh_diagnostics(models: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def dead_mask(model, min_wins: int) -> np.ndarray:
+def dead_mask(model: torch.nn.Module, min_wins: int) -> np.ndarray:
     """Units with fewer than ``min_wins`` wins in the last epoch (competitive layers only;
-    all False for a model without win counts)."""
+    all False for a model without win counts).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+    min_wins : int
+        Wins per unit in the last epoch.
+
+    Returns
+    -------
+    numpy.ndarray
+        bool[K], one per hidden unit.
+    """
     lay = getattr(model, "layer", None)
     if lay is not None and hasattr(lay, "wins"):
         return dead_units(lay.wins, min_wins)
     return np.zeros(model.input_weights().shape[0], bool)
 
 
-def accuracy_table(models: dict, names, acc_seeds, seed: int, Xtr, ytr, Xte, yte) -> pd.DataFrame:
-    """Table 3.1: train/test accuracy (mean ± sd over ``acc_seeds`` for the main models, ``seed``
-    for ablations), the share of non-zero input synapses and of those ≥ 0.005·max, and the
-    recorded training time (s)."""
+def accuracy_table(
+    models: dict,
+    names: Sequence[str],
+    acc_seeds: Sequence[int],
+    seed: int,
+    Xtr: np.ndarray,
+    ytr: np.ndarray,
+    Xte: np.ndarray,
+    yte: np.ndarray,
+) -> pd.DataFrame:
+    """Table 3.1: train/test accuracy (mean ± sd over ``acc_seeds`` for the main models,
+    ``seed`` for ablations), the share of non-zero input synapses and of those ≥ 0.005·max,
+    and the recorded training time (s).
+
+    Parameters
+    ----------
+    models : dict
+        {(name, seed): model}.
+    names : sequence of str
+    acc_seeds : sequence of int
+    seed : int
+    Xtr, ytr, Xte, yte : numpy.ndarray
+        Training and test images float[n, 784] and labels int[n].
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     rows = []
     for name in names:
         seeds = list(acc_seeds) if name in MAIN else [seed]
@@ -161,8 +234,25 @@ def accuracy_table(models: dict, names, acc_seeds, seed: int, Xtr, ytr, Xte, yte
     return pd.DataFrame(rows)
 
 
-def mean_accuracy(models: dict, names, seeds, X, y) -> dict:
-    """{name: mean accuracy over ``seeds``} on (X, y)."""
+def mean_accuracy(
+    models: dict, names: Sequence[str], seeds: Sequence[int], X: np.ndarray, y: np.ndarray
+) -> dict:
+    """Mean accuracy of each model over ``seeds`` on (X, y).
+
+    Parameters
+    ----------
+    models : dict
+        {(name, seed): model}.
+    names : sequence of str
+    seeds : sequence of int
+    X, y : numpy.ndarray
+        Images and labels.
+
+    Returns
+    -------
+    dict
+        {name: accuracy in [0, 1]}.
+    """
     return {n: float(np.mean([models[n, s].accuracy(X, y) for s in seeds])) for n in names}
 
 
@@ -170,10 +260,33 @@ def mean_accuracy(models: dict, names, seeds, X, y) -> dict:
 
 
 def fit_table(
-    W, exclude_rows=None, modes=("layer", "unit"), x_mins=(0.005,), families=CONTEST
+    W: np.ndarray,
+    exclude_rows: np.ndarray | None = None,
+    modes: Sequence[str] = ("layer", "unit"),
+    x_mins: Sequence[float] = (0.005,),
+    families: Sequence[str] = CONTEST,
 ) -> pd.DataFrame:
     """compare_fits for each normalisation mode and x_min (absolute weights); degenerate fits
-    (a parameter on its bound) are flagged and left out of the AIC ranking."""
+    (a parameter on its bound) are flagged and left out of the AIC ranking.
+
+    Parameters
+    ----------
+    W : numpy.ndarray
+        Input weights float[K, D].
+    exclude_rows : numpy.ndarray, optional
+        bool[K]: units (rows) to leave out, e.g. dead ones.
+    modes : sequence of str, default ("layer", "unit")
+        Normalisation by the layer or the unit maximum.
+    x_mins : sequence of float, default (0.005,)
+        Lower cut-offs of the normalised weights.
+    families : sequence of str, default CONTEST
+        The distribution families compared.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (mode, x_min, family).
+    """
     out = []
     for mode in modes:
         for xm in x_mins:
@@ -185,9 +298,26 @@ def fit_table(
     return pd.concat(out, ignore_index=True)
 
 
-def fit_tables(M: dict, x_mins, min_wins: int, names=FIT_MODELS) -> dict:
-    """{name: fit_table} of |W| for each model in ``names``, dead units excluded; RR at every
-    x_min of ``x_mins``, the others at 0.005."""
+def fit_tables(
+    M: dict, x_mins: Sequence[float], min_wins: int, names: Sequence[str] = FIT_MODELS
+) -> dict:
+    """:func:`fit_table` of |W| for each model in ``names``, dead units excluded; RR at
+    every x_min of ``x_mins``, the others at 0.005.
+
+    Parameters
+    ----------
+    M : dict
+        {name: model} of the chapter's seed.
+    x_mins : sequence of float
+    min_wins : int
+        See :func:`dead_mask`.
+    names : sequence of str, default FIT_MODELS
+
+    Returns
+    -------
+    dict
+        {name: pandas.DataFrame}.
+    """
     _check_names("M", names, M)
     out = {}
     for name in names:
@@ -201,7 +331,17 @@ def fit_tables(M: dict, x_mins, min_wins: int, names=FIT_MODELS) -> dict:
 
 
 def fits_frame(fits: dict) -> pd.DataFrame:
-    """Table 3.2: every fit of every model, rounded for display."""
+    """Table 3.2: every fit of every model, rounded for display.
+
+    Parameters
+    ----------
+    fits : dict
+        From :func:`fit_tables`.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     t = pd.concat([f.assign(model=n) for n, f in fits.items()], ignore_index=True)
     cols = [
         "model",
@@ -229,12 +369,27 @@ def _sub(fits_m, mode, xm):
     return fits_m[(fits_m.normalisation == mode) & np.isclose(fits_m.x_min, xm)]
 
 
-def hump_table(M: dict, fits: dict, min_wins: int):
-    """The shape test for each model, normalisation and x_min: the best non-degenerate fit and
-    its KS D, whether the lognormal sits on a bound, and the interior mode of the density of
-    ln w (:func:`neuroplastic.competitive.fits.log_density_hump`).
-    Returns ``(table, c2_cases)`` with ``c2_cases[(mode, x_min)] = (best, hump, lognormal row)``
-    for RR (best is None when every fit is degenerate)."""
+def hump_table(M: dict, fits: dict, min_wins: int) -> tuple[pd.DataFrame, dict]:
+    """The shape test for each model, normalisation and x_min: the best non-degenerate fit
+    and its KS D, whether the lognormal sits on a bound, and the interior mode of the
+    density of ln w (:func:`neuroplastic.competitive.fits.log_density_hump`).
+
+    Parameters
+    ----------
+    M : dict
+        {name: model} of the chapter's seed.
+    fits : dict
+        From :func:`fit_tables`.
+    min_wins : int
+        See :func:`dead_mask`.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+    c2_cases : dict
+        ``c2_cases[(mode, x_min)] = (best, hump, lognormal row)`` for RR (best is None when
+        every fit is degenerate).
+    """
     rows, cases = [], {}
     for name, f in fits.items():
         for mode in ("layer", "unit"):
@@ -272,15 +427,41 @@ def hump_table(M: dict, fits: dict, min_wins: int):
 # ---------------------------------------------------------------- sparsity and Dale
 
 
-def dale_table(S, taus=TAUS) -> dict:
-    """{tau: D2(tau)} plus the soft index at tau = 0 under key 'soft'."""
+def dale_table(S: np.ndarray, taus: Sequence[float] = TAUS) -> dict:
+    """Dale index D2(τ) of the readout ``S`` at each τ, plus the soft index at τ = 0.
+
+    Parameters
+    ----------
+    S : numpy.ndarray
+        Readout weights (``model.readout_weights()``).
+    taus : sequence of float, default TAUS
+
+    Returns
+    -------
+    dict
+        {tau: D2(tau)} and the soft index under key ``"soft"``.
+    """
     out = {t: dale_outgoing(S, t)[0] for t in taus}
     out["soft"] = dale_outgoing(S, 0.0)[1]
     return out
 
 
-def sparsity_table(M: dict, dale: dict, taus=TAUS) -> pd.DataFrame:
-    """Silent fractions (exact, < 0.005·max), mean Hoyer index, D1, D2(τ) and the soft index."""
+def sparsity_table(M: dict, dale: dict, taus: Sequence[float] = TAUS) -> pd.DataFrame:
+    """Silent fractions (exact, < 0.005·max), mean Hoyer index, D1, D2(τ) and the soft
+    index, per model.
+
+    Parameters
+    ----------
+    M : dict
+        {name: model} of the chapter's seed.
+    dale : dict
+        {name: :func:`dale_table`}.
+    taus : sequence of float, default TAUS
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     rows = []
     for n, m in M.items():
         W = m.input_weights()
@@ -319,20 +500,40 @@ class FewShotResults:
 def few_shot_runs(
     M: dict,
     cfg: dict,
-    Xtr,
-    ytr,
-    Xte,
-    yte,
+    Xtr: np.ndarray,
+    ytr: np.ndarray,
+    Xte: np.ndarray,
+    yte: np.ndarray,
     settings: dict,
     seed: int,
-    bp_lr_grid=(3e-4, 1e-3, 3e-3),
-    rr_eta_grid=(0.1, 0.5, 2.0),
+    bp_lr_grid: Sequence[float] = (3e-4, 1e-3, 3e-3),
+    rr_eta_grid: Sequence[float] = (0.1, 0.5, 2.0),
 ) -> FewShotResults:
-    """Variants U (cached unsupervised layers, readout on the shots) and S (layers trained on
-    the shots), then the two robustness variants of C6 on shots ≤ 10: learning rates re-chosen
-    for the few-shot regime on a validation split (RR's grid at least as large as BP's) and
-    RR's readout by the exact delta rule. ``settings``: shots, fewshot_seeds, fewshot_steps,
-    fewshot_backend, tune_seeds."""
+    """Few-shot learning: variants U (cached unsupervised layers, readout on the shots) and
+    S (layers trained on the shots), then the two robustness variants of C6 on shots ≤ 10:
+    learning rates re-chosen for the few-shot regime on a validation split (RR's grid at
+    least as large as BP's) and RR's readout by the exact delta rule.
+
+    Parameters
+    ----------
+    M : dict
+        {name: model} of the chapter's seed.
+    cfg : dict
+        {name: (kind, cfg)}.
+    Xtr, ytr, Xte, yte : numpy.ndarray
+        Training and test images float[n, 784] and labels int[n].
+    settings : dict
+        shots, fewshot_seeds, fewshot_steps, fewshot_backend, tune_seeds.
+    seed : int
+    bp_lr_grid : sequence of float, default (3e-4, 1e-3, 3e-3)
+        BP's readout learning rates.
+    rr_eta_grid : sequence of float, default (0.1, 0.5, 2.0)
+        RR's readout rates η.
+
+    Returns
+    -------
+    FewShotResults
+    """
     for key in ("shots", "fewshot_seeds", "fewshot_steps", "fewshot_backend", "tune_seeds"):
         if key not in settings:
             raise ValueError(f"settings must have {key!r}")
@@ -467,7 +668,17 @@ def few_shot_runs(
 
 
 def few_shot_diff_table(diffs: dict) -> pd.DataFrame:
-    """One row per variant and setting: RR − BP in pp with its 95 % CI."""
+    """One row per variant and setting: RR − BP in pp with its 95 % CI.
+
+    Parameters
+    ----------
+    diffs : dict
+        ``FewShotResults.diffs``.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     return pd.DataFrame(
         [
             {
@@ -492,13 +703,43 @@ def _min_over(tables):
 
 
 def attack_suite(
-    models: dict, x, y, eps_grid, restarts=1, seed=0, source="BP", pgd200_eps=0.1, batch_size=1000
+    models: dict,
+    x: np.ndarray,
+    y: np.ndarray,
+    eps_grid: Sequence[float],
+    restarts: int = 1,
+    seed: int = 0,
+    source: str = "BP",
+    pgd200_eps: float = 0.1,
+    batch_size: int = 1000,
 ) -> dict:
     """FGSM and PGD-40 curves for every model (RR: min over exact / BPDA / frozen threshold;
     KH: min over cross-entropy and its own loss), PGD-200 at ``pgd200_eps``, transfer from
-    ``source`` and the five masking checks. Returns {"fgsm", "pgd": DataFrame (eps x model),
-    "transfer": DataFrame, "pgd200": {model: (acc40, acc200)}, "checks": {model: {...}},
-    "variants": {model: {variant: DataFrame}}}."""
+    ``source`` and the five masking checks.
+
+    Parameters
+    ----------
+    models : dict
+        {name: model}.
+    x, y : numpy.ndarray
+        The attacked images and labels.
+    eps_grid : sequence of float
+        Perturbation sizes ε (L∞, pixel scale).
+    restarts : int, default 1
+        PGD random restarts.
+    seed : int, default 0
+    source : str, default "BP"
+        The model whose adversarial examples are transferred.
+    pgd200_eps : float, default 0.1
+    batch_size : int, default 1000
+
+    Returns
+    -------
+    dict
+        ``"fgsm"``, ``"pgd"``: DataFrame (eps x model); ``"transfer"``: DataFrame;
+        ``"pgd200"``: {model: (acc40, acc200)}; ``"checks"``: {model: {...}};
+        ``"variants"``: {model: {variant: DataFrame}}.
+    """
     if source not in models:
         raise ValueError(f"source must be one of {sorted(models)}; got {source!r}")
     eps_grid = [float(e) for e in eps_grid]
@@ -553,7 +794,17 @@ def attack_suite(
 
 
 def checks_frame(checks: dict) -> pd.DataFrame:
-    """The masking checks as rows (model, check, result pass / n/a / FAIL, detail)."""
+    """The masking checks as rows (model, check, result pass / n/a / FAIL, detail).
+
+    Parameters
+    ----------
+    checks : dict
+        ``attack_suite(...)["checks"]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     rows = []
     for name, cs in checks.items():
         for cid, (ok, detail) in cs.items():
@@ -569,12 +820,36 @@ def checks_frame(checks: dict) -> pd.DataFrame:
 
 
 def possibly_masked(checks_for_model: dict) -> bool:
-    """True when any masking check of one model failed (n/a does not count)."""
+    """True when any masking check of one model failed (n/a does not count).
+
+    Parameters
+    ----------
+    checks_for_model : dict
+        {check: (ok True/False/None, detail)}.
+
+    Returns
+    -------
+    bool
+    """
     return any(ok is False for ok, _ in checks_for_model.values())
 
 
-def attack_table(suite: dict, names, masked: dict, eps: float = 0.1) -> pd.DataFrame:
-    """Table 3.3: clean, FGSM, PGD-40, PGD-200 and transfer accuracy (%) at ``eps``."""
+def attack_table(suite: dict, names: Sequence[str], masked: dict, eps: float = 0.1) -> pd.DataFrame:
+    """Table 3.3: clean, FGSM, PGD-40, PGD-200 and transfer accuracy (%) at ``eps``.
+
+    Parameters
+    ----------
+    suite : dict
+        From :func:`attack_suite`.
+    names : sequence of str
+    masked : dict
+        {name: :func:`possibly_masked`}.
+    eps : float, default 0.1
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     pg, fg = suite["pgd"].set_index("eps"), suite["fgsm"].set_index("eps")
     tr = suite["transfer"].set_index("eps")
 
@@ -598,12 +873,38 @@ def attack_table(suite: dict, names, masked: dict, eps: float = 0.1) -> pd.DataF
 
 
 def robustness_by_seed(
-    models: dict, x, y, eps_list=(0.1,), restarts=2, attack_seed=0, iters=40, batch_size=1000
+    models: dict,
+    x: np.ndarray,
+    y: np.ndarray,
+    eps_list: Sequence[float] = (0.1,),
+    restarts: int = 2,
+    attack_seed: int = 0,
+    iters: int = 40,
+    batch_size: int = 1000,
 ) -> pd.DataFrame:
     """PGD accuracy (minimum over :func:`attack_options`) of every model at each eps.
-    ``models``: {(name, training seed): model}; every model is attacked on the same images
-    with the same attack seed, so differences between training seeds are the models' own.
-    Returns a DataFrame (model, seed, eps, accuracy, variant) with the weakest variant."""
+
+    Every model is attacked on the same images with the same attack seed, so differences
+    between training seeds are the models' own.
+
+    Parameters
+    ----------
+    models : dict
+        {(name, training seed): model}.
+    x, y : numpy.ndarray
+        The attacked images and labels.
+    eps_list : sequence of float, default (0.1,)
+    restarts : int, default 2
+    attack_seed : int, default 0
+    iters : int, default 40
+        PGD iterations.
+    batch_size : int, default 1000
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns model, seed, eps, accuracy, variant (the weakest variant).
+    """
     rows = []
     for (name, s), m in models.items():
         for eps in eps_list:
@@ -637,8 +938,26 @@ def robustness_by_seed(
 
 
 def paired_margin(table: pd.DataFrame, method: str, baseline: str, eps: float) -> dict:
-    """Mean, sd, min and per-seed values of accuracy(method) - accuracy(baseline) at ``eps``,
-    paired by training seed (seeds present for both)."""
+    """accuracy(method) - accuracy(baseline) at ``eps``, paired by training seed (seeds
+    present for both).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`robustness_by_seed`.
+    method, baseline : str
+    eps : float
+
+    Returns
+    -------
+    dict
+        ``mean``, ``sd``, ``min``, ``n`` and ``per_seed`` ({seed: difference}).
+
+    Raises
+    ------
+    ValueError
+        If no seed is present for both.
+    """
     t = table[np.isclose(table["eps"], eps)].pivot(index="seed", columns="model", values="accuracy")
     if {method, baseline} <= set(t.columns):
         d = (t[method] - t[baseline]).dropna()
@@ -668,11 +987,41 @@ class RobustRuns:
 
 
 def robust_runs(
-    models: dict, cfg: dict, Xtr, ytr, x, y, robust_seeds, eps_list, restarts: int, attack_seed: int
+    models: dict,
+    cfg: dict,
+    Xtr: np.ndarray,
+    ytr: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    robust_seeds: Sequence[int],
+    eps_list: Sequence[float],
+    restarts: int,
+    attack_seed: int,
 ) -> RobustRuns:
-    """C4's protocol: every model of :data:`ROBUST` for every training seed, plus *RR-tuned*
-    (RR's readout rate η chosen on validation over at least as many values as KH's β grid),
-    attacked by :func:`robustness_by_seed` with ``max(2, restarts)`` restarts."""
+    """C4's protocol: every model of :data:`ROBUST` for every training seed, plus
+    *RR-tuned* (RR's readout rate η chosen on validation over at least as many values as
+    KH's β grid), attacked by :func:`robustness_by_seed` with ``max(2, restarts)``
+    restarts.
+
+    Parameters
+    ----------
+    models : dict
+        {(name, seed): model}.
+    cfg : dict
+        {name: (kind, cfg)}.
+    Xtr, ytr : numpy.ndarray
+        Training data (for RR-tuned's readout).
+    x, y : numpy.ndarray
+        The attacked images and labels.
+    robust_seeds : sequence of int
+    eps_list : sequence of float
+    restarts : int
+    attack_seed : int
+
+    Returns
+    -------
+    RobustRuns
+    """
     _check_names("models", [(n, s) for n in ROBUST for s in robust_seeds], models)
     n_beta = max(len(models[n, s].beta_search.grid) for n in ("KH", "KH-nn") for s in robust_seeds)
     tuned, search = {}, {}
@@ -689,7 +1038,17 @@ def robust_runs(
 
 
 def seed_table(table: pd.DataFrame) -> pd.DataFrame:
-    """PGD accuracy (%) per (eps, model) and training seed, with mean and sd."""
+    """PGD accuracy (%) per (eps, model) and training seed, with mean and sd.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``RobustRuns.table``.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     w = table.pivot_table(index=["eps", "model"], columns="seed", values="accuracy")
     w["mean"], w["sd"] = w.mean(axis=1), w.std(axis=1, ddof=1)
     return (100 * w).round(1)
@@ -698,9 +1057,34 @@ def seed_table(table: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- representations
 
 
-def representation_summary(H, W, X, y, Xc=None, yc=None) -> dict:
+def representation_summary(
+    H: np.ndarray,
+    W: np.ndarray,
+    X: np.ndarray,
+    y: np.ndarray,
+    Xc: np.ndarray | None = None,
+    yc: np.ndarray | None = None,
+) -> dict:
     """Mean SI, mean unit-label information (bits), mean lifetime sparseness, mean
-    kernel-prototype cosine (class means from ``Xc, yc``, default X, y)."""
+    kernel-prototype cosine (class means from ``Xc, yc``, default X, y).
+
+    Parameters
+    ----------
+    H : numpy.ndarray
+        Hidden activities float[n, K] on ``X``.
+    W : numpy.ndarray
+        Input weights float[K, D].
+    X, y : numpy.ndarray
+        Images and labels.
+    Xc, yc : numpy.ndarray, optional
+        Images and labels for the class means.
+
+    Returns
+    -------
+    dict
+        ``SI``, ``info_bits``, ``lifetime_sparseness``, ``kernel_class_cosine`` and
+        ``active_units`` (units active on at least one image).
+    """
     si = class_selectivity(H, y)
     ls = lifetime_sparseness(H)
     cos = kernel_prototype_cosine(W, X if Xc is None else Xc, y if yc is None else yc)
@@ -713,9 +1097,33 @@ def representation_summary(H, W, X, y, Xc=None, yc=None) -> dict:
     }
 
 
-def snapshot_table(rr_model, kh_model, Xte, yte, Xtr, ytr, epochs, last: dict) -> pd.DataFrame:
-    """:func:`representation_summary` of RR's and KH-nn's training snapshots at ``epochs``
-    (and at their last epoch, ``last = {"RR": E_rr, "KH-nn": E_kh}``)."""
+def snapshot_table(
+    rr_model: torch.nn.Module,
+    kh_model: torch.nn.Module,
+    Xte: np.ndarray,
+    yte: np.ndarray,
+    Xtr: np.ndarray,
+    ytr: np.ndarray,
+    epochs: Sequence[int],
+    last: dict,
+) -> pd.DataFrame:
+    """:func:`representation_summary` of RR's and KH-nn's training snapshots at
+    ``epochs`` and at their last epoch.
+
+    Parameters
+    ----------
+    rr_model, kh_model : torch.nn.Module
+        RR and KH-nn, with their layers' snapshots.
+    Xte, yte, Xtr, ytr : numpy.ndarray
+        Test data, and training data for the class means.
+    epochs : sequence of int
+    last : dict
+        ``{"RR": E_rr, "KH-nn": E_kh}``: the last epochs.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     rows = []
     for e, (Ws, bs) in sorted(rr_model.layer.snapshots.items()):
         if e in epochs or e == last["RR"]:
@@ -743,9 +1151,35 @@ def snapshot_table(rr_model, kh_model, Xte, yte, Xtr, ytr, epochs, last: dict) -
 # ---------------------------------------------------------------- ablations
 
 
-def ablation_table(M: dict, names, dale: dict, fits: dict, Xte, yte, min_wins: int):
-    """Table 3.4: test accuracy, C1's silent fraction, D1, D2(0.1) and (for RR and the layer
-    ablations A1–A3) C2's best non-degenerate family per normalisation at x_min = 0.005."""
+def ablation_table(
+    M: dict,
+    names: Sequence[str],
+    dale: dict,
+    fits: dict,
+    Xte: np.ndarray,
+    yte: np.ndarray,
+    min_wins: int,
+) -> pd.DataFrame:
+    """Table 3.4: test accuracy, C1's silent fraction, D1, D2(0.1) and (for RR and the
+    layer ablations A1–A3) C2's best non-degenerate family per normalisation at
+    x_min = 0.005.
+
+    Parameters
+    ----------
+    M : dict
+        {name: model} of the chapter's seed.
+    names : sequence of str
+    dale : dict
+        {name: :func:`dale_table`}.
+    fits : dict
+        From :func:`fit_tables`.
+    Xte, yte : numpy.ndarray
+    min_wins : int
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     rows = []
     for n in names:
         W = M[n].input_weights()
@@ -796,10 +1230,10 @@ def _pp(v):
 
 def check_claims(
     *,
-    M,
-    models,
-    dale,
-    c2_cases,
+    M: dict,
+    models: dict,
+    dale: dict,
+    c2_cases: dict,
     rob: RobustRuns,
     masked_rr: bool,
     acc: dict,
@@ -809,20 +1243,52 @@ def check_claims(
     act_rr: float,
     n_hidden: int,
     snaps: pd.DataFrame,
-    acc_seeds,
-    robust_eps,
-) -> list:
-    """Claims C1–C8 under the verdict rules declared before running, as :class:`ClaimCheck`.
+    acc_seeds: Sequence[int],
+    robust_eps: Sequence[float],
+) -> list[ClaimCheck]:
+    """Claims C1–C8 under the verdict rules declared before running.
 
     C1: RR's exact silent fraction ≥ 0.5. C2 (per normalisation and x_min): the best
-    non-degenerate fit is lognormal, its KS D ≤ 0.05 and the density of ln w has an interior
-    mode. C3a: D1 = 1, by construction. C3b (per readout): D2(0.1) ≥ 0.5 and ≥ BP's + 0.3.
-    C4 (RR and RR-tuned, per eps): the mean paired PGD margin over every baseline ≥ 10 pp and
-    RR's masking checks passed. C5: test accuracy RR ≥ BP; train–test gap RR ≤ BP.
-    C6 (U, S; per setting): RR − BP ≥ 2 pp over shots ≤ 10 and the CI's lower end > 0.
-    C7: kernels ≥ 50 % silent; the activity half by construction (k-WTA).
-    C8: SI (end ≥ epoch 1 + 0.1 and > BP's); unit-label information (end ≥ 1.1 × epoch 1 and
-    > BP's)."""
+    non-degenerate fit is lognormal, its KS D ≤ 0.05 and the density of ln w has an
+    interior mode. C3a: D1 = 1, by construction. C3b (per readout): D2(0.1) ≥ 0.5 and ≥
+    BP's + 0.3. C4 (RR and RR-tuned, per eps): the mean paired PGD margin over every
+    baseline ≥ 10 pp and RR's masking checks passed. C5: test accuracy RR ≥ BP; train–test
+    gap RR ≤ BP. C6 (U, S; per setting): RR − BP ≥ 2 pp over shots ≤ 10 and the CI's lower
+    end > 0. C7: kernels ≥ 50 % silent; the activity half by construction (k-WTA). C8: SI
+    (end ≥ epoch 1 + 0.1 and > BP's); unit-label information (end ≥ 1.1 × epoch 1 and >
+    BP's).
+
+    Parameters
+    ----------
+    M : dict
+        {name: model} of the chapter's seed.
+    models : dict
+        {(name, seed): model}.
+    dale : dict
+        {name: :func:`dale_table`}.
+    c2_cases : dict
+        From :func:`hump_table`.
+    rob : RobustRuns
+    masked_rr : bool
+        Whether RR's attacks are possibly masked.
+    acc, tr_acc : dict
+        Mean test and training accuracy per model.
+    few : FewShotResults
+    rep : dict
+        {name: :func:`representation_summary`}.
+    act_rr : float
+        RR's fraction of non-zero hidden activities on the test set.
+    n_hidden : int
+        Hidden units K.
+    snaps : pandas.DataFrame
+        From :func:`snapshot_table`.
+    acc_seeds : sequence of int
+    robust_eps : sequence of float
+
+    Returns
+    -------
+    list of ClaimCheck
+    """
     out = []
     Wrr = M["RR"].input_weights()
     sil_rr, sil_bp = silent_fraction(Wrr), silent_fraction(M["BP"].input_weights())
@@ -1072,9 +1538,14 @@ def md_table(df: pd.DataFrame, digits: int = 3, index: bool = False) -> Markdown
     return tables.md_table(df, digits, index, floats="trim")
 
 
-def rr_schematic():
-    """A block diagram of RR (our reconstruction): the input layer, the local readout and the
-    slow processes. Returns the figure."""
+def rr_schematic() -> Figure:
+    """A block diagram of RR (our reconstruction): the input layer, the local readout and
+    the slow processes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(9, 3.6))
@@ -1135,9 +1606,24 @@ def _kernel_grid(ax, W, dead, title, n=10):
     ax.set_axis_off()
 
 
-def plot_kernels(M: dict, min_wins: int, names=("RR", "KH-nn", "BP-nn", "KH", "BP")):
-    """The first 100 input kernels of each model (each scaled to its own maximum), dead units
-    framed in red."""
+def plot_kernels(
+    M: dict, min_wins: int, names: Sequence[str] = ("RR", "KH-nn", "BP-nn", "KH", "BP")
+) -> Figure:
+    """The first 100 input kernels of each model (each scaled to its own maximum), dead
+    units framed in red.
+
+    Parameters
+    ----------
+    M : dict
+        {name: model} of the chapter's seed.
+    min_wins : int
+        See :func:`dead_mask`.
+    names : sequence of str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     _check_names("M", names, M)
@@ -1157,9 +1643,23 @@ def _log_ticks(ax, axis="x"):
     a.set_minor_formatter(NullFormatter())
 
 
-def plot_weight_fits(M: dict, fits: dict, min_wins: int, x_min: float = 0.005):
-    """Log-binned densities of the normalised weights ≥ ``x_min`` (layer-max, unit-max) with the
-    fitted truncated densities (dotted: degenerate)."""
+def plot_weight_fits(M: dict, fits: dict, min_wins: int, x_min: float = 0.005) -> Figure:
+    """Log-binned densities of the normalised weights ≥ ``x_min`` (layer-max, unit-max)
+    with the fitted truncated densities (dotted: degenerate).
+
+    Parameters
+    ----------
+    M : dict
+        {name: model} of the chapter's seed.
+    fits : dict
+        From :func:`fit_tables`.
+    min_wins : int
+    x_min : float, default 0.005
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     colors = {
@@ -1212,9 +1712,22 @@ def plot_weight_fits(M: dict, fits: dict, min_wins: int, x_min: float = 0.005):
     return fig
 
 
-def plot_silent_dale(M: dict, dale: dict, taus=TAUS):
-    """Left: silent fraction per epoch of RR, A1, A2 (solid: exactly 0; dotted: < 0.005·max).
-    Right: D2(τ) of RR, KH-nn, BP-nn, BP and A4."""
+def plot_silent_dale(M: dict, dale: dict, taus: Sequence[float] = TAUS) -> Figure:
+    """Left: silent fraction per epoch of RR, A1, A2 (solid: exactly 0; dotted:
+    < 0.005·max). Right: D2(τ) of RR, KH-nn, BP-nn, BP and A4.
+
+    Parameters
+    ----------
+    M : dict
+        {name: model} of the chapter's seed.
+    dale : dict
+        {name: :func:`dale_table`}.
+    taus : sequence of float, default TAUS
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.6))
@@ -1235,9 +1748,19 @@ def plot_silent_dale(M: dict, dale: dict, taus=TAUS):
     return fig
 
 
-def plot_fewshot(curves: dict):
+def plot_fewshot(curves: dict) -> Figure:
     """Test accuracy (mean ± sd over shot draws) against shots per class, one panel per
-    variant."""
+    variant.
+
+    Parameters
+    ----------
+    curves : dict
+        ``FewShotResults.curves``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FixedLocator, NullLocator
 
@@ -1265,8 +1788,21 @@ def plot_fewshot(curves: dict):
     return fig
 
 
-def plot_attacks(suite: dict, names, masked: dict):
-    """FGSM, PGD-40 and transfer-from-BP accuracy against ε; dashed: possibly masked."""
+def plot_attacks(suite: dict, names: Sequence[str], masked: dict) -> Figure:
+    """FGSM, PGD-40 and transfer-from-BP accuracy against ε; dashed: possibly masked.
+
+    Parameters
+    ----------
+    suite : dict
+        From :func:`attack_suite`.
+    names : sequence of str
+    masked : dict
+        {name: :func:`possibly_masked`}.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), sharey=True)
@@ -1285,9 +1821,26 @@ def plot_attacks(suite: dict, names, masked: dict):
     return fig
 
 
-def plot_representation(H: dict, y, snaps: pd.DataFrame, names=("RR", "KH-nn", "BP")):
+def plot_representation(
+    H: dict, y: np.ndarray, snaps: pd.DataFrame, names: Sequence[str] = ("RR", "KH-nn", "BP")
+) -> Figure:
     """Left: class selectivity of the hidden units. Right: mean SI (solid) and mean
-    kernel–class-mean cosine (dashed) over training snapshots."""
+    kernel–class-mean cosine (dashed) over training snapshots.
+
+    Parameters
+    ----------
+    H : dict
+        {name: hidden activities float[n, K]}.
+    y : numpy.ndarray
+        Labels int[n].
+    snaps : pandas.DataFrame
+        From :func:`snapshot_table`.
+    names : sequence of str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.6))
@@ -1306,8 +1859,19 @@ def plot_representation(H: dict, y, snaps: pd.DataFrame, names=("RR", "KH-nn", "
     return fig
 
 
-def plot_seed_spread(table: pd.DataFrame):
-    """PGD accuracy of every model per training seed (dots) and the mean (bar), one panel per ε."""
+def plot_seed_spread(table: pd.DataFrame) -> Figure:
+    """PGD accuracy of every model per training seed (dots) and the mean (bar), one panel
+    per ε.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``RobustRuns.table``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     eps = sorted(table.eps.unique())
@@ -1326,8 +1890,19 @@ def plot_seed_spread(table: pd.DataFrame):
     return fig
 
 
-def plot_variants(variants: pd.DataFrame):
-    """One row per (claim, variant), coloured by its verdict: the variants table as a chart."""
+def plot_variants(variants: pd.DataFrame) -> Figure:
+    """One row per (claim, variant), coloured by its verdict: the variants table as a
+    chart.
+
+    Parameters
+    ----------
+    variants : pandas.DataFrame
+        ``Claims.variants_frame()``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     colors = {
@@ -1358,10 +1933,26 @@ def plot_variants(variants: pd.DataFrame):
     return fig
 
 
-def claim_group_table(claims: pd.DataFrame, variants: pd.DataFrame, ids) -> pd.DataFrame:
+def claim_group_table(
+    claims: pd.DataFrame, variants: pd.DataFrame, ids: Sequence[str]
+) -> pd.DataFrame:
     """The verdict table of one claim group: one row per variant (id, variant, verdict,
-    evidence); a claim checked without variants gets one row with its own verdict and evidence.
-    ``claims``: ``Claims.frame()`` (indexed by id); ``variants``: ``Claims.variants_frame()``."""
+    evidence); a claim checked without variants gets one row with its own verdict and
+    evidence.
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        ``Claims.frame()`` (indexed by id).
+    variants : pandas.DataFrame
+        ``Claims.variants_frame()``.
+    ids : sequence of str
+        The group's claim ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     _check_names("claims", ids, claims.index)
     rows = []
     for cid in ids:
