@@ -28,13 +28,19 @@ measures it applies after each phase (accuracies are fractions):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
+from numpy.typing import ArrayLike
 
 from ..validation import check_int, check_seed, torch_generator
 from .continuation import clone_model, model_kind
+
+if TYPE_CHECKING:
+    from .models import BPNet, KHClassifier, RRClassifier
 
 __all__ = [
     "ContinualResult",
@@ -61,9 +67,30 @@ def _labels(name, y):
     return y.astype(np.int64, copy=False)
 
 
-def class_split(y, old=OLD, new=NEW):
-    """``(idx_old, idx_new)``: sorted indices of the examples whose label is in ``old`` / ``new``.
-    ``old`` and ``new`` must be disjoint and together cover every label present in ``y``."""
+def class_split(
+    y: ArrayLike, old: Iterable[int] = OLD, new: Iterable[int] = NEW
+) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the examples of the old and of the new classes.
+
+    Parameters
+    ----------
+    y : array_like
+        1-d integer labels.
+    old, new : iterable of int
+        Disjoint, non-empty class sets that together cover every label present in ``y``.
+
+    Returns
+    -------
+    idx_old, idx_new : np.ndarray
+        Sorted indices into ``y``.
+
+    Raises
+    ------
+    TypeError
+        If ``y`` is not a 1-d integer array.
+    ValueError
+        If the class sets are empty, overlap or miss a label.
+    """
     y = _labels("y", y)
     old, new = tuple(int(c) for c in old), tuple(int(c) for c in new)
     if not old or not new:
@@ -78,8 +105,26 @@ def class_split(y, old=OLD, new=NEW):
     return np.flatnonzero(np.isin(y, old)), np.flatnonzero(np.isin(y, new))
 
 
-def forgetting(before, after) -> float:
-    """``before - after`` (accuracy points lost; negative = improved)."""
+def forgetting(before: float, after: float) -> float:
+    """Forgetting ``F = before - after`` in accuracy units (fractions; negative = improved).
+
+    Parameters
+    ----------
+    before, after : float
+        Accuracies in [0, 1].
+
+    Returns
+    -------
+    float
+        In [-1, 1].
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a number.
+    ValueError
+        If an argument lies outside [0, 1].
+    """
     for name, v in (("before", before), ("after", after)):
         if not isinstance(v, (int, float, np.floating, np.integer)) or isinstance(v, bool):
             raise TypeError(f"{name} must be a number, got {type(v).__name__}")
@@ -88,8 +133,24 @@ def forgetting(before, after) -> float:
     return float(before) - float(after)
 
 
-def synapse_turnover(W_before, W_after) -> tuple[int, int]:
-    """``(grown, lost)``: synapses silent before and non-silent after, and the reverse."""
+def synapse_turnover(W_before: ArrayLike, W_after: ArrayLike) -> tuple[int, int]:
+    """Synapses grown (silent -> non-silent) and lost (non-silent -> silent).
+
+    Parameters
+    ----------
+    W_before, W_after : array_like
+        2-d weights of equal shape.
+
+    Returns
+    -------
+    grown, lost : int
+        Synapse counts.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ or are not 2-d.
+    """
     A, B = np.asarray(W_before), np.asarray(W_after)
     if A.shape != B.shape or A.ndim != 2:
         raise ValueError(
@@ -98,9 +159,28 @@ def synapse_turnover(W_before, W_after) -> tuple[int, int]:
     return int(((A == 0) & (B != 0)).sum()), int(((A != 0) & (B == 0)).sum())
 
 
-def preferred_classes(H, y, n_classes: int = 10) -> np.ndarray:
-    """Per hidden unit: the class with the largest mean activity, ``-1`` for a unit silent on
-    every example."""
+def preferred_classes(H: ArrayLike, y: ArrayLike, n_classes: int = 10) -> np.ndarray:
+    """Per hidden unit the class with the largest mean activity, argmax_c mean_{y_i = c} H[i].
+
+    Parameters
+    ----------
+    H : array_like
+        Activities [examples, units].
+    y : array_like
+        Labels, one per row.
+    n_classes : int
+        Number of classes.
+
+    Returns
+    -------
+    np.ndarray
+        int [units]; ``-1`` for a unit silent on every example.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``H``, ``y`` or ``n_classes`` is malformed.
+    """
     H = np.asarray(H, dtype=np.float64)
     y = _labels("y", y)
     if H.ndim != 2 or H.shape[0] != y.size:
@@ -114,8 +194,31 @@ def preferred_classes(H, y, n_classes: int = 10) -> np.ndarray:
     return pref
 
 
-def units_moved(pref_before, pref_after, old=OLD, new=NEW) -> int:
-    """Units whose preferred class went from a class in ``old`` to a class in ``new``."""
+def units_moved(
+    pref_before: ArrayLike,
+    pref_after: ArrayLike,
+    old: Iterable[int] = OLD,
+    new: Iterable[int] = NEW,
+) -> int:
+    """Number of units whose preferred class went from a class in ``old`` to one in ``new``.
+
+    Parameters
+    ----------
+    pref_before, pref_after : array_like
+        Preferred classes (:func:`preferred_classes`), equal shapes.
+    old, new : iterable of int
+        The class sets.
+
+    Returns
+    -------
+    int
+        Unit count.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ.
+    """
     a, b = np.asarray(pref_before), np.asarray(pref_after)
     if a.shape != b.shape:
         raise ValueError("pref_before and pref_after must have equal shape")
@@ -123,19 +226,48 @@ def units_moved(pref_before, pref_after, old=OLD, new=NEW) -> int:
 
 
 def linear_probe(
-    H_train,
-    y_train,
-    H_test,
-    y_test,
-    seed=0,
+    H_train: ArrayLike,
+    y_train: ArrayLike,
+    H_test: ArrayLike,
+    y_test: ArrayLike,
+    seed: int | np.random.Generator = 0,
     epochs: int = 30,
     lr: float = 0.1,
     batch_size: int = 100,
     n_classes: int = 10,
 ) -> np.ndarray:
-    """Per-class test accuracy of a fresh softmax readout on z-scored codes, trained by the exact
-    delta rule (minibatch SGD on cross-entropy, zero init). Classes absent from ``y_test`` get
-    NaN."""
+    """Per-class test accuracy of a fresh softmax readout on z-scored codes.
+
+    Trained by the exact delta rule, Delta S = -lr (softmax(z) - onehot(y)) h^T / B (minibatch
+    SGD on cross-entropy, zero init); constant units are dropped.
+
+    Parameters
+    ----------
+    H_train, H_test : array_like
+        Codes [examples, units], equal widths.
+    y_train, y_test : array_like
+        Labels, one per row.
+    seed : int or np.random.Generator
+        Seed of the batch order.
+    epochs : int
+        Passes through the training codes.
+    lr : float
+        Learning rate (> 0).
+    batch_size : int
+        Examples per minibatch.
+    n_classes : int
+        Number of classes.
+
+    Returns
+    -------
+    np.ndarray
+        Accuracy (fraction) per class, [n_classes]; NaN for classes absent from ``y_test``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the codes, labels or parameters are malformed.
+    """
     A, B = np.asarray(H_train, dtype=np.float64), np.asarray(H_test, dtype=np.float64)
     ytr, yte = _labels("y_train", y_train), _labels("y_test", y_test)
     if A.ndim != 2 or B.ndim != 2 or A.shape[1] != B.shape[1]:
@@ -171,9 +303,34 @@ def linear_probe(
     )
 
 
-def masked_accuracy(model, X, y, classes) -> float:
-    """Accuracy on the examples of ``X, y`` whose label is in ``classes``, predicting the argmax
-    of the logits over ``classes`` only (a masked, task-incremental head)."""
+def masked_accuracy(
+    model: BPNet | KHClassifier | RRClassifier, X: ArrayLike, y: ArrayLike, classes: Iterable[int]
+) -> float:
+    """Accuracy of a masked, task-incremental head on the examples of ``classes``.
+
+    The prediction is argmax_{c in classes} logits_c(x).
+
+    Parameters
+    ----------
+    model : BPNet, KHClassifier or RRClassifier
+        A model on the CPU.
+    X : array_like
+        Images [N, D].
+    y : array_like
+        Labels [N].
+    classes : iterable of int
+        The task's classes.
+
+    Returns
+    -------
+    float
+        Fraction correct on the examples whose label is in ``classes``.
+
+    Raises
+    ------
+    ValueError
+        If ``classes`` is empty or out of range or no example has a label in it.
+    """
     cls = np.array(sorted({int(c) for c in classes}), dtype=np.int64)
     if cls.size == 0:
         raise ValueError("classes must name at least one class")
@@ -189,9 +346,30 @@ def masked_accuracy(model, X, y, classes) -> float:
     return float((pred == y[m]).mean())
 
 
-def with_readout_of(features_model, head_model):
-    """A copy of ``features_model`` whose readout is that of ``head_model`` (same kind and
-    sizes): the hidden code of the first read by the head of the second."""
+def with_readout_of(
+    features_model: BPNet | KHClassifier | RRClassifier,
+    head_model: BPNet | KHClassifier | RRClassifier,
+) -> BPNet | KHClassifier | RRClassifier:
+    """A copy of ``features_model`` whose readout is that of ``head_model``.
+
+    The hidden code of the first read by the head of the second (BP: W2, b2; RR: S, c; KH: S,
+    beta).
+
+    Parameters
+    ----------
+    features_model, head_model : BPNet, KHClassifier or RRClassifier
+        Same kind and sizes.
+
+    Returns
+    -------
+    BPNet, KHClassifier or RRClassifier
+        The copy.
+
+    Raises
+    ------
+    TypeError
+        If the kinds differ or are not supported.
+    """
     kind = model_kind(features_model)
     if model_kind(head_model) != kind:
         raise TypeError("features_model and head_model must be of the same kind")
@@ -233,18 +411,44 @@ class ContinualResult:
 
     @property
     def forgetting_task(self) -> float:
+        """``F_task = A_old(1) - A_old(2)`` with the model's own readout.
+
+        Returns
+        -------
+        float
+            Accuracy units (fraction).
+        """
         return self.task_old[0] - self.task_old[1]
 
     @property
     def forgetting_rep(self) -> float:
+        """``F_rep = P_old(1) - P_old(2)`` from the linear probe.
+
+        Returns
+        -------
+        float
+            Accuracy units (fraction).
+        """
         return self.probe_old[0] - self.probe_old[1]
 
     @property
     def forgetting_task_heads(self) -> float:
-        """``F_task`` with per-phase masked heads."""
+        """``F_task`` with per-phase masked heads.
+
+        Returns
+        -------
+        float
+            Accuracy units (fraction).
+        """
         return self.heads_task_old[0] - self.heads_task_old[1]
 
     @property
     def forgetting_rep_heads(self) -> float:
-        """``F_rep`` of the features trained with per-phase heads (BP differs; RR/KH equal)."""
+        """``F_rep`` of the features trained with per-phase heads (BP differs; RR/KH equal).
+
+        Returns
+        -------
+        float
+            Accuracy units (fraction).
+        """
         return self.heads_probe_old[0] - self.heads_probe_old[1]

@@ -1,11 +1,11 @@
-"""Continue training a trained model: the whole model (continual learning, chapter 4 §4.6)
-or only its readout (refit after pruning, §4.4).
+"""Continue training a trained model: the whole model (continual learning, chapter 4)
+or only its readout (refit after pruning, chapter 4).
 
 Every function returns a **copy**; the model passed in is never modified.
 
 * BP: Adam (fresh optimiser, learning rate ``cfg.lr``) on softmax cross-entropy; the readout
   refit updates only ``W2, b2``. BP-nn keeps ``W1 >= 0`` by projection after each step.
-* RR: the RR input rule (steps 1-8 of ch03 §4.5, including homeostasis and structural
+* RR: the RR input rule (steps 1-8 of :mod:`.rr`, including homeostasis and structural
   plasticity, with the learning-rate schedule restarted over the new epochs) from the stored
   ``W, b``; then the readout continues from its ``S, c`` by antithetic node perturbation
   (``eta_t = eta (1 - t/T)``, synaptic decay), on features scaled by the stored ``sigma_h``.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from collections.abc import Iterable
 
 import numpy as np
 import torch
@@ -34,8 +35,23 @@ from .tensors import as_labels, as_tensor
 __all__ = ["clone_model", "refit_readout", "continue_training", "model_kind"]
 
 
-def model_kind(model) -> str:
-    """``"bp"`` (BPNet of any flavour), ``"rr"`` or ``"kh"``."""
+def model_kind(model: BPNet | KHClassifier | RRClassifier) -> str:
+    """The kind of a trained model.
+
+    Parameters
+    ----------
+    model : BPNet, KHClassifier or RRClassifier
+
+    Returns
+    -------
+    str
+        ``"bp"`` (BPNet of any flavour), ``"rr"`` or ``"kh"``.
+
+    Raises
+    ------
+    TypeError
+        For any other type.
+    """
     if isinstance(model, BPNet):
         return "bp"
     if isinstance(model, RRClassifier):
@@ -47,9 +63,25 @@ def model_kind(model) -> str:
     )
 
 
-def clone_model(model):
-    """A deep copy of ``model``'s weights; the (read-only) training record ``model.layer``, if
-    any, is shared rather than copied."""
+def clone_model(model: BPNet | KHClassifier | RRClassifier) -> BPNet | KHClassifier | RRClassifier:
+    """A deep copy of ``model``.
+
+    The (read-only) training record ``model.layer``, if any, is shared rather than copied.
+
+    Parameters
+    ----------
+    model : BPNet, KHClassifier or RRClassifier
+
+    Returns
+    -------
+    BPNet, KHClassifier or RRClassifier
+        The copy.
+
+    Raises
+    ------
+    TypeError
+        For any other type.
+    """
     model_kind(model)
     layer = model.__dict__.pop("layer", None)
     try:
@@ -159,11 +191,48 @@ def _check_xy(model, X, y, need_y=True):
     return X, as_labels(y, X.shape[0], "cpu")
 
 
-def refit_readout(model, X, y, *, epochs: int, seed=0, readout_cfg=None):
-    """Retrain only the readout of a copy of ``model`` on ``(X, y)`` for ``epochs`` epochs with
-    the model's own readout rule, starting from its current readout (see module docstring).
-    ``readout_cfg``: ``RRReadoutConfig`` / ``KHReadoutConfig`` (defaults: §4 values) or, for BP,
-    a ``BPConfig`` (default lr 1e-3, batch 100)."""
+def refit_readout(
+    model: BPNet | KHClassifier | RRClassifier,
+    X: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor,
+    *,
+    epochs: int,
+    seed: int | np.random.Generator = 0,
+    readout_cfg: RRReadoutConfig | KHReadoutConfig | BPConfig | None = None,
+) -> BPNet | KHClassifier | RRClassifier:
+    """Retrain only the readout of a copy of ``model``, starting from its current readout.
+
+    The model's own readout rule (module docstring): BP Adam on cross-entropy (W2, b2 only), RR
+    node perturbation with rate eta (1 - e/E) and synaptic decay, KH Adam on its own loss.
+
+    Parameters
+    ----------
+    model : BPNet, KHClassifier or RRClassifier
+        Unchanged.
+    X : np.ndarray or torch.Tensor
+        Training images [N, D].
+    y : np.ndarray or torch.Tensor
+        Labels [N].
+    epochs : int
+        Readout epochs (>= 0; 0 returns an unchanged copy).
+    seed : int or np.random.Generator
+        Seed of the batch order (and of the perturbations).
+    readout_cfg : RRReadoutConfig, KHReadoutConfig, BPConfig or None
+        For RR/KH the readout config (default: the config's defaults); for BP a ``BPConfig``
+        (default lr 1e-3, batch 100).
+
+    Returns
+    -------
+    BPNet, KHClassifier or RRClassifier
+        The refitted copy, on the CPU.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` or ``readout_cfg`` has the wrong type.
+    ValueError
+        If ``y`` is missing or the data, ``epochs`` or ``seed`` are invalid.
+    """
     kind = model_kind(model)
     epochs = check_int("epochs", epochs, 0)
     seed = check_seed(seed)
@@ -188,29 +257,61 @@ def refit_readout(model, X, y, *, epochs: int, seed=0, readout_cfg=None):
 
 
 def continue_training(
-    model,
-    X,
-    y=None,
+    model: BPNet | KHClassifier | RRClassifier,
+    X: np.ndarray | torch.Tensor,
+    y: np.ndarray | torch.Tensor | None = None,
     *,
     epochs: int,
-    seed=0,
-    layer_cfg=None,
-    readout_cfg=None,
+    seed: int | np.random.Generator = 0,
+    layer_cfg: RRConfig | KHConfig | BPConfig | None = None,
+    readout_cfg: RRReadoutConfig | KHReadoutConfig | None = None,
     readout_epochs: int | None = None,
-    classes=None,
-):
+    classes: Iterable[int] | None = None,
+) -> BPNet | KHClassifier | RRClassifier:
     """Continue training a copy of ``model`` on ``X`` (and labels ``y``) from its current state.
 
-    ``epochs``: passes of the input-layer rule (BP: of end-to-end backprop). ``layer_cfg``: the
-    model's ``RRConfig`` / ``KHConfig`` / ``BPConfig`` (default: ``model.layer.config`` as stored
-    by the cache; for BP one is inferred); only its ``epochs`` is replaced, so the schedules
-    restart over the new epochs. With ``y`` the readout then continues for ``readout_epochs``
-    (default ``readout_cfg.epochs``, or 0 when ``epochs == 0``) on the new features. ``epochs=0``
-    and ``readout_epochs=0`` return an unchanged copy. BP needs ``y``.
+    The schedules restart over the new epochs (RR: eta_e = eta0 (1 - e/E); KH: eps_e = eps0
+    (1 - e/E)); see the module docstring for the rules. ``epochs=0`` and ``readout_epochs=0``
+    return an unchanged copy.
 
-    ``classes`` (BP only): train through a *masked* head, the softmax taken over these output
-    classes alone (task-incremental learning: the rows of other classes get no gradient and the
-    hidden layer serves only this task's head)."""
+    Parameters
+    ----------
+    model : BPNet, KHClassifier or RRClassifier
+        Unchanged.
+    X : np.ndarray or torch.Tensor
+        Training images [N, D] (nonnegative for RR).
+    y : np.ndarray or torch.Tensor or None
+        Labels [N]; BP needs them; for RR/KH they enable the readout phase.
+    epochs : int
+        Passes of the input-layer rule (BP: of end-to-end backprop), >= 0.
+    seed : int or np.random.Generator
+        Seed of the batch order and the regrowth (readout phase: ``seed + 1``).
+    layer_cfg : RRConfig, KHConfig, BPConfig or None
+        The model's layer config (default: ``model.layer.config`` as stored by the cache; for
+        BP one is inferred); only its ``epochs`` is replaced.
+    readout_cfg : RRReadoutConfig, KHReadoutConfig or None
+        Readout config (default: the config's defaults).
+    readout_epochs : int or None
+        Readout epochs after the layer phase (default ``readout_cfg.epochs``, or 0 when
+        ``epochs == 0``).
+    classes : iterable of int or None
+        BP only: train through a *masked* head, the softmax taken over these output classes
+        alone (task-incremental learning: the rows of other classes get no gradient and the
+        hidden layer serves only this task's head).
+
+    Returns
+    -------
+    BPNet, KHClassifier or RRClassifier
+        The trained copy, on the CPU (RR: with ``last_wins``, int64 [K], when ``epochs > 0``).
+
+    Raises
+    ------
+    TypeError
+        If ``model``, ``layer_cfg`` or ``readout_cfg`` has the wrong type.
+    ValueError
+        If ``classes`` is given for RR/KH or is invalid, ``y`` is missing for BP, or the data,
+        ``epochs``, ``readout_epochs`` or ``seed`` are invalid.
+    """
     kind = model_kind(model)
     epochs = check_int("epochs", epochs, 0)
     seed = check_seed(seed)

@@ -1,4 +1,4 @@
-"""A small VAE estimate of the information rate of a hidden code (ch04 §4.5).
+"""A small VAE estimate of the information rate of a hidden code (chapter 4).
 
 Codes ``h in R^d`` are first standardised (constant units dropped, each unit z-scored with the
 training statistics). The VAE has encoder ``d -> hidden -> (mu, log sigma^2) in R^latent`` and
@@ -12,10 +12,10 @@ Reported on the test codes:
 * distortion ``D = E |h - dec(mu(h))|^2 / d`` (mean squared error per unit, in units of the
   unit's training variance).
 
-``R`` upper-bounds ``I(H; Z)`` (Alemi et al. 2018) and approximates the rate-distortion function
-of the code at distortion ``tau``; for a Gaussian code with covariance eigenvalues ``lambda_j``
-the optimum is ``sum_j max(0, log2(lambda_j / tau) / 2)`` (reverse water-filling). It is **not**
-``I(X; H)``. Compare values only under identical settings (tau, latent size, architecture).
+``R`` upper-bounds ``I(H; Z)`` (Alemi et al. 2018, alemi2018fixing) and approximates the
+rate-distortion function of the code at distortion ``tau``; for a Gaussian code with covariance
+eigenvalues ``lambda_j`` the optimum is ``sum_j max(0, log2(lambda_j / tau) / 2)`` (reverse
+water-filling). It is **not** ``I(X; H)``. Compare values only under identical settings (tau, latent size, architecture).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from numpy.typing import ArrayLike
 from torch import nn
 
 from ..runtime import configure_threads
@@ -49,9 +50,34 @@ def _codes(name, H):
     return H
 
 
-def standardize_codes(H_train, H_test, min_std: float = 1e-8):
-    """``(A, B, kept)``: units with training standard deviation ``<= min_std`` are dropped, the
-    rest z-scored with the training mean and standard deviation (float32). ``kept``: indices."""
+def standardize_codes(
+    H_train: np.ndarray | torch.Tensor, H_test: np.ndarray | torch.Tensor, min_std: float = 1e-8
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Drop constant units and z-score the rest with the training statistics.
+
+    z = (h - mean_train) / std_train per unit, for the units with std_train > ``min_std``.
+
+    Parameters
+    ----------
+    H_train, H_test : np.ndarray or torch.Tensor
+        Finite codes [examples, units] (>= 2 rows each), same units.
+    min_std : float
+        Units with training standard deviation <= this are dropped.
+
+    Returns
+    -------
+    A, B : np.ndarray
+        float32 standardised training and test codes (dimensionless).
+    kept : np.ndarray
+        Indices of the kept units.
+
+    Raises
+    ------
+    TypeError
+        If a code is not an array or tensor.
+    ValueError
+        If the codes are malformed, differ in width, or every unit is constant.
+    """
     A, B = _codes("H_train", H_train), _codes("H_test", H_test)
     if A.shape[1] != B.shape[1]:
         raise ValueError(
@@ -66,9 +92,28 @@ def standardize_codes(H_train, H_test, min_std: float = 1e-8):
     return A.astype(np.float32), B.astype(np.float32), kept
 
 
-def gaussian_rate_distortion(eigenvalues, tau) -> float:
-    """Reverse water-filling at per-unit distortion ``tau``: ``sum max(0, log2(lambda/tau)/2)``
-    bits (the exact rate of a Gaussian source whose every component is distorted by at most tau)."""
+def gaussian_rate_distortion(eigenvalues: ArrayLike, tau: float) -> float:
+    """Reverse water-filling at per-unit distortion ``tau``: ``sum_j max(0, log2(lambda_j/tau)/2)``.
+
+    The exact rate of a Gaussian source whose every component is distorted by at most tau.
+
+    Parameters
+    ----------
+    eigenvalues : array_like
+        Covariance eigenvalues ``lambda_j`` (1-d, >= 0, in the units of ``tau``).
+    tau : float
+        Distortion per component (> 0).
+
+    Returns
+    -------
+    float
+        Rate in bits per code vector.
+
+    Raises
+    ------
+    ValueError
+        If ``eigenvalues`` is not 1-d and non-negative or ``tau`` is not > 0.
+    """
     lam = np.asarray(eigenvalues, dtype=np.float64)
     if lam.ndim != 1 or (lam < 0).any():
         raise ValueError("eigenvalues must be a 1-d array of non-negative numbers")
@@ -80,8 +125,20 @@ def gaussian_rate_distortion(eigenvalues, tau) -> float:
 
 @dataclass(frozen=True)
 class VAERate:
-    """``rate_bits`` per code vector (test), ``distortion`` (MSE per unit), ``n_dims`` encoded,
-    ``dropped_units`` (filled by callers that standardised first; 0 otherwise)."""
+    """Result of :func:`vae_rate`.
+
+    Attributes
+    ----------
+    rate_bits : float
+        Rate R in bits per code vector (test codes).
+    distortion : float
+        Mean squared error per unit (in units of the unit's training variance when
+        standardised).
+    n_dims : int
+        Units encoded.
+    dropped_units : int
+        Filled by callers that standardised first; 0 otherwise.
+    """
 
     rate_bits: float
     distortion: float
@@ -106,19 +163,54 @@ def _kl(mu, logvar):
 
 
 def vae_rate(
-    H_train,
-    H_test,
+    H_train: np.ndarray | torch.Tensor,
+    H_test: np.ndarray | torch.Tensor,
     latent: int = 16,
     hidden: int = 128,
     tau: float = 0.1,
     epochs: int = 30,
     batch_size: int = 100,
     lr: float = 1e-3,
-    seed=0,
+    seed: int | np.random.Generator = 0,
     dropped_units: int = 0,
 ) -> VAERate:
-    """Fit the VAE of the module docstring on ``H_train`` (examples x units, used as given --
-    call :func:`standardize_codes` first) and return its rate and distortion on ``H_test``."""
+    """Fit the VAE of the module docstring and return its rate and distortion on the test codes.
+
+    Loss per example (nats): |h - dec(z)|^2 / (2 tau) + KL(q(z|h) || N(0, I)), Adam;
+    R = E KL / ln 2 (bits), D = E |h - dec(mu(h))|^2 / d.
+
+    Parameters
+    ----------
+    H_train, H_test : np.ndarray or torch.Tensor
+        Codes [examples, units], used as given (call :func:`standardize_codes` first).
+    latent : int
+        Latent dimensions.
+    hidden : int
+        Hidden units of encoder and decoder.
+    tau : float
+        Fixed likelihood variance per unit (distortion scale, > 0).
+    epochs : int
+        Training epochs.
+    batch_size : int
+        Examples per minibatch.
+    lr : float
+        Adam learning rate.
+    seed : int or np.random.Generator
+        Seed of the init, the batch order and the reparameterisation noise.
+    dropped_units : int
+        Copied into the result.
+
+    Returns
+    -------
+    VAERate
+
+    Raises
+    ------
+    TypeError
+        If a code is not an array or tensor.
+    ValueError
+        If the codes are malformed or a parameter is out of range.
+    """
     A, B = _codes("H_train", H_train), _codes("H_test", H_test)
     if A.shape[1] != B.shape[1]:
         raise ValueError(

@@ -15,6 +15,7 @@ Two training protocols (``protocol``):
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from ..validation import check_int
 from .configs import BPConfig, KHConfig, RRConfig
@@ -25,19 +26,71 @@ PROTOCOLS = ("equal_wins", "fixed")
 
 
 def equal_wins_epochs(epochs_ref: int, n_hidden: int, k_ref: int) -> int:
-    """``max(1, floor(epochs_ref * n_hidden / k_ref + 1/2))``: the layer epochs at width
-    ``n_hidden`` that give each unit the mean number of wins it gets at width ``k_ref`` with
-    ``epochs_ref`` epochs (exact when ``epochs_ref * n_hidden / k_ref`` is an integer)."""
+    """Layer epochs at width ``n_hidden`` that keep the mean number of wins per unit.
+
+    E(K) = max(1, floor(E_ref K / K_ref + 1/2)): each unit then wins as often on average as at
+    width ``k_ref`` with ``epochs_ref`` epochs (exactly when E_ref K / K_ref is an integer).
+
+    Parameters
+    ----------
+    epochs_ref : int
+        Epochs at the reference width (>= 1).
+    n_hidden : int
+        New width K (>= 1).
+    k_ref : int
+        Reference width K_ref (>= 1).
+
+    Returns
+    -------
+    int
+        Epochs (>= 1).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is not an int >= 1.
+    """
     epochs_ref = check_int("epochs_ref", epochs_ref, 1)
     n_hidden = check_int("n_hidden", n_hidden, 1)
     k_ref = check_int("k_ref", k_ref, 1)
     return max(1, (2 * epochs_ref * n_hidden + k_ref) // (2 * k_ref))
 
 
-def with_width(kind: str, cfg, n_hidden: int, protocol: str = "fixed", k_ref: int | None = None):
-    """``cfg`` (as for ``get_or_train``) with ``n_hidden`` replaced; with
-    ``protocol="equal_wins"`` the competitive layer's epochs also scale as
-    :func:`equal_wins_epochs` relative to ``k_ref`` (default: the width of ``cfg``)."""
+def with_width(
+    kind: str,
+    cfg: BPConfig | tuple[RRConfig | KHConfig, Any],
+    n_hidden: int,
+    protocol: str = "fixed",
+    k_ref: int | None = None,
+) -> BPConfig | tuple[RRConfig | KHConfig, Any]:
+    """``cfg`` (as for ``get_or_train``) at another hidden width.
+
+    Parameters
+    ----------
+    kind : str
+        "bp", "rr" or "kh".
+    cfg : BPConfig or tuple
+        ``BPConfig`` for "bp", else ``(layer config, readout config)``.
+    n_hidden : int
+        The new width K (>= 2).
+    protocol : str
+        "fixed" (only ``n_hidden`` changes) or "equal_wins" (the competitive layer's epochs
+        also scale as :func:`equal_wins_epochs`; BP and readouts keep theirs).
+    k_ref : int or None
+        Reference width (default: the width of ``cfg``).
+
+    Returns
+    -------
+    BPConfig or tuple
+        The new config, of the same form as ``cfg``.
+
+    Raises
+    ------
+    TypeError
+        If ``cfg`` does not match ``kind``.
+    ValueError
+        If ``kind``, ``protocol`` or ``n_hidden`` is invalid.
+    """
     n_hidden = check_int("n_hidden", n_hidden, 2)
     if protocol not in PROTOCOLS:
         raise ValueError(f"protocol must be one of {PROTOCOLS}, got {protocol!r}")
