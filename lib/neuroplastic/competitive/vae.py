@@ -15,7 +15,8 @@ Reported on the test codes:
 ``R`` upper-bounds ``I(H; Z)`` (Alemi et al. 2018, alemi2018fixing) and approximates the
 rate-distortion function of the code at distortion ``tau``; for a Gaussian code with covariance
 eigenvalues ``lambda_j`` the optimum is ``sum_j max(0, log2(lambda_j / tau) / 2)`` (reverse
-water-filling). It is **not** ``I(X; H)``. Compare values only under identical settings (tau, latent size, architecture).
+water-filling). It is **not** ``I(X; H)``. Compare values only under identical settings (tau,
+latent size, architecture).
 """
 
 from __future__ import annotations
