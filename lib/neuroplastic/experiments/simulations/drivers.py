@@ -28,7 +28,12 @@ from .hello import HELLO_DIRECTIVES, Hello, HelloDirectives
 from .lif_scope import LIFPlot, LIFScope
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from IPython.display import Markdown
+    from matplotlib.figure import Figure
+
+    from neuroplastic.sim import SearchResult
 
 __all__ = [
     "PROFILES", "C2_BUDGET", "source", "md_table", "POINTER_SCRIPT", "EveryKind",
@@ -69,8 +74,17 @@ def _check_runner(runner, cls):
         raise TypeError(f"runner must be a HeadlessRunner of {cls.__name__}; got {runner!r}")
 
 
-def source(obj) -> str:
-    """The source text of an example class or function (what C2 counts, with comments)."""
+def source(obj: object) -> str:
+    """The source text of an example class or function (what C2 counts, with comments).
+
+    Parameters
+    ----------
+    obj : class or function
+
+    Returns
+    -------
+    str
+    """
     import inspect
     return inspect.getsource(obj)
 
@@ -105,9 +119,23 @@ def md_table(df: pd.DataFrame, digits: int = 3) -> Markdown:
 # ---------------------------------------------------------------- S1 hello world
 
 def hello_round_trip(store: Store, name: str, steps: int = 3) -> bool:
-    """Reload configuration ``name`` of :class:`Hello` into a fresh runner, run ``steps`` steps and
-    compare its greeting with a runner that applies the stored values by hand; also require that
-    the Python and the ``#@IVISIT:`` declarations give equal specs. Returns True when both hold."""
+    """Reload configuration ``name`` of :class:`Hello` into a fresh runner, run ``steps``
+    steps and compare its greeting with a runner that applies the stored values by hand;
+    also require that the Python and the ``#@IVISIT:`` declarations give equal specs.
+
+    Parameters
+    ----------
+    store : neuroplastic.sim.Store
+    name : str
+        A saved configuration of :class:`Hello` (with a non-default name).
+    steps : int, default 3
+        Simulation steps (>= 1).
+
+    Returns
+    -------
+    bool
+        True when both hold.
+    """
     check_int("steps", steps, 1)
     values = store.load(Hello, name).values
     again = HeadlessRunner(Hello(), store=store)
@@ -126,8 +154,19 @@ def hello_round_trip(store: Store, name: str, steps: int = 3) -> bool:
 
 def lif_rate_table(runner: HeadlessRunner) -> pd.DataFrame:
     """One row per neuron of a finished :class:`LIFScope` run: input RI (mV), measured and
-    analytic rate (Hz), measured mean interspike interval and analytic period T (ms) and their
-    difference |ΔT| (ms). Rate = 1000 / mean ISI; T from :func:`neuroplastic.sim.lif.period`."""
+    analytic rate (Hz), measured mean interspike interval and analytic period T (ms) and
+    their difference |ΔT| (ms). Rate = 1000 / mean ISI; T from
+    :func:`neuroplastic.sim.lif.period`.
+
+    Parameters
+    ----------
+    runner : neuroplastic.sim.HeadlessRunner
+        Running a :class:`LIFScope`.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     _check_runner(runner, LIFScope)
     s = runner.sim
     names = list(s.p.RI)
@@ -141,10 +180,24 @@ def lif_rate_table(runner: HeadlessRunner) -> pd.DataFrame:
                          "|ΔT| (ms)": np.abs(isi - T)})
 
 
-def fi_curve(RI, n_steps: int = 10000, dt: float = 0.1) -> pd.DataFrame:
+def fi_curve(RI: np.ndarray, n_steps: int = 10000, dt: float = 0.1) -> pd.DataFrame:
     """f-I curve: for every input in ``RI`` (mV) the rate (Hz) measured by
-    :func:`neuroplastic.sim.lif.simulate` over ``n_steps`` steps of ``dt`` ms, and the analytic
-    rate 1000/T."""
+    :func:`neuroplastic.sim.lif.simulate` over ``n_steps`` steps of ``dt`` ms, and the
+    analytic rate 1000/T.
+
+    Parameters
+    ----------
+    RI : array_like
+        Inputs R·I (mV).
+    n_steps : int, default 10000
+    dt : float, default 0.1
+        Time step (ms).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns RI (mV), measured (Hz), analytic (Hz).
+    """
     check_int("n_steps", n_steps, 1)
     RI = np.asarray(RI, dtype=np.float64)
     _, spikes = lif.simulate(RI, n_steps=n_steps, dt=dt)
@@ -152,9 +205,22 @@ def fi_curve(RI, n_steps: int = 10000, dt: float = 0.1) -> pd.DataFrame:
     return pd.DataFrame({"RI (mV)": RI, "measured (Hz)": meas, "analytic (Hz)": lif.rate(RI)})
 
 
-def frame_times(cls, n_frames: int, warmup: int = 2) -> np.ndarray:
-    """Wall time (s) of ``n_frames`` frames (steps per frame + one display refresh) of a fresh
-    simulation ``cls()``, after ``warmup`` untimed frames (the first Agg draw)."""
+def frame_times(cls: type, n_frames: int, warmup: int = 2) -> np.ndarray:
+    """Wall time of ``n_frames`` frames (steps per frame + one display refresh) of a fresh
+    simulation ``cls()``, after ``warmup`` untimed frames (the first Agg draw).
+
+    Parameters
+    ----------
+    cls : type
+        A :class:`neuroplastic.sim.Simulation` subclass.
+    n_frames : int
+    warmup : int, default 2
+
+    Returns
+    -------
+    numpy.ndarray
+        float[n_frames], seconds per frame.
+    """
     check_int("n_frames", n_frames, 1)
     r = HeadlessRunner(cls()).init()
     if check_int("warmup", warmup, 0):
@@ -167,16 +233,37 @@ def frame_times(cls, n_frames: int, warmup: int = 2) -> np.ndarray:
     return out
 
 
-def speedup(t_scope, t_plot) -> float:
-    """The ratio ρ = median(t_plot) / median(t_scope) of per-frame times."""
+def speedup(t_scope: np.ndarray, t_plot: np.ndarray) -> float:
+    """The ratio ρ = median(t_plot) / median(t_scope) of per-frame times.
+
+    Parameters
+    ----------
+    t_scope, t_plot : numpy.ndarray
+        Seconds per frame (:func:`frame_times`).
+
+    Returns
+    -------
+    float
+    """
     t_scope, t_plot = np.asarray(t_scope, float), np.asarray(t_plot, float)
     if t_scope.size == 0 or t_plot.size == 0 or np.any(t_scope <= 0) or np.any(t_plot <= 0):
         raise ValueError("t_scope and t_plot must be non-empty arrays of positive times")
     return float(np.median(t_plot) / np.median(t_scope))
 
 
-def frame_time_table(t_scope, t_plot) -> pd.DataFrame:
-    """Median and 90th percentile of the per-frame times (ms) of the two displays."""
+def frame_time_table(t_scope: np.ndarray, t_plot: np.ndarray) -> pd.DataFrame:
+    """Median and 90th percentile of the per-frame times (ms) of the two displays.
+
+    Parameters
+    ----------
+    t_scope, t_plot : numpy.ndarray
+        Seconds per frame (:func:`frame_times`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns display, median (ms/frame), p90 (ms/frame), frames.
+    """
     rows = [(name, 1e3 * np.median(t), 1e3 * np.quantile(t, 0.9), len(t))
             for name, t in (("scope", np.asarray(t_scope)),
                             ("Matplotlib plot", np.asarray(t_plot)))]
@@ -186,10 +273,20 @@ def frame_time_table(t_scope, t_plot) -> pd.DataFrame:
 # ---------------------------------------------------------------- S4 Gaussian data
 
 def gauss_independence(runner: HeadlessRunner) -> dict:
-    """Move class 1 of a :class:`GaussData` runner and check that class 2's sample is unchanged
-    (one random stream per class); then give class 1 an inadmissible covariance
-    (|Σ12| > sqrt(Σ11 Σ22)) and check that the text display reports it. Returns a dict with
-    ``untouched``, ``reported`` and ``ok``."""
+    """Move class 1 of a :class:`GaussData` runner and check that class 2's sample is
+    unchanged (one random stream per class); then give class 1 an inadmissible covariance
+    (|Σ12| > sqrt(Σ11 Σ22)) and check that the text display reports it.
+
+    Parameters
+    ----------
+    runner : neuroplastic.sim.HeadlessRunner
+        Running a :class:`GaussData`.
+
+    Returns
+    -------
+    dict
+        ``untouched``, ``reported`` and ``ok`` (both), bools.
+    """
     _check_runner(runner, GaussData)
     runner.cycle()
     before = runner.sim.X[1].copy()
@@ -204,11 +301,26 @@ def gauss_independence(runner: HeadlessRunner) -> dict:
 
 # ---------------------------------------------------------------- S5 classification
 
-def run_pointer_script(runner: HeadlessRunner, script=POINTER_SCRIPT,
-                       query=(-2.0, -2.0)) -> dict:
-    """A query click given in pixels at ``query`` (data coordinates), then ``script``; returns
-    the decision-region image before, the numbers of points before and after, whether the
-    query landed at ``query`` (±0.05) and ``ok`` (points = before + added − deleted)."""
+def run_pointer_script(runner: HeadlessRunner, script: str = POINTER_SCRIPT,
+                       query: tuple[float, float] = (-2.0, -2.0)) -> dict:
+    """A query click given in pixels at ``query`` (data coordinates), then ``script``.
+
+    Parameters
+    ----------
+    runner : neuroplastic.sim.HeadlessRunner
+        Running a :class:`Classify`.
+    script : str, default POINTER_SCRIPT
+        Pointer events, one per line.
+    query : (float, float), default (-2.0, -2.0)
+        Data coordinates of the query click.
+
+    Returns
+    -------
+    dict
+        ``before`` (the decision-region image before), ``n_before``, ``n_after`` (points),
+        ``at_query`` (the query landed at ``query`` ± 0.05) and ``ok`` (points = before +
+        added − deleted, and ``at_query``).
+    """
     _check_runner(runner, Classify)
     runner.cycle()
     before = runner.rendered["regions"].copy()
@@ -244,13 +356,31 @@ class MNISTResult:
 
     @property
     def ok(self) -> bool:
-        """S6 ran: the MLP reached 0.85 after >= 8 epochs, 0.75 after fewer."""
+        """S6 ran: the MLP reached 0.85 after >= 8 epochs, 0.75 after fewer.
+
+        Returns
+        -------
+        bool
+        """
         return bool(self.mlp_acc >= (0.85 if self.mlp_epochs >= 8 else 0.75))
 
 
 def train_mnist(runner: HeadlessRunner, mlp_epochs: int, cnn_epochs: int = 0) -> MNISTResult:
     """Train the MNIST trainer's MLP for ``mlp_epochs`` epochs (one step each), then, if
-    ``cnn_epochs`` > 0, switch the dropdown to the CNN and train it; one display refresh each."""
+    ``cnn_epochs`` > 0, switch the dropdown to the CNN and train it; one display refresh
+    each.
+
+    Parameters
+    ----------
+    runner : neuroplastic.sim.HeadlessRunner
+        Running an ``MNISTTrainer``.
+    mlp_epochs : int
+    cnn_epochs : int, default 0
+
+    Returns
+    -------
+    MNISTResult
+    """
     check_int("mlp_epochs", mlp_epochs, 1)
     check_int("cnn_epochs", cnn_epochs, 0)
     runner.step(mlp_epochs)
@@ -277,14 +407,33 @@ class MemoryCurve:
     @property
     def ok(self) -> bool:
         """Perfect retrieval at the first point, and a retrieval error 1 − exact that rises
-        from the smallest to the largest M of the curve."""
+        from the smallest to the largest M of the curve.
+
+        Returns
+        -------
+        bool
+        """
         err = 1 - self.curve["exact fraction"].to_numpy()
         return bool(self.first_exact == 1.0 and err[-1] > err[0])
 
 
-def memory_curve(runner: HeadlessRunner, N: int, Ms) -> MemoryCurve:
-    """One default cycle, then N := ``N`` and one step per M in ``Ms``, then the "store more"
-    button; the curve leaves out the first (default) point."""
+def memory_curve(runner: HeadlessRunner, N: int, Ms: Sequence[int]) -> MemoryCurve:
+    """One default cycle, then N := ``N`` and one step per M in ``Ms``, then the "store
+    more" button; the curve leaves out the first (default) point.
+
+    Parameters
+    ----------
+    runner : neuroplastic.sim.HeadlessRunner
+        Running a ``MemoryExplorer``.
+    N : int
+        Neurons.
+    Ms : sequence of int
+        Stored pattern counts.
+
+    Returns
+    -------
+    MemoryCurve
+    """
     runner.cycle()
     first = float(runner.sim.exact)
     runner.set("N", check_int("N", N, 1))
@@ -301,7 +450,17 @@ def memory_curve(runner: HeadlessRunner, N: int, Ms) -> MemoryCurve:
 
 def save_lif_configs(store: Store) -> pd.DataFrame:
     """Save three graded LIF configurations (τ = 20, 10, 5 ms), copy "default" with other
-    currents and grade the copy; return the store's listing by grade (NULL last)."""
+    currents and grade the copy.
+
+    Parameters
+    ----------
+    store : neuroplastic.sim.Store
+
+    Returns
+    -------
+    pandas.DataFrame
+        The store's listing by grade (NULL last): name, grade, comment.
+    """
     lif_sim = LIFScope()
     for name, tau, grade in (("slow", 20.0, 2.0), ("default", 10.0, None), ("fast", 5.0, 3.5)):
         lif_sim.p.tau = tau
@@ -327,7 +486,12 @@ class StoreChecks:
     notes: list = field(default_factory=list)
 
     def diff_text(self) -> str:
-        """The diff, one changed value per line: ``name: a -> b``."""
+        """The diff, one changed value per line: ``name: a -> b``.
+
+        Returns
+        -------
+        str
+        """
         d = self.diff
         lines = [f"{k}: {a} -> {b}" for k, (a, b) in d.changed.items()]
         lines += [f"only in a: {k}" for k in d.only_a] + [f"only in b: {k}" for k in d.only_b]
@@ -335,6 +499,15 @@ class StoreChecks:
 
     @property
     def ok(self) -> bool:
+        """Every check passed: the diff has changed values and no value present in one
+        configuration only, the reload gives the same configuration, every concurrent save
+        arrived and every process exited 0, the integrity check passed and ungraded
+        configurations sort last.
+
+        Returns
+        -------
+        bool
+        """
         d = self.diff
         return bool(self.same_after_reload and d.changed and not d.only_a and not d.only_b
                     and self.proc_rows == self.expected_rows and self.integrity_ok
@@ -342,7 +515,20 @@ class StoreChecks:
 
 
 def store_checks(store: Store, n_procs: int = 2, n_each: int = 20) -> StoreChecks:
-    """Run the checks of :class:`StoreChecks` on ``store`` after :func:`save_lif_configs`."""
+    """Run the checks of :class:`StoreChecks` on ``store`` after :func:`save_lif_configs`.
+
+    Parameters
+    ----------
+    store : neuroplastic.sim.Store
+    n_procs : int, default 2
+        Processes that save concurrently.
+    n_each : int, default 20
+        Saves per process.
+
+    Returns
+    -------
+    StoreChecks
+    """
     from .concurrency import concurrent_saves
     d = store.diff(LIFScope, "default", "default, more current")
     with Store(store.path) as reopened:
@@ -359,10 +545,26 @@ def store_checks(store: Store, n_procs: int = 2, n_each: int = 20) -> StoreCheck
 
 # ---------------------------------------------------------------- S9 search
 
-def rate_search_table(result, taus, RI_grid, target: float = 50.0) -> pd.DataFrame:
+def rate_search_table(result: SearchResult, taus: Sequence[float], RI_grid: Sequence[float],
+                      target: float = 50.0) -> pd.DataFrame:
     """For each τ (ms): the grid point RI (mV) with the best objective −|f − target| of a
     :func:`neuroplastic.sim.search` result, its rate error (Hz), the analytic RI* of
-    :func:`neuroplastic.sim.lif.current_for_rate` and whether they lie within one grid step."""
+    :func:`neuroplastic.sim.lif.current_for_rate` and whether they lie within one grid step.
+
+    Parameters
+    ----------
+    result : neuroplastic.sim.SearchResult
+    taus : sequence of float
+        Membrane time constants (ms).
+    RI_grid : sequence of float
+        The searched inputs (mV).
+    target : float, default 50.0
+        Target rate (Hz).
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     step = float(np.min(np.diff(np.asarray(RI_grid, float))))
     rows = []
     for tau in taus:
@@ -376,7 +578,19 @@ def rate_search_table(result, taus, RI_grid, target: float = 50.0) -> pd.DataFra
 
 
 def graded_table(store: Store, sim_name: str, n: int = 5) -> pd.DataFrame:
-    """The ``n`` best-graded (lowest grade first) configurations of ``sim_name`` in ``store``."""
+    """The ``n`` best-graded (lowest grade first) configurations of ``sim_name`` in
+    ``store``.
+
+    Parameters
+    ----------
+    store : neuroplastic.sim.Store
+    sim_name : str
+    n : int, default 5
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     df = pd.DataFrame(store.list(sim_name, order_by="grade"))
     best = df[["name", "grade"]].sort_values("grade").head(check_int("n", n, 1))
     return best.reset_index(drop=True)
@@ -385,8 +599,15 @@ def graded_table(store: Store, sim_name: str, n: int = 5) -> pd.DataFrame:
 # ---------------------------------------------------------------- S10 IVISIT databases
 
 def edit_like_ivisit_gui(db: Path) -> None:
-    """Change an IVISIT database of the Gaussian script as IVISIT's GUI would after a session:
-    seed 7, class 1 with 50 points, widgets moved, two simulation steps per frame, grade 3."""
+    """Change an IVISIT database of the Gaussian script as IVISIT's GUI would after a
+    session: seed 7, class 1 with 50 points, widgets moved, two simulation steps per frame,
+    grade 3.
+
+    Parameters
+    ----------
+    db : pathlib.Path
+        The SQLite database, changed in place.
+    """
     with sqlite3.connect(db) as con:
         con.execute("UPDATE parameterwidget SET value = '7', pos = '[10,10]' WHERE name = 'seed'")
         con.execute("UPDATE parameterwidget SET value = '[50, 1.0, 2.0, 2.0, 3.0, 0.5]', "
@@ -411,29 +632,66 @@ class IVisitRoundTrip:
 
     @property
     def ok(self) -> bool:
+        """Every comparison agreed and the imported configuration is the one the GUI edit
+        wrote (seed 7, class 1 with N = 50, two steps per frame, grade 3, ``im_data`` at
+        (320, 10)).
+
+        Returns
+        -------
+        bool
+        """
         return bool(all(self.same) and self.values["seed"] == 7 and self.values["class1"]["N"] == 50
                     and self.timing.steps_per_frame == 2 and self.grade == 3.0
                     and self.positions.get("im_data") == (320, 10))
 
     def notes_text(self, width: int = 96) -> str:
-        """The importer's notes, one per paragraph, wrapped at ``width`` characters."""
+        """The importer's notes, one per paragraph, wrapped at ``width`` characters.
+
+        Parameters
+        ----------
+        width : int, default 96
+            Line width (>= 20).
+
+        Returns
+        -------
+        str
+        """
         import textwrap
         return "\n".join(textwrap.fill(n, check_int("width", width, 20),
                                         initial_indent="- ", subsequent_indent="  ")
                           for n in self.notes)
 
     def frame(self) -> pd.DataFrame:
-        """The imported configuration as a two-column table."""
+        """The imported configuration as a two-column table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns field, imported.
+        """
         rows = [("values", str(self.values)), ("timing", str(self.timing)), ("grade", self.grade),
                 ("positions", str(self.positions))]
         return pd.DataFrame(rows, columns=["field", "imported"])
 
 
 def ivisit_round_trip(script: Path, workdir: Path) -> IVisitRoundTrip:
-    """Run the IVISIT script unchanged for two cycles and after a dict-slider change, comparing
-    its text display with :class:`GaussData`; write its database with IVISIT's own parser, edit it
-    as IVISIT's GUI would (:func:`edit_like_ivisit_gui`), import it into a new store, and open
-    the script with the database on its command line (seed 7, N = 50)."""
+    """Run the IVISIT script unchanged for two cycles and after a dict-slider change,
+    comparing its text display with :class:`GaussData`; write its database with IVISIT's
+    own parser, edit it as IVISIT's GUI would (:func:`edit_like_ivisit_gui`), import it
+    into a new store, and open the script with the database on its command line (seed 7,
+    N = 50).
+
+    Parameters
+    ----------
+    script : pathlib.Path
+        The IVISIT script (``ivisit_gauss_script.py``).
+    workdir : pathlib.Path
+        Where the databases are written.
+
+    Returns
+    -------
+    IVisitRoundTrip
+    """
     from neuroplastic.sim import ivisit as iv
     from neuroplastic.sim.ivisit_db import ivisit_parser_db
     workdir = Path(workdir)
@@ -462,8 +720,13 @@ def ivisit_round_trip(script: Path, workdir: Path) -> IVisitRoundTrip:
 # ---------------------------------------------------------------- claims C2, C3
 
 def user_lines() -> pd.DataFrame:
-    """User lines of code (:func:`neuroplastic.sim.count_user_lines`) of every example, with
-    C2's budget and whether the example keeps it."""
+    """User lines of code (:func:`neuroplastic.sim.count_user_lines`) of every example,
+    with C2's budget and whether the example keeps it.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     from .memory import MemoryExplorer
     from .mnist import MNISTTrainer
     items = [("hello world", Hello, None), ("hello world (directives)", HelloDirectives,
@@ -495,14 +758,21 @@ class EveryKind(sim.Simulation):
         img = sim.Image()
         txt = sim.TextOut()
 
-    def step(self):
+    def step(self) -> None:
+        """Show ``x`` as a 2x2 image and every parameter value as text."""
         self.d.img = np.full((2, 2), self.p.x)
         self.d.txt = repr(self.p.values())
 
 
 def every_kind_check() -> bool:
-    """Build :class:`EveryKind` as ipywidgets, change every control as a user would, press Step,
-    and check that every value reached its parameter and that the button was true in that step."""
+    """Build :class:`EveryKind` as ipywidgets, change every control as a user would, press
+    Step, and check that every value reached its parameter and that the button was true in
+    that step.
+
+    Returns
+    -------
+    bool
+    """
     app = sim.App(EveryKind())
     new = {"x": 0.25, "d": {"a": 3}, "m": "v", "c": (True, False), "r": "t", "t": "y"}
     app.controls["x"].value = 0.25
@@ -519,12 +789,32 @@ def every_kind_check() -> bool:
     return bool(all(values[k] == v for k, v in new.items()) and button_seen)
 
 
-def claim_records(ran: dict, lines: pd.DataFrame, c3: bool, ratio: float, profile: str) -> list:
+def claim_records(ran: dict, lines: pd.DataFrame, c3: bool, ratio: float,
+                  profile: str) -> list[dict]:
     """The claims C1-C6 as keyword dicts for ``Claims.add`` (variants as (name, outcome,
-    evidence) tuples). ``ran`` maps sections S1..S10 to whether their checks passed; C6 combines
-    the thresholds ρ >= 10 and ρ >= 20 on the speed-up ``ratio``. C1-C5 are capability
-    checks of our re-creation: passed gives "holds", failed "not assessable" with the failed
-    checks as the reason (a fault of the re-creation is no evidence against IVISIT)."""
+    evidence) tuples).
+
+    C6 combines the thresholds ρ >= 10 and ρ >= 20 on the speed-up ``ratio``. C1-C5 are
+    capability checks of our re-creation: passed gives "holds", failed "not assessable"
+    with the failed checks as the reason (a fault of the re-creation is no evidence
+    against IVISIT).
+
+    Parameters
+    ----------
+    ran : dict
+        Sections S1..S10 -> whether their checks passed.
+    lines : pandas.DataFrame
+        From :func:`user_lines`.
+    c3 : bool
+        :func:`every_kind_check`.
+    ratio : float
+        The speed-up ρ (:func:`speedup`).
+    profile : str
+
+    Returns
+    -------
+    list of dict
+    """
     need = [f"S{i}" for i in range(1, 11)]
     missing = [s for s in need if s not in ran]
     if missing:
@@ -581,9 +871,20 @@ def claim_records(ran: dict, lines: pd.DataFrame, c3: bool, ratio: float, profil
 
 # ---------------------------------------------------------------- figures
 
-def plot_lif(scope_image, fi: pd.DataFrame):
+def plot_lif(scope_image: np.ndarray, fi: pd.DataFrame) -> Figure:
     """Left: the scope image (time modulo 100 ms against V in mV); right: the measured f-I
-    points of :func:`fi_curve` over the analytic rate."""
+    points of :func:`fi_curve` over the analytic rate.
+
+    Parameters
+    ----------
+    scope_image : numpy.ndarray
+    fi : pandas.DataFrame
+        From :func:`fi_curve`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.2), gridspec_kw={"width_ratios": [1.4, 1]})
     axes[0].imshow(scope_image, aspect="auto", extent=(0, 100, -80, 10))
@@ -598,8 +899,18 @@ def plot_lif(scope_image, fi: pd.DataFrame):
     return fig
 
 
-def plot_frame_times(table: pd.DataFrame):
-    """Median time per frame (ms, log axis with plain-number ticks) of the two displays."""
+def plot_frame_times(table: pd.DataFrame) -> Figure:
+    """Median time per frame (ms, log axis with plain-number ticks) of the two displays.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`frame_time_table`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
     fig, ax = plt.subplots(figsize=(4.5, 2.8))
@@ -612,9 +923,24 @@ def plot_frame_times(table: pd.DataFrame):
     return fig
 
 
-def plot_rate_search(result, taus, target: float = 50.0):
-    """The rate error |f − target| (Hz) of every grid point of a rate search against the current
-    RI of neuron 1 (mV), one line per τ (ms), with the analytic RI*(target) as a dotted line."""
+def plot_rate_search(result: SearchResult, taus: Sequence[float],
+                     target: float = 50.0) -> Figure:
+    """The rate error |f − target| (Hz) of every grid point of a rate search against the
+    current RI of neuron 1 (mV), one line per τ (ms), with the analytic RI*(target) as a
+    dotted line.
+
+    Parameters
+    ----------
+    result : neuroplastic.sim.SearchResult
+    taus : sequence of float
+        Membrane time constants (ms).
+    target : float, default 50.0
+        Target rate (Hz).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(5.5, 3.2))
     for tau in taus:
@@ -627,8 +953,18 @@ def plot_rate_search(result, taus, target: float = 50.0):
     return fig
 
 
-def plot_before_after(before, after):
-    """Two images side by side, titled "before" and "after the pointer script"."""
+def plot_before_after(before: np.ndarray, after: np.ndarray) -> Figure:
+    """Two images side by side, titled "before" and "after the pointer script".
+
+    Parameters
+    ----------
+    before, after : numpy.ndarray
+        Images.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, 2, figsize=(9, 4.5))
     for ax, img, title in zip(axes, (before, after), ("before", "after the pointer script")):
