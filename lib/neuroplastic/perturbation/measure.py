@@ -27,7 +27,9 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -37,6 +39,9 @@ from .chaos import simulate
 from .forecast import rnn_loss
 from .models import ElmanRNN
 from .optimizers import PERTURBATIVE, make_optimizer
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STEP_METHODS = ("sgd", "adam", "wp", "dopamine1", "dopamine2")
 
@@ -73,8 +78,21 @@ def _ru_maxrss_bytes() -> int:
     return int(r) if sys.platform == "darwin" else int(r) * 1024
 
 
-def saved_tensor_bytes(fn) -> int:
-    """Bytes of the distinct tensors autograd saves for backward while ``fn()`` runs."""
+def saved_tensor_bytes(fn: Callable[[], Any]) -> int:
+    """Bytes of the distinct tensors autograd saves for backward while ``fn()`` runs.
+
+    sum over unique (data_ptr, shape, stride, dtype) of numel * element_size.
+
+    Parameters
+    ----------
+    fn : callable
+        Runs a forward pass (its output is discarded).
+
+    Returns
+    -------
+    int
+        Saved bytes (0 under ``torch.no_grad``).
+    """
     seen = {}
 
     def pack(t):
@@ -88,8 +106,29 @@ def saved_tensor_bytes(fn) -> int:
     return int(sum(seen.values()))
 
 
-def lorenz_windows(T: int, B: int, device="cpu", seed: int = 0):
-    """B Lorenz windows of length T (z-scored) and their next states, float32."""
+def lorenz_windows(
+    T: int, B: int, device: str | torch.device = "cpu", seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """B Lorenz windows of length T (z-scored) and their next states, float32.
+
+    Parameters
+    ----------
+    T : int
+        Window length >= 1 (steps).
+    B : int
+        Number of windows >= 1 (consecutive starts).
+    device : str or torch.device
+        Where the tensors live.
+    seed : int
+        Unused (the trajectory is deterministic).
+
+    Returns
+    -------
+    X : torch.Tensor
+        [B, T, 3] (z-units).
+    y : torch.Tensor
+        [B, 3] next states (z-units).
+    """
     T = check_int("T", T, 1)
     B = check_int("B", B, 1)
     n = B + T + 1
@@ -231,6 +270,43 @@ def measure_step_cost(
 
     ``method`` in STEP_METHODS ("sgd"/"adam" are BPTT). With ``isolate=True`` (default) the
     measurement runs in a fresh spawned process, as the protocol requires.
+
+    Parameters
+    ----------
+    method : str
+        One of ``STEP_METHODS``.
+    T : int
+        Sequence length >= 1 (steps).
+    H : int
+        Hidden units >= 1.
+    B : int
+        Batch size >= 1 (windows).
+    device : str
+        'cpu' or 'cuda[:i]'.
+    repeats : int
+        Peak-memory repeats (median) >= 1.
+    time_repeats : int
+        Timed steps (median) >= 1.
+    seed : int
+        Model and noise seed.
+    isolate : bool
+        Measure in a fresh process.
+
+    Returns
+    -------
+    dict
+        method, T, H, B, device, ``peak_bytes``, ``saved_bytes``, ``state_bytes`` (bytes),
+        ``time_s``, ``forward_s`` (s), ``forward_passes``, ``fpe_per_step``, ``n_params`` and
+        ``method_used`` (how the peak was read).
+
+    Raises
+    ------
+    TypeError
+        If ``device`` is not a str.
+    ValueError
+        If an argument is out of range or CUDA is requested but unavailable.
+    RuntimeError
+        If the isolated measurement process fails.
     """
     check_choice("method", method, STEP_METHODS)
     T = check_int("T", T, 1)
@@ -265,19 +341,44 @@ def _fresh(args) -> dict:
 
 
 def memory_scaling(
-    methods,
-    Ts,
+    methods: Iterable[str],
+    Ts: Iterable[int],
     H: int = 64,
     B: int = 500,
     device: str = "cpu",
     n_jobs: int | None = None,
     progress: bool = False,
-):
+) -> pd.DataFrame:
     """DataFrame of :func:`measure_step_cost` over methods x Ts, each in its own fresh process.
 
     Up to ``n_jobs`` (default: the sweep helper's default, <= 2) spawned processes run at once;
     every process is a new interpreter that measures exactly one (method, T) and exits (joblib's
     reusable workers would not be fresh).
+
+    Parameters
+    ----------
+    methods : iterable of str
+        Methods from ``STEP_METHODS`` (non-empty).
+    Ts : iterable of int
+        Sequence lengths >= 1 (non-empty).
+    H, B : int
+        Hidden units and batch size.
+    device : str
+        'cpu' or 'cuda[:i]' (CUDA runs one process at a time).
+    n_jobs : int or None
+        Concurrent processes.
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (method, T): the dict of :func:`measure_step_cost`.
+
+    Raises
+    ------
+    ValueError
+        If ``methods`` or ``Ts`` is empty or holds an invalid entry.
     """
     import pandas as pd
     from tqdm.auto import tqdm

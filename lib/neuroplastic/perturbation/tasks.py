@@ -276,6 +276,17 @@ def xor_summary(run: dict) -> dict:
 
 
 def rank_key(summary: dict) -> tuple[float, float]:
-    """Sort key for tuning: highest success rate, then fewest median epochs."""
+    """Sort key for tuning: highest success rate, then fewest median epochs.
+
+    Parameters
+    ----------
+    summary : dict
+        A :func:`xor_summary` row.
+
+    Returns
+    -------
+    tuple of float
+        (-success %, median epochs or inf).
+    """
     med = summary["median_epochs"]
     return (-summary["success_%"], med if np.isfinite(med) else np.inf)
