@@ -10,6 +10,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 import neuroplastic
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,3 +55,10 @@ def test_mnist_source_and_images_are_runtime_dependencies():
 def test_one_version_source():
     assert "version" not in PYPROJECT["project"] and "version" in PYPROJECT["project"]["dynamic"]
     assert importlib.metadata.version("neuroplastic") == neuroplastic.__version__
+
+
+@pytest.mark.parametrize("package", ["assoc", "competitive", "perturbation", "sim", "data", "book"])
+def test_every_public_name_exists(package):
+    """``from neuroplastic.<package> import *`` works: every name in ``__all__`` is defined."""
+    mod = importlib.import_module(f"neuroplastic.{package}")
+    assert not [name for name in mod.__all__ if not hasattr(mod, name)]

@@ -115,4 +115,15 @@ __all__ = [
     "unit_label_information",
 ]
 # the submodules, which the former dir()-based __all__ also exported
-__all__ += ["attacks", "cache", "configs", "fewshot", "fits", "kh", "metrics", "models", "rr"]
+__all__ += [
+    "attacks",
+    "batches",
+    "configs",
+    "fewshot",
+    "fits",
+    "kh",
+    "metrics",
+    "models",
+    "rr",
+    "tensors",
+]
