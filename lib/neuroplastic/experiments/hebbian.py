@@ -43,7 +43,13 @@ from ..validation import check_float, check_int, check_seed
 from . import tables
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
     from IPython.display import Markdown
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from ..assoc.layouts import Layout
 
 _SEARCH_STEP = 0.5
 _SEARCH_JITTER = 0.125
@@ -65,8 +71,40 @@ def _task(rule, layout, nflip, skew, redraw, T_max):
     return StorageTask(rule, layout, nflip, T_max=T_max, skew=skew, redraw=redraw)
 
 
-def curve_job(rule, layout, nflip, skew, redraw, T_max, grid, stop_at, rep, seed):
-    """One repetition of one rule along a grid (top-level for the sweep helper)."""
+def curve_job(
+    rule: str,
+    layout: str | Layout,
+    nflip: float,
+    skew: float,
+    redraw: float | None,
+    T_max: int,
+    grid: Sequence[int],
+    stop_at: float,
+    rep: int,
+    seed: int,
+) -> list[dict]:
+    """One repetition of one rule along a grid of loads (top-level for the sweep helper).
+
+    Parameters
+    ----------
+    rule : str
+        Rule spec.
+    layout, nflip, skew, redraw, T_max
+        As for :func:`storage_curves`.
+    grid : sequence of int
+        Loads P (patterns).
+    stop_at : float
+        Stop when fcorr <= this.
+    rep : int
+        Repetition index.
+    seed : int
+
+    Returns
+    -------
+    list of dict
+        One row per load: rule, rep, P and the measures of
+        :func:`neuroplastic.assoc.capacity.sweep_one`.
+    """
     task = _task(rule, layout, nflip, skew, redraw, T_max)
     rows = sweep_one(task, grid=grid, stop_at=stop_at, rep=rep, seed=seed)
     label = parse_rule(rule)[2]
@@ -75,28 +113,64 @@ def curve_job(rule, layout, nflip, skew, redraw, T_max, grid, stop_at, rep, seed
 
 @memoize
 def storage_curves(
-    rules,
-    layout,
-    nflip=1.0,
+    rules: str | Sequence[str],
+    layout: str | Layout,
+    nflip: float = 1.0,
     *,
-    P_grid=None,
-    factor=1.05,
-    P_start=20,
-    stop_at=0.001,
-    nrep=10,
-    seed=0,
-    skew=0.0,
-    redraw=None,
-    T_max=15,
-    n_jobs=None,
-    progress=True,
+    P_grid: Sequence[int] | None = None,
+    factor: float = 1.05,
+    P_start: int = 20,
+    stop_at: float = 0.001,
+    nrep: int = 10,
+    seed: int = 0,
+    skew: float = 0.0,
+    redraw: float | None = None,
+    T_max: int = 15,
+    n_jobs: int | None = None,
+    progress: bool = True,
 ) -> pd.DataFrame:
-    """fcorr(P) for every rule (spec strings such as "covar:mean=global") on ``layout``.
+    """fcorr(P), the fraction of patterns recalled exactly at load P, for every rule on
+    ``layout``. Memoized.
 
-    Grid: ``P_grid`` if given, else P_start, ×factor (rounded, unique) until every repetition of
-    that rule has fcorr ≤ stop_at. Repetition r uses seed + 17 r (same nested patterns and cues
-    for every rule). Returns a long DataFrame [rule, rep, P, fcorr, eps, miss, false, steps,
-    cycled]."""
+    Grid: ``P_grid`` if given, else P_start, ×factor (rounded, unique) until every
+    repetition of that rule has fcorr ≤ stop_at. Repetition r uses seed + 17 r (same nested
+    patterns and cues for every rule).
+
+    Parameters
+    ----------
+    rules : str or sequence of str
+        Distinct rule specs such as ``"covar:mean=global"``.
+    layout : str or Layout
+        Network layout, e.g. ``"modular:20x20"`` (H×M) or ``"kofn:400/20"``.
+    nflip : float, default 1.0
+        Mean flipped units per cue.
+    P_grid : sequence of int, optional
+        Loads P (patterns).
+    factor : float, default 1.05
+    P_start : int, default 20
+    stop_at : float, default 0.001
+    nrep : int, default 10
+        Repetitions.
+    seed : int, default 0
+    skew : float, default 0.0
+        Zipf exponent of the pattern ensemble.
+    redraw : float, optional
+        Re-draw probability of a parent-correlated ensemble (None: independent patterns).
+    T_max : int, default 15
+        Maximum retrieval steps.
+    n_jobs : int, optional
+    progress : bool, default True
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long: rule, rep, P, fcorr, eps (output noise), miss, false, steps, cycled.
+
+    Raises
+    ------
+    ValueError
+        If ``rules`` is empty or names a rule twice.
+    """
     layout = parse_layout(layout)
     rules, labels = _rule_list(rules)
     nrep = check_int("nrep", nrep, lo=1)
@@ -155,7 +229,18 @@ def storage_curves(
 
 
 def curve_summary(df: pd.DataFrame) -> pd.DataFrame:
-    """Mean and sd over repetitions per (rule, P): fcorr_mean, fcorr_sd, eps_mean, steps_mean."""
+    """Mean and sd over repetitions per (rule, P).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        From :func:`storage_curves`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        rule, P, fcorr_mean, fcorr_sd, eps_mean, steps_mean.
+    """
     g = df.groupby(["rule", "P"], sort=False)
     out = g.agg(
         fcorr_mean=("fcorr", "mean"),
@@ -167,22 +252,55 @@ def curve_summary(df: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["rule", "P"], kind="stable").reset_index(drop=True)
 
 
-def rule_symmetric(rule) -> bool:
-    """Whether a rule spec gives a symmetric W for the synapse-count convention "sym" of the
-    authors' code (N(N−1)/2 synapses): every rule except the asymmetric Bayes "bom"/"bayes"
-    without symmetrize (N² synapses), as spec ch01 §4 states. precovar's W is not symmetric
-    either; counting it with N(N−1)/2 follows the spec's wording (only bom gets N²) and is our
-    reading [R], not something checked against the authors' code."""
+def rule_symmetric(rule: str) -> bool:
+    """Whether a rule spec gives a symmetric W for the synapse-count convention "sym" of
+    the authors' code (N(N−1)/2 synapses).
+
+    Every rule except the asymmetric Bayes "bom"/"bayes" without symmetrize (N² synapses).
+    precovar's W is not symmetric either; counting it with N(N−1)/2 (only bom gets N²) is
+    our reading [R], not something checked against the authors' code.
+
+    Parameters
+    ----------
+    rule : str
+        Rule spec.
+
+    Returns
+    -------
+    bool
+    """
     name, params, _ = parse_rule(rule)
     return not (name in ("bayes", "bom") and not params.get("symmetrize", False))
 
 
 def curve_p90(
-    df: pd.DataFrame, layout, *, target: float = 0.9, n_boot: int = 1000, seed=0
+    df: pd.DataFrame,
+    layout: str | Layout,
+    *,
+    target: float = 0.9,
+    n_boot: int = 1000,
+    seed: int = 0,
 ) -> pd.DataFrame:
-    """P90 per rule from :func:`storage_curves` output: crossing of the mean curve (linear in
-    log P), 95 % bootstrap CI over repetitions, ε at P90, C_L = P90·N·H_b(a)/S_sym and
-    C_E = P90·I_err/S_exist (bits per synapse)."""
+    """P90 per rule from :func:`storage_curves` output: crossing of the mean curve (linear
+    in log P), 95 % bootstrap CI over repetitions, ε at P90, C_L = P90·N·H_b(a)/S_sym and
+    C_E = P90·I_err/S_exist (bits per synapse).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        From :func:`storage_curves`.
+    layout : str or Layout
+    target : float, default 0.9
+        The fcorr level crossed.
+    n_boot : int, default 1000
+        Bootstrap resamples.
+    seed : int, default 0
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rule.
+    """
     layout = parse_layout(layout)
     rows = []
     for rule, d in df.groupby("rule", sort=False):
@@ -223,8 +341,38 @@ def _bits(p90, eps, layout, rule) -> dict:
     }
 
 
-def search_job(rule, layout, nflip, skew, redraw, T_max, P0, max_steps, rep, seed):
-    """One repetition of the adaptive search for one rule (top-level for the sweep helper)."""
+def search_job(
+    rule: str,
+    layout: str | Layout,
+    nflip: float,
+    skew: float,
+    redraw: float | None,
+    T_max: int,
+    P0: float,
+    max_steps: int,
+    rep: int,
+    seed: int,
+) -> dict:
+    """One repetition of the adaptive P90 search for one rule (top-level for the sweep
+    helper).
+
+    Parameters
+    ----------
+    rule : str
+    layout, nflip, skew, redraw, T_max
+        As for :func:`capacity_table`.
+    P0 : float
+        Start load (patterns).
+    max_steps : int
+        Search steps.
+    rep : int
+    seed : int
+
+    Returns
+    -------
+    dict
+        rule, rep, P90 (patterns), eps_at_P90, converged, n_steps and the search's trace.
+    """
     task = _task(rule, layout, nflip, skew, redraw, T_max)
     est, trace, conv = search_one(
         task,
@@ -250,28 +398,56 @@ def search_job(rule, layout, nflip, skew, redraw, T_max, P0, max_steps, rep, see
 
 @memoize
 def capacity_table(
-    rules,
-    layout,
-    nflip=1.0,
+    rules: str | Sequence[str],
+    layout: str | Layout,
+    nflip: float = 1.0,
     *,
-    nrep=5,
-    seed=0,
-    P0=None,
-    skew=0.0,
-    redraw=None,
-    T_max=15,
-    max_steps=20,
-    n_boot=1000,
-    n_jobs=None,
-    progress=True,
+    nrep: int = 5,
+    seed: int = 0,
+    P0: float | dict | None = None,
+    skew: float = 0.0,
+    redraw: float | None = None,
+    T_max: int = 15,
+    max_steps: int = 20,
+    n_boot: int = 1000,
+    n_jobs: int | None = None,
+    progress: bool = True,
 ) -> pd.DataFrame:
-    """Adaptive P90 (the authors' search) for every rule: one row per rule with P90_mean,
-    P90_sd, ci_lo, ci_hi (95 % bootstrap over repetitions), per_rep (tuple), converged (all
-    repetitions crossed 0.9), n_converged (how many did), eps_at_P90 (mean over repetitions of ε
-    measured once at round(P90) after each search), C_L and C_E (bits per synapse, as in
-    :func:`curve_p90`), and the condition columns. ``P0``: start load (float, or dict
-    rule -> float; default 0.75 N / nflip^0.5). All rule × repetition searches run in one flat
-    sweep."""
+    """Adaptive P90 (the authors' search) for every rule. Memoized.
+
+    All rule × repetition searches run in one flat sweep.
+
+    Parameters
+    ----------
+    rules : str or sequence of str
+    layout : str or Layout
+        Network layout, e.g. ``"modular:20x20"`` (H×M) or ``"kofn:400/20"``.
+    nflip : float, default 1.0
+        Mean flipped units per cue.
+    nrep : int, default 5
+    seed : int, default 0
+    P0 : float or dict, optional
+        Start load (patterns), or rule -> start load; default 0.75 N / nflip^0.5.
+    skew : float, default 0.0
+        Zipf exponent of the pattern ensemble.
+    redraw : float, optional
+        Re-draw probability of a parent-correlated ensemble (None: independent patterns).
+    T_max : int, default 15
+        Maximum retrieval steps.
+    max_steps : int, default 20
+    n_boot : int, default 1000
+    n_jobs : int, optional
+    progress : bool, default True
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rule: P90_mean, P90_sd, ci_lo, ci_hi (95 % bootstrap over
+        repetitions), per_rep (tuple), converged (all repetitions crossed 0.9), n_converged
+        (how many did), eps_at_P90 (mean over repetitions of ε measured once at round(P90)
+        after each search), C_L and C_E (bits per synapse, as in :func:`curve_p90`), and the
+        condition columns.
+    """
     layout = parse_layout(layout)
     rules, labels = _rule_list(rules)
     nrep = check_int("nrep", nrep, lo=1)
@@ -334,25 +510,51 @@ def capacity_table(
 
 @memoize
 def prototype_curves(
-    rules,
-    layout,
-    Q_values,
+    rules: str | Sequence[str],
+    layout: str | Layout,
+    Q_values: Sequence[int],
     *,
-    n_inst,
-    d_train,
-    d_test,
-    n_test,
-    nrep=5,
-    seed=0,
-    T_max=15,
-    min_cues=0,
-    n_jobs=None,
-    progress=True,
+    n_inst: int,
+    d_train: float,
+    d_test: float,
+    n_test: int,
+    nrep: int = 5,
+    seed: int = 0,
+    T_max: int = 15,
+    min_cues: int = 0,
+    n_jobs: int | None = None,
+    progress: bool = True,
 ) -> pd.DataFrame:
-    """Prototype score for every rule × Q × repetition: DataFrame [rule, Q, rep, score, ...].
+    """Prototype score for every rule × Q × repetition. Memoized.
 
-    At Q prototypes each gets max(n_test, ceil(min_cues / Q)) test instances, so every score
-    rests on at least ``min_cues`` cues."""
+    At Q prototypes each gets max(n_test, ceil(min_cues / Q)) test instances, so every
+    score rests on at least ``min_cues`` cues.
+
+    Parameters
+    ----------
+    rules : str or sequence of str
+    layout : str or Layout
+    Q_values : sequence of int
+        Prototype counts Q.
+    n_inst : int
+        Training instances per prototype.
+    d_train, d_test : float
+        Distortion of training and test instances (flips).
+    n_test : int
+        Test instances per prototype (at least).
+    nrep : int, default 5
+    seed : int, default 0
+    T_max : int, default 15
+        Maximum retrieval steps.
+    min_cues : int, default 0
+    n_jobs : int, optional
+    progress : bool, default True
+
+    Returns
+    -------
+    pandas.DataFrame
+        rule, Q, rep, score, ...
+    """
     layout = parse_layout(layout)
     rules, labels = _rule_list(rules)
     nrep = check_int("nrep", nrep, lo=1)
@@ -383,7 +585,18 @@ def prototype_curves(
 
 
 def prototype_windows(df: pd.DataFrame, *, level: float = 0.9) -> pd.DataFrame:
-    """Per rule: mean score curve, the level window's intervals and its upper edge."""
+    """Per rule: mean score curve, the level window's intervals and its upper edge.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        From :func:`prototype_curves`.
+    level : float, default 0.9
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     rows = []
     for rule, d in df.groupby("rule", sort=False):
         m = d.groupby("Q")["score"].mean()
@@ -397,17 +610,30 @@ MIN_P90 = 20.0
 
 
 def flag_cells(df: pd.DataFrame, *, min_P90: float = MIN_P90, p90: str = "P90") -> pd.DataFrame:
-    """Mark the P90 values that no verdict may use; returns a copy with ``flag`` (str, empty when
-    the value is usable) and ``excluded`` (bool).
+    """Mark the P90 values that no verdict may use.
 
     A row is flagged when
-    * its adaptive search did not converge: ``n_converged < nrep`` (or ``converged`` false when
-      ``n_converged`` is absent): a repetition that never crossed 90 % reports the fallback mean
-      of its trajectory, not a crossing;
+    * its adaptive search did not converge: ``n_converged < nrep`` (or ``converged`` false
+      when ``n_converged`` is absent): a repetition that never crossed 90 % reports the
+      fallback mean of its trajectory, not a crossing;
     * P90 is not finite (a sweep whose mean curve never crossed 90 %);
-    * P90 < ``min_P90`` (integer granularity: at P < 20 one pattern is more than 5 % of fcorr,
-      and the adaptive step floor k ≤ 1/P stops the search early).
-    Several reasons are joined with ", "."""
+    * P90 < ``min_P90`` (integer granularity: at P < 20 one pattern is more than 5 % of
+      fcorr, and the adaptive step floor k ≤ 1/P stops the search early).
+    Several reasons are joined with ", ".
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Storage-table rows.
+    min_P90 : float, default MIN_P90
+    p90 : str, default "P90"
+        The column holding P90.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``flag`` (str, empty when the value is usable) and ``excluded`` (bool).
+    """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df must be a pandas DataFrame; got {type(df).__name__}")
     if p90 not in df.columns:
@@ -434,13 +660,28 @@ def flag_cells(df: pd.DataFrame, *, min_P90: float = MIN_P90, p90: str = "P90") 
     return out
 
 
-def order_within_ci(lower, upper, *, value: str = "P90") -> bool:
+def order_within_ci(lower: Mapping, upper: Mapping, *, value: str = "P90") -> bool:
     """Whether "lower < upper" stands under the 95 % CI tolerance of claim C1.
 
-    ``lower``, ``upper``: mappings (e.g. DataFrame rows) with ``value``, ``ci_lo`` and ``ci_hi``.
-    The order is contradicted only when lower's value exceeds upper's *and* the two confidence
-    intervals do not overlap (lower.ci_lo > upper.ci_hi); equal values or overlapping CIs count as
-    a tie, which does not contradict the order. Non-finite values raise ValueError."""
+    The order is contradicted only when lower's value exceeds upper's *and* the two
+    confidence intervals do not overlap (lower.ci_lo > upper.ci_hi); equal values or
+    overlapping CIs count as a tie, which does not contradict the order.
+
+    Parameters
+    ----------
+    lower, upper : mapping
+        E.g. DataFrame rows, with ``value``, ``ci_lo`` and ``ci_hi``.
+    value : str, default "P90"
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    ValueError
+        For non-finite values.
+    """
     vals = []
     for name, row in (("lower", lower), ("upper", upper)):
         try:
@@ -509,12 +750,35 @@ def _check_frame(name, df, cols):
 
 
 def sweep_cells(
-    fig: str, condition: str, curves: pd.DataFrame, layout, *, n_boot: int = 1000, seed=0
+    fig: str,
+    condition: str,
+    curves: pd.DataFrame,
+    layout: str | Layout,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
 ) -> pd.DataFrame:
-    """Storage-table rows of a sweep (:func:`storage_curves` output), one per rule: P90 (crossing
-    of the mean curve), sd of the per-repetition crossings, 95 % bootstrap CI, ε at P90,
-    P_eps (largest load with mean ε ≤ 0.01), C_L and C_E (bits per synapse), flagged by
-    :func:`flag_cells`."""
+    """Storage-table rows of a sweep (:func:`storage_curves` output), one per rule.
+
+    P90 (crossing of the mean curve), sd of the per-repetition crossings, 95 % bootstrap
+    CI, ε at P90, P_eps (largest load with mean ε ≤ 0.01), C_L and C_E (bits per synapse),
+    flagged by :func:`flag_cells`.
+
+    Parameters
+    ----------
+    fig : str
+        Figure id, e.g. ``"F1"``.
+    condition : str
+        Condition label.
+    curves : pandas.DataFrame
+    layout : str or Layout
+    n_boot : int, default 1000
+    seed : int, default 0
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     _check_frame("curves", curves, ["rule", "rep", "P", "fcorr", "eps"])
     layout = parse_layout(layout)
     s = curve_p90(curves, layout, n_boot=n_boot, seed=seed).set_index("rule")
@@ -551,11 +815,37 @@ def sweep_cells(
 
 
 def search_cells(
-    fig: str, condition: str, table: pd.DataFrame, *, family=None, level=None, zipf: str = "both"
+    fig: str,
+    condition: str,
+    table: pd.DataFrame,
+    *,
+    family: str | None = None,
+    level: float | None = None,
+    zipf: str = "both",
 ) -> pd.DataFrame:
-    """Storage-table rows of a :func:`capacity_table`, flagged by :func:`flag_cells` (search not
-    converged in every repetition, or P90 < :data:`MIN_P90`). ``zipf``: which Zipf ensemble the
-    row belongs to ("both" for rows that are no Zipf cell, "calibrated" or "raw")."""
+    """Storage-table rows of a :func:`capacity_table`, flagged by :func:`flag_cells`
+    (search not converged in every repetition, or P90 < :data:`MIN_P90`).
+
+    Parameters
+    ----------
+    fig : str
+        Figure id.
+    condition : str
+        Condition label.
+    table : pandas.DataFrame
+        From :func:`capacity_table`.
+    family : str, optional
+        Sweep family of the rows.
+    level : float, optional
+        Level within the family.
+    zipf : str, default "both"
+        Which Zipf ensemble the row belongs to ("both" for rows that are no Zipf cell,
+        "calibrated" or "raw").
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     _check_frame("table", table, ["rule", "P90_mean", "P90_sd", "eps_at_P90", "ci_lo", "ci_hi"])
     if zipf not in ("both", "calibrated", "raw"):
         raise ValueError(f"zipf must be 'both', 'calibrated' or 'raw'; got {zipf!r}")
@@ -575,23 +865,46 @@ def search_cells(
 def capacity_levels(
     fig: str,
     family: str,
-    layout,
-    points,
+    layout: str | Layout,
+    points: Sequence[tuple],
     *,
     p0: dict,
-    nflip=1.0,
-    rules=SEVEN,
+    nflip: float = 1.0,
+    rules: Sequence[str] = SEVEN,
     nrep: int = 5,
-    seed=0,
+    seed: int = 0,
     zipf: str = "both",
     progress: bool = False,
 ) -> pd.DataFrame:
     """Adaptive P90 of ``rules`` along one condition axis (F4, F7), as storage-table rows.
 
-    ``points``: (level, keyword arguments of :func:`capacity_table`, condition label) per level;
-    a ``nflip`` in the keywords overrides ``nflip``. The first level starts each rule's search at
-    ``p0[rule]`` (e.g. the sweep's P90), every later level at the previous level's estimate
-    (at least 2) [R]."""
+    The first level starts each rule's search at ``p0[rule]`` (e.g. the sweep's P90), every
+    later level at the previous level's estimate (at least 2) [R].
+
+    Parameters
+    ----------
+    fig : str
+        Figure id.
+    family : str
+        The sweep family.
+    layout : str or Layout
+    points : sequence of tuple
+        (level, keyword arguments of :func:`capacity_table`, condition label) per level;
+        a ``nflip`` in the keywords overrides ``nflip``.
+    p0 : dict
+        Rule -> first start load (patterns).
+    nflip : float, default 1.0
+    rules : sequence of str, default SEVEN
+    nrep : int, default 5
+    seed : int, default 0
+    zipf : str, default "both"
+        As for :func:`search_cells`.
+    progress : bool, default False
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     layout = parse_layout(layout)
     rules = list(rules)
     p0 = {r: float(p0[r]) for r in rules}
@@ -612,7 +925,19 @@ def capacity_levels(
 
 
 def marked(df: pd.DataFrame, col: str = "P90", fmt: str = "{:.1f}") -> pd.DataFrame:
-    """Pivot rule × condition of ``col`` as text, with a † on values excluded from verdicts."""
+    """Pivot rule × condition of ``col`` as text, with a † on values excluded from verdicts.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Storage-table rows (with ``excluded``).
+    col : str, default "P90"
+    fmt : str, default "{:.1f}"
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     _check_frame("df", df, ["rule", "condition", "excluded", col])
     txt = df.assign(v=[fmt.format(v) + (" †" if x else "") for v, x in zip(df[col], df.excluded)])
     return txt.pivot_table(
@@ -620,9 +945,18 @@ def marked(df: pd.DataFrame, col: str = "P90", fmt: str = "{:.1f}") -> pd.DataFr
     ).rename(index=NAMES)
 
 
-def storage_table(parts) -> pd.DataFrame:
+def storage_table(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """The storage cells of the seven rules: the concatenated storage-table rows ``parts``
-    restricted to :data:`SEVEN`, with ``cell`` = "fig: condition"."""
+    restricted to :data:`SEVEN`, with ``cell`` = "fig: condition".
+
+    Parameters
+    ----------
+    parts : sequence of pandas.DataFrame
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     parts = [p for p in parts if p is not None]
     if not parts:
         raise ValueError("parts must hold at least one storage-table frame")
@@ -634,7 +968,18 @@ def storage_table(parts) -> pd.DataFrame:
 
 
 def rank_table(storage: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(rank of each rule per storage cell, 1 = largest P90; excluded flags), both cell × rule."""
+    """Rank of each rule per storage cell (1 = largest P90) and the excluded flags.
+
+    Parameters
+    ----------
+    storage : pandas.DataFrame
+        From :func:`storage_table`.
+
+    Returns
+    -------
+    ranks, excluded : pandas.DataFrame
+        Both cell × rule.
+    """
     _check_frame("storage", storage, ["cell", "rule", "P90", "excluded"])
     ranks = (
         storage.pivot_table(index="cell", columns="rule", values="P90", sort=False)[list(SEVEN)]
@@ -651,14 +996,35 @@ def rank_table(storage: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def ranking(df: pd.DataFrame) -> tuple:
-    """The seven rules ordered by P90, largest first."""
+    """The seven rules ordered by P90, largest first.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Storage-table rows of one cell.
+
+    Returns
+    -------
+    tuple of str
+    """
     return tuple(df[df.rule.isin(SEVEN)].sort_values("P90", ascending=False).rule)
 
 
 def distortion_summary(f4: pd.DataFrame) -> dict:
-    """F4 in words: ``same_ranking`` (the first family's full ranking is the same at every
-    level), ``top`` (the top rules over all conditions), ``falls`` (rules whose P90 falls at
-    every added flip in every family)."""
+    """F4 in words.
+
+    Parameters
+    ----------
+    f4 : pandas.DataFrame
+        The storage-table rows of the distortion sweep.
+
+    Returns
+    -------
+    dict
+        ``same_ranking`` (the first family's full ranking is the same at every level),
+        ``top`` (the top rules over all conditions), ``falls`` (rules whose P90 falls at
+        every added flip in every family).
+    """
     _check_frame("f4", f4, ["family", "condition", "rule", "level", "P90"])
     first = f4[f4.family == f4.family.iloc[0]]
     same = all(
@@ -678,7 +1044,19 @@ def distortion_summary(f4: pd.DataFrame) -> dict:
 
 
 def nonmonotone_rules(df: pd.DataFrame, rise: float = 0.1) -> list:
-    """Rules whose mean prototype score rises by at least ``rise`` when Q grows (low-load dip)."""
+    """Rules whose mean prototype score rises by at least ``rise`` when Q grows (low-load
+    dip).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        From :func:`prototype_curves`.
+    rise : float, default 0.1
+
+    Returns
+    -------
+    list of str
+    """
     _check_frame("df", df, ["rule", "Q", "score"])
     rise = check_float("rise", rise, lo=0.0)
     out = []
@@ -689,10 +1067,24 @@ def nonmonotone_rules(df: pd.DataFrame, rise: float = 0.1) -> list:
     return out
 
 
-def zipf_calibration(layouts: dict, skews) -> pd.DataFrame:
-    """The Zipf levels of F7: per modular exponent s, the relative mean overlap ρ = overlap(s) /
-    overlap(0) of ``layouts["modular"]``, the K-of-N exponent with the same ρ (calibrated), the
-    K-of-N ρ at the raw exponent s and the probability of the most used unit in each ensemble."""
+def zipf_calibration(layouts: dict, skews: Sequence[float]) -> pd.DataFrame:
+    """The Zipf levels of F7.
+
+    Per modular exponent s: the relative mean overlap ρ = overlap(s) / overlap(0) of
+    ``layouts["modular"]``, the K-of-N exponent with the same ρ (calibrated), the K-of-N ρ
+    at the raw exponent s and the probability of the most used unit in each ensemble.
+
+    Parameters
+    ----------
+    layouts : dict
+        ``"modular"`` and ``"kofn"`` -> layout.
+    skews : sequence of float
+        Modular Zipf exponents s.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     from ..assoc.patterns import zipf_overlap, zipf_skew_for_overlap, zipf_unit_probabilities
 
     if not isinstance(layouts, dict) or set(layouts) != {"modular", "kofn"}:
@@ -719,11 +1111,27 @@ def zipf_calibration(layouts: dict, skews) -> pd.DataFrame:
     )
 
 
-def retention(df: pd.DataFrame):
-    """P90 at the hardest / P90 at the easiest level, per rule, for one sweep family, over the
-    levels at which no rule's P90 is excluded from verdicts; NaN when fewer than two remain.
-    A parent family ("parent" in its name) runs from r = 1 (easiest) downwards.
-    Returns (retention per rule, easiest level, hardest level, number of excluded levels)."""
+def retention(df: pd.DataFrame) -> tuple[pd.Series, float, float, int]:
+    """P90 at the hardest / P90 at the easiest level, per rule, for one sweep family.
+
+    Over the levels at which no rule's P90 is excluded from verdicts; NaN when fewer than
+    two remain. A parent family ("parent" in its name) runs from r = 1 (easiest)
+    downwards.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Storage-table rows of one family.
+
+    Returns
+    -------
+    retention : pandas.Series
+        Per rule.
+    easiest, hardest : float
+        The levels used.
+    n_excluded : int
+        Levels left out.
+    """
     _check_frame("df", df, ["family", "level", "rule", "P90", "excluded"])
     parent = "parent" in df.family.iloc[0]
     bad = set(df.level[df.excluded])
@@ -736,8 +1144,19 @@ def retention(df: pd.DataFrame):
 
 
 def retention_table(sweeps: pd.DataFrame) -> pd.DataFrame:
-    """:func:`retention` of every family in ``sweeps``: rule rows (display names) plus rows
-    "easiest level used", "hardest level used", "levels excluded"; one column per family."""
+    """:func:`retention` of every family in ``sweeps``.
+
+    Parameters
+    ----------
+    sweeps : pandas.DataFrame
+        Storage-table rows with ``family`` and ``level``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rule rows (display names) plus rows "easiest level used", "hardest level used",
+        "levels excluded"; one column per family.
+    """
     info = {fam: retention(g) for fam, g in sweeps.groupby("family", sort=False)}
     ret = pd.DataFrame({fam: v[0] for fam, v in info.items()})
     extra = pd.DataFrame(
@@ -787,9 +1206,22 @@ def _cell(storage, c):
     return storage[storage.cell == c].set_index("rule")
 
 
-def cells_of(storage: pd.DataFrame, zipf_set: str, figs=None) -> list:
-    """Storage cells of the Zipf ensemble ``zipf_set`` (and every non-Zipf cell), optionally only
-    those of figures ``figs``; in table order."""
+def cells_of(storage: pd.DataFrame, zipf_set: str, figs: Sequence[str] | None = None) -> list:
+    """Storage cells of the Zipf ensemble ``zipf_set`` (and every non-Zipf cell), optionally
+    only those of figures ``figs``; in table order.
+
+    Parameters
+    ----------
+    storage : pandas.DataFrame
+        From :func:`storage_table`.
+    zipf_set : str
+        ``"calibrated"`` or ``"raw"``.
+    figs : sequence of str, optional
+
+    Returns
+    -------
+    list of str
+    """
     d = storage[storage.zipf.isin(["both", zipf_set])]
     if figs is not None:
         d = d[d.fig.isin(figs)]
@@ -797,8 +1229,18 @@ def cells_of(storage: pd.DataFrame, zipf_set: str, figs=None) -> list:
 
 
 def scopes(storage: pd.DataFrame) -> list:
-    """The variants of the cell scope: (name, cells) for the calibrated Zipf ensemble, the raw
-    exponent, and the uncorrelated cells of F1–F4 only."""
+    """The variants of the cell scope: (name, cells) for the calibrated Zipf ensemble, the
+    raw exponent, and the uncorrelated cells of F1–F4 only.
+
+    Parameters
+    ----------
+    storage : pandas.DataFrame
+        From :func:`storage_table`.
+
+    Returns
+    -------
+    list of tuple
+    """
     return [
         (ZIPF["calibrated"], cells_of(storage, "calibrated")),
         (ZIPF["raw"], cells_of(storage, "raw")),
@@ -806,8 +1248,23 @@ def scopes(storage: pd.DataFrame) -> list:
     ]
 
 
-def usable(storage: pd.DataFrame, cells, rules) -> tuple[list, list]:
-    """(cells where none of ``rules`` is excluded, excluded cells with the reason)."""
+def usable(storage: pd.DataFrame, cells: Sequence[str], rules: Sequence[str]) -> tuple[list, list]:
+    """Split ``cells`` by whether any of ``rules`` is excluded there.
+
+    Parameters
+    ----------
+    storage : pandas.DataFrame
+        From :func:`storage_table`.
+    cells : sequence of str
+    rules : sequence of str
+
+    Returns
+    -------
+    usable : list
+        Cells where none of ``rules`` is excluded.
+    excluded : list
+        Excluded cells with the reason.
+    """
     ok, out = [], []
     for c in cells:
         d = _cell(storage, c)
@@ -931,10 +1388,23 @@ def check_claims(
     """Claims C1–C6 of the chapter under their variants (operational rules in the chapter's
     claims section) [R].
 
-    ``storage``: :func:`storage_table`; ``f4``, ``f7``: the storage-table rows of the distortion
-    and correlation sweeps (with ``family``, ``level``, ``zipf``); ``upper``: upper edge of each
-    rule's 90 % prototype window, rule × prototype setting. Every storage claim leaves out the
-    cells in which a rule it reads is excluded (:func:`flag_cells`) and says how many."""
+    Every storage claim leaves out the cells in which a rule it reads is excluded
+    (:func:`flag_cells`) and says how many.
+
+    Parameters
+    ----------
+    storage : pandas.DataFrame
+        From :func:`storage_table`.
+    f4, f7 : pandas.DataFrame
+        The storage-table rows of the distortion and correlation sweeps (with ``family``,
+        ``level``, ``zipf``).
+    upper : pandas.DataFrame
+        Upper edge of each rule's 90 % prototype window, rule × prototype setting.
+
+    Returns
+    -------
+    ClaimResults
+    """
     _check_frame(
         "storage",
         storage,
@@ -1067,7 +1537,13 @@ def check_claims(
 
 
 def colors() -> dict:
-    """One colour per rule (tab10); bom shares boms' colour."""
+    """One colour per rule (tab10); bom shares boms' colour.
+
+    Returns
+    -------
+    dict
+        {rule: colour}.
+    """
     import matplotlib.pyplot as plt
 
     c = dict(zip(SEVEN, plt.get_cmap("tab10").colors))
@@ -1075,9 +1551,15 @@ def colors() -> dict:
     return c
 
 
-def plain_log(ax, axis: str = "x") -> None:
-    """Log scale with plain tick labels at 1, 2, 5 × 10^k (readable over less than a decade too)
-    and no minor labels."""
+def plain_log(ax: Axes, axis: str = "x") -> None:
+    """Log scale with plain tick labels at 1, 2, 5 × 10^k (readable over less than a decade
+    too) and no minor labels.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    axis : {"x", "y"}, default "x"
+    """
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     if axis not in ("x", "y"):
@@ -1089,8 +1571,19 @@ def plain_log(ax, axis: str = "x") -> None:
     a.set_minor_formatter(NullFormatter())
 
 
-def plot_curves(ax, curves: pd.DataFrame, title: str, rules=(*SEVEN, "bom")) -> None:
-    """F1/F2: mean fraction recalled exactly against P (± sd; bom dashed, without band)."""
+def plot_curves(
+    ax: Axes, curves: pd.DataFrame, title: str, rules: Sequence[str] = (*SEVEN, "bom")
+) -> None:
+    """F1/F2: mean fraction recalled exactly against P (± sd; bom dashed, without band).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    curves : pandas.DataFrame
+        From :func:`storage_curves`.
+    title : str
+    rules : sequence of str
+    """
     col = colors()
     summ = curve_summary(curves)
     for rule in rules:
@@ -1114,8 +1607,15 @@ def plot_curves(ax, curves: pd.DataFrame, title: str, rules=(*SEVEN, "bom")) -> 
     ax.legend(fontsize=7, loc="lower left")
 
 
-def plot_scale(ax, f3) -> None:
-    """F3: P90 per rule (mean ± sd) of the 32×32 check, or a note when it was skipped."""
+def plot_scale(ax: Axes, f3: pd.DataFrame | None) -> None:
+    """F3: P90 per rule (mean ± sd) of the 32×32 check, or a note when it was skipped.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    f3 : pandas.DataFrame or None
+        Storage-table rows (:func:`search_cells`); None when skipped.
+    """
     if f3 is None:
         ax.text(
             0.5,
@@ -1135,9 +1635,21 @@ def plot_scale(ax, f3) -> None:
     ax.tick_params(axis="x", rotation=30)
 
 
-def plot_levels(df: pd.DataFrame, xlabel):
+def plot_levels(df: pd.DataFrame, xlabel: Callable[[str], str]) -> Figure:
     """F4/F7: P90 (mean ± sd) against the level, one panel per family; crosses mark values
-    excluded from verdicts. ``xlabel(family)`` gives each panel's x label. Returns the figure."""
+    excluded from verdicts.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Storage-table rows with ``family`` and ``level``.
+    xlabel : callable
+        ``xlabel(family)`` gives each panel's x label.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     col = colors()
@@ -1170,9 +1682,20 @@ def plot_levels(df: pd.DataFrame, xlabel):
     return fig
 
 
-def bits_figure(curves: dict, f12: dict, layouts: dict):
-    """F5: per layout (rows), C_E(P) along the sweep, the recall fraction against C_L(P), and
-    C_L, C_E at P90. ``curves``, ``f12``, ``layouts``: dicts keyed "modular", "kofn"."""
+def bits_figure(curves: dict, f12: dict, layouts: dict) -> Figure:
+    """F5: per layout (rows), C_E(P) along the sweep, the recall fraction against C_L(P),
+    and C_L, C_E at P90 (bits per synapse).
+
+    Parameters
+    ----------
+    curves, f12, layouts : dict
+        Keyed "modular", "kofn": :func:`storage_curves` output, its :func:`sweep_cells`
+        rows and the layout.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     col = colors()
@@ -1218,8 +1741,19 @@ def bits_figure(curves: dict, f12: dict, layouts: dict):
     return fig
 
 
-def prototype_figure(proto: dict, layout):
-    """F6: prototype score (mean ± sd) against Q, one panel per setting (n_inst, d)."""
+def prototype_figure(proto: dict, layout: str | Layout) -> Figure:
+    """F6: prototype score (mean ± sd) against Q, one panel per setting (n_inst, d).
+
+    Parameters
+    ----------
+    proto : dict
+        {(n_inst, d): :func:`prototype_curves` output}.
+    layout : str or Layout
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     col = colors()
@@ -1248,9 +1782,19 @@ def prototype_figure(proto: dict, layout):
     return fig
 
 
-def rank_figure(ranks: pd.DataFrame, excluded: pd.DataFrame):
-    """T2 as a heat map: rank of each rule (columns) per storage cell (rows), 1 = largest P90;
-    excluded values hatched with a †."""
+def rank_figure(ranks: pd.DataFrame, excluded: pd.DataFrame) -> Figure:
+    """T2 as a heat map: rank of each rule (columns) per storage cell (rows), 1 = largest
+    P90; excluded values hatched with a †.
+
+    Parameters
+    ----------
+    ranks, excluded : pandas.DataFrame
+        From :func:`rank_table`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     n, m = ranks.shape
@@ -1286,9 +1830,19 @@ _VERDICT_COLORS = {
 }
 
 
-def variants_figure(variants: pd.DataFrame):
+def variants_figure(variants: pd.DataFrame) -> Figure:
     """The verdict of every claim (rows) under each of its variants (squares), coloured by
-    verdict; ``variants``: ``Claims.variants_frame()`` (id, variant, verdict)."""
+    verdict.
+
+    Parameters
+    ----------
+    variants : pandas.DataFrame
+        ``Claims.variants_frame()`` (id, variant, verdict).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
@@ -1364,9 +1918,27 @@ T3_VARIANTS = {
 
 
 def zipf_points(zipf: pd.DataFrame, layout_key: str, raw: bool = False) -> list:
-    """Levels of a Zipf sweep for :func:`capacity_levels` from :func:`zipf_calibration`:
-    (ρ, {"skew": s}, label) per level; the modular exponents for "modular" and for ``raw``,
-    else the calibrated K-of-N exponents."""
+    """Levels of a Zipf sweep for :func:`capacity_levels` from :func:`zipf_calibration`.
+
+    Parameters
+    ----------
+    zipf : pandas.DataFrame
+        From :func:`zipf_calibration`.
+    layout_key : str
+        ``"modular"`` or ``"kofn"``.
+    raw : bool, default False
+        Use the modular exponents for K-of-N too (else the calibrated ones).
+
+    Returns
+    -------
+    list of tuple
+        (ρ, {"skew": s}, label) per level.
+
+    Raises
+    ------
+    ValueError
+        For another layout_key or a table without the columns s, rho, s_kofn, rho_kofn_raw.
+    """
     _check_frame("zipf", zipf, ["s", "rho", "s_kofn", "rho_kofn_raw"])
     if layout_key not in ("modular", "kofn"):
         raise ValueError(f"layout_key must be 'modular' or 'kofn'; got {layout_key!r}")
@@ -1377,7 +1949,17 @@ def zipf_points(zipf: pd.DataFrame, layout_key: str, raw: bool = False) -> list:
 
 
 def t1_table(storage: pd.DataFrame) -> pd.DataFrame:
-    """T1: the F1–F4 rows of the storage table as text columns for display."""
+    """T1: the F1–F4 rows of the storage table as text columns for display.
+
+    Parameters
+    ----------
+    storage : pandas.DataFrame
+        From :func:`storage_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     _check_frame(
         "storage",
         storage,
@@ -1416,8 +1998,18 @@ def t1_table(storage: pd.DataFrame) -> pd.DataFrame:
 
 
 def covariance_tie(f12: dict) -> str:
-    """O3 in words: per layout the spread of P90 within the covariance family (covar, Hopfield
-    sparse, precovar) and whether all their 95 % CIs overlap."""
+    """O3 in words: per layout the spread of P90 within the covariance family (covar,
+    Hopfield sparse, precovar) and whether all their 95 % CIs overlap.
+
+    Parameters
+    ----------
+    f12 : dict
+        Layout key -> :func:`sweep_cells` rows.
+
+    Returns
+    -------
+    str
+    """
     out = []
     for df in f12.values():
         d = df.set_index("rule").loc[["covar", "hopfield", "precovar"]]
@@ -1430,10 +2022,27 @@ def covariance_tie(f12: dict) -> str:
     return "; ".join(out)
 
 
-def ablation_table(curves: pd.DataFrame, cells: pd.DataFrame, variants=None) -> pd.DataFrame:
-    """T3: per rule variant (``variants``: spec -> description, default :data:`T3_VARIANTS`) its
-    description, the mean recall fraction at the first load of the sweep ``curves``, and the
-    :func:`sweep_cells` columns ``cells`` (P90, sd, CI, ε, C_L); indexed by spec."""
+def ablation_table(
+    curves: pd.DataFrame, cells: pd.DataFrame, variants: dict | None = None
+) -> pd.DataFrame:
+    """T3: per rule variant its description, the mean recall fraction at the first load of
+    the sweep ``curves``, and the :func:`sweep_cells` columns ``cells`` (P90, sd, CI, ε,
+    C_L).
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        From :func:`storage_curves`.
+    cells : pandas.DataFrame
+        From :func:`sweep_cells`.
+    variants : dict, optional
+        Spec -> description; default :data:`T3_VARIANTS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by spec.
+    """
     variants = dict(T3_VARIANTS if variants is None else variants)
     _check_frame("curves", curves, ["rule", "P", "fcorr"])
     _check_frame("cells", cells, ["rule", "P90", "sd", "ci_lo", "ci_hi", "eps", "C_L"])
@@ -1445,8 +2054,19 @@ def ablation_table(curves: pd.DataFrame, cells: pd.DataFrame, variants=None) -> 
     return t[["variant", f"fcorr at P = {p_first}", "P90", "sd", "ci_lo", "ci_hi", "eps", "C_L"]]
 
 
-def upper_edges(windows: pd.DataFrame, rules=SEVEN) -> pd.DataFrame:
-    """Upper edge of each rule's 90 % prototype window, rule × setting (NaN: empty window)."""
+def upper_edges(windows: pd.DataFrame, rules: Sequence[str] = SEVEN) -> pd.DataFrame:
+    """Upper edge of each rule's 90 % prototype window, rule × setting (NaN: empty window).
+
+    Parameters
+    ----------
+    windows : pandas.DataFrame
+        :func:`prototype_windows` rows with columns rule, setting, upper.
+    rules : sequence of str, default SEVEN
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     _check_frame("windows", windows, ["rule", "setting", "upper"])
     return windows.pivot_table(
         index="rule", columns="setting", values="upper", sort=False, dropna=False
