@@ -296,6 +296,7 @@ def transfer_accuracy(
     """
     if not isinstance(targets, dict):
         targets = {"target": targets}
+    batch_size = check_int("batch_size", batch_size, 1)
     x = as_tensor(x, "x", source.device, 2)
     y = as_labels(y, x.shape[0], source.device)
     rows = []
