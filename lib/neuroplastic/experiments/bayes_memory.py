@@ -8,9 +8,17 @@ memoizes them with the one result cache (:func:`neuroplastic.cache.memoize`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..assoc import retrieval_curves as curves
 from ..assoc.layouts import parse_layout
 from ..cache import memoize
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 
 @memoize
@@ -20,18 +28,46 @@ def eps_curves(
     K: int,
     c: int,
     f: int,
-    P_grid,
-    configs,
+    P_grid: Sequence[int],
+    configs: Sequence,
     n_nets: int,
     n_queries: int,
     T_max: int,
     seed: int,
-    trace_P=None,
-):
-    """Per-query output errors along ``P_grid`` (stored patterns) for every configuration, over
-    ``n_nets`` networks of ``N`` units with ``K`` active per pattern; cues keep ``c`` of the
-    ``K`` active units and add ``f`` false ones (:func:`~neuroplastic.assoc.retrieval_curves.
-    run_eps_curves`)."""
+    trace_P: int | None = None,
+) -> dict:
+    """Per-query output errors along ``P_grid`` for every retrieval configuration. Memoized.
+
+    Over ``n_nets`` networks of ``N`` units with ``K`` active per pattern; cues keep ``c``
+    of the ``K`` active units and add ``f`` false ones
+    (:func:`~neuroplastic.assoc.retrieval_curves.run_eps_curves`).
+
+    Parameters
+    ----------
+    ensemble : str
+        Pattern ensemble, one of ``retrieval_curves.ENSEMBLES``.
+    N, K : int
+        Units, and active units per pattern.
+    c, f : int
+        Correct and false active units per cue.
+    P_grid : sequence of int
+        Loads (stored patterns).
+    configs : sequence
+        Retrieval configurations (``retrieval_curves.standard_configs``).
+    n_nets, n_queries : int
+        Networks, and queries per network and load.
+    T_max : int
+        Maximum retrieval steps.
+    seed : int
+    trace_P : int, optional
+        A load at which the noise estimates are traced per step.
+
+    Returns
+    -------
+    dict
+        ``df`` (per-query results of all networks: label, P, miss, false, ...), ``traces``
+        (mean over networks) and ``builds``.
+    """
     return curves.run_eps_curves(
         ensemble,
         N,
@@ -49,10 +85,33 @@ def eps_curves(
 
 
 @memoize
-def ane_capacity_table(layout_specs, nflips, nrep: int, seed: int, T_max: int = 15):
-    """Chapter 1's P90 capacity (patterns at 90 % exact recall) of BCPNN, Bayes and Bayes with
-    posterior or calibrated noise estimation, for layouts given as spec strings
-    (``"modular:20x20"``, ``"kofn:400/20"``) and ``nflips`` flipped cue units."""
+def ane_capacity_table(
+    layout_specs: Sequence[str],
+    nflips: Sequence[float],
+    nrep: int,
+    seed: int,
+    T_max: int = 15,
+) -> pd.DataFrame:
+    """Chapter 1's P90 capacity (patterns at 90 % exact recall) of BCPNN, Bayes and Bayes
+    with posterior or calibrated noise estimation. Memoized.
+
+    Parameters
+    ----------
+    layout_specs : sequence of str
+        Layouts as spec strings (``"modular:20x20"``, ``"kofn:400/20"``).
+    nflips : sequence of float
+        Flipped cue units.
+    nrep : int
+        Repetitions of the adaptive search.
+    seed : int
+    T_max : int, default 15
+        Maximum retrieval steps.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table X1 (``retrieval_curves.ane_capacity_table``).
+    """
     return curves.ane_capacity_table(
         [parse_layout(s) for s in layout_specs], list(nflips), nrep=nrep, seed=seed, T_max=T_max
     )
@@ -98,16 +157,35 @@ COLORS = {
 
 
 def p_grid(lo: float, hi: float, n: int) -> list:
-    """Geometric grid of ``n`` loads from ``lo`` to ``hi`` (rounded, duplicates removed)."""
+    """Geometric grid of ``n`` loads from ``lo`` to ``hi`` (rounded, duplicates removed).
+
+    Parameters
+    ----------
+    lo, hi : float
+        Smallest and largest load (patterns).
+    n : int
+
+    Returns
+    -------
+    list of int
+    """
     if not (0 < lo <= hi) or n < 1:
         raise ValueError(f"p_grid needs 0 < lo <= hi and n >= 1, got lo={lo}, hi={hi}, n={n}")
     return [int(p) for p in np.unique(np.round(np.geomspace(lo, hi, n)).astype(int))]
 
 
 def profiles() -> dict:
-    """The chapter's two profiles. P grids [R]: geometric; one-step crossings at ε0 = 0.01 lie
-    low, iterative transitions are steep, and cues with false units (c = K − f) store several
-    times more, hence their own grids. The second size keeps the activity K/N = 0.02."""
+    """The chapter's two profiles, ``quick`` and ``paper``.
+
+    P grids [R]: geometric; one-step crossings at ε0 = 0.01 lie low, iterative transitions
+    are steep, and cues with false units (c = K − f) store several times more, hence their
+    own grids. The second size keeps the activity K/N = 0.02.
+
+    Returns
+    -------
+    dict
+        Profile name -> settings.
+    """
     g = p_grid
     return {
         "quick": {
@@ -158,20 +236,63 @@ def profiles() -> dict:
 
 
 def lab(rule: str, act: str, it: bool, ane: str = "none") -> str:
-    """Configuration label ``rule/activation/iter|one/ANE`` of the retrieval curves."""
+    """Configuration label ``rule/activation/iter|one/ANE`` of the retrieval curves.
+
+    Parameters
+    ----------
+    rule : str
+    act : str
+        ``"map"`` (threshold) or ``"kwta"``.
+    it : bool
+        Iterative (else one-step) retrieval.
+    ane : str, default "none"
+        Adaptive noise estimation: ``"none"``, ``"posterior"``, ``"calibrated"``, ...
+
+    Returns
+    -------
+    str
+    """
     return f"{rule}/{act}/{'iter' if it else 'one'}/{ane}"
 
 
 def fmt_ratio(c: dict) -> str:
+    """A capacity ratio with its CI, ``"ratio [lo, hi]"``.
+
+    Parameters
+    ----------
+    c : dict
+        With ``ratio``, ``lo``, ``hi``.
+
+    Returns
+    -------
+    str
+    """
     return f"{c['ratio']:.2f} [{c['lo']:.2f}, {c['hi']:.2f}]"
 
 
 def fmt_cap(c: dict) -> str:
+    """A capacity P_ε in patterns, with the censoring side in parentheses if any.
+
+    Parameters
+    ----------
+    c : dict
+        With ``P_eps`` and ``censored`` (:meth:`Analysis.cap`).
+
+    Returns
+    -------
+    str
+    """
     return f"{c['P_eps']:.0f}" + (f" ({c['censored']})" if c["censored"] else "")
 
 
-def log_ticks(ax, axis: str = "x"):
-    """1-2-5 major ticks with plain labels and no minor labels on a log axis."""
+def log_ticks(ax: Axes, axis: str = "x") -> None:
+    """1-2-5 major ticks with plain labels and no minor labels on a log axis.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    axis : {"x", "y"}, default "x"
+    """
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     a = ax.xaxis if axis == "x" else ax.yaxis
@@ -201,18 +322,46 @@ class Analysis:
         self.cmp = functools.lru_cache(maxsize=None)(self._cmp)
 
     # --- variants and runs ---
-    def cue_cf(self, regime, size):
-        """(c, f) of the cue: deletion only (c = K/2, f = 0) or with false units (c = K − f)."""
+    def cue_cf(self, regime: str, size: str) -> tuple[int, int]:
+        """(c, f) of the cue: deletion only (c = K/2, f = 0) or with false units (c = K − f).
+
+        Parameters
+        ----------
+        regime : {"deletion", "false units"}
+        size : {"main", "second"}
+
+        Returns
+        -------
+        (int, int)
+            Correct and false active units per cue.
+        """
         k = self.sizes[size][1]
         return (k // 2, 0) if regime == "deletion" else (k - self.f_false[size], self.f_false[size])
 
-    def vname(self, v) -> str:
+    def vname(self, v: tuple[str, str]) -> str:
+        """The variant in words: cue kind with (c, f), N and K.
+
+        Parameters
+        ----------
+        v : tuple of str
+            The variant (cue regime, size), e.g. ``("deletion", "main")``.
+
+        Returns
+        -------
+        str
+        """
         (n, k), (c, f) = self.sizes[v[1]], self.cue_cf(*v)
         kind = "deletion-only" if v[0] == "deletion" else "false-unit"
         return f"{kind} cues (c = {c}, f = {f}), N = {n}, K = {k}"
 
-    def run(self):
-        """Run (or load from the cache) every ensemble of every variant."""
+    def run(self) -> Analysis:
+        """Run (or load from the cache) every ensemble of every variant.
+
+        Returns
+        -------
+        Analysis
+            ``self``, with ``runs`` filled.
+        """
         s = self.s
         for v in self.variants:
             reg, size = v
@@ -241,10 +390,35 @@ class Analysis:
                 )
         return self
 
-    def df(self, ens, v=None):
+    def df(self, ens: str, v: tuple[str, str] | None = None) -> pd.DataFrame:
+        """The per-query results of one ensemble and variant.
+
+        Parameters
+        ----------
+        ens : str
+        v : tuple of str, optional
+            The variant (cue regime, size); default ``("deletion", "main")``.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         return self.runs[v or self.v0, ens]["df"]
 
-    def labels(self, ens, v=None):
+    def labels(self, ens: str, v: tuple[str, str] | None = None) -> list[str]:
+        """The configuration labels run for one ensemble and variant, sorted (so that ties break
+        the same way).
+
+        Parameters
+        ----------
+        ens : str
+        v : tuple of str, optional
+            The variant (cue regime, size); default ``("deletion", "main")``.
+
+        Returns
+        -------
+        list of str
+        """
         return sorted(self.df(ens, v)["label"].unique())  # sorted: ties break the same way
 
     def _cap(self, ens, label, eps0=0.01, v=None):
@@ -270,13 +444,34 @@ class Analysis:
             seed=self.seed,
         )
 
-    def best_of(self, ens, labs, e0, v):
+    def best_of(self, ens: str, labs: Sequence[str], e0: float, v: tuple[str, str]) -> str:
+        """The label among ``labs`` with the largest P_ε at ε0 = ``e0``.
+
+        Parameters
+        ----------
+        ens : str
+        labs : sequence of str
+        e0 : float
+            Output-noise level.
+        v : tuple of str
+            The variant (cue regime, size), e.g. ``("deletion", "main")``.
+
+        Returns
+        -------
+        str
+        """
         return max(labs, key=lambda lb: self.cap(ens, lb, e0, v)["P_eps"])
 
     # --- tables ---
     def onestep_table(self) -> pd.DataFrame:
         """ε of Bayes, BCPNN and Willshaw (one step, MAP) at the grid load where one-step Bayes
-        is closest to ε = 0.1, and how far Bayes lies below BCPNN (%)."""
+        is closest to ε = 0.1, and how far Bayes lies below BCPNN (%).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by (ensemble, P); one column per rule.
+        """
         rows = []
         for ens in ("bernoulli", "constk"):
             df = self.df(ens)
@@ -297,7 +492,13 @@ class Analysis:
         return t
 
     def anomaly_ratio(self) -> pd.DataFrame:
-        """R = P_ε(BCPNN)/P_ε(Bayes) in the anomaly cell per cue regime (main size) and ε0."""
+        """R = P_ε(BCPNN)/P_ε(Bayes) in the anomaly cell per cue regime (main size) and ε0.
+
+        Returns
+        -------
+        pandas.DataFrame
+            regime, eps0, R, lo, hi (paired bootstrap 95 % CI).
+        """
         rows = []
         for v in self.main:
             for e0 in EPS0:
@@ -309,8 +510,19 @@ class Analysis:
                 )
         return pd.DataFrame(rows)
 
-    def factorial(self, v) -> pd.DataFrame:
-        """F4: R (BCPNN/Bayes) and R_stab (S2/Bayes) at ε0 = 0.03 in the 2 × 2 × 2 cells."""
+    def factorial(self, v: tuple[str, str]) -> pd.DataFrame:
+        """F4: R (BCPNN/Bayes) and R_stab (S2/Bayes) at ε0 = 0.03 in the 2 × 2 × 2 cells.
+
+        Parameters
+        ----------
+        v : tuple of str
+            The variant (cue regime, size), e.g. ``("deletion", "main")``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (ensemble, retrieval, activation), with R, R_stab and their CIs.
+        """
         cells = []
         for ens in ("bernoulli", "constk"):
             for it in (False, True):
@@ -327,7 +539,12 @@ class Analysis:
         return pd.DataFrame(cells)
 
     def gains(self) -> pd.DataFrame:
-        """ANE gain G = P_0.01(ANE)/P_0.01(none) − 1 in the anomaly cell, every variant."""
+        """ANE gain G = P_0.01(ANE)/P_0.01(none) − 1 in the anomaly cell, every variant.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         out = []
         for v in self.variants:
             kinds = ["posterior", "calibrated"] + (["oracle"] if v == self.v0 else [])
@@ -351,8 +568,19 @@ class Analysis:
                 )
         return pd.DataFrame(out)
 
-    def gain_map(self, v) -> pd.DataFrame:
-        """F6: best posterior-ANE gain (Bayes or S2) per ensemble and retrieval at ε0 = 0.01."""
+    def gain_map(self, v: tuple[str, str]) -> pd.DataFrame:
+        """F6: best posterior-ANE gain (Bayes or S2) per ensemble and retrieval at ε0 = 0.01.
+
+        Parameters
+        ----------
+        v : tuple of str
+            The variant (cue regime, size), e.g. ``("deletion", "main")``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (ensemble, retrieval), with the gain ``G``.
+        """
         rows = []
         for ens in curves.ENSEMBLES:
             for act in ("kwta", "core"):
@@ -374,8 +602,13 @@ class Analysis:
         return pd.DataFrame(rows)
 
     def capacity_table(self) -> pd.DataFrame:
-        """T1: P_ε at the three ε0 and C_0.01 (completion information, S = N² and ch01's
-        count) for constant-k patterns, deletion-only cues, main size."""
+        """T1: P_ε at the three ε0 and C_0.01 (completion information, S = N² and ch01's count)
+        for constant-k patterns, deletion-only cues, main size.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         c0, f0 = self.cue_cf(*self.v0)
         d_all = self.df("constk")
         t1 = []
@@ -420,7 +653,12 @@ class Analysis:
         return pd.DataFrame(t1)
 
     def ablation_table(self) -> pd.DataFrame:
-        """T2: the reconstruction choices in the anomaly cell, P_ε with bootstrap CIs."""
+        """T2: the reconstruction choices in the anomaly cell, P_ε with bootstrap CIs.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         labels = {
             "BCPNN S1 (floored)": "bcpnn/kwta/iter/none",
             "BCPNN raw (ε = 1e-7)": "bcpnn-raw/kwta/iter/none",
@@ -445,7 +683,12 @@ class Analysis:
         return pd.DataFrame(rows)
 
     def exactness_table(self) -> pd.DataFrame:
-        """T2b: exact Bayes against its softened forms in one-step MAP retrieval."""
+        """T2b: exact Bayes against its softened forms in one-step MAP retrieval.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         S = STABILIZED
         rows = []
         for ens in ("bernoulli", "constk"):
@@ -465,7 +708,15 @@ class Analysis:
         return pd.DataFrame(rows)
 
     # --- claim data: lists of (variant name, outcome, evidence) ---
-    def claim_c1(self):
+    def claim_c1(self) -> list[tuple]:
+        """C1 per variant (Bernoulli patterns, one-step MAP, ε0 = 0.01): Bayes is top within CI
+        and beats BCPNN beyond CI; not assessable where both crossings lie below the P grid.
+
+        Returns
+        -------
+        list of tuple
+            (variant name, outcome True/False/None, evidence) per variant.
+        """
         rules = ["bayes", "bcpnn", STABILIZED, "willshaw"]
         out = []
         for v in self.variants:
@@ -493,7 +744,16 @@ class Analysis:
             )
         return out
 
-    def claim_c2(self):
+    def claim_c2(self) -> list[tuple]:
+        """C2 per variant (constant-k patterns, iterative k-WTA): the best BCPNN form (S1, S2,
+        S3) exceeds the best Bayes form (with or without diagonal) beyond CI at some ε0 of
+        :data:`EPS0`.
+
+        Returns
+        -------
+        list of tuple
+            (variant name, outcome True/False/None, evidence) per variant.
+        """
         bc = [
             lab("bcpnn", "kwta", True),
             lab("bcpnn_s2", "kwta", True),
@@ -522,7 +782,20 @@ class Analysis:
             )
         return out
 
-    def claim_c3(self, f4s):
+    def claim_c3(self, f4s: dict) -> list[tuple]:
+        """C3 per variant: R = P_0.03(BCPNN)/P_0.03(Bayes) is largest in the cell with all three
+        factors (constant-k, iterative, k-WTA) and falls when any one of them is removed.
+
+        Parameters
+        ----------
+        f4s : dict
+            Variant -> :meth:`factorial`.
+
+        Returns
+        -------
+        list of tuple
+            (variant name, outcome True/False/None, evidence) per variant.
+        """
         out = []
         for v in self.variants:
             f4 = f4s[v].set_index(["ensemble", "retrieval", "activation"])["R"]
@@ -545,7 +818,16 @@ class Analysis:
             )
         return out
 
-    def claim_c4(self):
+    def claim_c4(self) -> list[tuple]:
+        """C4 per variant: the better non-oracle ANE (posterior or calibrated) raises P_0.01
+        beyond CI for Bayes, S2 and S3 (constant-k, iterative k-WTA) and for Willshaw (threshold,
+        calibrated).
+
+        Returns
+        -------
+        list of tuple
+            (variant name, outcome True/False/None, evidence) per variant.
+        """
         out = []
         for v in self.variants:
             rows = []
@@ -588,7 +870,15 @@ class Analysis:
             )
         return out
 
-    def claim_c5(self):
+    def claim_c5(self) -> list[tuple]:
+        """C5 per variant: in every ensemble run, the best Bayes form with ANE is the best
+        iterative configuration or tied with it within CI (oracle ANE excluded).
+
+        Returns
+        -------
+        list of tuple
+            (variant name, outcome True/False/None, evidence) per variant.
+        """
         out = []
         for v in self.variants:
             rows = []
@@ -631,7 +921,15 @@ class Analysis:
             )
         return out
 
-    def claim_h1(self):
+    def claim_h1(self) -> list[tuple]:
+        """H1 per variant: with its better ANE (at ε0 = 0.03) Bayes stores more than BCPNN
+        (constant-k, iterative k-WTA): P_0.03(BCPNN)/P_0.03(Bayes + ANE) < 1.
+
+        Returns
+        -------
+        list of tuple
+            (variant name, outcome True/False/None, evidence) per variant.
+        """
         out = []
         for v in self.variants:
             bb = max(
@@ -652,6 +950,13 @@ class Analysis:
         return out
 
     def h1_trace_text(self) -> str:
+        """H1's evidence in words: the assumed p_m without ANE against the true p_m of the state
+        entering steps 1 and 2 (F5, deletion-only cues).
+
+        Returns
+        -------
+        str
+        """
         a0, t0 = self.runs[self.v0, "constk"]["traces"][lab("bayes", "kwta", True)]
         return (
             f"Without ANE the assumed p_m stays {a0[1, 0]:.2f} while the true p_m of the "
@@ -659,7 +964,19 @@ class Analysis:
             "(F5, deletion-only cues)."
         )
 
-    def claim_h2(self, f6s):
+    def claim_h2(self, f6s: dict) -> list[tuple]:
+        """H2 per variant: the argmax of the F6 gain map is core retrieval on the palm ensemble.
+
+        Parameters
+        ----------
+        f6s : dict
+            Variant -> :meth:`gain_map`.
+
+        Returns
+        -------
+        list of tuple
+            (variant name, outcome True/False/None, evidence) per variant.
+        """
         out = []
         for v, F in f6s.items():
             g = F.loc[F["G"].idxmax()]
@@ -673,7 +990,15 @@ class Analysis:
             )
         return out
 
-    def claim_h3(self):
+    def claim_h3(self) -> list[tuple]:
+        """H3 per variant: stabilized BCPNN (S2) reaches at least 0.9 of the best rule's P_0.01
+        in every ensemble × retrieval × activation cell (Bernoulli and constant-k).
+
+        Returns
+        -------
+        list of tuple
+            (variant name, outcome True/False/None, evidence) per variant.
+        """
         S = STABILIZED
         out = []
         for v in self.variants:
@@ -725,8 +1050,21 @@ def _eps_axes(ax, eps_lines=EPS0):
     ax.set_xlabel("stored patterns P")
 
 
-def plot_onestep(an: Analysis, ens: str, title: str):
-    """F1/F2: ε(P) of one-step retrieval, MAP/threshold (left) and k-WTA (right)."""
+def plot_onestep(an: Analysis, ens: str, title: str) -> Figure:
+    """F1/F2: ε(P) of one-step retrieval, MAP/threshold (left) and k-WTA (right).
+
+    Parameters
+    ----------
+    an : Analysis
+        After :meth:`Analysis.run`.
+    ens : str
+        Ensemble.
+    title : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     S = STABILIZED
@@ -760,8 +1098,20 @@ def plot_onestep(an: Analysis, ens: str, title: str):
     return fig
 
 
-def plot_anomaly(an: Analysis, R_eps: pd.DataFrame):
-    """F3: ε(P) in the anomaly cell with the inset R(ε0) per cue regime."""
+def plot_anomaly(an: Analysis, R_eps: pd.DataFrame) -> Figure:
+    """F3: ε(P) in the anomaly cell with the inset R(ε0) per cue regime.
+
+    Parameters
+    ----------
+    an : Analysis
+        After :meth:`Analysis.run`.
+    R_eps : pandas.DataFrame
+        From :meth:`Analysis.anomaly_ratio`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4.2))
@@ -801,8 +1151,20 @@ def plot_anomaly(an: Analysis, R_eps: pd.DataFrame):
     return fig
 
 
-def plot_factorial(an: Analysis, f4s: dict):
-    """F4: bars of R and R_stab per factorial cell, one panel per cue regime (main size)."""
+def plot_factorial(an: Analysis, f4s: dict) -> Figure:
+    """F4: bars of R and R_stab per factorial cell, one panel per cue regime (main size).
+
+    Parameters
+    ----------
+    an : Analysis
+        After :meth:`Analysis.run`.
+    f4s : dict
+        Variant -> :meth:`Analysis.factorial`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(2, 1, figsize=(9, 6.4), sharex=True)
@@ -838,8 +1200,18 @@ def plot_factorial(an: Analysis, f4s: dict):
     return fig
 
 
-def plot_ane(an: Analysis):
-    """F5: ε(P) with and without ANE (left); assumed against true p_m and p_f per step."""
+def plot_ane(an: Analysis) -> Figure:
+    """F5: ε(P) with and without ANE (left); assumed against true p_m and p_f per step.
+
+    Parameters
+    ----------
+    an : Analysis
+        After :meth:`Analysis.run`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     sty = {"none": "-", "posterior": "--", "calibrated": "-.", "oracle": ":"}
@@ -879,8 +1251,21 @@ def plot_ane(an: Analysis):
     return fig
 
 
-def plot_gain_map(an: Analysis, f6s: dict):
-    """F6: heat maps of the posterior-ANE gain per ensemble × retrieval, one per cue regime."""
+def plot_gain_map(an: Analysis, f6s: dict) -> Figure:
+    """F6: heat maps of the posterior-ANE gain per ensemble × retrieval, one per cue
+    regime.
+
+    Parameters
+    ----------
+    an : Analysis
+        After :meth:`Analysis.run`.
+    f6s : dict
+        Variant -> :meth:`Analysis.gain_map`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 2.8))
@@ -898,7 +1283,17 @@ def plot_gain_map(an: Analysis, f6s: dict):
 
 
 def x1_summary(X1: pd.DataFrame) -> pd.DataFrame:
-    """X1 pivoted: P90 per rule and the best ANE form's ratio to boms and to BCPNN."""
+    """X1 pivoted: P90 per rule and the best ANE form's ratio to boms and to BCPNN.
+
+    Parameters
+    ----------
+    X1 : pandas.DataFrame
+        From :func:`ane_capacity_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     x1 = X1.pivot_table(index=["layout", "nflip"], columns="rule", values="P90")
     best = x1[["boms + posterior ANE", "boms + calibrated ANE"]].max(axis=1)
     x1["best ANE / boms"] = best / x1["boms"]
@@ -906,8 +1301,18 @@ def x1_summary(X1: pd.DataFrame) -> pd.DataFrame:
     return x1
 
 
-def plot_x1(X1: pd.DataFrame):
-    """X1: bars of P90 (mean ± sd) per rule, layout and number of flips."""
+def plot_x1(X1: pd.DataFrame) -> Figure:
+    """X1: bars of P90 (mean ± sd) per rule, layout and number of flips.
+
+    Parameters
+    ----------
+    X1 : pandas.DataFrame
+        From :func:`ane_capacity_table`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     conds = X1[["layout", "nflip"]].drop_duplicates().to_numpy()
