@@ -111,6 +111,7 @@ def test_dask_backend_without_a_client_is_a_clear_error():
         (dict(backend="threads"), ValueError),
         (dict(n_jobs=0), ValueError),
         (dict(n_jobs=1.5), ValueError),
+        (dict(n_jobs=True), ValueError),
     ],
 )
 def test_sweep_validates_arguments(kwargs, err):
@@ -144,6 +145,10 @@ def test_bench_timers_and_table(tmp_path, monkeypatch):
     assert 0.01 <= t < 1.0
     with pytest.raises(ValueError, match="repeat"):
         bench.median_time(lambda: None, repeat=0)
+    assert 0.01 <= bench.best_time(lambda: time.sleep(0.01), repeat=2) < 1.0
+    for bad in (0, True, 2.5):
+        with pytest.raises((TypeError, ValueError), match="repeat"):
+            bench.best_time(lambda: None, repeat=bad)
     monkeypatch.setenv("NEUROPLASTIC_BUILD", str(tmp_path))
     bench.record("mem", {"T": 8}, 1.0, 2.0, True, memory_ratio=10.0)
     bench.record("slow", {"N": 4}, 4.0, 2.0, False)

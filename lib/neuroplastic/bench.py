@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .paths import atomic_write_text, build_dir
+from .validation import check_int
 
 
 def median_time(fn: Callable[[], object], *, repeat: int = 5) -> float:
@@ -68,11 +69,10 @@ def best_time(fn: Callable[[], object], *, repeat: int = 3) -> float:
 
     Raises
     ------
-    ValueError
-        If ``repeat < 1``.
+    TypeError, ValueError
+        If ``repeat`` is not an int >= 1.
     """
-    if repeat < 1:
-        raise ValueError(f"repeat must be >= 1; got {repeat}")
+    repeat = check_int("repeat", repeat, 1)
     best = float("inf")
     for _ in range(repeat):
         t0 = time.perf_counter()

@@ -136,7 +136,7 @@ def sweep(
                 f"tasks[{i}] must be a mapping of keyword arguments; got {type(t).__name__}"
             )
     n_jobs = default_n_jobs() if n_jobs is None else n_jobs
-    if not isinstance(n_jobs, int) or n_jobs < 1:
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
         raise ValueError(f"n_jobs must be an int >= 1; got {n_jobs!r}")
     if backend == "loky" and scheduler_client() is not None:
         backend = "dask"

@@ -475,8 +475,8 @@ def model_table(models: dict, data: tuple, n_boot: int, seed: int = 0) -> tuple[
     """Table 4.1: synapse counts, accuracy, information and capacities per model.
 
     ``N_tot``, ``N_nz``, ``N_det`` (|w| > 0.005 of the layer maximum), SynOps per image,
-    test accuracy, ``T`` (bits per pattern; plug-in, bootstrap 95 % CI, Miller–Madow, on
-    the training set), ``I = N_train T`` (bits), ``C_S``, ``C``, ``B_store`` and ``C_I``.
+    test accuracy, ``T`` (bits per pattern; plug-in, bootstrap 95 % CI, Miller–Madow, from the
+    test-set confusion matrix), ``I = N_train T`` (bits), ``C_S``, ``C``, ``B_store`` and ``C_I``.
 
     Parameters
     ----------
