@@ -1200,30 +1200,8 @@ def beats_persistence(fc: ForecastingResult) -> list[str]:
 
 
 def md_table(df: pd.DataFrame, digits: int = 3) -> Markdown:
-    """``df`` as a Markdown table for a numbered MyST ``{table}`` around ``{glue:md}``.
-
-    Floats with ``digits`` significant digits (NaN and None as –), other cells and the
-    column names as ``str``; cells escaped.
-    See :func:`neuroplastic.experiments.tables.md_table`.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        The table.
-    digits : int, default 3
-        Significant digits of float cells.
-
-    Returns
-    -------
-    IPython.display.Markdown
-
-    Raises
-    ------
-    TypeError
-        If ``digits`` is not an integer.
-    ValueError
-        If ``digits < 1``.
-    """
+    """This chapter's tables: :func:`neuroplastic.experiments.tables.md_table` with
+    significant digits, True/False, plain headers."""
     return tables.md_table(
         df, digits, floats="significant", min_digits=1, yes_no=False, format_header=False
     )

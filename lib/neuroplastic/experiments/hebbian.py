@@ -1872,31 +1872,8 @@ def variants_figure(variants: pd.DataFrame) -> Figure:
 
 
 def md_table(df: pd.DataFrame, digits: int = 2, index: bool = False) -> Markdown:
-    """``df`` as a Markdown table for a numbered MyST ``{table}`` around ``{glue:md}``.
-
-    Floats rounded to ``digits`` decimals (NaN as –), booleans as yes/no, ``|`` escaped.
-    See :func:`neuroplastic.experiments.tables.md_table`.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        The table.
-    digits : int, default 2
-        Decimals of float cells.
-    index : bool, default False
-        Write the index as leading column(s).
-
-    Returns
-    -------
-    IPython.display.Markdown
-
-    Raises
-    ------
-    TypeError
-        If ``digits`` is not an integer.
-    ValueError
-        If ``digits < 0``.
-    """
+    """This chapter's tables: :func:`neuroplastic.experiments.tables.md_table` with
+    fixed decimals, None written as None."""
     return tables.md_table(df, digits, index, none_dash=False)
 
 

@@ -1480,32 +1480,8 @@ def check_claims(x: ClaimInputs) -> list[ClaimCheck]:
 
 # ------------------------------------------------------------------------------- md tables
 def md_table(df: pd.DataFrame, digits: int = 3, index: bool = True) -> Markdown:
-    """``df`` as a Markdown table for a numbered MyST ``{table}`` around ``{glue:md}``.
-
-    Integers with thousands separators, floats rounded to ``digits`` decimals (``|v| >= 1e4``
-    as ``1,234``; NaN and None as –), booleans as yes/no, ``|`` escaped.
-    See :func:`neuroplastic.experiments.tables.md_table`.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        The table.
-    digits : int, default 3
-        Decimals of float cells.
-    index : bool, default True
-        Write the index as leading column(s).
-
-    Returns
-    -------
-    IPython.display.Markdown
-
-    Raises
-    ------
-    TypeError
-        If ``digits`` is not an integer.
-    ValueError
-        If ``digits < 0``.
-    """
+    """This chapter's tables: :func:`neuroplastic.experiments.tables.md_table` with
+    thousands separators, the index as a column."""
     return tables.md_table(df, digits, index, floats="thousands")
 
 

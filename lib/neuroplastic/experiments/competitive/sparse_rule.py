@@ -1509,32 +1509,8 @@ def check_claims(
 
 
 def md_table(df: pd.DataFrame, digits: int = 3, index: bool = False) -> Markdown:
-    """``df`` as a Markdown table for a numbered MyST ``{table}`` around ``{glue:md}``.
-
-    Floats rounded to ``digits`` decimals without trailing zeros (NaN and None as –),
-    booleans as yes/no, ``|`` escaped.
-    See :func:`neuroplastic.experiments.tables.md_table`.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        The table.
-    digits : int, default 3
-        Decimals of float cells (at most).
-    index : bool, default False
-        Write the index as leading column(s).
-
-    Returns
-    -------
-    IPython.display.Markdown
-
-    Raises
-    ------
-    ValueError
-        If ``digits`` is not a Python ``int`` >= 0.
-    """
-    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 0:
-        raise ValueError(f"digits must be an integer >= 0; got {digits!r}")
+    """This chapter's tables: :func:`neuroplastic.experiments.tables.md_table` with
+    trailing zeros trimmed."""
     return tables.md_table(df, digits, index, floats="trim")
 
 

@@ -90,29 +90,8 @@ def source(obj: object) -> str:
 
 
 def md_table(df: pd.DataFrame, digits: int = 3) -> Markdown:
-    """``df`` as a Markdown table for a numbered MyST ``{table}`` around ``{glue:md}``.
-
-    Floats rounded to ``digits`` decimals (NaN as –), booleans as yes/no, ``|`` escaped.
-    See :func:`neuroplastic.experiments.tables.md_table`.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        The table.
-    digits : int, default 3
-        Decimals of float cells.
-
-    Returns
-    -------
-    IPython.display.Markdown
-
-    Raises
-    ------
-    TypeError
-        If ``digits`` is not an integer.
-    ValueError
-        If ``digits < 0``.
-    """
+    """This chapter's tables: :func:`neuroplastic.experiments.tables.md_table` with
+    fixed decimals, None written as None."""
     return tables.md_table(df, digits, none_dash=False)
 
 
