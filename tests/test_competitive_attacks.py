@@ -138,3 +138,17 @@ def test_validation(bp, data):
         fgsm(bp, x + 2, y, 0.1)
     with pytest.raises(ValueError, match="tables"):
         masking_checks({"pgd": None})
+
+
+def test_masking_checks_without_common_eps_is_not_assessable():
+    import pandas as pd
+
+    from neuroplastic.competitive.attacks import masking_checks
+
+    pgd_t = pd.DataFrame({"eps": [0.1, 0.5], "accuracy": [0.3, 0.0]})
+    fgsm_t = pd.DataFrame({"eps": [0.2], "accuracy": [0.4]})
+    tr = pd.DataFrame({"eps": [0.3], "accuracy": [0.5]})
+    out = masking_checks({"pgd": pgd_t, "fgsm": fgsm_t, "transfer": tr})
+    assert out["2 PGD <= FGSM + 1pp"][0] is None and "share no eps" in out["2 PGD <= FGSM + 1pp"][1]
+    assert out["4 transfer >= white-box - 2pp"][0] is None
+    assert out["1 PGD at eps=0.5 <= 5%"][0] is True

@@ -50,6 +50,8 @@ def test_selectivity_extremes():
     H = np.zeros((50, 3))
     H[:, 0] = 1.0
     assert len(class_selectivity(H, y)) == 1  # silent units excluded
+    with pytest.raises(ValueError, match="n_classes"):
+        class_selectivity(np.ones((5, 2)), np.zeros(5, int), n_classes=1)
 
 
 def test_selectivity_by_hand():

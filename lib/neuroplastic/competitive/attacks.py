@@ -350,8 +350,11 @@ def masking_checks(tables: dict[str, Any]) -> dict[str, tuple[bool | None, str]]
     else:
         out["1 PGD at eps=0.5 <= 5%"] = (None, "eps = 0.5 not in the grid")
     common = sorted(set(pg.index) & set(fg.index))
-    gap = max(pg.loc[e] - fg.loc[e] for e in common)
-    out["2 PGD <= FGSM + 1pp"] = (bool(gap <= 0.01), f"max(PGD - FGSM) = {100 * gap:+.1f} pp")
+    if common:
+        gap = max(pg.loc[e] - fg.loc[e] for e in common)
+        out["2 PGD <= FGSM + 1pp"] = (bool(gap <= 0.01), f"max(PGD - FGSM) = {100 * gap:+.1f} pp")
+    else:
+        out["2 PGD <= FGSM + 1pp"] = (None, "PGD and FGSM share no eps")
     rises = []
     for s in (pg, fg):
         s = s.sort_index()
@@ -361,11 +364,14 @@ def masking_checks(tables: dict[str, Any]) -> dict[str, tuple[bool | None, str]]
     if "transfer" in tables:
         tr = tables["transfer"].set_index("eps")["accuracy"]
         cm = sorted(set(pg.index) & set(tr.index))
-        d = max(pg.loc[e] - tr.loc[e] for e in cm)
-        out["4 transfer >= white-box - 2pp"] = (
-            bool(d <= 0.02),
-            f"max(white-box - transfer) = {100 * d:+.1f} pp",
-        )
+        if cm:
+            d = max(pg.loc[e] - tr.loc[e] for e in cm)
+            out["4 transfer >= white-box - 2pp"] = (
+                bool(d <= 0.02),
+                f"max(white-box - transfer) = {100 * d:+.1f} pp",
+            )
+        else:
+            out["4 transfer >= white-box - 2pp"] = (None, "PGD and transfer share no eps")
     else:
         out["4 transfer >= white-box - 2pp"] = (None, "no transfer table")
     if "pgd200_0.1" in tables and "pgd40_0.1" in tables:

@@ -86,7 +86,7 @@ def _logreg(Xs, ys, Xte, seed, steps=1000, lr=1e-2, wd=1e-4):
     g = torch.Generator().manual_seed(seed)
     X = torch.from_numpy(Xs)
     y = torch.from_numpy(ys.astype(np.int64))
-    W = torch.zeros(784, 10, requires_grad=True)
+    W = torch.zeros(Xs.shape[1], 10, requires_grad=True)
     c = torch.zeros(10, requires_grad=True)
     opt = torch.optim.Adam([W, c], lr=lr, weight_decay=wd)
     bs = min(100, len(X))

@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..validation import check_int
+
 
 def _arr2(W, name="W"):
     W = np.asarray(W, dtype=np.float64)
@@ -276,8 +278,9 @@ def class_selectivity(H: ArrayLike, y: ArrayLike, n_classes: int = 10) -> np.nda
     Raises
     ------
     ValueError
-        If ``H`` is not 2-d or ``y`` has not one label per row.
+        If ``H`` is not 2-d, ``y`` has not one label per row or ``n_classes < 2``.
     """
+    check_int("n_classes", n_classes, 2)
     M = class_means(H, y, n_classes)
     alive = M.max(0) > 0
     M = M[:, alive]
