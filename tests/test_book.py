@@ -88,6 +88,15 @@ def test_claims_roundtrip_and_verdicts(build):
     assert frame.loc["C5", "variants"] == "✓ A; ✗ B"
     assert "Budget: RR 6 vs BP 6" in frame.loc["C5", "evidence"]
     assert len(c.variants_frame()) == 4
+    fig = book.variants_figure(c.variants_frame())
+    squares = [p for p in fig.axes[0].patches if p.get_width() == 0.9]
+    assert len(squares) == 4  # one square per variant, coloured by its verdict
+    assert {tuple(p.get_facecolor()) for p in squares} == {
+        matplotlib.colors.to_rgba(book.claims.COLORS[v]) for v in ("holds", "does not hold")
+    }
+    plt.close(fig)
+    with pytest.raises(ValueError, match="variants"):
+        book.variants_figure(c.variants_frame().iloc[:0])
     md = book.dashboard_markdown(path.parent)
     assert "1 holds, 1 does not hold, 1 depends on reconstruction" in md
     assert "| C2 | b fails | does not hold | ✗ regime A; ✗ regime B |" in md

@@ -269,14 +269,6 @@ def test_figures_and_md_table():
     st = hb.storage_table([_storage(BASE, fig="F1", cond="m", excluded=("hebb",))])
     fig = hb.rank_figure(*hb.rank_table(st))
     plt.close(fig)
-    vf = pd.DataFrame(
-        {
-            "id": ["C1", "C1", "C2"],
-            "variant": ["a", "b", "a"],
-            "verdict": ["holds", "does not hold", "holds"],
-        }
-    )
-    plt.close(hb.variants_figure(vf))
     fig, ax = plt.subplots()
     ax.plot([20, 30, 45], [1, 2, 3])
     hb.plain_log(ax, "x")

@@ -112,16 +112,7 @@ def test_figures_draw():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    v = pd.DataFrame(
-        {
-            "id": ["C1", "C2"],
-            "variant": ["a", "b"],
-            "verdict": ["holds", "does not hold"],
-            "evidence": ["e", "f"],
-        }
-    )
     for fig in (
-        S.plot_variants(v),
         S.rr_schematic(),
         S.plot_seed_spread(
             pd.DataFrame(

@@ -15,6 +15,7 @@ from .claims import (
     combine,
     dashboard_markdown,
     load_claims,
+    variants_figure,
 )
 from .figures import save, show
 from .glue import glue
@@ -42,4 +43,5 @@ __all__ = [
     "save",
     "select_profile",
     "show",
+    "variants_figure",
 ]

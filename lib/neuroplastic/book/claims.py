@@ -42,6 +42,7 @@ from .profiles import check_profile
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.figure import Figure
 
 HOLDS = "holds"
 DOES_NOT_HOLD = "does not hold"
@@ -52,6 +53,14 @@ VERDICTS = (HOLDS, DOES_NOT_HOLD, DEPENDS, BY_CONSTRUCTION, NOT_ASSESSABLE)
 #: one-character marks for compact variant lists (tables, dashboard)
 MARKS = {HOLDS: "✓", DOES_NOT_HOLD: "✗", DEPENDS: "≈", BY_CONSTRUCTION: "◦", NOT_ASSESSABLE: "–"}
 _CHAPTER = re.compile(r"^ch\d\d$")
+#: the colour of each verdict in :func:`variants_figure`
+COLORS = {
+    HOLDS: "#4c9a2a",
+    DOES_NOT_HOLD: "#c0392b",
+    DEPENDS: "#e6a817",
+    BY_CONSTRUCTION: "#7f8c8d",
+    NOT_ASSESSABLE: "#bdc3c7",
+}
 
 
 def as_verdict(outcome: bool | str | None) -> str:
@@ -404,6 +413,56 @@ class Claims:
         }
         atomic_write_text(path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return path
+
+
+def variants_figure(variants: pd.DataFrame) -> Figure:
+    """The verdict of every claim (rows) under each of its variants (squares, numbered in the
+    order of :meth:`Claims.variants_frame`), coloured by verdict (:data:`COLORS`).
+
+    Parameters
+    ----------
+    variants : pandas.DataFrame
+        :meth:`Claims.variants_frame` (columns id, variant, verdict), non-empty.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If a column is missing or the frame is empty.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    missing = {"id", "variant", "verdict"} - set(getattr(variants, "columns", ()))
+    if missing or len(variants) == 0:
+        raise ValueError(
+            f"variants must be a non-empty Claims.variants_frame(); missing {sorted(missing)}"
+        )
+    ids = list(dict.fromkeys(variants.id))
+    width = max(variants.groupby("id").size())
+    fig, ax = plt.subplots(figsize=(4.0 + 0.9 * width, 0.45 * len(ids) + 1.2))
+    for i, cid in enumerate(ids):
+        for j, v in enumerate(variants[variants.id == cid].verdict):
+            ax.add_patch(plt.Rectangle((j, i), 0.9, 0.8, color=COLORS.get(v, "w")))
+    ax.set_xlim(-0.1, width)
+    ax.set_ylim(len(ids), -0.2)
+    ax.set_yticks([i + 0.4 for i in range(len(ids))], ids)
+    ax.set_xticks([j + 0.45 for j in range(width)], [str(j + 1) for j in range(width)])
+    ax.set_xlabel("variant (in the order of the claim's table)")
+    seen = [v for v in COLORS if v in set(variants.verdict)]
+    ax.legend(
+        handles=[Patch(color=COLORS[v], label=v) for v in seen],
+        fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+    )
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    fig.tight_layout()
+    return fig
 
 
 def load_claims(path: Path) -> dict:

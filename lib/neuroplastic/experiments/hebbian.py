@@ -1821,56 +1821,6 @@ def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-_VERDICT_COLORS = {
-    "holds": "#4c9a2a",
-    "does not hold": "#c0392b",
-    "depends on reconstruction": "#e6a817",
-    "by construction": "#7f8c8d",
-    "not assessable": "#bdc3c7",
-}
-
-
-def variants_figure(variants: pd.DataFrame) -> Figure:
-    """The verdict of every claim (rows) under each of its variants (squares), coloured by
-    verdict.
-
-    Parameters
-    ----------
-    variants : pandas.DataFrame
-        ``Claims.variants_frame()`` (id, variant, verdict).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
-
-    _check_frame("variants", variants, ["id", "variant", "verdict"])
-    ids = list(dict.fromkeys(variants.id))
-    width = max(variants.groupby("id").size())
-    fig, ax = plt.subplots(figsize=(1.2 + 0.9 * width, 0.45 * len(ids) + 1.2))
-    for i, cid in enumerate(ids):
-        for j, v in enumerate(variants[variants.id == cid].verdict):
-            ax.add_patch(plt.Rectangle((j, i), 0.9, 0.8, color=_VERDICT_COLORS.get(v, "w")))
-    ax.set_xlim(-0.1, width)
-    ax.set_ylim(len(ids), -0.2)
-    ax.set_yticks([i + 0.4 for i in range(len(ids))], ids)
-    ax.set_xticks([j + 0.45 for j in range(width)], [str(j + 1) for j in range(width)])
-    ax.set_xlabel("variant (in the order of the claim's table)")
-    seen = [v for v in _VERDICT_COLORS if v in set(variants.verdict)]
-    ax.legend(
-        handles=[Patch(color=_VERDICT_COLORS[v], label=v) for v in seen],
-        fontsize=8,
-        loc="upper left",
-        bbox_to_anchor=(1.0, 1.0),
-    )
-    for s in ax.spines.values():
-        s.set_visible(False)
-    fig.tight_layout()
-    return fig
-
-
 def md_table(df: pd.DataFrame, digits: int = 2, index: bool = False) -> Markdown:
     """This chapter's tables: :func:`neuroplastic.experiments.tables.md_table` with
     fixed decimals, None written as None."""

@@ -17,7 +17,7 @@ Krotov–Hopfield): the figure, table and claim drivers above the kernels of
   chapter registers with ``neuroplastic.book.Claims`` (this layer does not import ``book``).
 * Figures: :func:`rr_schematic`, :func:`plot_kernels`, :func:`plot_weight_fits`,
   :func:`plot_silent_dale`, :func:`plot_fewshot`, :func:`plot_attacks`,
-  :func:`plot_representation`, :func:`plot_variants`; :func:`md_table` for numbered tables.
+  :func:`plot_representation`; :func:`md_table` for numbered tables.
 
 Nothing here memoizes: the trained models are cached by :mod:`neuroplastic.competitive.cache`
 and the remaining steps are cheap or take models (not JSON-able) as arguments.
@@ -1863,49 +1863,6 @@ def plot_seed_spread(table: pd.DataFrame) -> Figure:
         ax.set_xticklabels(names, rotation=30, fontsize=8)
         ax.set_title(f"PGD-40, ε = {e:g}")
     axes[0, 0].set_ylabel("accuracy %")
-    return fig
-
-
-def plot_variants(variants: pd.DataFrame) -> Figure:
-    """One row per (claim, variant), coloured by its verdict: the variants table as a
-    chart.
-
-    Parameters
-    ----------
-    variants : pandas.DataFrame
-        ``Claims.variants_frame()``.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    import matplotlib.pyplot as plt
-
-    colors = {
-        "holds": "tab:green",
-        "does not hold": "tab:red",
-        "depends on reconstruction": "tab:orange",
-        "by construction": "0.6",
-        "not assessable": "0.85",
-    }
-    v = variants.reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(9, 0.28 * len(v) + 0.8))
-    for i, r in v.iterrows():
-        ax.barh(i, 1, color=colors.get(r["verdict"], "0.5"))
-        ax.text(0.02, i, f"{r['id']}: {r['variant']}", va="center", fontsize=7)
-    ax.set_ylim(len(v) - 0.5, -0.5)
-    ax.set_xlim(0, 1)
-    ax.set_axis_off()
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colors.values()]
-    ax.legend(
-        handles,
-        list(colors),
-        fontsize=7,
-        ncol=5,
-        loc="lower center",
-        bbox_to_anchor=(0.5, 1.0),
-        frameon=False,
-    )
     return fig
 
 
