@@ -878,11 +878,12 @@ def spectral_ablation(
     list of dict
         Run dicts as in :func:`rnn_task`.
     """
+    schedules = (("dopamine2", d2_lr, (1, 10, 100, None)), ("adam", adam_lr, (1, None)))
     tasks = [
         dict(
             system="lorenz",
-            method="dopamine2",
-            lr=float(d2_lr),
+            method=method,
+            lr=float(lr),
             seed=seed,
             hidden=hidden,
             stride=stride,
@@ -891,22 +892,8 @@ def spectral_ablation(
             free_cap=1,
             spectral_every=k,
         )
-        for k in (1, 10, 100, None)
-    ]
-    tasks += [
-        dict(
-            system="lorenz",
-            method="adam",
-            lr=float(adam_lr),
-            seed=seed,
-            hidden=hidden,
-            stride=stride,
-            steps=steps,
-            eval_every=eval_every,
-            free_cap=1,
-            spectral_every=k,
-        )
-        for k in (1, None)
+        for method, lr, ks in schedules
+        for k in ks
     ]
     return sweep(rnn_task, tasks, n_jobs=n_jobs, desc="spectral ablation")
 
